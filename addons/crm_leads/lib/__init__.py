@@ -1,0 +1,1 @@
+"""Plain Python logic of crm_leads, free of the ORM and tested without a database."""

@@ -1,0 +1,1 @@
+"""Plain Python logic of mail_gateway, free of the ORM and tested without a database."""

@@ -1,0 +1,1 @@
+"""Plain Python logic of sale_deposit, free of the ORM and tested without a database."""

@@ -1,0 +1,205 @@
+# Shared helpers of the project's scripts. Source it; never run it.
+# Everything lives under the repository: .venv (Python 3.7), .local/ (PostgreSQL
+# cluster, Odoo filestore, logs). Nothing is installed by hand.
+set -euo pipefail
+
+ROOT="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
+VENV="$ROOT/.venv"
+LOCAL="$ROOT/.local"
+PGDATA="$LOCAL/pgdata"
+PGRUN="$LOCAL/pgrun"
+PGBIN="${PGBIN:-/usr/lib/postgresql/15/bin}"
+export PGHOST="${PGHOST:-$PGRUN}"
+export PGPORT="${PGPORT:-5432}"
+export PGUSER="${PGUSER:-odoo}"
+export PGDATABASE="${PGDATABASE:-postgres}"
+export ODOO_PRELOAD_ADDONS=no
+PYTHON37="${PYTHON37:-}"
+
+say() { printf '==> %s\n' "$*" >&2; }
+die() { printf 'error: %s\n' "$*" >&2; exit 1; }
+
+find_python37() {
+    local candidates=()
+    [ -n "$PYTHON37" ] && candidates+=("$PYTHON37")
+    if command -v pyenv >/dev/null 2>&1; then
+        candidates+=("$(pyenv root)/versions/3.7.16/bin/python")
+    fi
+    candidates+=("$HOME/.pyenv/versions/3.7.16/bin/python" "$(command -v python3.7 || true)")
+    local c
+    for c in "${candidates[@]}"; do
+        if [ -n "$c" ] && [ -x "$c" ] && "$c" -c 'import sys; assert sys.version_info[:2] == (3, 7)' 2>/dev/null; then
+            echo "$c"; return 0
+        fi
+    done
+    die "Python 3.7 not found (looked in pyenv and PATH); set PYTHON37=/path/to/python3.7"
+}
+
+# Debian packages the product and its tests need, installed only when missing.
+SYSTEM_PACKAGES=(postgresql-15 postgresql-contrib node-less wkhtmltopdf chromium chromium-driver
+                 dovecot-imapd libpq-dev libxml2-dev libxslt1-dev libldap2-dev libsasl2-dev
+                 libjpeg-dev zlib1g-dev fonts-dejavu-core poppler-utils)
+
+ensure_system_packages() {
+    local missing=() p
+    for p in "${SYSTEM_PACKAGES[@]}"; do
+        dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q "install ok installed" || missing+=("$p")
+    done
+    [ ${#missing[@]} -eq 0 ] && return 0
+    say "installing Debian packages: ${missing[*]}"
+    local sudo=""
+    if [ "$(id -u)" -ne 0 ]; then
+        command -v sudo >/dev/null || die "missing Debian packages (${missing[*]}) and not root: install them first"
+        sudo="sudo"
+    fi
+    $sudo apt-get update -qq >/dev/null
+    DEBIAN_FRONTEND=noninteractive $sudo apt-get install -y -qq --no-install-recommends "${missing[@]}" >/dev/null \
+        || die "apt-get install failed for: ${missing[*]}"
+    # Debian starts its own cluster on install; we use ours, on a socket of our own.
+}
+
+# The virtualenv is rebuilt only when a requirements file changed.
+ensure_venv() {
+    local stamp="$VENV/.requirements.sha" want
+    want="$(cat "$ROOT"/requirements*.txt | sha256sum | cut -d' ' -f1)"
+    if [ -f "$stamp" ] && [ "$(cat "$stamp")" = "$want" ]; then return 0; fi
+    local py; py="$(find_python37)"
+    [ -x "$VENV/bin/python" ] || { say "creating virtualenv (Python 3.7)"; "$py" -m venv "$VENV"; }
+    say "installing Python packages (pinned)"
+    local pip=("$VENV/bin/pip" install -q --disable-pip-version-check)
+    "${pip[@]}" "setuptools<58" wheel
+    "${pip[@]}" --no-build-isolation vatnumber==1.2
+    "${pip[@]}" -r "$ROOT/requirements.txt" -r "$ROOT/requirements-dev.txt"
+    "${pip[@]}" --no-deps -r "$ROOT/requirements-nodeps.txt"
+    echo "$want" > "$stamp"
+}
+
+as_postgres() {
+    if [ "$(id -u)" -eq 0 ]; then runuser -u postgres -- "$@"; else "$@"; fi
+}
+
+# The project's own PostgreSQL 15 cluster, listening on a unix socket only.
+pg_start() {
+    [ -x "$PGBIN/pg_ctl" ] || die "PostgreSQL 15 not found in $PGBIN"
+    mkdir -p "$LOCAL"
+    if [ ! -f "$PGDATA/PG_VERSION" ]; then
+        say "creating PostgreSQL cluster in $PGDATA"
+        mkdir -p "$PGDATA" "$PGRUN"
+        [ "$(id -u)" -eq 0 ] && chown postgres:postgres "$PGDATA" "$PGRUN"
+        as_postgres "$PGBIN/initdb" -D "$PGDATA" -U postgres -E UTF8 --locale=C.UTF-8 -A trust >/dev/null
+        cat >> "$PGDATA/postgresql.conf" <<CONF
+listen_addresses = ''
+unix_socket_directories = '$PGRUN'
+port = $PGPORT
+fsync = off
+synchronous_commit = off
+full_page_writes = off
+shared_buffers = 512MB
+work_mem = 32MB
+maintenance_work_mem = 256MB
+max_connections = 200
+max_parallel_workers_per_gather = 2
+CONF
+    fi
+    mkdir -p "$PGRUN"; [ "$(id -u)" -eq 0 ] && chown postgres:postgres "$PGRUN"
+    if ! as_postgres "$PGBIN/pg_ctl" -D "$PGDATA" status >/dev/null 2>&1; then
+        as_postgres "$PGBIN/pg_ctl" -D "$PGDATA" -l "$PGDATA/server.log" -w start >/dev/null \
+            || die "PostgreSQL did not start: see $PGDATA/server.log"
+    fi
+    if ! psql -U postgres -tAc "select 1 from pg_roles where rolname='odoo'" | grep -q 1; then
+        psql -q -U postgres -c "create role odoo login superuser" >/dev/null
+    fi
+}
+
+pg_stop() {
+    as_postgres "$PGBIN/pg_ctl" -D "$PGDATA" -m fast stop >/dev/null 2>&1 || true
+}
+
+# Odoo itself, with the project's configuration.
+odoo_cmd() {
+    "$VENV/bin/python" "$ROOT/scripts/odoo-bin" -c "$ROOT/odoo.conf" --addons-path="$ROOT/addons,$VENV/lib/python3.7/site-packages/odoo/addons" --db_host="$PGHOST" --db_port="$PGPORT" \
+        --db_user="$PGUSER" --data-dir="$LOCAL/data" "$@"
+}
+
+port_in_use() {
+    "$VENV/bin/python" - "$1" <<'PY'
+import socket, sys
+s = socket.socket()
+try:
+    s.bind(("127.0.0.1", int(sys.argv[1])))
+except OSError:
+    sys.exit(0)
+sys.exit(1)
+PY
+}
+
+# Our addons: every folder of addons/ with a manifest.
+our_addons() {
+    local d names=()
+    for d in "$ROOT"/addons/*/__manifest__.py; do names+=("$(basename "$(dirname "$d")")"); done
+    (IFS=,; echo "${names[*]}")
+}
+
+# Odoo modules every database of ours has before our addons: the French company's stack.
+TEMPLATE_VERSION=1
+BASE_MODULES="crm,sale_management,sale_crm,sale_stock,account_invoicing,contacts,fetchmail,l10n_fr,web_responsive,queue_job,report_xlsx,portal"
+
+addons_hash() {
+    (cd "$ROOT/addons" && find . -type f \( -name '*.py' -o -name '*.xml' -o -name '*.csv' -o -name '*.po' -o -name '*.js' -o -name '*.css' -o -name '*.less' -o -name '*.html' \) -print0 \
+        | sort -z | xargs -0 sha256sum) | sha256sum | cut -d' ' -f1
+}
+
+db_exists() { psql -tAc "select 1 from pg_database where datname='$1'" | grep -q 1; }
+
+# Clone a database and its filestore (attachments such as compiled web assets live there).
+clone_db() {
+    local src="$1" dst="$2"
+    createdb -T "$src" "$dst"
+    if [ -d "$LOCAL/data/filestore/$src" ]; then
+        mkdir -p "$LOCAL/data/filestore"
+        cp -a "$LOCAL/data/filestore/$src" "$LOCAL/data/filestore/$dst"
+    fi
+}
+
+drop_db() {
+    dropdb --if-exists "$1" >/dev/null 2>&1 || true
+    rm -rf "$LOCAL/data/filestore/$1"
+}
+
+# A database holding the French company and every Odoo module our addons build on,
+# made once and cloned: installing crm, sale, account and stock takes minutes, cloning
+# a second. Built under a temporary name and renamed when complete, so that a crash
+# never leaves a half-made template.
+ensure_template() {
+    local key name
+    # bump TEMPLATE_VERSION when the way the template is made changes
+    key="$( (echo "$TEMPLATE_VERSION"; cat "$ROOT"/requirements*.txt) | sha256sum | cut -c1-8)"
+    name="tmpl_${key}_$(echo "$BASE_MODULES" | sha256sum | cut -c1-6)"
+    if db_exists "$name"; then echo "$name"; return 0; fi
+    local work="${name}_wip" log="$LOCAL/logs/$name.log"
+    mkdir -p "$LOCAL/logs"
+    drop_db "$work"
+    say "building template database $name (French company, $BASE_MODULES): a few minutes, once"
+    createdb "$work"
+    odoo_cmd -d "$work" -i base --stop-after-init --logfile="$log" \
+        || die "base install failed: see $log"
+    "$VENV/bin/python" "$ROOT/scripts/odoodb.py" french-company "$work" -c "$ROOT/odoo.conf" \
+        --db_host="$PGHOST" --db_port="$PGPORT" --db_user="$PGUSER" --data-dir="$LOCAL/data" >>"$log" 2>&1 \
+        || die "could not make the company French: see $log"
+    odoo_cmd -d "$work" -i "$BASE_MODULES" --stop-after-init --logfile="$log" \
+        || die "install of $BASE_MODULES failed: see $log"
+    settle_modules "$work" >>"$log"
+    "$VENV/bin/python" "$ROOT/scripts/odoodb.py" summarize "$log" >&2 \
+        || die "errors while building the template: see $log"
+    psql -q -c "ALTER DATABASE \"$work\" RENAME TO \"$name\""
+    if [ -d "$LOCAL/data/filestore/$work" ]; then
+        rm -rf "$LOCAL/data/filestore/$name"
+        mv "$LOCAL/data/filestore/$work" "$LOCAL/data/filestore/$name"
+    fi
+    echo "$name"
+}
+
+settle_modules() {
+    "$VENV/bin/python" "$ROOT/scripts/odoodb.py" settle-modules "$1" -c "$ROOT/odoo.conf" \
+        --db_host="$PGHOST" --db_port="$PGPORT" --db_user="$PGUSER" --data-dir="$LOCAL/data"
+}

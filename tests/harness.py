@@ -1,0 +1,175 @@
+"""Drive a real Odoo server from outside: start it, talk XML-RPC / JSON-RPC, open a browser.
+
+Tests get these through the fixtures of tests/conftest.py. The server runs on the
+throwaway database the test command made (ODOO_TEST_DB), on a free port.
+"""
+import json
+import os
+import socket
+import subprocess
+import time
+import urllib.request
+import xmlrpc.client
+
+ROOT = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
+VENV = os.path.join(ROOT, ".venv")
+LOCAL = os.path.join(ROOT, ".local")
+
+
+def free_port():
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        return sock.getsockname()[1]
+
+
+def pg_env():
+    env = dict(os.environ)
+    env.setdefault("PGHOST", os.path.join(LOCAL, "pgrun"))
+    env.setdefault("PGPORT", "5432")
+    env.setdefault("PGUSER", "odoo")
+    env["ODOO_PRELOAD_ADDONS"] = "no"
+    return env
+
+
+def odoo_command(db, *args):
+    env = pg_env()
+    return [
+        os.path.join(VENV, "bin", "python"), os.path.join(ROOT, "scripts", "odoo-bin"),
+        "-c", os.path.join(ROOT, "odoo.conf"),
+        "--addons-path=%s,%s" % (os.path.join(ROOT, "addons"),
+                                 os.path.join(VENV, "lib", "python3.7", "site-packages", "odoo", "addons")),
+        "--db_host=%s" % env["PGHOST"], "--db_port=%s" % env["PGPORT"], "--db_user=%s" % env["PGUSER"],
+        "--data-dir=%s" % os.path.join(LOCAL, "data"),
+        "-d", db, "--db-filter=^%s$" % db,
+    ] + list(args)
+
+
+class OdooServer(object):
+    """An Odoo process of our own on a free port, stopped at the end of the session."""
+
+    def __init__(self, db, workers=0, extra_args=()):
+        self.db = db
+        self.port = free_port()
+        self.url = "http://127.0.0.1:%d" % self.port
+        self.log = os.path.join(LOCAL, "logs", "server-%s-%d.log" % (db, self.port))
+        os.makedirs(os.path.dirname(self.log), exist_ok=True)
+        args = ["--http-port=%d" % self.port, "--longpolling-port=%d" % free_port(),
+                "--workers=%d" % workers, "--max-cron-threads=0", "--logfile=%s" % self.log]
+        self.process = subprocess.Popen(odoo_command(db, *(args + list(extra_args))), env=pg_env(),
+                                        stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+        self.wait_ready()
+
+    def wait_ready(self, timeout=120):
+        deadline = time.time() + timeout
+        while time.time() < deadline:
+            if self.process.poll() is not None:
+                raise RuntimeError("Odoo exited with %s: see %s" % (self.process.returncode, self.log))
+            try:
+                with urllib.request.urlopen(self.url + "/web/login", timeout=5) as response:
+                    if response.status == 200:
+                        return
+            except OSError:
+                time.sleep(0.5)
+        raise RuntimeError("Odoo did not answer within %ss: see %s" % (timeout, self.log))
+
+    def stop(self):
+        if self.process.poll() is None:
+            self.process.terminate()
+            try:
+                self.process.wait(20)
+            except subprocess.TimeoutExpired:
+                self.process.kill()
+
+    def rpc(self, login="admin", password="admin"):
+        return RpcClient(self.url, self.db, login, password)
+
+
+class RpcClient(object):
+    """XML-RPC as an external program would use it."""
+
+    def __init__(self, url, db, login, password):
+        self.url, self.db, self.password = url, db, password
+        common = xmlrpc.client.ServerProxy(url + "/xmlrpc/2/common", allow_none=True)
+        self.uid = common.authenticate(db, login, password, {})
+        if not self.uid:
+            raise PermissionError("login refused for %s" % login)
+        self.models = xmlrpc.client.ServerProxy(url + "/xmlrpc/2/object", allow_none=True)
+
+    def call(self, model, method, *args, **kwargs):
+        return self.models.execute_kw(self.db, self.uid, self.password, model, method, list(args), kwargs)
+
+
+def post_json(url, payload, headers=None, timeout=30):
+    """POST a JSON body; return (status, parsed body or text, headers)."""
+    data = payload if isinstance(payload, bytes) else json.dumps(payload).encode()
+    request = urllib.request.Request(url, data=data, method="POST",
+                                     headers=dict({"Content-Type": "application/json"}, **(headers or {})))
+    try:
+        with urllib.request.urlopen(request, timeout=timeout) as response:
+            status, body, out_headers = response.status, response.read(), dict(response.headers)
+    except urllib.error.HTTPError as error:
+        status, body, out_headers = error.code, error.read(), dict(error.headers)
+    try:
+        return status, json.loads(body.decode() or "null"), out_headers
+    except ValueError:
+        return status, body.decode(errors="replace"), out_headers
+
+
+def chromium(width, height):
+    """Headless Chromium sized so that the page itself is width x height."""
+    from selenium import webdriver
+    from selenium.webdriver.chrome.service import Service
+    options = webdriver.ChromeOptions()
+    options.binary_location = "/usr/bin/chromium"
+    for flag in ("--headless=new", "--no-sandbox", "--disable-gpu", "--disable-dev-shm-usage",
+                 "--disable-background-networking", "--disable-component-update", "--no-first-run",
+                 "--disable-sync", "--disable-quic"):
+        options.add_argument(flag)
+    if width < 600:
+        # phone: emulate the device so that the page, not the window, has the phone's width
+        options.add_experimental_option("mobileEmulation", {
+            "deviceMetrics": {"width": width, "height": height, "pixelRatio": 2.0},
+            "userAgent": "Mozilla/5.0 (Linux; Android 13; Pixel 7) AppleWebKit/537.36 "
+                         "(KHTML, like Gecko) Chrome/120.0 Mobile Safari/537.36"})
+    options.add_argument("--window-size=%d,%d" % (max(width, 500), height + 143))
+    driver = webdriver.Chrome(service=Service("/usr/bin/chromedriver"), options=options)
+    driver.set_page_load_timeout(60)
+    return driver
+
+
+class WebClient(object):
+    """A logged-in Odoo web client in a real browser."""
+
+    def __init__(self, server, width=1400, height=900, login="admin", password="admin"):
+        self.server = server
+        self.driver = chromium(width, height)
+        self.login(login, password)
+
+    def login(self, login, password):
+        from selenium.webdriver.common.by import By
+        driver = self.driver
+        driver.get(self.server.url + "/web/login")
+        driver.find_element(By.NAME, "login").send_keys(login)
+        driver.find_element(By.NAME, "password").send_keys(password)
+        driver.find_element(By.CSS_SELECTOR, "form.oe_login_form button[type=submit]").click()
+        self.wait_css(".o_web_client")
+
+    def open_action(self, xmlid):
+        self.driver.get("%s/web#action=%s" % (self.server.url, xmlid))
+        self.wait_css(".o_view_controller, .o_content .o_view_manager_content > div")
+
+    def wait_css(self, selector, timeout=30):
+        from selenium.webdriver.common.by import By
+        from selenium.webdriver.support import expected_conditions as ec
+        from selenium.webdriver.support.ui import WebDriverWait
+        return WebDriverWait(self.driver, timeout).until(
+            ec.presence_of_element_located((By.CSS_SELECTOR, selector)))
+
+    def screenshot(self, name):
+        path = os.path.join(LOCAL, "screenshots", name + ".png")
+        os.makedirs(os.path.dirname(path), exist_ok=True)
+        self.driver.save_screenshot(path)
+        return path
+
+    def close(self):
+        self.driver.quit()
