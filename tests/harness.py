@@ -28,6 +28,7 @@ def pg_env():
     env.setdefault("PGPORT", "5432")
     env.setdefault("PGUSER", "odoo")
     env["ODOO_PRELOAD_ADDONS"] = "no"
+    env["PATH"] = os.path.join(ROOT, "node_modules", ".bin") + os.pathsep + env.get("PATH", "")
     return env
 
 
@@ -154,8 +155,12 @@ class WebClient(object):
         driver.find_element(By.CSS_SELECTOR, "form.oe_login_form button[type=submit]").click()
         self.wait_css(".o_web_client")
 
-    def open_action(self, xmlid):
-        self.driver.get("%s/web#action=%s" % (self.server.url, xmlid))
+    def open_action(self, xmlid, view_type=None):
+        """Open a window action by XML id, as a menu click would (optionally in a given view)."""
+        url = "%s/web#action=%s" % (self.server.url, xmlid)
+        if view_type:
+            url += "&view_type=%s" % view_type
+        self.driver.get(url)
         self.wait_css(".o_view_controller, .o_content .o_view_manager_content > div")
 
     def wait_css(self, selector, timeout=30):

@@ -9,12 +9,13 @@ def _css(client, selector, prop):
 
 def test_desktop_opens_crm_pipeline_with_styles(desktop):
     # Given a salesperson logged in on a desktop, when they open the CRM pipeline
-    desktop.open_action("crm.crm_lead_opportunities_tree_view")
+    desktop.open_action("crm.crm_lead_opportunities_tree_view", "kanban")
     desktop.wait_css(".o_kanban_view")
     desktop.screenshot("smoke-desktop")
     # then the kanban is styled: the compiled LESS bundle is loaded (flex columns, navbar colour)
     assert _css(desktop, ".o_kanban_view", "display") == "flex"
-    assert _css(desktop, ".o_main_navbar", "background-color") not in (None, "rgba(0, 0, 0, 0)")
+    assert _css(desktop, ".o_cp_buttons .btn-primary", "background-color") not in (None, "rgba(0, 0, 0, 0)")
+    assert _css(desktop, ".navbar", "position") in ("relative", "fixed", "static")
     width = desktop.driver.execute_script("return document.documentElement.clientWidth")
     assert width >= 1300
 
