@@ -184,8 +184,9 @@ drop_db() {
 # never leaves a half-made template.
 ensure_template() {
     local key name
-    # bump TEMPLATE_VERSION when the way the template is made changes
-    key="$( (echo "$TEMPLATE_VERSION"; cat "$ROOT"/requirements*.txt) | sha256sum | cut -c1-8)"
+    # bump TEMPLATE_VERSION when the way the template is made, or an addon of it
+    # (requirements-nodeps.txt), changes
+    key="$( (echo "$TEMPLATE_VERSION"; cat "$ROOT/requirements.txt") | sha256sum | cut -c1-8)"
     name="tmpl_${key}_$(echo "$BASE_MODULES" | sha256sum | cut -c1-6)"
     if db_exists "$name"; then echo "$name"; return 0; fi
     local work="${name}_wip" log="$LOCAL/logs/$name.log"
