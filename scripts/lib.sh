@@ -173,9 +173,11 @@ clone_db() {
     fi
 }
 
+# Drops a database and its filestore; a database still in use is left alone.
 drop_db() {
-    dropdb --if-exists "$1" >/dev/null 2>&1 || true
-    rm -rf "$LOCAL/data/filestore/$1"
+    if dropdb --if-exists "$1" >/dev/null 2>&1; then
+        rm -rf "$LOCAL/data/filestore/$1"
+    fi
 }
 
 # A database holding the French company and every Odoo module our addons build on,
