@@ -49,6 +49,7 @@ class OdooServer(object):
     """An Odoo process of our own on a free port, stopped at the end of the session."""
 
     def __init__(self, db, workers=0, extra_args=()):
+        """Start Odoo; ``extra_args`` come last and override the defaults (cron threads...)."""
         self.db = db
         self.port = free_port()
         self.url = "http://127.0.0.1:%d" % self.port

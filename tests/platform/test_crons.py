@@ -1,0 +1,36 @@
+"""Crons really run on a database of ours: no module is left 'to install' or
+'to upgrade' (Odoo then skips the database), and a scheduled action fires."""
+import time
+
+import harness
+
+
+def test_no_module_is_left_pending(admin_rpc):
+    pending = admin_rpc.call("ir.module.module", "search_read",
+                             [("state", "in", ["to install", "to upgrade", "to remove"])], fields=["name", "state"])
+    assert pending == []
+
+
+def test_a_scheduled_action_fires_on_a_server_with_a_cron_thread(odoo_db, admin_rpc):
+    # Given a scheduled action due now, which records that it ran
+    model_id = admin_rpc.call("ir.model", "search", [("model", "=", "ir.config_parameter")])[0]
+    marker = "platform.cron_probe.%d" % int(time.time())
+    cron_id = admin_rpc.call("ir.cron", "create", {
+        "name": "Platform cron probe", "model_id": model_id, "state": "code",
+        "code": "model.sudo().set_param('%s', 'ran')" % marker,
+        "interval_number": 1, "interval_type": "minutes", "numbercall": 1,
+        "nextcall": time.strftime("%Y-%m-%d %H:%M:%S", time.gmtime(time.time() - 60)),
+    })
+    # When a server with one cron thread runs for a while
+    server = harness.OdooServer(odoo_db, extra_args=["--max-cron-threads=1"])
+    try:
+        deadline = time.time() + 180
+        value = False
+        while time.time() < deadline and not value:
+            time.sleep(5)
+            value = admin_rpc.call("ir.config_parameter", "get_param", marker)
+    finally:
+        server.stop()
+        admin_rpc.call("ir.cron", "unlink", [cron_id])
+    # Then the action has run
+    assert value == "ran"
