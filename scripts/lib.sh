@@ -59,6 +59,8 @@ ensure_system_packages() {
     # Debian starts its own cluster on install; we use ours, on a socket of our own.
 }
 
+pip_filtered() { "$@" 2> >(grep -v "is ignored: it is neither a file nor a directory" >&2); }
+
 # The virtualenv is rebuilt only when a requirements file changed.
 ensure_venv() {
     ensure_node_modules
@@ -68,7 +70,8 @@ ensure_venv() {
     local py; py="$(find_python37)"
     [ -x "$VENV/bin/python" ] || { say "creating virtualenv (Python 3.7)"; "$py" -m venv "$VENV"; }
     say "installing Python packages (pinned)"
-    local pip=("$VENV/bin/pip" install -q --disable-pip-version-check)
+    # (a machine's pip.conf may name local indexes that do not exist: pip warns once per package)
+    local pip=(pip_filtered "$VENV/bin/pip" install -q --disable-pip-version-check)
     "${pip[@]}" "setuptools<58" wheel
     "${pip[@]}" --no-build-isolation vatnumber==1.2
     "${pip[@]}" -r "$ROOT/requirements.txt" -r "$ROOT/requirements-dev.txt"
@@ -216,5 +219,5 @@ ensure_template() {
 
 settle_modules() {
     "$VENV/bin/python" "$ROOT/scripts/odoodb.py" settle-modules "$1" -c "$ROOT/odoo.conf" \
-        --db_host="$PGHOST" --db_port="$PGPORT" --db_user="$PGUSER" --data-dir="$LOCAL/data"
+        --db_host="$PGHOST" --db_port="$PGPORT" --db_user="$PGUSER" --data-dir="$LOCAL/data" --log-level=warn
 }
