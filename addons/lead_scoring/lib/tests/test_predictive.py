@@ -4,7 +4,7 @@ import time
 
 import pytest
 
-from odoo.addons.lead_scoring.lib import predictive
+from .. import predictive
 
 
 def test_auc_of_perfect_random_and_inverted_rankings():

@@ -1,8 +1,8 @@
 """Rule-based scoring maths: decay, caps, grid, temperature, explanation."""
 import pytest
 
-from odoo.addons.lead_scoring.lib import scoring
-from odoo.addons.lead_scoring.lib.scoring import ENGAGEMENT, FIT, Rule
+from .. import scoring
+from ..scoring import ENGAGEMENT, FIT, Rule
 
 NOW = 1000.0
 
