@@ -1,0 +1,5 @@
+from . import res_company
+from . import lead_scoring_rule
+from . import crm_lead_event
+from . import lead_scoring_model
+from . import crm_lead

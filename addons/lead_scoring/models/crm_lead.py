@@ -1,0 +1,435 @@
+import datetime
+import logging
+
+from odoo import _, api, fields, models
+from odoo.tools.safe_eval import safe_eval
+
+from ..lib import scoring
+
+_logger = logging.getLogger(__name__)
+
+# written by the scoring engine itself: never a reason to re-score
+SCORE_FIELDS = {"score", "score_fit", "score_engagement", "score_grid", "score_explanation", "priority",
+                "temperature", "predictive_probability"}
+
+
+class RuleSpec(object):
+    """A rule ready for the engine: lib rule, parsed condition, company."""
+
+    __slots__ = ("rule", "domain", "company_id")
+
+    def __init__(self, rule, domain, company_id):
+        self.rule = rule
+        self.domain = domain
+        self.company_id = company_id
+
+
+class CrmLead(models.Model):
+    _inherit = "crm.lead"
+
+    score = fields.Integer(
+        readonly=True,
+        copy=False,
+        index=True,
+        group_operator="avg",
+        help="0 to 100: fit plus engagement, from the lead scoring rules.",
+    )
+    score_fit = fields.Float(
+        string="Fit",
+        readonly=True,
+        copy=False,
+        group_operator="avg",
+        help="Points of the profile rules: how much the lead looks like a customer.",
+    )
+    score_engagement = fields.Float(
+        string="Engagement",
+        readonly=True,
+        copy=False,
+        group_operator="avg",
+        help="Points of the behaviour rules: how interested the lead has shown to be.",
+    )
+    score_grid = fields.Char(
+        string="Grid",
+        readonly=True,
+        copy=False,
+        index=True,
+        help="Fit letter (A best) and engagement digit (1 best), from A1 to C3.",
+    )
+    score_explanation = fields.Text(
+        string="Why This Score",
+        readonly=True,
+        copy=False,
+    )
+    predictive_probability = fields.Float(
+        string="Predicted Win Chance (%)",
+        readonly=True,
+        copy=False,
+        group_operator="avg",
+        help="Learnt from the company's won and lost opportunities; "
+             "only filled while that model ranks past leads better than the rules do.",
+    )
+    visitor_id = fields.Char(
+        string="Website Visitor",
+        copy=False,
+        index=True,
+        help="Anonymous visitor id of the tracking script: the visitor's past events join the lead.",
+    )
+    event_ids = fields.One2many(
+        comodel_name="crm.lead.event",
+        inverse_name="lead_id",
+        string="Behaviour Events",
+    )
+    event_count = fields.Integer(
+        string="Events",
+        compute="_compute_event_count",
+    )
+
+    @api.multi
+    def _compute_event_count(self):
+        data = self.env["crm.lead.event"].read_group([("lead_id", "in", self.ids)], ["lead_id"], ["lead_id"])
+        counts = {row["lead_id"][0]: row["lead_id_count"] for row in data}
+        for lead in self:
+            lead.event_count = counts.get(lead.id, 0)
+
+    # ------------------------------------------------------------------ hooks
+
+    @api.model
+    def create(self, vals):
+        lead = super(CrmLead, self).create(vals)
+        if lead.visitor_id:
+            lead._scoring_attach_visitor_events()
+        lead._scoring_recompute()
+        return lead
+
+    @api.multi
+    def write(self, vals):
+        result = super(CrmLead, self).write(vals)
+        if self.env.context.get("lead_scoring_no_recompute"):
+            return result
+        if "partner_id" in vals or "visitor_id" in vals:
+            self._scoring_follow_contact()
+        if (set(vals) - SCORE_FIELDS) & self._scoring_watched_fields():
+            self._scoring_recompute()
+        return result
+
+    @api.model
+    def _scoring_watched_fields(self):
+        """Lead fields whose change can change a score: those named in profile conditions."""
+        watched = {"active", "company_id", "visitor_id"}
+        for domain in self.env["lead.scoring.rule"].sudo().search([("rule_type", "=", "profile")]).mapped("domain"):
+            try:
+                for leaf in safe_eval(domain or "[]"):
+                    if isinstance(leaf, (list, tuple)) and leaf and isinstance(leaf[0], str):
+                        watched.add(leaf[0].split(".")[0])
+            except Exception:  # a broken condition watches nothing; it is skipped when scoring
+                continue
+        return watched
+
+    @api.multi
+    def _scoring_attach_visitor_events(self):
+        """Give the lead the events its visitor made before submitting a form."""
+        for lead in self.filtered("visitor_id"):
+            self.env.cr.execute(
+                "UPDATE crm_lead_event SET lead_id = %s, partner_id = %s "
+                "WHERE visitor_id = %s AND lead_id IS NULL",
+                (lead.id, lead.partner_id.id or None, lead.visitor_id))
+        self.env["crm.lead.event"].invalidate_cache(["lead_id", "partner_id"])
+
+    @api.multi
+    def _scoring_follow_contact(self):
+        """Events stay with the contact the lead converts to."""
+        if self.filtered("visitor_id"):
+            self._scoring_attach_visitor_events()
+        for lead in self:
+            self.env.cr.execute("UPDATE crm_lead_event SET partner_id = %s WHERE lead_id = %s",
+                                (lead.partner_id.id or None, lead.id))
+        self.env["crm.lead.event"].invalidate_cache(["partner_id"])
+
+    @api.model
+    def _intake_score(self, vals, context):
+        """The score is computed right after the create (``create``), where the lead's
+        events and relational values can be read set-based; here the anonymous visitor id
+        of the payload is kept so that the visitor's past events join the lead."""
+        vals = super(CrmLead, self)._intake_score(vals, context)
+        if context.get("visitor_id") and not vals.get("visitor_id"):
+            vals["visitor_id"] = context["visitor_id"]
+        return vals
+
+    # ------------------------------------------------------------------ engine
+
+    @api.model
+    def _scoring_specs(self, rules=None):
+        """Engine rules from ``lead.scoring.rule`` records (broken conditions left out)."""
+        if rules is None:
+            rules = self.env["lead.scoring.rule"].sudo().search([])
+        specs = []
+        for rule in rules:
+            domain = None
+            if rule.rule_type == "profile":
+                try:
+                    domain = safe_eval(rule.domain or "[]")
+                except Exception as error:  # never crash scoring on a bad condition
+                    _logger.warning("Lead scoring rule %s skipped: %s", rule.id, error)
+                    continue
+            specs.append(RuleSpec(rule._to_lib_rule(), domain, rule.company_id.id or None))
+        return specs
+
+    @api.model
+    def _scoring_profile_matches(self, specs, lead_ids):
+        """{lead id: set of rule keys} for the profile rules, in as few queries as possible."""
+        matches = {}
+        combined = []
+        cr = self.env.cr
+        id_filter = "crm_lead.id = ANY(%s)" if lead_ids is not None else "TRUE"
+        id_params = [list(lead_ids)] if lead_ids is not None else []
+        for spec in specs:
+            if spec.domain is None:
+                continue
+            try:
+                query = self._where_calc(list(spec.domain), active_test=False)
+                from_clause, where_clause, params = query.get_sql()
+            except Exception as error:  # a field removed since the rule was saved
+                _logger.warning("Lead scoring rule %s skipped: %s", spec.rule.key, error)
+                continue
+            if from_clause == '"crm_lead"':
+                combined.append((spec, where_clause or "TRUE", params))
+                continue
+            try:
+                with cr.savepoint():
+                    cr.execute("SELECT crm_lead.id FROM %s WHERE (%s) AND %s" % (
+                        from_clause, where_clause or "TRUE", id_filter), params + id_params)
+                    for (lead_id,) in cr.fetchall():
+                        matches.setdefault(lead_id, set()).add(spec.rule.key)
+            except Exception as error:
+                _logger.warning("Lead scoring rule %s skipped: %s", spec.rule.key, error)
+        if combined:
+            columns = ", ".join("COALESCE((%s), FALSE)" % where for _spec, where, _params in combined)
+            params = [param for _spec, _where, spec_params in combined for param in spec_params]
+            cr.execute("SELECT crm_lead.id, %s FROM crm_lead WHERE %s" % (columns, id_filter), params + id_params)
+            keys = [spec.rule.key for spec, _where, _params in combined]
+            for row in cr.fetchall():
+                hit = {key for key, flag in zip(keys, row[1:]) if flag}
+                if hit:
+                    matches.setdefault(row[0], set()).update(hit)
+        return matches
+
+    @api.model
+    def _scoring_behaviour_matches(self, specs, lead_ids, now):
+        """{lead id: [(rule, count, age in days of the newest matching event)]}."""
+        behaviour = [spec for spec in specs if spec.domain is None]
+        if not behaviour:
+            return {}
+        columns, params = [], []
+        for spec in behaviour:
+            rule = spec.rule
+            conditions, condition_params = ["TRUE"], []
+            if rule.event_type:
+                conditions.append("event_type = %s")
+                condition_params.append(rule.event_type)
+            if rule.url_pattern:
+                conditions.append("url ILIKE %s")
+                condition_params.append(scoring.url_like(rule.url_pattern))
+            if rule.window_days:
+                conditions.append("timestamp >= %s")
+                condition_params.append(now - datetime.timedelta(days=rule.window_days))
+            condition = " AND ".join(conditions)
+            columns.append("COUNT(*) FILTER (WHERE %s)" % condition)
+            columns.append("EXTRACT(EPOCH FROM (%%s - MAX(timestamp) FILTER (WHERE %s))) / 86400.0" % condition)
+            params += condition_params + [now] + condition_params
+        id_filter = "lead_id = ANY(%s)" if lead_ids is not None else "lead_id IS NOT NULL"
+        self.env.cr.execute("SELECT lead_id, %s FROM crm_lead_event WHERE %s GROUP BY lead_id" % (
+            ", ".join(columns), id_filter), params + ([list(lead_ids)] if lead_ids is not None else []))
+        matches = {}
+        for row in self.env.cr.fetchall():
+            found = []
+            for index, spec in enumerate(behaviour):
+                count, age = row[1 + 2 * index], row[2 + 2 * index]
+                if count and count >= spec.rule.min_count:
+                    found.append((spec.rule, count, float(age or 0.0)))
+            if found:
+                matches[row[0]] = found
+        return matches
+
+    @api.model
+    def _scoring_compute(self, lead_ids=None, specs=None, now=None):
+        """Score leads set-based, without writing.
+
+        :param lead_ids: ids to score (None: every lead, archived ones included, so that
+            the won / lost history has scores to compare the predictive model with)
+        :param specs: engine rules (default: the active rules)
+        :return: {lead id: (LeadScore, current values dict)}
+        """
+        now = now or datetime.datetime.utcnow()
+        specs = self._scoring_specs() if specs is None else specs
+        cr = self.env.cr
+        has_temperature = "temperature" in self._fields
+        cr.execute(
+            "SELECT id, company_id, EXTRACT(EPOCH FROM (%%s - create_date)) / 86400.0, score, score_fit, "
+            "score_engagement, score_grid, score_explanation, priority, %s, user_id FROM crm_lead %s" % (
+                "temperature" if has_temperature else "NULL",
+                "WHERE id = ANY(%s)" if lead_ids is not None else ""),
+            [now] + ([list(lead_ids)] if lead_ids is not None else []))
+        leads = cr.fetchall()
+        if not leads:
+            return {}
+        ids = [row[0] for row in leads] if lead_ids is not None else None
+        profile = self._scoring_profile_matches(specs, ids)
+        behaviour = self._scoring_behaviour_matches(specs, ids, now)
+        profile_by_key = {spec.rule.key: spec for spec in specs if spec.domain is not None}
+        company_of = {spec.rule.key: spec.company_id for spec in specs}
+        companies = {}
+        results = {}
+        for (lead_id, company_id, age, score, fit, engagement, grid, explanation, priority, temperature,
+             user_id) in leads:
+            if company_id not in companies:
+                company = self.env["res.company"].browse(company_id) if company_id else self.env.user.company_id
+                companies[company_id] = scoring.settings_with_defaults(company._lead_scoring_settings())
+            factors = []
+            for key in profile.get(lead_id, ()):
+                rule = profile_by_key[key].rule
+                factors.append(scoring.Factor(rule, rule.points * scoring.decay(age, rule.half_life)))
+            for rule, count, newest_age in behaviour.get(lead_id, ()):
+                factors.append(scoring.Factor(rule, rule.points * scoring.decay(newest_age, rule.half_life), count))
+            # rules of another company do not count
+            factors = [factor for factor in factors
+                       if not company_of.get(factor.rule.key) or company_of[factor.rule.key] == company_id]
+            results[lead_id] = (scoring.combine(factors, companies[company_id]), {
+                "score": score, "score_fit": fit, "score_engagement": engagement, "score_grid": grid,
+                "score_explanation": explanation, "priority": priority, "temperature": temperature,
+                "user_id": user_id, "company_id": company_id, "settings": companies[company_id],
+            })
+        return results
+
+    @api.model
+    def _scoring_explain(self, result):
+        return scoring.explain(result.factors, raised_label=_("Raised by"), lowered_label=_("Lowered by"),
+                               times_label=_("%d times"))
+
+    @api.model
+    def _scoring_store(self, results):
+        """Write the scores that changed, set-based, and alert on leads turning hot.
+
+        :return: the number of leads whose score changed
+        """
+        has_temperature = "temperature" in self._fields
+        rows = []
+        turned_hot = []
+        for lead_id, (result, current) in results.items():
+            explanation = self._scoring_explain(result) or None
+            new = (result.score, result.fit, result.engagement, result.grid, explanation, result.stars,
+                   result.temperature)
+            old = (current["score"], current["score_fit"], current["score_engagement"], current["score_grid"],
+                   current["score_explanation"] or None, current["priority"],
+                   current["temperature"] if has_temperature else result.temperature)
+            if new != old:
+                rows.append((lead_id,) + new)
+            if result.temperature == "hot" and scoring.temperature(current["score"] or 0, current["settings"]) != "hot":
+                turned_hot.append(lead_id)
+        if rows:
+            columns = list(zip(*rows))
+            self.env.cr.execute(
+                "UPDATE crm_lead AS lead SET score = v.score, score_fit = v.fit, score_engagement = v.engagement, "
+                "score_grid = v.grid, score_explanation = v.explanation, priority = v.priority%s "
+                "FROM unnest(%%s::int[], %%s::int[], %%s::float8[], %%s::float8[], %%s::varchar[], %%s::text[], "
+                "%%s::varchar[], %%s::varchar[]) "
+                "AS v(id, score, fit, engagement, grid, explanation, priority, temperature) "
+                "WHERE lead.id = v.id" % (", temperature = v.temperature" if has_temperature else ""),
+                [list(column) for column in columns])
+            self.invalidate_cache(list(SCORE_FIELDS & set(self._fields)), [row[0] for row in rows])
+        if turned_hot:
+            self.browse(turned_hot)._scoring_on_hot()
+        return len(rows)
+
+    @api.multi
+    def _scoring_on_hot(self):
+        """A lead turned hot: a to-do for its salesperson to call it now."""
+        activity_type = self.env.ref("mail.mail_activity_data_call", raise_if_not_found=False)
+        model = self.env["ir.model"].sudo()._get("crm.lead")
+        for lead in self.sudo().filtered(lambda lead: lead.user_id and lead.active):
+            self.env["mail.activity"].sudo().create({
+                "res_model_id": model.id,
+                "res_id": lead.id,
+                "activity_type_id": activity_type.id if activity_type else False,
+                "summary": _("Hot lead: call now (score %d)") % lead.score,
+                "note": lead.score_explanation or "",
+                "user_id": lead.user_id.id,
+                "date_deadline": fields.Date.context_today(lead),
+            })
+
+    @api.multi
+    def _scoring_recompute(self):
+        """Re-score these leads now (cheap: two or three queries whatever their number)."""
+        if not self.ids:
+            return 0
+        return self._scoring_store(self._scoring_compute(self.ids))
+
+    @api.model
+    def _scoring_recompute_all(self):
+        """Re-score every lead, set-based; also the daily cron (decay makes scores fade)."""
+        return self._scoring_store(self._scoring_compute(None))
+
+    @api.model
+    def _scoring_schedule_full_recompute(self):
+        """Rules changed: every score may change."""
+        return self._scoring_recompute_all()
+
+    @api.model
+    def _scoring_preview_rule(self, rule):
+        """What saving ``rule`` (maybe unsaved, maybe edited) would do to the open leads."""
+        rules = self.env["lead.scoring.rule"].sudo().search([])
+        origin = getattr(rule, "_origin", None)
+        edited_id = rule.id if isinstance(rule.id, int) else (origin.id if origin else None)
+        others = rules.filtered(lambda r: r.id != edited_id)
+        specs = self._scoring_specs(others)
+        if rule.active:
+            lib_rule = rule._to_lib_rule()
+            lib_rule.key = "preview"
+            domain = None
+            if rule.rule_type == "profile":
+                domain = rule._parse_domain(rule.domain)
+            specs.append(RuleSpec(lib_rule, domain, rule.company_id.id or None))
+        self.env.cr.execute("SELECT id FROM crm_lead WHERE active")
+        open_ids = [row[0] for row in self.env.cr.fetchall()]
+        before = self._scoring_compute(open_ids)
+        after = self._scoring_compute(open_ids, specs=specs)
+        preview = {"total": len(open_ids), "matched": 0, "changed": 0, "raised": 0, "lowered": 0,
+                   "hot_before": 0, "hot_after": 0, "warm_before": 0, "warm_after": 0}
+        for lead_id, (result, _current) in after.items():
+            old = before[lead_id][0]
+            if any(factor.rule.key == "preview" for factor in result.factors):
+                preview["matched"] += 1
+            if result.score != old.score:
+                preview["changed"] += 1
+                preview["raised" if result.score > old.score else "lowered"] += 1
+            for name, value in (("before", old.temperature), ("after", result.temperature)):
+                if value in ("hot", "warm"):
+                    preview["%s_%s" % (value, name)] += 1
+        return preview
+
+    @api.model
+    def _scoring_rule_impact(self, rules):
+        """{rule id: (won rate % of the closed leads it matches, lift over all closed leads)}."""
+        self.env.cr.execute(
+            "SELECT id, (active AND probability >= 100) FROM crm_lead "
+            "WHERE (active AND probability >= 100) OR (NOT active AND probability = 0)")
+        closed = dict(self.env.cr.fetchall())
+        if not closed:
+            return {}
+        base_rate = sum(1 for won in closed.values() if won) / float(len(closed))
+        specs = self._scoring_specs(rules.filtered("id"))
+        results = self._scoring_compute(list(closed), specs=specs)
+        impact = {}
+        for rule in rules.filtered("id"):
+            matched = [lead_id for lead_id, (result, _c) in results.items()
+                       if any(factor.rule.key == rule.id for factor in result.factors)]
+            if not matched:
+                impact[rule.id] = (0.0, 0.0)
+                continue
+            rate = sum(1 for lead_id in matched if closed[lead_id]) / float(len(matched))
+            impact[rule.id] = (round(100.0 * rate, 1), round(rate / base_rate, 2) if base_rate else 0.0)
+        return impact
+
+    @api.multi
+    def action_scoring_recompute(self):
+        self._scoring_recompute()
+        return True

@@ -1,0 +1,127 @@
+import logging
+
+from odoo import _, api, fields, models
+from odoo.exceptions import ValidationError
+
+_logger = logging.getLogger(__name__)
+
+EVENT_TYPES = [
+    ("page_view", "Page view"),
+    ("download", "Download"),
+    ("newsletter", "Newsletter sign-up"),
+    ("form", "Form answer"),
+    ("email_open", "E-mail opened"),
+    ("email_click", "E-mail link clicked"),
+]
+
+
+class CrmLeadEvent(models.Model):
+    _name = "crm.lead.event"
+    _description = "Lead Behaviour Event"
+    _order = "timestamp desc, id desc"
+
+    event_type = fields.Selection(
+        selection=EVENT_TYPES,
+        required=True,
+        index=True,
+    )
+    url = fields.Char(
+        string="URL",
+        help="Page or file the event is about.",
+    )
+    name = fields.Char(
+        string="Details",
+        help="Free text: form name, e-mail subject...",
+    )
+    timestamp = fields.Datetime(
+        required=True,
+        default=fields.Datetime.now,
+        index=True,
+    )
+    lead_id = fields.Many2one(
+        comodel_name="crm.lead",
+        string="Lead",
+        ondelete="cascade",
+        index=True,
+    )
+    partner_id = fields.Many2one(
+        comodel_name="res.partner",
+        string="Contact",
+        ondelete="set null",
+        index=True,
+    )
+    visitor_id = fields.Char(
+        string="Visitor",
+        index=True,
+        help="Anonymous visitor id set by the tracking script, until the visitor submits a form.",
+    )
+    company_id = fields.Many2one(
+        comodel_name="res.company",
+        required=True,
+        default=lambda self: self.env["res.company"]._company_default_get("crm.lead.event"),
+    )
+
+    @api.model
+    def _event_vals(self, payload):
+        """Check one event payload and return crm.lead.event values (ValidationError if bad)."""
+        if not isinstance(payload, dict):
+            raise ValidationError(_("An event must be an object."))
+        event_type = payload.get("type") or payload.get("event_type")
+        if event_type not in dict(EVENT_TYPES):
+            raise ValidationError(_("Unknown event type %(type)r; expected one of: %(types)s.") % {
+                "type": event_type, "types": ", ".join(key for key, _label in EVENT_TYPES)})
+        vals = {
+            "event_type": event_type,
+            "url": payload.get("url") or False,
+            "name": payload.get("name") or False,
+            "visitor_id": payload.get("visitor_id") or False,
+        }
+        if payload.get("timestamp"):
+            try:
+                vals["timestamp"] = fields.Datetime.to_string(fields.Datetime.from_string(payload["timestamp"]))
+            except ValueError:
+                raise ValidationError(_("Event timestamp %r is not a date and time (YYYY-MM-DD HH:MM:SS).")
+                                      % payload["timestamp"])
+        lead_id = payload.get("lead_id")
+        if lead_id:
+            lead = self.env["crm.lead"].browse(int(lead_id)) if str(lead_id).isdigit() else None
+            if not lead or not lead.exists():
+                raise ValidationError(_("Unknown lead %s: no event recorded.") % lead_id)
+            vals["lead_id"] = lead.id
+            vals["partner_id"] = lead.partner_id.id
+            vals["company_id"] = lead.company_id.id or self.env.user.company_id.id
+        elif not vals["visitor_id"]:
+            raise ValidationError(_("An event needs a lead_id or a visitor_id."))
+        return vals
+
+    @api.model
+    def record_events(self, payloads):
+        """Record behaviour events and re-score their leads.
+
+        :param payloads: list of dicts with ``type``, ``url``, ``name``, ``timestamp``
+            (UTC), and ``lead_id`` or ``visitor_id``
+        :return: the created events. Nothing is created when any payload is bad.
+        """
+        vals_list = [self._event_vals(payload) for payload in payloads]
+        events = self.browse()
+        for vals in vals_list:
+            events |= self.create(vals)
+        # visitors already known by a lead: attach the new events to it
+        events._attach_visitors()
+        events.mapped("lead_id")._scoring_recompute()
+        return events
+
+    @api.multi
+    def _attach_visitors(self):
+        anonymous = self.filtered(lambda event: not event.lead_id and event.visitor_id)
+        if not anonymous:
+            return
+        leads = self.env["crm.lead"].search([("visitor_id", "in", anonymous.mapped("visitor_id"))],
+                                            order="id desc")
+        by_visitor = {}
+        for lead in leads:
+            by_visitor.setdefault(lead.visitor_id, lead)
+        for event in anonymous:
+            lead = by_visitor.get(event.visitor_id)
+            if lead:
+                event.write({"lead_id": lead.id, "partner_id": lead.partner_id.id})
