@@ -63,6 +63,8 @@ class NaiveBayes(object):
             else:
                 self.lost += 1
             for feature, value in features.items():
+                # values are kept as text so that the model survives a JSON round trip
+                value = str(value)
                 values = counts.get(feature)
                 if values is None:
                     values = counts[feature] = {}
@@ -102,7 +104,7 @@ class NaiveBayes(object):
                 table = tables.get(feature)
                 if table is None:
                     continue
-                log_odds += table[0].get(value, table[1])
+                log_odds += table[0].get(str(value), table[1])
             if log_odds > 35:
                 return 1.0
             if log_odds < -35:

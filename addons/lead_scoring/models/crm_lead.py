@@ -84,7 +84,7 @@ class CrmLead(models.Model):
         compute="_compute_event_count",
     )
 
-    @api.multi
+    @api.depends("event_ids")
     def _compute_event_count(self):
         data = self.env["crm.lead.event"].read_group([("lead_id", "in", self.ids)], ["lead_id"], ["lead_id"])
         counts = {row["lead_id"][0]: row["lead_id_count"] for row in data}
@@ -134,6 +134,7 @@ class CrmLead(models.Model):
                 "WHERE visitor_id = %s AND lead_id IS NULL",
                 (lead.id, lead.partner_id.id or None, lead.visitor_id))
         self.env["crm.lead.event"].invalidate_cache(["lead_id", "partner_id"])
+        self.invalidate_cache(["event_ids", "event_count"], self.ids)
 
     @api.multi
     def _scoring_follow_contact(self):

@@ -44,7 +44,7 @@ class LeadScoringReport(models.Model):
                        lead.user_id,
                        COALESCE(lead.score, 0) AS score,
                        LPAD((LEAST(COALESCE(lead.score, 0), 99) / 10 * 10)::text, 2, '0') || '-'
-                           || (LEAST(COALESCE(lead.score, 0), 99) / 10 * 10 + 9)::text AS score_band,
+                           || LPAD((LEAST(COALESCE(lead.score, 0), 99) / 10 * 10 + 9)::text, 2, '0') AS score_band,
                        lead.score_grid,
                        CASE WHEN COALESCE(lead.score, 0) >= COALESCE(company.lead_scoring_hot_threshold, 70) THEN 'hot'
                             WHEN COALESCE(lead.score, 0) >= COALESCE(company.lead_scoring_warm_threshold, 40)

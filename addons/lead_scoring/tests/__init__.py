@@ -1,0 +1,4 @@
+from . import test_lead_score
+from . import test_scoring_rule
+from . import test_predictive
+from . import test_report

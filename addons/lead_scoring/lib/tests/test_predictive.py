@@ -1,4 +1,5 @@
 """Naive Bayes predictive score and AUC."""
+import json
 import random
 import time
 
@@ -33,7 +34,7 @@ def test_frequent_winning_value_raises_probability_and_unseen_value_is_smoothed(
     assert model.predict({"country": "FR"}) > 0.7
     assert model.predict({"country": "US"}) < 0.3
     assert 0.3 < model.predict({"country": "XX"}) < 0.7
-    again = predictive.NaiveBayes.from_dict(model.to_dict())
+    again = predictive.NaiveBayes.from_dict(json.loads(json.dumps(model.to_dict())))
     assert again.predict({"country": "FR"}) == pytest.approx(model.predict({"country": "FR"}))
 
 
@@ -71,6 +72,14 @@ def test_model_not_used_when_rules_rank_better():
     perfect = {key: (1 if won else 0) for key, _features, won in samples}
     result = predictive.train_and_evaluate(samples, perfect)
     assert result["rule_auc"] == 1.0 and not result["use"]
+
+
+def test_model_with_numbers_and_booleans_survives_json():
+    samples = [({"source": 3, "title": True}, True)] * 5 + [({"source": 4, "title": False}, False)] * 5
+    model = predictive.NaiveBayes().fit(samples)
+    again = predictive.NaiveBayes.from_dict(json.loads(json.dumps(model.to_dict())))
+    assert again.predict({"source": 3, "title": True}) == pytest.approx(model.predict({"source": 3, "title": True}))
+    assert again.predict({"source": 3, "title": True}) > 0.9
 
 
 def test_buckets():
