@@ -1,0 +1,157 @@
+"""The parser against a corpus of awkward real-world mail (lib/tests/corpus)."""
+import base64
+import os
+
+import pytest
+
+from odoo.addons.mail_gateway.lib import mailparse
+
+CORPUS = os.path.join(os.path.dirname(__file__), "corpus")
+
+
+def load(name):
+    with open(os.path.join(CORPUS, name), "rb") as handle:
+        return handle.read()
+
+
+def parsed(name):
+    return mailparse.parse_bytes(load(name))
+
+
+def huge_message(mib=5):
+    data = base64.encodebytes(os.urandom(mib * 1024 * 1024)).decode()
+    return ("From: Kim <kim@big.example>\nTo: sales@example.com\nSubject: Plans\nMessage-Id: <huge-1@big.example>\n"
+            "MIME-Version: 1.0\nContent-Type: multipart/mixed; boundary=\"B\"\n\n--B\nContent-Type: text/plain\n\n"
+            "The plans are attached.\n--B\nContent-Type: application/octet-stream; name=\"plans.bin\"\n"
+            "Content-Disposition: attachment; filename=\"plans.bin\"\nContent-Transfer-Encoding: base64\n\n"
+            "%s--B--\n" % data).encode()
+
+
+@pytest.mark.parametrize("name", sorted(os.listdir(CORPUS)))
+def test_every_corpus_message_parses_without_error(name):
+    msg = parsed(name)
+    assert isinstance(mailparse.text_body(msg), str)
+    assert isinstance(mailparse.sender(msg), tuple)
+    assert mailparse.message_key(load(name), msg)
+    mailparse.classify(msg)
+    mailparse.split_reply(mailparse.text_body(msg))
+
+
+def test_signature_fills_name_job_company_and_phone():
+    body, signature = mailparse.split_reply(mailparse.text_body(parsed("plain_signature.eml")))
+    assert "40 chaises" in body
+    assert "Atelier Durand" not in body
+    facts = mailparse.parse_signature(signature)
+    assert facts == {"name": "Claire Martin", "function": "Responsable achats",
+                     "company": "Atelier Durand SARL", "phone": "+33 1 23 45 67 89"}
+
+
+def test_quoted_reply_and_dash_signature_are_stripped():
+    body, signature = mailparse.split_reply(mailparse.text_body(parsed("reply_quoted.eml")))
+    assert body == "Yes, please go ahead with the order."
+    assert mailparse.parse_signature(signature) == {"name": "Bob Buyer", "function": "Purchasing Manager"}
+
+
+def test_subject_reference():
+    assert mailparse.subject_reference("Re: Your quotation [SO012]") == "SO012"
+    assert mailparse.subject_reference("Re: lead [#42] follow-up") == "#42"
+    assert mailparse.subject_reference("Order ref: INV-2026") == "INV-2026"
+    assert mailparse.subject_reference("Hello [draft]") == ""
+
+
+def test_form_notification_fills_fields():
+    values = mailparse.parse_form(mailparse.text_body(parsed("form_notification.eml")))
+    assert values == {"contact_name": "Jean Dupont", "email_from": "jean.dupont@boulangerie.fr",
+                      "phone": "06 12 34 56 78", "partner_name": "Boulangerie Dupont", "function": "Gérant",
+                      "description": "We need three ovens.\nDelivery before spring."}
+
+
+def test_an_ordinary_mail_with_one_colon_line_is_no_form():
+    assert mailparse.parse_form("Hello,\nNote: call me tomorrow.\nThanks") == {}
+
+
+def test_html_only_mail_gets_clean_text():
+    text = mailparse.text_body(parsed("html_only.eml"))
+    assert text == "Bonjour,\n\nPouvez-vous m'envoyer le catalogue ? Merci d'avance, Anna\n\nCafé Anna"
+    assert "alert" not in text and "color" not in text
+
+
+@pytest.mark.parametrize("name,reason", [
+    ("auto_reply.eml", "auto_reply"), ("x_autoreply.eml", "auto_reply"), ("bulk.eml", "bulk"),
+    ("bounce_dsn.eml", "bounce"), ("plain_signature.eml", None), ("reply_quoted.eml", None),
+    ("form_notification.eml", None), ("nested_rfc822.eml", None),
+])
+def test_classification(name, reason):
+    assert mailparse.classify(parsed(name)) == reason
+
+
+def test_broken_boundary_keeps_the_text():
+    assert "12 tables" in mailparse.text_body(parsed("broken_boundary.eml"))
+
+
+def test_unknown_and_wrong_charsets_fall_back():
+    assert "Café crème" in mailparse.text_body(parsed("unknown_charset.eml"))
+    assert "Café crème en latin-1" in mailparse.text_body(parsed("wrong_charset.eml"))
+
+
+def test_eight_bit_headers_are_decoded():
+    msg = parsed("eight_bit_headers.eml")
+    assert mailparse.sender(msg) == ("François Léger", "francois@leger.example")
+    assert mailparse.header(msg, "Subject") == "Pièces détachées"
+
+
+def test_missing_from_gives_empty_sender():
+    assert mailparse.sender(parsed("missing_from.eml")) == ("", "")
+
+
+def test_nested_message_keeps_outer_text():
+    assert mailparse.text_body(parsed("nested_rfc822.eml")) == "See below, a friend wants a quote."
+
+
+def test_empty_body():
+    msg = parsed("empty_body.eml")
+    assert mailparse.text_body(msg) == ""
+    assert mailparse.split_reply("") == ("", "")
+
+
+def test_winmail_dat_is_an_attachment_not_the_body():
+    assert mailparse.text_body(parsed("winmail_dat.eml")) == "Order attached."
+
+
+def test_huge_attachment_is_not_read_as_text():
+    raw = huge_message()
+    msg = mailparse.parse_bytes(raw)
+    assert mailparse.text_body(msg) == "The plans are attached."
+    assert mailparse.message_key(raw, msg) == "<huge-1@big.example>"
+
+
+def test_fingerprint_is_stable_across_deliveries():
+    first = mailparse.message_key(load("no_message_id.eml"))
+    again = mailparse.message_key(load("no_message_id_redelivered.eml"))
+    assert first.startswith("fp:") and first == again
+    assert mailparse.message_key(load("no_message_id.eml").replace(b"call me", b"write me")) != first
+
+
+def test_message_id_is_the_key_and_references_are_read():
+    msg = parsed("reply_quoted.eml")
+    assert mailparse.message_key(load("reply_quoted.eml")) == "<reply-1@client.example>"
+    assert mailparse.references(msg) == ["<unknown-parent@example.com>"]
+
+
+def test_rules_recipient_domain_keywords():
+    rules = [
+        {"id": 1, "recipient": "export@example.com"},
+        {"id": 2, "sender_domain": "bigcorp.example", "keywords": "tender, rfp"},
+        {"id": 3, "keywords": "devis"},
+    ]
+    assert mailparse.match_rule(rules, ["export@example.com"], "a@b.example", "")["id"] == 1
+    assert mailparse.match_rule(rules, ["sales@example.com"], "x@eu.bigcorp.example", "New RFP")["id"] == 2
+    assert mailparse.match_rule(rules, ["sales@example.com"], "x@bigcorp.example", "Hello") is None
+    assert mailparse.match_rule(rules, ["sales@example.com"], "x@y.example", "Un devis svp")["id"] == 3
+
+
+def test_allow_list():
+    assert mailparse.in_allow_list("robot@partner.example", "partner.example, a@b.example")
+    assert mailparse.in_allow_list("a@b.example", "partner.example\na@b.example")
+    assert not mailparse.in_allow_list("c@b.example", "partner.example, a@b.example")
+    assert not mailparse.in_allow_list("", "partner.example")
