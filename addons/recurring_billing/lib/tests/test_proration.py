@@ -3,8 +3,8 @@ from decimal import Decimal
 
 import pytest
 
-from odoo.addons.recurring_billing.lib import proration
-from odoo.addons.recurring_billing.lib.recurrence import Period
+from .. import proration
+from ..recurrence import Period
 
 
 def d(text):

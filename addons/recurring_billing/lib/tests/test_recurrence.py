@@ -2,8 +2,8 @@ import datetime
 
 import pytest
 
-from odoo.addons.recurring_billing.lib import recurrence as rec
-from odoo.addons.recurring_billing.lib.recurrence import Period
+from .. import recurrence as rec
+from ..recurrence import Period
 
 
 def d(text):
