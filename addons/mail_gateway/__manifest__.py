@@ -12,8 +12,16 @@
     ],
     "data": [
         "security/ir.model.access.csv",
+        "security/mail_gateway_security.xml",
+        "data/mail_template_data.xml",
+        "views/mail_gateway_message_views.xml",
+        "views/mail_gateway_rule_views.xml",
+        "views/fetchmail_server_views.xml",
+        "views/res_config_settings_views.xml",
     ],
-    "demo": [],
+    "demo": [
+        "demo/mail_gateway_rule_demo.xml",
+    ],
     "installable": True,
     "application": False,
 }

@@ -388,7 +388,7 @@ def subject_reference(subject):
     match = _SUBJECT_REF_RE.search(subject or "")
     if not match:
         return ""
-    return (match.group(1) or match.group(2)).upper()
+    return match.group(1) or match.group(2)
 
 
 # --------------------------------------------------------------------------- rules

@@ -4,7 +4,7 @@ import os
 
 import pytest
 
-from odoo.addons.mail_gateway.lib import mailparse
+from .. import mailparse
 
 CORPUS = os.path.join(os.path.dirname(__file__), "corpus")
 
@@ -57,6 +57,7 @@ def test_subject_reference():
     assert mailparse.subject_reference("Re: lead [#42] follow-up") == "#42"
     assert mailparse.subject_reference("Order ref: INV-2026") == "INV-2026"
     assert mailparse.subject_reference("Hello [draft]") == ""
+    assert mailparse.subject_reference("Re: [Test/001]") == "Test/001"
 
 
 def test_form_notification_fills_fields():
