@@ -1,0 +1,207 @@
+"""Matching: score a pair of normalised records, explain it, block, and group.
+
+A record is the dict returned by ``normalize.partner_keys`` (plus an ``id``). The score
+adds evidence the way Fellegi-Sunter record linkage does: each field present on both
+sides adds its weight when it agrees and its (negative) weight when it disagrees; a
+missing field says nothing. The total goes through a logistic curve to a score
+between 0 and 1, so that the threshold reads as a probability-like figure.
+"""
+import math
+
+from .similarity import name_similarity
+
+DEFAULT_THRESHOLD = 0.8
+
+# weight when the field agrees, weight when both have a value and they differ
+DEFAULT_WEIGHTS = {
+    "email": (8.0, -2.0),
+    "phone": (5.0, -1.0),
+    "vat": (8.0, -8.0),
+    "domain": (3.0, -1.0),
+    "name": (4.0, -5.0),
+    "street": (2.0, -1.0),
+    "zip": (1.0, -1.0),
+    "city": (0.5, -0.5),
+    "company": (1.0, -2.0),
+}
+# the logistic curve is centred here: a perfect name alone stays below any sensible threshold
+OFFSET = 4.0
+
+
+def _phones(record):
+    return {number for number in (record.get("phone"), record.get("mobile")) if number}
+
+
+def name_weight(similarity, agree, disagree):
+    """Graded weight of a name similarity: exact names count fully, typos less, others against."""
+    if similarity >= 0.97:
+        return agree
+    if similarity >= 0.9:
+        return agree * 0.75
+    if similarity >= 0.82:
+        return agree * 0.25
+    return disagree
+
+
+def score_pair(first, second, weights=None):
+    """Return ``(score, reasons)`` for two records.
+
+    ``reasons`` is a list of ``(code, similarity)`` tuples, e.g. ``('same_phone', 1.0)``
+    or ``('similar_name', 0.92)``, turned into words by the caller (translated).
+    """
+    weights = weights or DEFAULT_WEIGHTS
+    total = 0.0
+    reasons = []
+
+    def exact(field, code):
+        nonlocal total
+        value1, value2 = first.get(field), second.get(field)
+        if value1 and value2 and field in weights:
+            if value1 == value2:
+                total += weights[field][0]
+                reasons.append(("same_" + code, 1.0))
+            else:
+                total += weights[field][1]
+                if weights[field][1] <= -4:
+                    reasons.append(("different_" + code, 0.0))
+
+    exact("email", "email")
+    exact("vat", "vat")
+    exact("domain", "domain")
+    phones1, phones2 = _phones(first), _phones(second)
+    if phones1 and phones2 and "phone" in weights:
+        if phones1 & phones2:
+            total += weights["phone"][0]
+            reasons.append(("same_phone", 1.0))
+        else:
+            total += weights["phone"][1]
+    if first.get("name") and second.get("name") and "name" in weights:
+        similarity = name_similarity(first["name"], second["name"])
+        total += name_weight(similarity, *weights["name"])
+        if similarity >= 0.97:
+            reasons.append(("same_name", round(similarity, 2)))
+        elif similarity >= 0.82:
+            reasons.append(("similar_name", round(similarity, 2)))
+        else:
+            reasons.append(("different_name", round(similarity, 2)))
+    if first.get("street") and second.get("street") and "street" in weights:
+        similarity = name_similarity(first["street"], second["street"])
+        if similarity >= 0.9:
+            total += weights["street"][0]
+            reasons.append(("same_street" if similarity >= 0.97 else "similar_street", round(similarity, 2)))
+        elif similarity < 0.7:
+            total += weights["street"][1]
+    exact("zip", "zip")
+    exact("city", "city")
+    if first.get("company") and second.get("company") and "company" in weights:
+        similarity = name_similarity(first["company"], second["company"])
+        if similarity >= 0.9:
+            total += weights["company"][0]
+            reasons.append(("same_company", round(similarity, 2)))
+        else:
+            total += weights["company"][1]
+    score = 1.0 / (1.0 + math.exp(-(total - OFFSET)))
+    return round(score, 4), reasons
+
+
+def blocking_keys(record):
+    """Keys two duplicates are expected to share at least one of: exact identifiers, the
+    exact normalised name, and the zip code with the first letters of the name (typos
+    after the third letter). A scan only compares records sharing a key."""
+    keys = []
+    kind = "c" if record.get("is_company") else "p"
+    for field in ("email", "vat", "domain"):
+        if record.get(field):
+            keys.append("%s:%s" % (field, record[field]))
+    for number in _phones(record):
+        keys.append("phone:%s" % number)
+    name = record.get("name") or ""
+    if name:
+        keys.append("%s:name:%s" % (kind, name))
+        if record.get("zip"):
+            for word in name.split():
+                if len(word) >= 3:
+                    keys.append("%s:zipword:%s:%s" % (kind, record["zip"], word[:3]))
+    return keys
+
+
+def candidate_pairs(records, max_block=1000):
+    """Pairs of record ids sharing a blocking key (each pair once, smaller id first).
+
+    Blocks larger than ``max_block`` (a switchboard number shared by a whole group) are
+    skipped: they hold no useful evidence and would bring back the quadratic cost.
+    """
+    blocks = {}
+    for record in records:
+        for key in blocking_keys(record):
+            blocks.setdefault(key, []).append(record["id"])
+    pairs = set()
+    for ids in blocks.values():
+        if len(ids) < 2 or len(ids) > max_block:
+            continue
+        ids = sorted(set(ids))
+        for index, first in enumerate(ids):
+            for second in ids[index + 1:]:
+                pairs.add((first, second))
+    return pairs
+
+
+def scan(records, threshold=DEFAULT_THRESHOLD, weights=None, excluded=()):
+    """Scored pairs above the threshold: list of ``(id1, id2, score, reasons)``."""
+    by_id = {record["id"]: record for record in records}
+    excluded = set(excluded)
+    found = []
+    for first, second in sorted(candidate_pairs(records)):
+        if (first, second) in excluded:
+            continue
+        if by_id[first].get("is_company") != by_id[second].get("is_company"):
+            continue
+        score, reasons = score_pair(by_id[first], by_id[second], weights)
+        if score >= threshold:
+            found.append((first, second, score, reasons))
+    return found
+
+
+def scan_all_pairs(records, threshold=DEFAULT_THRESHOLD, weights=None):
+    """The naive way: every pair compared (quadratic), for reference only."""
+    found = []
+    for index, first in enumerate(records):
+        for second in records[index + 1:]:
+            if first.get("is_company") != second.get("is_company"):
+                continue
+            score, reasons = score_pair(first, second, weights)
+            if score >= threshold:
+                pair = tuple(sorted((first["id"], second["id"])))
+                found.append((pair[0], pair[1], score, reasons))
+    return found
+
+
+def group_pairs(pairs):
+    """Connected components (union-find) of ``(id1, id2, ...)`` pairs: list of sorted id lists."""
+    parent = {}
+
+    def find(item):
+        parent.setdefault(item, item)
+        while parent[item] != item:
+            parent[item] = parent[parent[item]]
+            item = parent[item]
+        return item
+
+    for pair in pairs:
+        root1, root2 = find(pair[0]), find(pair[1])
+        if root1 != root2:
+            parent[max(root1, root2)] = min(root1, root2)
+    groups = {}
+    for item in parent:
+        groups.setdefault(find(item), []).append(item)
+    return sorted(sorted(members) for members in groups.values() if len(members) > 1)
+
+
+def precision_recall(found_pairs, true_pairs):
+    """Precision and recall of found pairs against the known duplicate pairs."""
+    found = {tuple(sorted(pair[:2])) for pair in found_pairs}
+    true = {tuple(sorted(pair[:2])) for pair in true_pairs}
+    hits = len(found & true)
+    precision = hits / float(len(found)) if found else 1.0
+    recall = hits / float(len(true)) if true else 1.0
+    return precision, recall

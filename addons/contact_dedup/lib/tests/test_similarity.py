@@ -1,0 +1,24 @@
+import pytest
+
+from odoo.addons.contact_dedup.lib import similarity
+
+
+def test_jaro_winkler_reference_values():
+    assert similarity.jaro_winkler("martha", "marhta") == pytest.approx(0.9611, abs=1e-4)
+    assert similarity.jaro_winkler("dwayne", "duane") == pytest.approx(0.84, abs=1e-2)
+    assert similarity.jaro_winkler("abc", "abc") == 1.0
+    assert similarity.jaro_winkler("", "abc") == 0.0
+
+
+def test_trigram_similarity_matches_pg_trgm():
+    # SELECT similarity('word', 'two words') = 0.36363637 in PostgreSQL
+    assert similarity.trigram_similarity("word", "two words") == pytest.approx(0.363636, abs=1e-5)
+    assert similarity.trigram_similarity("", "x") == 0.0
+
+
+def test_name_similarity_word_order_typos_abbreviations():
+    assert similarity.name_similarity("dupont jean", "jean dupont") == 1.0
+    assert similarity.name_similarity("jean dupont", "jean dupond") > 0.9
+    assert similarity.name_similarity("acme ind", "acme industries") > 0.85
+    assert similarity.name_similarity("jean dupont", "paul durand") < 0.8
+    assert similarity.name_similarity("", "x") == 0.0
