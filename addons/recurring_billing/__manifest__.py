@@ -12,9 +12,18 @@
         "portal",
     ],
     "data": [
+        "security/recurring_billing_security.xml",
         "security/ir.model.access.csv",
+        "data/recurring_contract_data.xml",
+        "data/mail_template_data.xml",
+        "views/recurring_contract_views.xml",
+        "views/recurring_revenue_report_views.xml",
+        "views/product_template_views.xml",
+        "views/portal_templates.xml",
     ],
-    "demo": [],
+    "demo": [
+        "demo/recurring_billing_demo.xml",
+    ],
     "installable": True,
     "application": True,
 }

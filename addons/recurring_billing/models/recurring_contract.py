@@ -1,0 +1,462 @@
+import datetime
+
+from odoo import _, api, fields, models
+from odoo.exceptions import UserError, ValidationError
+
+from ..lib import recurrence
+
+UNIT_SELECTION = [
+    ("day", "Day(s)"),
+    ("week", "Week(s)"),
+    ("month", "Month(s)"),
+    ("year", "Year(s)"),
+]
+
+
+class RecurringContract(models.Model):
+    """A subscription: lines invoiced every period, from a start date, for a commitment
+    that renews unless notice is given. Invoicing lives in recurring_contract_invoicing.py."""
+
+    _name = "recurring.contract"
+    _description = "Recurring contract"
+    _inherit = ["mail.thread", "mail.activity.mixin", "portal.mixin"]
+    _order = "date_start desc, id desc"
+
+    name = fields.Char(
+        string="Reference",
+        required=True,
+        copy=False,
+        default=lambda self: _("New"),
+        track_visibility="onchange",
+    )
+    is_template = fields.Boolean(
+        string="Template",
+        help="A template is never invoiced: it pre-fills new contracts.",
+    )
+    template_id = fields.Many2one(
+        "recurring.contract",
+        domain=[("is_template", "=", True)],
+        copy=False,
+    )
+    state = fields.Selection(
+        [("draft", "Draft"), ("running", "Running"), ("paused", "Paused"),
+         ("to_renew", "To renew"), ("closed", "Closed")],
+        default="draft",
+        required=True,
+        copy=False,
+        index=True,
+        track_visibility="onchange",
+    )
+    partner_id = fields.Many2one(
+        "res.partner",
+        string="Customer",
+        index=True,
+        track_visibility="onchange",
+    )
+    user_id = fields.Many2one(
+        "res.users",
+        string="Salesperson",
+        default=lambda self: self.env.user,
+    )
+    company_id = fields.Many2one(
+        "res.company",
+        required=True,
+        default=lambda self: self.env["res.company"]._company_default_get("recurring.contract"),
+    )
+    currency_id = fields.Many2one(
+        "res.currency",
+        required=True,
+        default=lambda self: self.env.user.company_id.currency_id,
+    )
+    payment_term_id = fields.Many2one(
+        "account.payment.term",
+    )
+    fiscal_position_id = fields.Many2one(
+        "account.fiscal.position",
+    )
+    journal_id = fields.Many2one(
+        "account.journal",
+        domain=[("type", "=", "sale")],
+        help="Sales journal of the invoices; the company's first one when empty.",
+    )
+    sale_order_id = fields.Many2one(
+        "sale.order",
+        copy=False,
+        readonly=True,
+    )
+    recurring_interval = fields.Integer(
+        string="Invoice every",
+        default=1,
+        required=True,
+    )
+    recurring_unit = fields.Selection(
+        UNIT_SELECTION,
+        string="Period",
+        default="month",
+        required=True,
+    )
+    invoicing_mode = fields.Selection(
+        [("advance", "In advance"), ("arrears", "In arrears")],
+        default="advance",
+        required=True,
+        help="In advance: each period is invoiced on its first day. In arrears: the day after it ends.",
+    )
+    period_alignment = fields.Selection(
+        [("start", "On the start date"), ("calendar", "On the 1st of the month")],
+        default="start",
+        required=True,
+        help="On the 1st of the month, a contract starting mid-month gets a prorated first period.",
+    )
+    prorate = fields.Boolean(
+        string="Prorate partial periods",
+        default=True,
+    )
+    date_start = fields.Date(
+        string="Start date",
+        default=fields.Date.context_today,
+        track_visibility="onchange",
+    )
+    commitment_count = fields.Integer(
+        string="Commitment (periods)",
+        help="Number of periods the customer commits to; 0 for no commitment.",
+    )
+    instalment_count = fields.Integer(
+        string="Instalments",
+        help="Number of invoices after which the contract ends; 0 for open-ended.",
+    )
+    date_end = fields.Date(
+        string="End date",
+        help="End of the current term: the contract renews or closes after it.",
+        track_visibility="onchange",
+    )
+    auto_renew = fields.Boolean(
+        string="Renew automatically",
+        default=True,
+    )
+    notice_days = fields.Integer(
+        string="Notice period (days)",
+        default=30,
+    )
+    alert_days = fields.Integer(
+        string="Alert days before term end",
+        default=45,
+    )
+    alert_sent_date = fields.Date(
+        string="Alert sent for term ending",
+        copy=False,
+        readonly=True,
+    )
+    notice_given = fields.Boolean(
+        string="Notice given",
+        copy=False,
+        track_visibility="onchange",
+        help="The customer or the company gave notice: the contract closes at the end of the term "
+             "when notice came at least the notice period before it, else at the end of the next one.",
+    )
+    notice_date = fields.Date(
+        copy=False,
+        readonly=True,
+    )
+    days_ahead = fields.Integer(
+        string="Invoice days ahead",
+        help="Invoice a period this many days before its invoice date.",
+    )
+    invoice_policy = fields.Selection(
+        [("draft", "Draft invoices"), ("open", "Validated invoices"),
+         ("send", "Validated and e-mailed invoices")],
+        string="Invoices",
+        default="draft",
+        required=True,
+    )
+    next_invoice_date = fields.Date(
+        copy=False,
+        index=True,
+        readonly=True,
+    )
+    line_ids = fields.One2many(
+        "recurring.contract.line",
+        "contract_id",
+        string="Lines",
+        copy=True,
+    )
+    period_ids = fields.One2many(
+        "recurring.contract.period",
+        "contract_id",
+        string="Invoiced periods",
+        readonly=True,
+    )
+    pause_ids = fields.One2many(
+        "recurring.contract.pause",
+        "contract_id",
+        string="Pauses",
+        readonly=True,
+    )
+    adjustment_ids = fields.One2many(
+        "recurring.contract.adjustment",
+        "contract_id",
+        string="Adjustments",
+        readonly=True,
+    )
+    invoice_ids = fields.One2many(
+        "account.invoice",
+        "recurring_contract_id",
+        string="Invoices",
+        readonly=True,
+    )
+    invoice_count = fields.Integer(
+        compute="_compute_invoice_count",
+    )
+    amount_period = fields.Monetary(
+        string="Amount per period",
+        compute="_compute_amounts",
+        store=True,
+    )
+    mrr = fields.Monetary(
+        string="Monthly recurring revenue",
+        compute="_compute_amounts",
+        store=True,
+    )
+    note = fields.Text()
+
+    @api.depends("line_ids.price_subtotal", "recurring_interval", "recurring_unit")
+    def _compute_amounts(self):
+        for contract in self:
+            total = sum(contract.line_ids.filtered(lambda line: not line.is_usage).mapped("price_subtotal"))
+            contract.amount_period = total
+            if contract.recurring_interval > 0 and contract.recurring_unit:
+                months = recurrence.months_per_period(contract.recurring_interval, contract.recurring_unit)
+                contract.mrr = total / months
+            else:
+                contract.mrr = 0.0
+
+    @api.multi
+    def _compute_invoice_count(self):
+        data = self.env["account.invoice"].read_group(
+            [("recurring_contract_id", "in", self.ids)], ["recurring_contract_id"], ["recurring_contract_id"])
+        counts = {row["recurring_contract_id"][0]: row["recurring_contract_id_count"] for row in data}
+        for contract in self:
+            contract.invoice_count = counts.get(contract.id, 0)
+
+    @api.multi
+    def _compute_access_url(self):
+        result = super(RecurringContract, self)._compute_access_url()
+        for contract in self:
+            contract.access_url = "/my/contracts/%s" % contract.id
+        return result
+
+    @api.constrains("recurring_interval", "commitment_count", "instalment_count", "notice_days", "days_ahead")
+    def _check_counts(self):
+        for contract in self:
+            if contract.recurring_interval <= 0:
+                raise ValidationError(_("A contract must be invoiced every 1 or more days, weeks, months or "
+                                        "years: %s is not a valid frequency.") % contract.recurring_interval)
+            if min(contract.commitment_count, contract.instalment_count, contract.notice_days,
+                   contract.days_ahead) < 0:
+                raise ValidationError(_("Commitment, instalments, notice period and days ahead cannot be "
+                                        "negative."))
+
+    @api.constrains("date_start", "date_end")
+    def _check_dates(self):
+        for contract in self:
+            if contract.date_start and contract.date_end and contract.date_end < contract.date_start:
+                raise ValidationError(_("The end date (%(end)s) of contract %(name)s is before its start date "
+                                        "(%(start)s).") % {
+                    "end": contract.date_end, "name": contract.name, "start": contract.date_start})
+
+    @api.onchange("template_id")
+    def _onchange_template_id(self):
+        template = self.template_id
+        if not template:
+            return
+        for field in ("recurring_interval", "recurring_unit", "invoicing_mode", "period_alignment", "prorate",
+                      "commitment_count", "instalment_count", "auto_renew", "notice_days", "alert_days",
+                      "days_ahead", "invoice_policy", "payment_term_id", "journal_id", "note"):
+            self[field] = template[field]
+        self.line_ids = [(5, 0, 0)] + [(0, 0, line._template_values()) for line in template.line_ids]
+
+    @api.onchange("date_start", "commitment_count", "recurring_interval", "recurring_unit")
+    def _onchange_commitment(self):
+        if self.date_start and self.commitment_count > 0 and self.recurring_interval > 0:
+            self.date_end = self._term_end(fields.Date.from_string(self.date_start))
+
+    @api.model
+    def create(self, values):
+        if values.get("name", _("New")) == _("New") and not values.get("is_template"):
+            values["name"] = self.env["ir.sequence"].next_by_code("recurring.contract") or _("New")
+        return super(RecurringContract, self).create(values)
+
+    # -- calendar -------------------------------------------------------------------
+
+    @api.multi
+    def _recurrence_kwargs(self):
+        """The arguments of the lib calendar for this contract."""
+        self.ensure_one()
+        start = fields.Date.from_string(self.date_start)
+        anchor = start.replace(day=1) if self.period_alignment == "calendar" else None
+        return {
+            "date_start": start,
+            "interval": self.recurring_interval,
+            "unit": self.recurring_unit,
+            "date_end": fields.Date.from_string(self.date_end) if self.date_end else None,
+            "anchor": anchor,
+            "count": self.instalment_count or None,
+        }
+
+    @api.multi
+    def _term_end(self, term_start):
+        """Last day of a commitment term starting on ``term_start``."""
+        self.ensure_one()
+        return recurrence.shift(term_start, self.commitment_count, self.recurring_interval,
+                                self.recurring_unit) - recurrence.ONE_DAY
+
+    @api.multi
+    def _paused_ranges(self):
+        self.ensure_one()
+        return [(fields.Date.from_string(p.date_start), fields.Date.from_string(p.date_end) if p.date_end else None)
+                for p in self.pause_ids]
+
+    @api.multi
+    def _compute_next_invoice_date(self):
+        """Store the invoice date of the first period neither invoiced nor paused."""
+        for contract in self:
+            if contract.is_template or contract.state in ("draft", "closed", "paused") or not contract.date_start:
+                contract.next_invoice_date = False
+                continue
+            kwargs = contract._recurrence_kwargs()
+            invoiced = [fields.Date.from_string(p.date_start) for p in contract.period_ids]
+            paused = contract._paused_ranges()
+            after = max([end for _start, end in paused if end] or [None]) if paused else None
+            next_date = recurrence.next_invoice_date(
+                kwargs["date_start"], kwargs["interval"], kwargs["unit"], contract.invoicing_mode,
+                date_end=kwargs["date_end"], anchor=kwargs["anchor"], count=kwargs["count"],
+                invoiced_starts=invoiced, after=after)
+            contract.next_invoice_date = next_date
+
+    # -- lifecycle ------------------------------------------------------------------
+
+    @api.multi
+    def action_start(self):
+        for contract in self:
+            if contract.is_template:
+                raise UserError(_("A template cannot be started: create a contract from it."))
+            if not contract.partner_id or not contract.date_start:
+                raise UserError(_("Contract %s needs a customer and a start date.") % contract.name)
+            if not contract.line_ids:
+                raise UserError(_("Contract %s has no line to invoice.") % contract.name)
+            if contract.commitment_count and not contract.date_end:
+                contract.date_end = contract._term_end(fields.Date.from_string(contract.date_start))
+        self.write({"state": "running"})
+        self._compute_next_invoice_date()
+        return True
+
+    @api.multi
+    def action_pause(self):
+        today = fields.Date.context_today(self)
+        for contract in self.filtered(lambda c: c.state in ("running", "to_renew")):
+            self.env["recurring.contract.pause"].create({"contract_id": contract.id, "date_start": today})
+            contract.write({"state": "paused"})
+            contract.next_invoice_date = False
+        return True
+
+    @api.multi
+    def action_resume(self):
+        """Resume a paused contract: the next period is the first one starting from today."""
+        today = fields.Date.context_today(self)
+        for contract in self.filtered(lambda c: c.state == "paused"):
+            contract.pause_ids.filtered(lambda p: not p.date_end).write({"date_end": today})
+            contract.state = "running"
+        self._compute_next_invoice_date()
+        return True
+
+    @api.multi
+    def action_give_notice(self):
+        self.write({"notice_given": True, "notice_date": fields.Date.context_today(self)})
+        return True
+
+    @api.multi
+    def action_close(self):
+        """Close now: the term ends today unless it already ended."""
+        today = fields.Date.context_today(self)
+        for contract in self:
+            values = {"state": "closed", "next_invoice_date": False}
+            if not contract.date_end or contract.date_end > today:
+                values["date_end"] = max(today, contract.date_start or today)
+            contract.write(values)
+        return True
+
+    @api.multi
+    def action_reset_draft(self):
+        if self.mapped("period_ids"):
+            raise UserError(_("An invoiced contract cannot go back to draft: pause or close it."))
+        self.write({"state": "draft", "next_invoice_date": False})
+        return True
+
+    @api.multi
+    def action_view_invoices(self):
+        self.ensure_one()
+        action = self.env.ref("account.action_invoice_tree1").read()[0]
+        action["domain"] = [("recurring_contract_id", "=", self.id)]
+        action["context"] = {"default_type": "out_invoice", "type": "out_invoice"}
+        return action
+
+    @api.model
+    def cron_lifecycle(self, today=None):
+        """Daily: alerts before the term ends, renewal or closing after it."""
+        today = today or fields.Date.from_string(fields.Date.context_today(self))
+        contracts = self.search([("state", "in", ("running", "to_renew")), ("date_end", "!=", False),
+                                 ("is_template", "=", False)])
+        for contract in contracts:
+            contract._lifecycle_step(today)
+        return True
+
+    @api.multi
+    def _lifecycle_step(self, today):
+        self.ensure_one()
+        date_end = fields.Date.from_string(self.date_end)
+        alert_from = date_end - datetime.timedelta(days=self.alert_days)
+        if today > date_end:
+            fully_invoiced = not self.next_invoice_date
+            if self.auto_renew and not self._notice_effective() and self.commitment_count:
+                new_end = self._term_end(date_end + recurrence.ONE_DAY)
+                self.write({"date_end": new_end, "state": "running"})
+                self._compute_next_invoice_date()
+                self.message_post(body=_("Contract renewed until %s.") % new_end)
+            elif fully_invoiced:
+                self.write({"state": "closed"})
+                self.message_post(body=_("Contract closed at the end of its term."))
+            return
+        if today >= alert_from and self.alert_sent_date != self.date_end:
+            self._send_term_alerts()
+            self.write({"alert_sent_date": self.date_end,
+                        "state": "to_renew" if self.auto_renew and not self.notice_given else self.state})
+
+    @api.multi
+    def _notice_effective(self):
+        """Notice stops the renewal only when given at least the notice period before the term end."""
+        self.ensure_one()
+        if not self.notice_given or not self.date_end:
+            return False
+        limit = fields.Date.from_string(self.date_end) - datetime.timedelta(days=self.notice_days)
+        return fields.Date.from_string(self.notice_date or self.date_end) <= limit
+
+    @api.multi
+    def _send_term_alerts(self):
+        """An activity for the salesperson and an e-mail to the customer before the term ends."""
+        activity_type = self.env.ref("mail.mail_activity_data_todo", raise_if_not_found=False)
+        model = self.env["ir.model"]._get("recurring.contract")
+        template = self.env.ref("recurring_billing.mail_template_term_alert", raise_if_not_found=False)
+        for contract in self:
+            renews = contract.auto_renew and not contract.notice_given
+            values = {"name": contract.name, "date": contract.date_end}
+            summary = (_("Contract %(name)s renews on %(date)s") if renews
+                       else _("Contract %(name)s ends on %(date)s")) % values
+            self.env["mail.activity"].create({
+                "res_model_id": model.id,
+                "res_id": contract.id,
+                "activity_type_id": activity_type.id if activity_type else False,
+                "summary": summary,
+                "date_deadline": contract.date_end,
+                "user_id": (contract.user_id or self.env.user).id,
+            })
+            if template:
+                contract.message_post_with_template(template.id, composition_mode="comment")

@@ -1,0 +1,322 @@
+"""The invoicing run of recurring.contract: due periods, invoice values, safety.
+
+Each contract is invoiced under a row lock taken with ``FOR UPDATE SKIP LOCKED`` (a
+second run at the same time skips it), inside a savepoint, and committed on its own
+(a crash loses only the contract in progress, which the next run redoes). The
+invoiced periods table has a UNIQUE (contract, period start) constraint: whatever
+happens, a period cannot be invoiced twice.
+"""
+import logging
+import threading
+
+import psycopg2
+
+from odoo import _, api, fields, models
+from odoo.tools import float_is_zero
+
+from ..lib import proration, recurrence
+
+_logger = logging.getLogger(__name__)
+
+try:
+    from odoo.addons.queue_job.job import job
+except ImportError:  # queue_job is optional: without it, runs are split in batches
+    def job(func=None, **_kwargs):
+        return func if func else (lambda f: f)
+
+
+class RecurringContractInvoicing(models.Model):
+    _inherit = "recurring.contract"
+
+    # -- entry points ---------------------------------------------------------------
+
+    @api.model
+    def _invoicing_today(self):
+        """Today in the company's time zone (the user's, else Europe/Paris for a French company)."""
+        tz = self.env.context.get("tz") or self.env.user.tz or "Europe/Paris"
+        return recurrence.local_today(tz)
+
+    @api.model
+    def _due_contract_ids(self, today):
+        """Ids of the running contracts with a period to invoice by ``today`` (set-based)."""
+        self.env.cr.execute("""
+            SELECT id FROM recurring_contract
+             WHERE state IN ('running', 'to_renew') AND NOT COALESCE(is_template, FALSE)
+               AND next_invoice_date IS NOT NULL
+               AND next_invoice_date - COALESCE(days_ahead, 0) <= %s
+             ORDER BY next_invoice_date, id
+        """, (fields.Date.to_string(today),))
+        return [row[0] for row in self.env.cr.fetchall()]
+
+    @api.model
+    def cron_invoice_due(self, batch_size=200, today=None):
+        """Cron: invoice every due contract. With queue_job installed, a large run is
+        split into jobs of ``batch_size`` contracts that any worker can take."""
+        today = today or self._invoicing_today()
+        ids = self._due_contract_ids(today)
+        use_jobs = (len(ids) > batch_size and "queue.job" in self.env
+                    and not self.env.context.get("recurring_no_job"))
+        for index in range(0, len(ids), batch_size):
+            chunk = ids[index:index + batch_size]
+            if use_jobs:
+                self.browse(chunk).with_delay(
+                    description=_("Recurring invoicing of %s contracts") % len(chunk))._job_invoice_contracts(
+                    fields.Date.to_string(today))
+            else:
+                self.browse(chunk)._invoice_contracts(today)
+        return True
+
+    @api.multi
+    @job(default_channel="root")
+    def _job_invoice_contracts(self, today):
+        return self._invoice_contracts(fields.Date.from_string(today))
+
+    @api.multi
+    def action_invoice_now(self):
+        """Button: invoice the periods due today of these contracts."""
+        invoices = self._invoice_contracts(self._invoicing_today(), commit=False)
+        if len(self) == 1:
+            return self.action_view_invoices()
+        return bool(invoices)
+
+    @api.multi
+    def _invoice_contracts(self, today, commit=None):
+        """Invoice each contract of ``self`` for its due periods, one contract at a time.
+        Returns the invoices created."""
+        if commit is None:
+            commit = not getattr(threading.currentThread(), "testing", False) \
+                and not self.env.context.get("recurring_no_commit")
+        invoices = self.env["account.invoice"]
+        for contract_id in self.ids:
+            try:
+                with self.env.cr.savepoint():
+                    contract = self.browse(contract_id)._lock_for_invoicing()
+                    if contract:
+                        invoices |= contract._invoice_due_periods(today)
+            except (psycopg2.IntegrityError, psycopg2.extensions.TransactionRollbackError) as error:
+                # another run invoiced this contract since our snapshot: nothing to do
+                _logger.info("Contract %s skipped, invoiced by a concurrent run: %s", contract_id, error)
+                self.invalidate_cache()
+            if commit:
+                # one transaction per contract: a crash loses only the contract in progress
+                self.env.cr.commit()  # pylint: disable=invalid-commit
+        return invoices
+
+    @api.multi
+    def _lock_for_invoicing(self):
+        """Lock the contract row, or return an empty recordset when another run holds it."""
+        self.ensure_one()
+        self.env.cr.execute("""
+            SELECT id FROM recurring_contract
+             WHERE id = %s AND state IN ('running', 'to_renew')
+               FOR UPDATE SKIP LOCKED
+        """, (self.id,))
+        if not self.env.cr.fetchone():
+            return self.browse()
+        self.invalidate_cache()
+        return self
+
+    @api.multi
+    def _due_periods(self, today):
+        self.ensure_one()
+        kwargs = self._recurrence_kwargs()
+        invoiced = [fields.Date.from_string(start) for start in self.period_ids.mapped("date_start")]
+        return recurrence.due_periods(
+            kwargs["date_start"], kwargs["interval"], kwargs["unit"], self.invoicing_mode, today,
+            date_end=kwargs["date_end"], anchor=kwargs["anchor"], count=kwargs["count"],
+            days_ahead=self.days_ahead, invoiced_starts=invoiced, paused=self._paused_ranges())
+
+    @api.multi
+    def _invoice_due_periods(self, today):
+        """Create one invoice per due period (catching up missed ones, oldest first)."""
+        self.ensure_one()
+        invoices = self.env["account.invoice"]
+        Period = self.env["recurring.contract.period"]
+        for period in self._due_periods(today):
+            # claim the period first: the unique constraint stops a concurrent run here
+            claimed = Period.create({
+                "contract_id": self.id,
+                "date_start": fields.Date.to_string(period.start),
+                "date_end": fields.Date.to_string(period.end),
+            })
+            invoice = self._create_period_invoice(period)
+            if invoice:
+                claimed.invoice_id = invoice
+                invoices |= invoice
+        self._compute_next_invoice_date()
+        self._finalise_invoices(invoices)
+        return invoices
+
+    # -- invoice values (extension points) ------------------------------------------
+
+    @api.multi
+    def _create_period_invoice(self, period):
+        self.ensure_one()
+        values = self._prepare_invoice(period)
+        lines = []
+        for line in self.line_ids:
+            lines.extend(self._prepare_invoice_lines(line, period))
+        lines.extend(self._prepare_adjustment_lines(period))
+        if not lines:  # nothing used nor due this period: the period is done, no empty invoice
+            return self.env["account.invoice"]
+        carried = [(line_values.pop("_usage_ids", []), line_values.pop("_adjustment_ids", []))
+                   for line_values in lines]
+        values["invoice_line_ids"] = [(0, 0, line_values) for line_values in lines]
+        invoice = self.env["account.invoice"].create(values)
+        invoice.compute_taxes()
+        self._link_invoiced_records(invoice, carried)
+        return invoice
+
+    @api.multi
+    def _invoice_journal(self):
+        self.ensure_one()
+        if self.journal_id:
+            return self.journal_id
+        return self.env["account.journal"].search(
+            [("type", "=", "sale"), ("company_id", "=", self.company_id.id)], limit=1)
+
+    @api.multi
+    def _prepare_invoice(self, period):
+        """Values of the invoice of ``period`` (a lib ``Period``), without lines."""
+        self.ensure_one()
+        partner = self.partner_id
+        fiscal_position = self.fiscal_position_id or partner.property_account_position_id
+        invoice_date = recurrence.invoice_date(period, self.invoicing_mode)
+        return {
+            "type": "out_invoice",
+            "partner_id": partner.id,
+            "account_id": partner.property_account_receivable_id.id,
+            "journal_id": self._invoice_journal().id,
+            "currency_id": self.currency_id.id,
+            "company_id": self.company_id.id,
+            "payment_term_id": self.payment_term_id.id,
+            "fiscal_position_id": fiscal_position.id,
+            "user_id": self.user_id.id,
+            "origin": self.name,
+            "name": _("%(contract)s: %(start)s to %(end)s") % {
+                "contract": self.name, "start": self._format_date(period.start),
+                "end": self._format_date(period.end)},
+            "date_invoice": fields.Date.to_string(invoice_date),
+            "recurring_contract_id": self.id,
+        }
+
+    @api.model
+    def _format_date(self, day):
+        return day.strftime("%d/%m/%Y")
+
+    @api.multi
+    def _income_account(self, product, fiscal_position):
+        accounts = product.product_tmpl_id.get_product_accounts(fiscal_position)
+        return accounts["income"]
+
+    @api.multi
+    def _prepare_invoice_lines(self, line, period):
+        """Invoice lines of a contract line for ``period``: one fixed line (prorated for a
+        partial period), or the usage of every earlier period not invoiced yet."""
+        if line.is_usage:
+            return self._prepare_usage_lines(line, period)
+        values = self._prepare_invoice_line(line, period)
+        return [values] if values else []
+
+    @api.multi
+    def _prepare_invoice_line(self, line, period):
+        """Values of the invoice line of a fixed contract line for ``period``, or None when
+        nothing is due (line stopped, zero amount)."""
+        self.ensure_one()
+        ratio = line._period_ratio(period)
+        if not self.prorate and period.days != period.full_days:
+            ratio = 1.0 if ratio else 0.0
+        if not ratio or float_is_zero(line.quantity, precision_digits=6):
+            return None
+        price = line._price_for_period(period)
+        name = "%s\n%s" % (line.name, _("Period: %(start)s to %(end)s") % {
+            "start": self._format_date(period.start), "end": self._format_date(period.end)})
+        if ratio != 1.0:
+            digits = self.env["decimal.precision"].precision_get("Product Price")
+            price = float(proration.round_amount(price * ratio, digits))
+            name += " " + _("(prorated: %(days)s of %(total)s days)") % {
+                "days": int(round(ratio * period.full_days)), "total": period.full_days}
+        return self._invoice_line_values(line.product_id, name, line.quantity, price, line.tax_ids,
+                                         line.uom_id, period)
+
+    @api.multi
+    def _invoice_line_values(self, product, name, quantity, price_unit, taxes, uom, period):
+        self.ensure_one()
+        fiscal_position = self.fiscal_position_id or self.partner_id.property_account_position_id
+        account = self._income_account(product, fiscal_position)
+        return {
+            "product_id": product.id,
+            "name": name,
+            "quantity": quantity,
+            "uom_id": (uom or product.uom_id).id,
+            "price_unit": price_unit,
+            "account_id": account.id,
+            "invoice_line_tax_ids": [(6, 0, fiscal_position.map_tax(taxes, product, self.partner_id).ids)],
+            "recurring_period_start": fields.Date.to_string(period.start) if period else False,
+            "recurring_period_end": fields.Date.to_string(period.end) if period else False,
+        }
+
+    @api.multi
+    def _prepare_usage_lines(self, line, period):
+        """Usage is known once consumed: an invoice carries the usage of the periods that
+        ended before it (in advance) or with it (in arrears), one line per period."""
+        until = period.end if self.invoicing_mode == "arrears" else period.start - recurrence.ONE_DAY
+        usages = self.env["recurring.usage"].search([
+            ("line_id", "=", line.id), ("invoice_line_id", "=", False),
+            ("date", "<=", fields.Date.to_string(until))])
+        kwargs = self._recurrence_kwargs()
+        anchor = kwargs["anchor"] or kwargs["date_start"]
+        by_period = {}
+        for usage in usages:
+            usage_period = recurrence.period_of(anchor, fields.Date.from_string(usage.date),
+                                                kwargs["interval"], kwargs["unit"])
+            by_period.setdefault(usage_period, self.env["recurring.usage"])
+            by_period[usage_period] |= usage
+        result = []
+        for usage_period, records in sorted(by_period.items()):
+            name = "%s\n%s" % (line.name, _("Usage from %(start)s to %(end)s") % {
+                "start": self._format_date(usage_period.start), "end": self._format_date(usage_period.end)})
+            values = self._invoice_line_values(line.product_id, name, sum(records.mapped("quantity")),
+                                               line._price_for_period(usage_period), line.tax_ids,
+                                               line.uom_id, usage_period)
+            values["_usage_ids"] = records.ids
+            result.append(values)
+        return result
+
+    @api.multi
+    def _prepare_adjustment_lines(self, period):
+        """Pending prorated adjustments (mid-period changes, credits for unused days)."""
+        result = []
+        for adjustment in self.adjustment_ids.filtered(lambda a: not a.invoice_line_id):
+            line = adjustment.line_id
+            values = self._invoice_line_values(adjustment.product_id, adjustment.name, 1.0, adjustment.amount,
+                                               line.tax_ids if line else adjustment.product_id.taxes_id,
+                                               None, None)
+            values["_adjustment_ids"] = adjustment.ids
+            result.append(values)
+        return result
+
+    @api.multi
+    def _link_invoiced_records(self, invoice, carried):
+        """Mark the usage records and adjustments carried by ``invoice`` as invoiced;
+        ``carried`` lists (usage ids, adjustment ids) in the order of its lines."""
+        for invoice_line, (usage_ids, adjustment_ids) in zip(invoice.invoice_line_ids.sorted("id"), carried):
+            if usage_ids:
+                self.env["recurring.usage"].browse(usage_ids).write({"invoice_line_id": invoice_line.id})
+            if adjustment_ids:
+                self.env["recurring.contract.adjustment"].browse(adjustment_ids).write(
+                    {"invoice_line_id": invoice_line.id})
+
+    @api.multi
+    def _finalise_invoices(self, invoices):
+        """Validate (and e-mail) the invoices as the contract asks."""
+        self.ensure_one()
+        if not invoices or self.invoice_policy == "draft":
+            return
+        invoices.action_invoice_open()
+        if self.invoice_policy == "send":
+            template = self.env.ref("account.email_template_edi_invoice", raise_if_not_found=False)
+            for invoice in invoices:
+                if template:
+                    invoice.message_post_with_template(template.id, composition_mode="comment")
+                invoice.sent = True

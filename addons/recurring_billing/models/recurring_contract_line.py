@@ -1,0 +1,190 @@
+from odoo import _, api, fields, models
+from odoo.addons import decimal_precision as dp
+from odoo.exceptions import UserError, ValidationError
+
+from ..lib import proration, recurrence
+
+
+class RecurringContractLine(models.Model):
+    """A product invoiced every period of its contract: a fixed quantity, or the usage
+    recorded for the period."""
+
+    _name = "recurring.contract.line"
+    _description = "Recurring contract line"
+    _order = "contract_id, sequence, id"
+
+    contract_id = fields.Many2one(
+        "recurring.contract",
+        required=True,
+        ondelete="cascade",
+        index=True,
+    )
+    sequence = fields.Integer(
+        default=10,
+    )
+    product_id = fields.Many2one(
+        "product.product",
+        required=True,
+    )
+    name = fields.Text(
+        string="Description",
+        required=True,
+    )
+    quantity = fields.Float(
+        digits=dp.get_precision("Product Unit of Measure"),
+        default=1.0,
+        required=True,
+    )
+    uom_id = fields.Many2one(
+        "product.uom",
+        string="Unit of measure",
+    )
+    price_unit = fields.Float(
+        string="Unit price",
+        digits=dp.get_precision("Product Price"),
+        required=True,
+    )
+    tax_ids = fields.Many2many(
+        "account.tax",
+        string="Taxes",
+        domain=[("type_tax_use", "=", "sale")],
+    )
+    is_usage = fields.Boolean(
+        string="Invoice usage",
+        help="The quantity invoiced is the usage recorded for the period, not a fixed quantity.",
+    )
+    date_start = fields.Date(
+        help="Empty: from the start of the contract.",
+    )
+    date_end = fields.Date(
+        help="Empty: until the end of the contract.",
+    )
+    currency_id = fields.Many2one(
+        related="contract_id.currency_id",
+        readonly=True,
+    )
+    price_subtotal = fields.Monetary(
+        string="Amount per period",
+        compute="_compute_price_subtotal",
+        store=True,
+    )
+    price_change_ids = fields.One2many(
+        "recurring.price.change",
+        "line_id",
+        string="Price changes",
+    )
+
+    @api.depends("quantity", "price_unit")
+    def _compute_price_subtotal(self):
+        for line in self:
+            line.price_subtotal = line.quantity * line.price_unit
+
+    @api.constrains("quantity", "price_unit")
+    def _check_quantity(self):
+        for line in self:
+            if line.quantity < 0:
+                raise ValidationError(_("The quantity of %(product)s cannot be negative (%(quantity)s): stop or "
+                                        "reduce the line instead.") % {
+                    "product": line.product_id.display_name, "quantity": line.quantity})
+
+    @api.constrains("date_start", "date_end")
+    def _check_dates(self):
+        for line in self:
+            if line.date_start and line.date_end and line.date_end < line.date_start:
+                raise ValidationError(_("The end date of line %s is before its start date.")
+                                      % line.product_id.display_name)
+
+    @api.onchange("product_id")
+    def _onchange_product_id(self):
+        product = self.product_id
+        if not product:
+            return
+        self.name = product.get_product_multiline_description_sale() if hasattr(
+            product, "get_product_multiline_description_sale") else product.display_name
+        self.uom_id = product.uom_id
+        self.price_unit = product.lst_price
+        company = self.contract_id.company_id or self.env.user.company_id
+        self.tax_ids = product.taxes_id.filtered(lambda tax: tax.company_id == company)
+
+    @api.multi
+    def _template_values(self):
+        self.ensure_one()
+        return {
+            "sequence": self.sequence,
+            "product_id": self.product_id.id,
+            "name": self.name,
+            "quantity": self.quantity,
+            "uom_id": self.uom_id.id,
+            "price_unit": self.price_unit,
+            "tax_ids": [(6, 0, self.tax_ids.ids)],
+            "is_usage": self.is_usage,
+        }
+
+    @api.multi
+    def _price_for_period(self, period):
+        """The unit price of a period: the last price change effective on its first day."""
+        self.ensure_one()
+        price = self.price_unit
+        first_day = fields.Date.to_string(period.full_start)
+        for change in self.price_change_ids.sorted("date"):
+            if change.date <= first_day:
+                price = change.price_unit
+        return price
+
+    @api.multi
+    def _period_ratio(self, period):
+        """Share of the period this line covers (lines added or stopped within it)."""
+        self.ensure_one()
+        start = max(period.start, fields.Date.from_string(self.date_start)) if self.date_start else period.start
+        end = min(period.end, fields.Date.from_string(self.date_end)) if self.date_end else period.end
+        if end < start:
+            return 0.0
+        return ((end - start).days + 1) / float(period.full_days)
+
+    @api.multi
+    def apply_change(self, date, quantity=None, price_unit=None):
+        """Change the quantity or the price of a running line from ``date`` within a period:
+        the line takes the new values and a prorated adjustment (a charge, or a credit for
+        the unused days of a prepaid period) goes on the next invoice."""
+        for line in self:
+            contract = line.contract_id
+            if quantity is not None and quantity < 0:
+                raise ValidationError(_("The quantity cannot be negative."))
+            new_quantity = line.quantity if quantity is None else quantity
+            new_price = line.price_unit if price_unit is None else price_unit
+            day = fields.Date.from_string(date)
+            kwargs = contract._recurrence_kwargs()
+            if day < kwargs["date_start"]:
+                raise UserError(_("The change date is before the start of the contract."))
+            period = recurrence.period_of(kwargs["anchor"] or kwargs["date_start"], day,
+                                          kwargs["interval"], kwargs["unit"])
+            invoiced = bool(contract.period_ids.filtered(
+                lambda p: p.date_start <= fields.Date.to_string(day) <= p.date_end))
+            if contract.state != "draft" and not line.is_usage:
+                amount = proration.change_adjustment(
+                    line.quantity * line.price_unit, new_quantity * new_price, period, day, invoiced,
+                    contract.currency_id.decimal_places)
+                if amount:
+                    self.env["recurring.contract.adjustment"].create({
+                        "contract_id": contract.id,
+                        "line_id": line.id,
+                        "product_id": line.product_id.id,
+                        "date": date,
+                        "amount": float(amount),
+                        "name": _("%(product)s: from %(old_qty)s x %(old_price)s to %(qty)s x %(price)s "
+                                  "on %(date)s") % {
+                            "product": line.product_id.display_name, "old_qty": line.quantity,
+                            "old_price": line.price_unit, "qty": new_quantity, "price": new_price, "date": date},
+                    })
+            line.write({"quantity": new_quantity, "price_unit": new_price})
+        return True
+
+    @api.multi
+    def action_stop(self, date):
+        """Stop the line from ``date`` (its last day is the day before): unused prepaid
+        days are credited on the next invoice."""
+        for line in self:
+            line.apply_change(date, quantity=0.0)
+            last_day = fields.Date.from_string(date) - recurrence.ONE_DAY
+            line.date_end = fields.Date.to_string(last_day)
+        return True

@@ -1,0 +1,141 @@
+from .common import RecurringCase, d
+
+
+class TestInvoicing(RecurringCase):
+
+    def test_monthly_contract_from_the_31st_catches_up_each_missed_period_once(self):
+        # given a contract started on 31 January, never invoiced
+        contract = self.make_contract(start="2027-01-31")
+        self.assertEqual(contract.next_invoice_date, "2027-01-31")
+        # when the run happens mid-April
+        invoices = self.run_invoicing(contract, "2027-04-15")
+        # then January, February and March periods each get one invoice, month-end clamped
+        self.assertEqual(len(invoices), 3)
+        self.assertEqual(self.periods_of(invoices), [
+            ("2027-01-31", "2027-02-27"), ("2027-02-28", "2027-03-30"), ("2027-03-31", "2027-04-29")])
+        self.assertEqual(invoices.mapped("amount_untaxed"), [100.0] * 3)
+        self.assertEqual(invoices.mapped("amount_total"), [120.0] * 3)
+        self.assertEqual(set(invoices.mapped("partner_id")), {self.customer})
+        self.assertEqual(contract.next_invoice_date, "2027-04-30")
+        # and a rerun the same day invoices nothing more
+        self.assertFalse(self.run_invoicing(contract, "2027-04-15"))
+        self.assertEqual(contract.invoice_count, 3)
+
+    def test_arrears_invoices_the_day_after_the_period(self):
+        contract = self.make_contract(start="2028-02-01", invoicing_mode="arrears")
+        self.assertFalse(self.run_invoicing(contract, "2028-02-29"))
+        invoice = self.run_invoicing(contract, "2028-03-01")
+        self.assertEqual(self.periods_of(invoice), [("2028-02-01", "2028-02-29")])
+        self.assertEqual(invoice.date_invoice, "2028-03-01")
+
+    def test_start_mid_month_aligned_on_the_first_is_prorated(self):
+        contract = self.make_contract(start="2027-04-16", period_alignment="calendar", price=30.0)
+        invoices = self.run_invoicing(contract, "2027-05-01")
+        self.assertEqual(len(invoices), 2)
+        first, second = invoices.sorted("date_invoice")
+        self.assertEqual(first.amount_untaxed, 15.0)
+        self.assertIn("15", first.invoice_line_ids.name)
+        self.assertEqual(second.amount_untaxed, 30.0)
+        self.assertEqual(self.periods_of(second), [("2027-05-01", "2027-05-31")])
+
+    def test_end_mid_period_prorates_the_last_invoice_and_stops(self):
+        contract = self.make_contract(start="2027-01-01", date_end="2027-02-14", price=28.0)
+        invoices = self.run_invoicing(contract, "2027-06-01")
+        self.assertEqual(sorted(invoices.mapped("amount_untaxed")), [14.0, 28.0])
+        self.assertFalse(contract.next_invoice_date)
+
+    def test_prepaid_line_raised_mid_period_adds_the_difference_to_the_next_invoice(self):
+        # given 10 a month, April invoiced in advance
+        contract = self.make_contract(start="2027-04-01", price=10.0)
+        self.run_invoicing(contract, "2027-04-01")
+        # when the price goes to 20 from 16 April
+        contract.line_ids.apply_change("2027-04-16", price_unit=20.0)
+        # then the May invoice is 20 plus 5 for the second half of April
+        may = self.run_invoicing(contract, "2027-05-01")
+        self.assertEqual(may.amount_untaxed, 25.0)
+        self.assertEqual(len(may.invoice_line_ids), 2)
+        self.assertTrue(contract.adjustment_ids.invoice_line_id)
+
+    def test_stopping_a_prepaid_line_credits_the_unused_days(self):
+        contract = self.make_contract(start="2027-04-01", price=30.0)
+        extra = self.env["recurring.contract.line"].create({
+            "contract_id": contract.id, "product_id": self.product.id, "name": "Backup", "quantity": 1,
+            "price_unit": 60.0})
+        self.run_invoicing(contract, "2027-04-01")
+        extra.action_stop("2027-04-21")
+        may = self.run_invoicing(contract, "2027-05-01")
+        # 30 for May, minus 10 days of 60 unused in April
+        self.assertEqual(may.amount_untaxed, 10.0)
+
+    def test_usage_is_invoiced_for_the_period_it_belongs_to(self):
+        contract = self.make_contract(start="2027-03-01")
+        usage_line = self.env["recurring.contract.line"].create({
+            "contract_id": contract.id, "product_id": self.usage_product.id, "name": "SMS", "quantity": 0,
+            "price_unit": 0.1, "is_usage": True})
+        Usage = self.env["recurring.usage"]
+        Usage.create({"line_id": usage_line.id, "date": "2027-03-05", "quantity": 100, "reference": "a"})
+        Usage.create({"line_id": usage_line.id, "date": "2027-03-31", "quantity": 50, "reference": "b"})
+        Usage.create({"line_id": usage_line.id, "date": "2027-04-02", "quantity": 70, "reference": "c"})
+        march = self.run_invoicing(contract, "2027-03-31")
+        self.assertEqual(march.amount_untaxed, 100.0)  # in advance: no usage known yet
+        april = self.run_invoicing(contract, "2027-04-01")
+        usage_invoice_line = april.invoice_line_ids.filtered(lambda l: l.product_id == self.usage_product)
+        self.assertEqual(usage_invoice_line.quantity, 150.0)
+        self.assertEqual((usage_invoice_line.recurring_period_start, usage_invoice_line.recurring_period_end),
+                         ("2027-03-01", "2027-03-31"))
+        self.assertEqual(april.amount_untaxed, 115.0)
+        may = self.run_invoicing(contract, "2027-05-01")
+        self.assertEqual(may.invoice_line_ids.filtered(lambda l: l.product_id == self.usage_product).quantity, 70)
+
+    def test_price_change_applies_from_the_next_period_and_tells_the_customer(self):
+        contract = self.make_contract(start="2027-01-01")
+        self.env["recurring.price.change"].create({
+            "line_id": contract.line_ids.id, "date": "2027-02-10", "price_unit": 110.0})
+        message = contract.message_ids.filtered(lambda m: self.customer in m.partner_ids)
+        self.assertTrue(message)
+        self.assertIn("110.00", message[0].body)
+        invoices = self.run_invoicing(contract, "2027-03-01").sorted("date_invoice")
+        self.assertEqual(invoices.mapped("amount_untaxed"), [100.0, 100.0, 110.0])
+
+    def test_validated_invoices_are_open_and_numbered(self):
+        contract = self.make_contract(start="2027-01-01", invoice_policy="send")
+        invoice = self.run_invoicing(contract, "2027-01-01")
+        self.assertEqual(invoice.state, "open")
+        self.assertTrue(invoice.number)
+        self.assertTrue(invoice.sent)
+
+    def test_instalments_stop_after_their_count(self):
+        contract = self.make_contract(start="2027-01-01", instalment_count=3, recurring_unit="week")
+        invoices = self.run_invoicing(contract, "2027-12-31")
+        self.assertEqual(len(invoices), 3)
+        self.assertFalse(contract.next_invoice_date)
+
+    def test_paused_contract_is_not_invoiced_and_resumes_with_the_right_date(self):
+        contract = self.make_contract(start="2027-01-01")
+        self.run_invoicing(contract, "2027-01-01")
+        contract.with_context(tz="UTC").action_pause()
+        self.assertEqual(contract.state, "paused")
+        self.assertNotIn(contract.id, self.Contract._due_contract_ids(d("2099-01-01")))
+        self.assertFalse(self.run_invoicing(contract, "2027-03-15"))
+        pause = contract.pause_ids
+        pause.date_start = "2027-01-20"
+        contract.action_resume()
+        pause.date_end = "2027-03-15"
+        contract._compute_next_invoice_date()
+        self.assertEqual(contract.next_invoice_date, "2027-04-01")
+        invoices = self.run_invoicing(contract, "2027-04-01")
+        self.assertEqual(self.periods_of(invoices), [("2027-04-01", "2027-04-30")])
+
+    def test_days_ahead_invoices_the_next_period_early(self):
+        contract = self.make_contract(start="2027-01-01", days_ahead=10)
+        invoices = self.run_invoicing(contract, "2027-01-25")
+        self.assertEqual(len(invoices), 2)
+        self.assertIn(contract.id, self.Contract._due_contract_ids(d("2027-02-19")))
+        self.assertNotIn(contract.id, self.Contract._due_contract_ids(d("2027-02-18")))
+
+    def test_cron_invoices_due_contracts_only(self):
+        due = self.make_contract(start="2027-01-01")
+        draft = self.make_contract(start="2027-01-01", start_it=False)
+        self.Contract.with_context(recurring_no_commit=True).cron_invoice_due(today=d("2027-01-01"))
+        self.assertEqual(due.invoice_count, 1)
+        self.assertEqual(draft.invoice_count, 0)
