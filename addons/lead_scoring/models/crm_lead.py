@@ -1,4 +1,7 @@
+import collections
+import csv
 import datetime
+import io
 import logging
 
 from odoo import _, api, fields, models
@@ -11,6 +14,23 @@ _logger = logging.getLogger(__name__)
 # written by the scoring engine itself: never a reason to re-score
 SCORE_FIELDS = {"score", "score_fit", "score_engagement", "score_grid", "score_explanation", "priority",
                 "temperature", "predictive_probability"}
+
+# above this many changed leads, scores go through COPY and a temporary table
+BULK_ROWS = 2000
+
+_SCORE_ASSIGNMENTS = ("score = v.score, score_fit = v.fit, score_engagement = v.engagement, score_grid = v.grid, "
+                      "score_explanation = v.explanation, priority = v.priority{temperature} ")
+UPDATE_FROM_ARRAYS_SQL = (
+    "UPDATE crm_lead AS lead SET " + _SCORE_ASSIGNMENTS
+    + "FROM unnest(%s::int[], %s::int[], %s::float8[], %s::float8[], %s::varchar[], %s::text[], %s::varchar[], "
+      "%s::varchar[]) AS v(id, score, fit, engagement, grid, explanation, priority, temperature) "
+      "WHERE lead.id = v.id")
+UPDATE_FROM_BULK_SQL = ("UPDATE crm_lead AS lead SET " + _SCORE_ASSIGNMENTS
+                        + "FROM lead_scoring_bulk AS v WHERE lead.id = v.id")
+
+CurrentScore = collections.namedtuple("CurrentScore", [
+    "score", "score_fit", "score_engagement", "score_grid", "score_explanation", "priority", "temperature",
+    "user_id", "active", "company_id", "settings"])
 
 
 class RuleSpec(object):
@@ -52,7 +72,6 @@ class CrmLead(models.Model):
         string="Grid",
         readonly=True,
         copy=False,
-        index=True,
         help="Fit letter (A best) and engagement digit (1 best), from A1 to C3.",
     )
     score_explanation = fields.Text(
@@ -98,7 +117,8 @@ class CrmLead(models.Model):
         lead = super(CrmLead, self).create(vals)
         if lead.visitor_id:
             lead._scoring_attach_visitor_events()
-        lead._scoring_recompute()
+        if not self.env.context.get("lead_scoring_no_recompute"):
+            lead._scoring_recompute()
         return lead
 
     @api.multi
@@ -266,7 +286,7 @@ class CrmLead(models.Model):
         has_temperature = "temperature" in self._fields
         cr.execute(
             "SELECT id, company_id, EXTRACT(EPOCH FROM (%%s - create_date)) / 86400.0, score, score_fit, "
-            "score_engagement, score_grid, score_explanation, priority, %s, user_id FROM crm_lead %s" % (
+            "score_engagement, score_grid, score_explanation, priority, %s, user_id, active FROM crm_lead %s" % (
                 "temperature" if has_temperature else "NULL",
                 "WHERE id = ANY(%s)" if lead_ids is not None else ""),
             [now] + ([list(lead_ids)] if lead_ids is not None else []))
@@ -276,35 +296,37 @@ class CrmLead(models.Model):
         ids = [row[0] for row in leads] if lead_ids is not None else None
         profile = self._scoring_profile_matches(specs, ids)
         behaviour = self._scoring_behaviour_matches(specs, ids, now)
-        profile_by_key = {spec.rule.key: spec for spec in specs if spec.domain is not None}
-        company_of = {spec.rule.key: spec.company_id for spec in specs}
+        profile_by_key = {spec.rule.key: spec.rule for spec in specs if spec.domain is not None}
         companies = {}
         results = {}
+        decay = scoring.decay
+        factor_class = scoring.Factor
+        combine = scoring.combine
         for (lead_id, company_id, age, score, fit, engagement, grid, explanation, priority, temperature,
-             user_id) in leads:
+             user_id, active) in leads:
             if company_id not in companies:
                 company = self.env["res.company"].browse(company_id) if company_id else self.env.user.company_id
-                companies[company_id] = scoring.settings_with_defaults(company._lead_scoring_settings())
+                # rules of another company do not count
+                allowed = {spec.rule.key for spec in specs if not spec.company_id or spec.company_id == company_id}
+                companies[company_id] = (scoring.settings_with_defaults(company._lead_scoring_settings()), allowed)
+            settings, allowed = companies[company_id]
             factors = []
             for key in profile.get(lead_id, ()):
-                rule = profile_by_key[key].rule
-                factors.append(scoring.Factor(rule, rule.points * scoring.decay(age, rule.half_life)))
+                if key in allowed:
+                    rule = profile_by_key[key]
+                    factors.append(factor_class(rule, rule.points * decay(age, rule.half_life)))
             for rule, count, newest_age in behaviour.get(lead_id, ()):
-                factors.append(scoring.Factor(rule, rule.points * scoring.decay(newest_age, rule.half_life), count))
-            # rules of another company do not count
-            factors = [factor for factor in factors
-                       if not company_of.get(factor.rule.key) or company_of[factor.rule.key] == company_id]
-            results[lead_id] = (scoring.combine(factors, companies[company_id]), {
-                "score": score, "score_fit": fit, "score_engagement": engagement, "score_grid": grid,
-                "score_explanation": explanation, "priority": priority, "temperature": temperature,
-                "user_id": user_id, "company_id": company_id, "settings": companies[company_id],
-            })
+                if rule.key in allowed:
+                    factors.append(factor_class(rule, rule.points * decay(newest_age, rule.half_life), count))
+            results[lead_id] = (combine(factors, settings), CurrentScore(
+                score, fit, engagement, grid, explanation, priority, temperature, user_id, active, company_id,
+                settings))
         return results
 
     @api.model
-    def _scoring_explain(self, result):
-        return scoring.explain(result.factors, raised_label=_("Raised by"), lowered_label=_("Lowered by"),
-                               times_label=_("%d times"))
+    def _scoring_labels(self):
+        """The explanation's words, translated once per batch (not once per lead)."""
+        return {"raised_label": _("Raised by"), "lowered_label": _("Lowered by"), "times_label": _("%d times")}
 
     @api.model
     def _scoring_store(self, results):
@@ -315,31 +337,54 @@ class CrmLead(models.Model):
         has_temperature = "temperature" in self._fields
         rows = []
         turned_hot = []
+        labels = self._scoring_labels()
+        explain = scoring.explain
         for lead_id, (result, current) in results.items():
-            explanation = self._scoring_explain(result) or None
+            explanation = explain(result.factors, **labels) or None
             new = (result.score, result.fit, result.engagement, result.grid, explanation, result.stars,
                    result.temperature)
-            old = (current["score"], current["score_fit"], current["score_engagement"], current["score_grid"],
-                   current["score_explanation"] or None, current["priority"],
-                   current["temperature"] if has_temperature else result.temperature)
+            old = (current.score, current.score_fit, current.score_engagement, current.score_grid,
+                   current.score_explanation or None, current.priority,
+                   current.temperature if has_temperature else result.temperature)
             if new != old:
                 rows.append((lead_id,) + new)
-            if result.temperature == "hot" and scoring.temperature(current["score"] or 0, current["settings"]) != "hot":
+            if result.temperature == "hot" and current.user_id and current.active \
+                    and scoring.temperature(current.score or 0, current.settings) != "hot":
                 turned_hot.append(lead_id)
         if rows:
-            columns = list(zip(*rows))
-            self.env.cr.execute(
-                "UPDATE crm_lead AS lead SET score = v.score, score_fit = v.fit, score_engagement = v.engagement, "
-                "score_grid = v.grid, score_explanation = v.explanation, priority = v.priority%s "
-                "FROM unnest(%%s::int[], %%s::int[], %%s::float8[], %%s::float8[], %%s::varchar[], %%s::text[], "
-                "%%s::varchar[], %%s::varchar[]) "
-                "AS v(id, score, fit, engagement, grid, explanation, priority, temperature) "
-                "WHERE lead.id = v.id" % (", temperature = v.temperature" if has_temperature else ""),
-                [list(column) for column in columns])
+            self._scoring_write_rows(rows, has_temperature)
             self.invalidate_cache(list(SCORE_FIELDS & set(self._fields)), [row[0] for row in rows])
         if turned_hot:
             self.browse(turned_hot)._scoring_on_hot()
         return len(rows)
+
+    @api.model
+    def _scoring_write_rows(self, rows, has_temperature):
+        """One UPDATE for all rows ``(id, score, fit, engagement, grid, explanation, stars, temperature)``:
+        from arrays for a few leads, from a temporary table filled by COPY for many."""
+        cr = self.env.cr
+        if len(rows) < BULK_ROWS:
+            columns = [list(column) for column in zip(*rows)]
+            if has_temperature:
+                cr.execute(UPDATE_FROM_ARRAYS_SQL.replace("{temperature}", ", temperature = v.temperature"),
+                           columns)
+            else:
+                cr.execute(UPDATE_FROM_ARRAYS_SQL.replace("{temperature}", ""), columns)
+            return
+        cr.execute("CREATE TEMP TABLE IF NOT EXISTS lead_scoring_bulk (id int, score int, fit float8, "
+                   "engagement float8, grid varchar, explanation text, priority varchar, temperature varchar) "
+                   "ON COMMIT DROP")
+        cr.execute("TRUNCATE lead_scoring_bulk")
+        buffer = io.StringIO()
+        csv.writer(buffer).writerows(rows)
+        buffer.seek(0)
+        cr._obj.copy_expert("COPY lead_scoring_bulk FROM STDIN WITH (FORMAT csv)", buffer)
+        cr.execute("ANALYZE lead_scoring_bulk")
+        if has_temperature:
+            cr.execute(UPDATE_FROM_BULK_SQL.replace("{temperature}", ", temperature = v.temperature"))
+        else:
+            cr.execute(UPDATE_FROM_BULK_SQL.replace("{temperature}", ""))
+        cr.execute("TRUNCATE lead_scoring_bulk")
 
     @api.multi
     def _scoring_on_hot(self):
@@ -371,7 +416,10 @@ class CrmLead(models.Model):
 
     @api.model
     def _scoring_schedule_full_recompute(self):
-        """Rules changed: every score may change."""
+        """Rules changed: every score may change (``lead_scoring_no_recompute`` in the
+        context defers it, for loading many rules at once)."""
+        if self.env.context.get("lead_scoring_no_recompute"):
+            return 0
         return self._scoring_recompute_all()
 
     @api.model

@@ -95,12 +95,14 @@ class CrmLeadEvent(models.Model):
         return vals
 
     @api.model
+    @api.returns("self")
     def record_events(self, payloads):
         """Record behaviour events and re-score their leads.
 
         :param payloads: list of dicts with ``type``, ``url``, ``name``, ``timestamp``
             (UTC), and ``lead_id`` or ``visitor_id``
-        :return: the created events. Nothing is created when any payload is bad.
+        :return: the created events (their ids over RPC). Nothing is created when any
+            payload is bad.
         """
         vals_list = [self._event_vals(payload) for payload in payloads]
         events = self.browse()
