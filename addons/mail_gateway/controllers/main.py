@@ -15,8 +15,7 @@ _logger = logging.getLogger(__name__)
 
 
 def _reply(status, **payload):
-    return request.make_response(json.dumps(payload), headers=[("Content-Type", "application/json")],
-                                 status=status)
+    return http.Response(json.dumps(payload), status=status, content_type="application/json")
 
 
 class MailGatewayController(http.Controller):

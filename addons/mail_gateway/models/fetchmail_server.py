@@ -53,9 +53,9 @@ class FetchmailServer(models.Model):
                 count += 1
                 skipped += 0 if record else 1
             _logger.info("Fetched %d e-mail(s) from %s (%d already known)", count, self.name, skipped)
-        except Exception:  # pylint: disable=broad-except
-            _logger.warning("Fetching from %s stopped; unflagged messages are fetched next time",
-                            self.name, exc_info=True)
+        except Exception as exc:  # pylint: disable=broad-except
+            _logger.warning("Fetching from %s stopped (%s); unflagged messages are fetched next time",
+                            self.name, exc)
         finally:
             if imap:
                 try:

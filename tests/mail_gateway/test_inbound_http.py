@@ -1,0 +1,85 @@
+"""The HTTP inbound hook and the MTA pipe, against a running server."""
+import os
+import subprocess
+import sys
+import threading
+import uuid
+
+import pytest
+
+import harness
+from common_mail import gateway_records, lead_count, message
+
+ROOT = os.path.dirname(os.path.dirname(os.path.dirname(os.path.abspath(__file__))))
+PIPE = os.path.join(ROOT, "addons", "mail_gateway", "scripts", "mail_gateway_pipe.py")
+SECRET = "s3cret-hook"
+
+
+@pytest.fixture(scope="module")
+def hook(odoo_server, admin_rpc):
+    admin_rpc.call("ir.config_parameter", "set_param", "mail_gateway.http_secret", SECRET)
+    admin_rpc.call("ir.config_parameter", "set_param", "mail_gateway.max_size", str(200 * 1024))
+    return odoo_server.url + "/mail_gateway/inbound"
+
+
+def post(url, raw, secret=SECRET):
+    return harness.post_json(url, raw, headers={"Content-Type": "message/rfc822", "X-Mail-Gateway-Secret": secret})
+
+
+def test_hook_stores_once_and_refuses_bad_secret_and_oversize(hook, admin_rpc):
+    sender = "hook-%s@http.example" % uuid.uuid4().hex[:8]
+    raw = message(sender=sender)
+    assert post(hook, raw, secret="wrong")[0] == 403
+    assert lead_count(admin_rpc, sender) == 0
+    big = message(sender=sender, body="x" * (300 * 1024))
+    assert post(hook, big)[0] == 413
+    status, body, _headers = post(hook, raw)
+    assert status == 200 and body["state"] == "processed" and body["result"] == "created"
+    status, body, _headers = post(hook, raw)
+    assert status == 200 and body["state"] == "duplicate"
+    assert lead_count(admin_rpc, sender) == 1
+
+
+def test_concurrent_deliveries_of_one_message_give_one_lead(hook, admin_rpc):
+    sender = "race-%s@http.example" % uuid.uuid4().hex[:8]
+    raw = message(sender=sender)
+    results = []
+
+    def deliver():
+        results.append(post(hook, raw)[0])
+
+    threads = [threading.Thread(target=deliver) for _i in range(4)]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join(60)
+    assert results == [200] * 4
+    assert lead_count(admin_rpc, sender) == 1
+    assert len(gateway_records(admin_rpc, [("email_from", "=", sender)])) == 1
+
+
+def run_pipe(raw, url, secret=SECRET, db=None):
+    args = [sys.executable, PIPE, "--url", url, "--secret", secret, "--timeout", "30"]
+    if db:
+        args += ["--db", db]
+    return subprocess.run(args, input=raw, stdout=subprocess.PIPE, stderr=subprocess.PIPE, timeout=60)
+
+
+def test_mta_pipe_delivers_and_speaks_sysexits(hook, odoo_server, admin_rpc):
+    sender = "pipe-%s@mta.example" % uuid.uuid4().hex[:8]
+    raw = message(sender=sender)
+    done = run_pipe(raw, odoo_server.url, db=odoo_server.db)
+    assert done.returncode == 0, done.stderr
+    records = gateway_records(admin_rpc, [("email_from", "=", sender)])
+    assert [(r["channel"], r["state"]) for r in records] == [("mta", "processed")]
+    # the MTA delivers again (it did not see our answer): still one lead, exit 0
+    assert run_pipe(raw, odoo_server.url, db=odoo_server.db).returncode == 0
+    assert lead_count(admin_rpc, sender) == 1
+    # wrong secret: EX_NOPERM, the MTA keeps the message
+    assert run_pipe(raw, odoo_server.url, secret="bad").returncode == 77
+    # Odoo down: EX_TEMPFAIL, the MTA retries later
+    down = "http://127.0.0.1:%d" % harness.free_port()
+    assert run_pipe(message(sender=sender), down).returncode == 75
+    # too large: EX_UNAVAILABLE, the MTA bounces it
+    assert run_pipe(message(sender=sender, body="y" * (300 * 1024)), odoo_server.url).returncode == 69
+    assert lead_count(admin_rpc, sender) == 1
