@@ -1,0 +1,105 @@
+import datetime
+from decimal import Decimal
+
+import pytest
+
+from .. import deposit as dep
+
+
+def test_consumer_sale_with_no_kind_stated_is_presumed_arrhes():
+    assert dep.effective_kind(False, consumer=True) == dep.ARRHES
+    assert dep.effective_kind(False, consumer=False) == dep.ACOMPTE
+    assert dep.effective_kind(dep.ACOMPTE, consumer=True) == dep.ACOMPTE
+
+
+def test_thirty_percent_of_the_untaxed_total_adds_the_vat_on_top():
+    # 1000 HT, 1200 TTC: 30% of 1000 HT = 300 HT = 360 TTC
+    assert dep.deposit_amount(dep.PERCENT_UNTAXED, 30, 1000, 1200) == Decimal("360.00")
+
+
+def test_thirty_percent_of_the_taxed_total():
+    assert dep.deposit_amount(dep.PERCENT_TAXED, 30, 1000, 1200) == Decimal("360.00")
+
+
+def test_fixed_deposit_is_taken_as_is():
+    assert dep.deposit_amount(dep.FIXED, 250, 1000, 1200) == Decimal("250.00")
+
+
+@pytest.mark.parametrize("method, value", [
+    (dep.PERCENT_UNTAXED, -10), (dep.PERCENT_TAXED, 0), (dep.FIXED, -1), (dep.PERCENT_TAXED, 120),
+])
+def test_bad_values_are_refused(method, value):
+    with pytest.raises(dep.DepositError):
+        dep.deposit_amount(method, value, 1000, 1200)
+
+
+def test_deposit_above_the_order_total_is_refused():
+    with pytest.raises(dep.DepositError):
+        dep.deposit_amount(dep.FIXED, 1200.01, 1000, 1200)
+
+
+def test_second_deposit_may_not_take_the_deposits_beyond_the_total():
+    assert dep.deposit_amount(dep.FIXED, 600, 1000, 1200, already_deposited=600) == Decimal("600.00")
+    with pytest.raises(dep.DepositError):
+        dep.deposit_amount(dep.FIXED, 600.01, 1000, 1200, already_deposited=600)
+
+
+def test_split_over_two_vat_rates_adds_up_to_the_cent():
+    # 100 HT at 20% (120) and 100 HT at 5.5% (105.50): total 225.50
+    shares = dep.split_over_tax_groups(100, [("20", 100, 120), ("5.5", 100, 105.5)])
+    assert sum(s[2] for s in shares) == Decimal("100.00")
+    assert shares[0] == ("20", Decimal("44.35"), Decimal("53.22"))
+    assert shares[1][2] == Decimal("46.78")
+
+
+def test_single_invoice_takes_the_whole_deposit():
+    assert dep.deduction(360, 1200, 1200) == Decimal("360.00")
+
+
+def test_partial_invoices_share_the_deposit_and_the_last_takes_the_rest():
+    first = dep.deduction(360, 400, 1200)
+    assert first == Decimal("120.00")
+    second = dep.deduction(360 - first, 800, 800)
+    assert first + second == Decimal("360.00")
+
+
+def test_deduction_never_makes_an_invoice_negative():
+    assert dep.deduction(1000, 300, 300) == Decimal("300.00")
+    assert dep.deduction(0, 300, 300) == Decimal("0")
+
+
+def test_balance_refuses_deductions_beyond_the_paid_deposit():
+    assert dep.deposit_balance(360, 360, 0, 120)["remaining"] == Decimal("240.00")
+    with pytest.raises(dep.DepositError):
+        dep.deposit_balance(360, 360, 100, 300)
+
+
+def test_arrhes_forfeit_reverses_vat_and_balances():
+    move = dep.arrhes_forfeit(120, 100)
+    assert move == {"revenue_reversed": Decimal("100.00"), "tax_reversed": Decimal("20.00"),
+                    "forfeit_income": Decimal("120.00")}
+    assert move["revenue_reversed"] + move["tax_reversed"] == move["forfeit_income"]
+
+
+def test_seller_failing_refunds_twice_the_arrhes():
+    refund, penalty = dep.arrhes_double_refund(120)
+    assert refund + penalty == Decimal("240.00")
+    with pytest.raises(dep.DepositError):
+        dep.arrhes_double_refund(0)
+
+
+def test_no_interest_within_three_months_of_the_agreed_date():
+    late, interest = dep.late_interest(1000, datetime.date(2027, 1, 31), datetime.date(2027, 4, 30), 4)
+    assert (late, interest) == (False, Decimal(0))
+
+
+def test_interest_runs_after_the_three_months():
+    late, interest = dep.late_interest(1000, datetime.date(2027, 1, 1), datetime.date(2027, 5, 1), 3.65)
+    # 30 days at 3.65% on 1000 = 3.00
+    assert late is True
+    assert interest == Decimal("3.00")
+
+
+def test_negative_interest_rate_is_refused():
+    with pytest.raises(dep.DepositError):
+        dep.late_interest(1000, datetime.date(2027, 1, 1), datetime.date(2027, 5, 1), -1)
