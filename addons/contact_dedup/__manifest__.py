@@ -10,10 +10,24 @@
         "crm_leads",
         "contacts",
     ],
+    "external_dependencies": {
+        "python": ["phonenumbers"],
+    },
     "data": [
+        "security/contact_dedup_security.xml",
         "security/ir.model.access.csv",
+        "data/contact_dedup_cron.xml",
+        "views/contact_dedup_group_views.xml",
+        "views/contact_dedup_merge_views.xml",
+        "views/res_partner_views.xml",
+        "views/crm_lead_views.xml",
+        "views/res_config_settings_views.xml",
     ],
-    "demo": [],
+    "demo": [
+        "demo/res_partner_demo.xml",
+    ],
+    "pre_init_hook": "pre_init_hook",
+    "post_init_hook": "post_init_hook",
     "installable": True,
     "application": False,
 }

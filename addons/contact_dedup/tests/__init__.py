@@ -1,0 +1,3 @@
+from . import test_prevention
+from . import test_scan
+from . import test_merge

@@ -1,0 +1,270 @@
+import logging
+
+from psycopg2.extras import execute_values
+
+from odoo import _, api, fields, models
+from odoo.exceptions import UserError
+
+from ..lib import matching
+
+_logger = logging.getLogger(__name__)
+
+# how many records may share one key before the key stops being evidence (a switchboard)
+MAX_BLOCK = 200
+
+
+class ContactDedupGroup(models.Model):
+    _name = "contact.dedup.group"
+    _description = "Possible duplicates"
+    _order = "state, score desc, id"
+
+    name = fields.Char(compute="_compute_name")
+    res_model = fields.Selection(
+        [("res.partner", "Contacts"), ("crm.lead", "Leads")],
+        string="Kind",
+        required=True,
+        default="res.partner",
+    )
+    partner_ids = fields.Many2many(
+        "res.partner",
+        "contact_dedup_group_partner_rel",
+        "group_id",
+        "partner_id",
+        string="Contacts",
+        context={"active_test": False},
+    )
+    lead_ids = fields.Many2many(
+        "crm.lead",
+        "contact_dedup_group_lead_rel",
+        "group_id",
+        "lead_id",
+        string="Leads",
+        context={"active_test": False},
+    )
+    pair_ids = fields.One2many("contact.dedup.pair", "group_id", string="Pairs")
+    record_count = fields.Integer(string="Records")
+    score = fields.Float(digits=(3, 2), help="Best pair score, between 0 and 1.")
+    reasons = fields.Char(help="Why the best pair looks like one and the same.")
+    state = fields.Selection(
+        [("open", "To review"), ("merged", "Merged"), ("ignored", "Not a duplicate")],
+        default="open",
+        required=True,
+        index=True,
+    )
+
+    @api.depends("partner_ids", "lead_ids")
+    def _compute_name(self):
+        for group in self:
+            records = group.partner_ids if group.res_model == "res.partner" else group.lead_ids
+            group.name = " / ".join(records[:3].mapped("display_name")) + (" ..." if len(records) > 3 else "")
+
+    # ------------------------------------------------------------ settings
+    @api.model
+    def _dedup_threshold(self):
+        value = self.env["ir.config_parameter"].sudo().get_param("contact_dedup.threshold")
+        try:
+            return float(value) if value else matching.DEFAULT_THRESHOLD
+        except ValueError:
+            return matching.DEFAULT_THRESHOLD
+
+    @api.model
+    def _dedup_mode(self):
+        return self.env["ir.config_parameter"].sudo().get_param("contact_dedup.mode", "warn")
+
+    @api.model
+    def _reasons_text(self, reasons):
+        """Reason codes from the matcher in the user's language."""
+        labels = {
+            "same_email": _("same e-mail"),
+            "same_phone": _("same phone"),
+            "same_vat": _("same VAT number"),
+            "different_vat": _("different VAT number"),
+            "same_domain": _("same web domain"),
+            "same_name": _("same name"),
+            "similar_name": _("similar name %.2f"),
+            "different_name": _("different name %.2f"),
+            "same_street": _("same street"),
+            "similar_street": _("similar street %.2f"),
+            "same_zip": _("same zip"),
+            "same_city": _("same city"),
+            "same_company": _("same company"),
+        }
+        words = []
+        for code, value in reasons:
+            label = labels.get(code, code)
+            words.append(label % value if "%" in label else label)
+        return ", ".join(words)
+
+    # ---------------------------------------------------------------- scan
+    @api.model
+    def _scan_candidate_pairs(self):
+        """Pairs of active partners sharing an exact key, or a similar name (pg_trgm) in the same zip.
+
+        Set-based SQL; keys shared by more than MAX_BLOCK partners are skipped.
+        """
+        cr = self.env.cr
+        cr.execute("""
+            CREATE TEMPORARY TABLE IF NOT EXISTS dedup_scan_keys (id integer, kind char(1), key varchar)
+                ON COMMIT DROP;
+            TRUNCATE dedup_scan_keys;
+            INSERT INTO dedup_scan_keys
+                SELECT id, 'e', dedup_email FROM res_partner WHERE active AND dedup_email IS NOT NULL
+                UNION ALL SELECT id, 'v', dedup_vat FROM res_partner WHERE active AND dedup_vat IS NOT NULL
+                UNION ALL SELECT id, 'd', dedup_domain FROM res_partner WHERE active AND dedup_domain IS NOT NULL
+                UNION ALL SELECT id, 'p', dedup_phone FROM res_partner WHERE active AND dedup_phone IS NOT NULL
+                UNION ALL SELECT id, 'p', dedup_mobile FROM res_partner WHERE active AND dedup_mobile IS NOT NULL
+                UNION ALL SELECT id, CASE WHEN is_company THEN 'c' ELSE 'n' END, dedup_name
+                            FROM res_partner WHERE active AND dedup_name IS NOT NULL;
+            DELETE FROM dedup_scan_keys k USING (
+                SELECT kind, key FROM dedup_scan_keys GROUP BY kind, key
+                HAVING count(*) < 2 OR count(*) > %s) lonely
+             WHERE k.kind = lonely.kind AND k.key = lonely.key;
+            ANALYZE dedup_scan_keys;
+        """, (MAX_BLOCK,))
+        cr.execute("""
+            SELECT DISTINCT a.id, b.id FROM dedup_scan_keys a
+              JOIN dedup_scan_keys b ON a.kind = b.kind AND a.key = b.key AND a.id < b.id
+        """)
+        pairs = set(cr.fetchall())
+        cr.execute("""
+            WITH zips AS (
+                SELECT dedup_zip FROM res_partner WHERE active AND dedup_zip IS NOT NULL
+                 GROUP BY dedup_zip HAVING count(*) BETWEEN 2 AND %s)
+            SELECT a.id, b.id FROM res_partner a
+              JOIN res_partner b ON a.dedup_zip = b.dedup_zip AND a.id < b.id AND a.is_company = b.is_company
+             WHERE a.active AND b.active AND a.dedup_zip IN (SELECT dedup_zip FROM zips)
+               AND a.dedup_name %% b.dedup_name
+        """, (MAX_BLOCK * 5,))
+        pairs.update(cr.fetchall())
+        return pairs
+
+    @api.model
+    def _excluded_pairs(self, res_model):
+        self.env.cr.execute("SELECT record_low, record_high FROM contact_dedup_exclusion WHERE res_model = %s",
+                            (res_model,))
+        return set(self.env.cr.fetchall())
+
+    @api.model
+    def scan_partners(self):
+        """Full scan: replace the open contact groups by the duplicate groups found now.
+
+        Idempotent; pairs marked "not a duplicate" are never proposed again, merged groups stay.
+        Returns the number of open groups.
+        """
+        Partner = self.env["res.partner"]
+        threshold = self._dedup_threshold()
+        pairs = self._scan_candidate_pairs() - self._excluded_pairs("res.partner")
+        keys = Partner._dedup_read_keys({item for pair in pairs for item in pair})
+        scored = []
+        for first, second in pairs:
+            if keys[first]["is_company"] != keys[second]["is_company"]:
+                continue
+            score, reasons = matching.score_pair(keys[first], keys[second])
+            if score >= threshold:
+                scored.append((first, second, score, reasons))
+        self._store_groups("res.partner", scored)
+        return len(matching.group_pairs(scored))
+
+    @api.model
+    def scan_leads(self):
+        """Full scan of open leads: same e-mail or same phone, scored like contacts."""
+        Lead = self.env["crm.lead"]
+        threshold = self._dedup_threshold()
+        cr = self.env.cr
+        cr.execute("""
+            SELECT DISTINCT a.id, b.id FROM crm_lead a JOIN crm_lead b ON a.id < b.id
+               AND ((a.dedup_email = b.dedup_email) OR (a.dedup_phone = b.dedup_phone))
+             WHERE a.active AND b.active AND a.probability < 100 AND b.probability < 100
+        """)
+        pairs = set(cr.fetchall()) - self._excluded_pairs("crm.lead")
+        keys = Lead._dedup_read_keys({item for pair in pairs for item in pair})
+        scored = []
+        for first, second in pairs:
+            score, reasons = matching.score_pair(keys[first], keys[second])
+            if score >= threshold:
+                scored.append((first, second, score, reasons))
+        self._store_groups("crm.lead", scored)
+        return len(matching.group_pairs(scored))
+
+    @api.model
+    def _store_groups(self, res_model, scored):
+        """Replace the open groups of ``res_model`` by connected groups of the scored pairs (SQL)."""
+        cr = self.env.cr
+        cr.execute("DELETE FROM contact_dedup_group WHERE res_model = %s AND state = 'open'", (res_model,))
+        groups = matching.group_pairs(scored)
+        if not groups:
+            return
+        member_of = {}
+        for index, members in enumerate(groups):
+            for member in members:
+                member_of[member] = index
+        best = {}
+        for pair in scored:
+            index = member_of[pair[0]]
+            if index not in best or pair[2] > best[index][2]:
+                best[index] = pair
+        now = fields.Datetime.now()
+        uid = self.env.uid
+        rows = [(res_model, len(members), best[index][2], self._reasons_text(best[index][3]), "open",
+                 uid, now, uid, now) for index, members in enumerate(groups)]
+        group_ids = [row[0] for row in execute_values(cr._obj, """
+            INSERT INTO contact_dedup_group (res_model, record_count, score, reasons, state,
+                                             create_uid, create_date, write_uid, write_date)
+            VALUES %s RETURNING id""", rows, page_size=1000, fetch=True)]
+        relation = "contact_dedup_group_partner_rel" if res_model == "res.partner" else "contact_dedup_group_lead_rel"
+        column = "partner_id" if res_model == "res.partner" else "lead_id"
+        execute_values(cr._obj, "INSERT INTO %s (group_id, %s) VALUES %%s" % (relation, column), [
+            (group_ids[index], member) for index, members in enumerate(groups) for member in members],
+            page_size=5000)
+        execute_values(cr._obj, """
+            INSERT INTO contact_dedup_pair (group_id, record_low, record_high, score, reasons)
+            VALUES %s""", [
+            (group_ids[member_of[pair[0]]], pair[0], pair[1], pair[2], self._reasons_text(pair[3]))
+            for pair in scored], page_size=5000)
+        self.invalidate_cache()
+
+    @api.model
+    def cron_scan(self):
+        """Scheduled full scan of contacts and leads."""
+        partner_groups = self.scan_partners()
+        lead_groups = self.scan_leads()
+        _logger.info("contact_dedup: %d contact groups, %d lead groups to review", partner_groups, lead_groups)
+        return True
+
+    @api.model
+    def action_scan(self):
+        """Button: scan now and show what to review."""
+        self.scan_partners()
+        self.scan_leads()
+        return self.env.ref("contact_dedup.action_contact_dedup_group").read()[0]
+
+    # -------------------------------------------------------------- review
+    @api.multi
+    def action_not_duplicate(self):
+        """Remember every pair of these groups as distinct records; they are never proposed again."""
+        rows = []
+        for group in self:
+            ids = sorted((group.partner_ids if group.res_model == "res.partner" else group.lead_ids).ids)
+            rows += [(group.res_model, low, high) for index, low in enumerate(ids) for high in ids[index + 1:]]
+        if rows:
+            execute_values(self.env.cr._obj, """
+                INSERT INTO contact_dedup_exclusion (res_model, record_low, record_high) VALUES %s
+                ON CONFLICT DO NOTHING""", rows)
+        self.write({"state": "ignored"})
+        return True
+
+    @api.multi
+    def action_merge(self):
+        """Open the merge wizard on the group (contacts) or merge the leads with Odoo's opportunity merge."""
+        self.ensure_one()
+        if self.state != "open":
+            raise UserError(_("This group is already reviewed."))
+        if self.res_model == "crm.lead":
+            leads = self.lead_ids.filtered("active")
+            if len(leads) < 2:
+                raise UserError(_("Fewer than two of these leads are still active: nothing to merge."))
+            kept = leads.merge_opportunity()
+            self.state = "merged"
+            return {"type": "ir.actions.act_window", "res_model": "crm.lead", "res_id": kept.id,
+                    "view_mode": "form", "target": "current"}
+        return self.env["contact.dedup.merge"].action_open(self.partner_ids.filtered("active"), group=self)

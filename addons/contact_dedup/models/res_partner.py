@@ -1,0 +1,211 @@
+from psycopg2.extras import execute_values
+
+from odoo import _, api, fields, models
+from odoo.exceptions import ValidationError
+from odoo.tools import split_every
+
+from ..lib import matching, normalize
+
+# res.partner fields that feed the normalised keys
+KEY_SOURCE_FIELDS = {"name", "is_company", "email", "phone", "mobile", "vat", "website", "street", "zip",
+                     "city", "parent_id", "country_id", "company_name"}
+KEY_COLUMNS = ("name", "email", "phone", "mobile", "vat", "domain", "street", "zip", "city", "company")
+
+
+class ResPartner(models.Model):
+    _inherit = "res.partner"
+
+    dedup_name = fields.Char(string="Normalised name", readonly=True, copy=False, index=True)
+    dedup_email = fields.Char(string="Normalised e-mail", readonly=True, copy=False, index=True)
+    dedup_phone = fields.Char(string="Normalised phone", readonly=True, copy=False, index=True)
+    dedup_mobile = fields.Char(string="Normalised mobile", readonly=True, copy=False, index=True)
+    dedup_vat = fields.Char(string="Normalised VAT", readonly=True, copy=False, index=True)
+    dedup_domain = fields.Char(string="Web domain", readonly=True, copy=False, index=True)
+    dedup_street = fields.Char(string="Normalised street", readonly=True, copy=False)
+    dedup_zip = fields.Char(string="Normalised zip", readonly=True, copy=False, index=True)
+    dedup_city = fields.Char(string="Normalised city", readonly=True, copy=False)
+    dedup_company = fields.Char(string="Normalised company", readonly=True, copy=False)
+    dedup_merged_into_id = fields.Many2one(
+        "res.partner",
+        string="Merged into",
+        readonly=True,
+        copy=False,
+        ondelete="set null",
+        help="This contact was a duplicate: everything linked to it now belongs to this one.",
+    )
+
+    # ------------------------------------------------------------------ keys
+    @api.model
+    def _dedup_default_country(self):
+        return self.env.user.company_id.country_id.code or "FR"
+
+    @api.model
+    def _dedup_provider_rules(self):
+        """E-mail provider rules; the setting can switch Gmail-style folding off."""
+        if self.env["ir.config_parameter"].sudo().get_param("contact_dedup.email_provider_rules", "1") == "0":
+            return {}
+        return None
+
+    @api.multi
+    def _dedup_update_keys(self):
+        """Recompute the normalised keys of these partners, set-based (SQL in and out)."""
+        country = self._dedup_default_country()
+        rules = self._dedup_provider_rules()
+        for chunk in split_every(5000, self.ids):
+            self.env.cr.execute("""
+                SELECT p.id, p.name, p.is_company, p.email, p.phone, p.mobile, p.vat, p.website, p.street,
+                       p.zip, p.city, COALESCE(parent.name, p.company_name), country.code
+                  FROM res_partner p
+                  LEFT JOIN res_partner parent ON parent.id = p.parent_id
+                  LEFT JOIN res_country country ON country.id = p.country_id
+                 WHERE p.id IN %s""", (tuple(chunk),))
+            rows = []
+            for row in self.env.cr.fetchall():
+                keys = normalize.partner_keys(dict(zip(
+                    ("name", "is_company", "email", "phone", "mobile", "vat", "website", "street", "zip", "city",
+                     "company_name", "country_code"), row[1:])), country, rules)
+                rows.append((row[0],) + tuple(keys[column] or None for column in KEY_COLUMNS))
+            if rows:
+                execute_values(self.env.cr._obj, """
+                    UPDATE res_partner p SET %s
+                      FROM (VALUES %%s) AS v(id, %s)
+                     WHERE p.id = v.id""" % (
+                    ", ".join("dedup_%s = v.%s" % (column, column) for column in KEY_COLUMNS),
+                    ", ".join(KEY_COLUMNS)), rows, page_size=1000)
+        self.invalidate_cache(["dedup_%s" % column for column in KEY_COLUMNS], self.ids)
+
+    @api.model
+    def _dedup_keys_from_values(self, values):
+        """Normalised keys of values being typed (form or API), without any record."""
+        values = dict(values)
+        if values.get("parent_id") and not values.get("company_name"):
+            values["company_name"] = self.browse(values["parent_id"]).name
+        if values.get("country_id"):
+            values["country_code"] = self.env["res.country"].browse(values["country_id"]).code
+        return normalize.partner_keys(values, self._dedup_default_country(), self._dedup_provider_rules())
+
+    @api.model
+    def _dedup_read_keys(self, ids):
+        """{id: keys dict} straight from the stored key columns."""
+        result = {}
+        for chunk in split_every(20000, list(ids)):
+            self.env.cr.execute("SELECT id, is_company, %s FROM res_partner WHERE id IN %%s" % ", ".join(
+                "dedup_%s" % column for column in KEY_COLUMNS), (tuple(chunk),))
+            for row in self.env.cr.fetchall():
+                keys = dict(zip(KEY_COLUMNS, row[2:]))
+                keys.update(id=row[0], is_company=bool(row[1]))
+                result[row[0]] = keys
+        return result
+
+    # ------------------------------------------------------------ prevention
+    @api.model
+    def _dedup_find(self, values, exclude_ids=(), limit=5):
+        """Existing partners that look like ``values``: list of (partner id, score, reasons), best first.
+
+        Candidates come from indexed lookups only (exact keys, then trigram-similar names
+        through the pg_trgm index), so the check stays fast on a large base.
+        """
+        keys = self._dedup_keys_from_values(values)
+        keys["id"] = 0
+        queries, params = [], []
+        for column in ("email", "vat", "domain"):
+            if keys[column]:
+                queries.append("SELECT id FROM res_partner WHERE dedup_%s = %%s AND active" % column)
+                params.append(keys[column])
+        for number in {keys["phone"], keys["mobile"]} - {""}:
+            queries.append("SELECT id FROM res_partner WHERE dedup_phone = %s AND active")
+            queries.append("SELECT id FROM res_partner WHERE dedup_mobile = %s AND active")
+            params += [number, number]
+        if keys["name"]:
+            queries.append("(SELECT id FROM res_partner WHERE dedup_name %% %s AND active "
+                           "ORDER BY similarity(dedup_name, %s) DESC LIMIT 50)")
+            params += [keys["name"], keys["name"]]
+        if not queries:
+            return []
+        self.env.cr.execute("SELECT DISTINCT id FROM (%s) AS candidates LIMIT 500" % " UNION ALL ".join(
+            "(%s)" % query for query in queries), params)
+        ids = set(row[0] for row in self.env.cr.fetchall()) - set(exclude_ids)
+        threshold = self.env["contact.dedup.group"]._dedup_threshold()
+        found = []
+        for candidate in self._dedup_read_keys(ids).values():
+            if candidate["is_company"] != keys["is_company"]:
+                continue
+            score, reasons = matching.score_pair(keys, candidate)
+            if score >= threshold:
+                found.append((candidate["id"], score, reasons))
+        found.sort(key=lambda item: -item[1])
+        return found[:limit]
+
+    @api.model
+    def _dedup_describe(self, found):
+        """One line per match, for warnings: 'Acme (92%: same phone, similar name 0.91)'."""
+        Group = self.env["contact.dedup.group"]
+        partners = self.browse([item[0] for item in found])
+        lines = []
+        for partner, (_partner_id, score, reasons) in zip(partners, found):
+            lines.append("%s (%d%%: %s)" % (partner.display_name, round(score * 100), Group._reasons_text(reasons)))
+        return "\n".join(lines)
+
+    @api.onchange("name", "email", "phone", "mobile", "vat", "website", "zip", "parent_id", "is_company")
+    def _onchange_dedup_warning(self):
+        if not (self.name or self.email or self.phone or self.mobile or self.vat):
+            return {}
+        values = {field: self[field] for field in (
+            "name", "email", "phone", "mobile", "vat", "website", "street", "zip", "city", "is_company",
+            "company_name")}
+        values["parent_id"] = self.parent_id.id
+        values["country_id"] = self.country_id.id
+        found = self._dedup_find(values, exclude_ids=[self._origin.id] if self._origin.id else [])
+        if not found:
+            return {}
+        return {"warning": {
+            "title": _("Possible duplicate"),
+            "message": _("This contact looks like:\n%s") % self._dedup_describe(found),
+        }}
+
+    # ------------------------------------------------------------------ ORM
+    @api.model
+    def create(self, vals):
+        if (self.env["contact.dedup.group"]._dedup_mode() == "block"
+                and not self.env.context.get("contact_dedup_force")
+                and vals.get("name") and vals.get("type", "contact") == "contact"):
+            found = self._dedup_find(vals)
+            if found:
+                raise ValidationError(_("This contact already exists:\n%s\nOpen the existing record instead.")
+                                      % self._dedup_describe(found))
+        partner = super(ResPartner, self).create(vals)
+        partner._dedup_update_keys()
+        return partner
+
+    @api.multi
+    def write(self, vals):
+        result = super(ResPartner, self).write(vals)
+        if KEY_SOURCE_FIELDS.intersection(vals):
+            partners = self
+            if "name" in vals:
+                partners |= self.with_context(active_test=False).search([("parent_id", "in", self.ids)])
+            partners._dedup_update_keys()
+        return result
+
+    # --------------------------------------------------------- intake (crm_leads)
+    @api.model
+    def _intake_find_partner(self, values):
+        """The best existing partner above the duplicate threshold, else crm_leads' exact match."""
+        lookup = {
+            "name": values.get("name") or values.get("company_name"),
+            "is_company": not values.get("name") and bool(values.get("company_name")),
+            "email": values.get("email"),
+            "phone": values.get("phone"),
+            "vat": values.get("vat"),
+            "website": values.get("website"),
+            "company_name": values.get("company_name") if values.get("name") else False,
+        }
+        found = self._dedup_find(lookup, limit=1) if lookup["name"] or lookup["email"] or lookup["phone"] else []
+        if found:
+            return self.browse(found[0][0])
+        return super(ResPartner, self)._intake_find_partner(values)
+
+    @api.multi
+    def action_dedup_merge(self):
+        """Open the merge wizard on the selected contacts."""
+        return self.env["contact.dedup.merge"].action_open(self)

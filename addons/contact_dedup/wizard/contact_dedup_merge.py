@@ -1,0 +1,234 @@
+import logging
+
+from odoo import _, api, fields, models
+from odoo.exceptions import AccessError, UserError
+
+_logger = logging.getLogger(__name__)
+
+# fields the user chooses value by value; the kept record's other fields stay as they are
+MERGE_FIELDS = ("name", "parent_id", "function", "email", "phone", "mobile", "street", "street2", "zip", "city",
+                "state_id", "country_id", "vat", "website", "lang", "title", "user_id", "ref", "comment")
+
+
+def _display(value):
+    if isinstance(value, models.BaseModel):
+        return value.display_name or ""
+    return "" if value in (False, None) else "%s" % value
+
+
+class ContactDedupMerge(models.TransientModel):
+    _name = "contact.dedup.merge"
+    _description = "Merge duplicate contacts"
+
+    group_id = fields.Many2one("contact.dedup.group", readonly=True)
+    partner_ids = fields.Many2many("res.partner", string="Contacts to merge", context={"active_test": False})
+    dest_partner_id = fields.Many2one(
+        "res.partner",
+        string="Keep",
+        required=True,
+        help="The contact that stays; the others are archived with a link to it.",
+    )
+    line_ids = fields.One2many("contact.dedup.merge.line", "wizard_id", string="Values")
+
+    @api.model
+    def action_open(self, partners, group=None):
+        """A merge wizard on these partners, the oldest kept and each differing field pre-filled."""
+        partners = partners.exists()
+        if len(partners) < 2:
+            raise UserError(_("Select at least two contacts to merge."))
+        dest = partners.sorted(lambda partner: (not partner.active, partner.id))[0]
+        lines = []
+        for field_name in MERGE_FIELDS:
+            values = [(partner, partner[field_name]) for partner in partners]
+            shown = {_display(value) for _partner, value in values}
+            if len(shown) < 2:
+                continue
+            source = dest if dest[field_name] else next(partner for partner, value in values if value)
+            lines.append((0, 0, {"field_name": field_name, "source_partner_id": source.id}))
+        wizard = self.create({
+            "group_id": group.id if group else False,
+            "partner_ids": [(6, 0, partners.ids)],
+            "dest_partner_id": dest.id,
+            "line_ids": lines,
+        })
+        return {
+            "type": "ir.actions.act_window",
+            "name": _("Merge contacts"),
+            "res_model": self._name,
+            "res_id": wizard.id,
+            "view_mode": "form",
+            "target": "new",
+        }
+
+    # ------------------------------------------------------------ merge
+    @api.multi
+    def action_merge(self):
+        """Merge, in one transaction: chosen values on the kept contact, every reference moved,
+        the others archived with a link, a note in the chatter."""
+        self.ensure_one()
+        if not self.env.user.has_group("contact_dedup.group_contact_dedup_manager"):
+            raise AccessError(_("Only members of the group Merge duplicates may merge contacts."))
+        dest = self.dest_partner_id
+        sources = self.partner_ids - dest
+        if dest not in self.partner_ids or not sources:
+            raise UserError(_("Keep one of the contacts being merged, and merge at least one other."))
+        Partner = self.env["res.partner"].with_context(active_test=False)
+        if dest.parent_id in sources:
+            # the kept contact was a child of a merged company: it becomes independent, not its own parent
+            self.env.cr.execute("UPDATE res_partner SET parent_id = NULL WHERE id = %s", (dest.id,))
+        values = {}
+        for line in self.line_ids:
+            value = line.source_partner_id[line.field_name]
+            if isinstance(value, models.BaseModel):
+                value = value.id if value not in sources else False
+            values[line.field_name] = value
+        with self.env.cr.savepoint():
+            self._move_references(sources, dest)
+            self.env.invalidate_all()
+            sources = sources.with_context(active_test=False)
+            sources.write({"active": False, "dedup_merged_into_id": dest.id})
+            dest = dest.with_context(contact_dedup_force=True)
+            if values:
+                dest.write(values)
+            family = Partner.search([("id", "child_of", dest.id)])
+            self.env.add_todo(Partner._fields["commercial_partner_id"], family)
+            Partner.recompute()
+            dest.message_post(body=_("Merged into this contact: %s") % ", ".join(
+                "%s (#%d)" % (partner.display_name, partner.id) for partner in sources))
+            if self.group_id:
+                self.group_id.state = "merged"
+        return {
+            "type": "ir.actions.act_window",
+            "res_model": "res.partner",
+            "res_id": dest.id,
+            "view_mode": "form",
+            "target": "current",
+        }
+
+    @api.model
+    def _partner_foreign_keys(self):
+        """(table, column) of every foreign key to res_partner(id), from PostgreSQL's catalog."""
+        self.env.cr.execute("""
+            SELECT cl.relname, att.attname
+              FROM pg_constraint con
+              JOIN pg_class cl ON cl.oid = con.conrelid
+              JOIN pg_attribute att ON att.attrelid = con.conrelid AND att.attnum = con.conkey[1]
+             WHERE con.contype = 'f' AND con.confrelid = 'res_partner'::regclass
+               AND array_length(con.conkey, 1) = 1
+             ORDER BY 1, 2""")
+        return self.env.cr.fetchall()
+
+    @api.model
+    def _unique_indexes(self, table, column):
+        """Column lists of the unique indexes of ``table`` that include ``column``."""
+        self.env.cr.execute("""
+            SELECT array_agg(att.attname::text)
+              FROM pg_index ind
+              JOIN pg_attribute att ON att.attrelid = ind.indrelid AND att.attnum = ANY(ind.indkey)
+             WHERE ind.indrelid = %s::regclass AND ind.indisunique AND NOT ind.indisprimary
+             GROUP BY ind.indexrelid""", (table,))
+        return [columns for (columns,) in self.env.cr.fetchall() if column in columns]
+
+    @api.model
+    def _has_column(self, table, column):
+        self.env.cr.execute("SELECT 1 FROM information_schema.columns WHERE table_name = %s AND column_name = %s",
+                            (table, column))
+        return bool(self.env.cr.fetchone())
+
+    @api.model
+    def _move_column(self, table, column, source_id, dest_id, where="", params=()):
+        """Point ``table.column`` from source to dest; rows that would collide on a unique index
+        are merged into the dest's row (followers) or dropped when they only repeat a relation."""
+        cr = self.env.cr
+        indexes = self._unique_indexes(table, column)
+        conflicts = " ".join(
+            "AND NOT EXISTS (SELECT 1 FROM \"%s\" other WHERE other.\"%s\" = %%s %s)" % (
+                table, column,
+                " ".join("AND other.\"%s\" = moved.\"%s\"" % (col, col) for col in cols if col != column))
+            for cols in indexes)
+        cr.execute("UPDATE \"%s\" moved SET \"%s\" = %%s WHERE moved.\"%s\" = %%s %s %s" % (
+            table, column, column, where, conflicts),
+            [dest_id, source_id] + list(params) + [dest_id] * len(indexes))
+        if not indexes:
+            return
+        cr.execute("SELECT count(*) FROM \"%s\" moved WHERE moved.\"%s\" = %%s %s" % (table, column, where),
+                   [source_id] + list(params))
+        if not cr.fetchone()[0]:
+            return
+        if table == "mail_followers":
+            for cols in indexes:
+                match = " ".join("AND kept.\"%s\" = moved.\"%s\"" % (col, col) for col in cols if col != column)
+                cr.execute("""
+                    INSERT INTO mail_followers_mail_message_subtype_rel (mail_followers_id, mail_message_subtype_id)
+                    SELECT kept.id, rel.mail_message_subtype_id
+                      FROM mail_followers moved
+                      JOIN mail_followers kept ON kept.\"%s\" = %%s %s
+                      JOIN mail_followers_mail_message_subtype_rel rel ON rel.mail_followers_id = moved.id
+                     WHERE moved.\"%s\" = %%s %s
+                    ON CONFLICT DO NOTHING""" % (column, match, column, where), [dest_id, source_id] + list(params))
+            cr.execute("DELETE FROM mail_followers moved WHERE moved.\"%s\" = %%s %s" % (column, where),
+                       [source_id] + list(params))
+        elif not self._has_column(table, "id"):
+            # a pure relation table: the kept record already has this very relation
+            cr.execute("DELETE FROM \"%s\" moved WHERE moved.\"%s\" = %%s %s" % (table, column, where),
+                       [source_id] + list(params))
+        else:
+            raise UserError(_("Cannot merge: rows of %s would collide on a unique constraint.") % table)
+
+    @api.model
+    def _move_references(self, sources, dest):
+        """Move every reference to ``sources`` onto ``dest`` (SQL, the caller's transaction)."""
+        cr = self.env.cr
+        foreign_keys = self._partner_foreign_keys()
+        cr.execute("""
+            SELECT c1.table_name, c1.column_name FROM information_schema.columns c1
+              JOIN information_schema.columns c2 ON c2.table_name = c1.table_name AND c2.column_name = 'res_id'
+                   AND c2.data_type = 'integer'
+             WHERE c1.column_name IN ('res_model', 'model') AND c1.table_schema = 'public'
+               AND c1.table_name NOT IN ('ir_model_data', 'ir_model_fields', 'ir_model_constraint',
+                                         'ir_model_relation', 'ir_act_window', 'ir_act_server', 'ir_ui_view')""")
+        document_tables = cr.fetchall()
+        reference_fields = self.env["ir.model.fields"].sudo().search([
+            ("ttype", "=", "reference"), ("store", "=", True)])
+        for source in sources:
+            for table, column in foreign_keys:
+                self._move_column(table, column, source.id, dest.id)
+            for table, model_column in document_tables:
+                self._move_column(table, "res_id", source.id, dest.id,
+                                  where="AND moved.\"%s\" = %%s" % model_column, params=("res.partner",))
+            for field in reference_fields:
+                model = self.env.get(field.model)
+                if model is None or not model._auto or not self._has_column(model._table, field.name):
+                    continue
+                cr.execute("UPDATE \"%s\" SET \"%s\" = %%s WHERE \"%s\" = %%s" % (
+                    model._table, field.name, field.name), ("res.partner,%d" % dest.id, "res.partner,%d" % source.id))
+            cr.execute("UPDATE ir_property SET value_reference = %s WHERE value_reference = %s",
+                       ("res.partner,%d" % dest.id, "res.partner,%d" % source.id))
+            cr.execute("""
+                UPDATE ir_property moved SET res_id = %s WHERE res_id = %s AND NOT EXISTS (
+                    SELECT 1 FROM ir_property other WHERE other.res_id = %s AND other.fields_id = moved.fields_id
+                       AND other.company_id IS NOT DISTINCT FROM moved.company_id)""",
+                       ("res.partner,%d" % dest.id, "res.partner,%d" % source.id, "res.partner,%d" % dest.id))
+        _logger.info("contact_dedup: merged partners %s into %s", sources.ids, dest.id)
+
+
+class ContactDedupMergeLine(models.TransientModel):
+    _name = "contact.dedup.merge.line"
+    _description = "Value chosen in a contact merge"
+
+    wizard_id = fields.Many2one("contact.dedup.merge", required=True, ondelete="cascade")
+    field_name = fields.Char(required=True, readonly=True)
+    field_label = fields.Char(string="Field", compute="_compute_texts")
+    source_partner_id = fields.Many2one("res.partner", string="Value from", required=True)
+    preview = fields.Char(string="Result", compute="_compute_texts")
+    choices = fields.Char(string="Values", compute="_compute_texts")
+
+    @api.depends("field_name", "source_partner_id")
+    def _compute_texts(self):
+        Partner = self.env["res.partner"]
+        for line in self:
+            field = Partner._fields.get(line.field_name)
+            line.field_label = field.get_description(self.env)["string"] if field else line.field_name
+            line.preview = _display(line.source_partner_id[line.field_name]) if field else ""
+            line.choices = " | ".join("%s: %s" % (partner.display_name, _display(partner[line.field_name]) or "-")
+                                      for partner in line.wizard_id.partner_ids) if field else ""
