@@ -1,6 +1,6 @@
 {
     "name": "Sale Deposits",
-    "summary": "Deposits on sales orders: acompte, arrhes, avoir, deduction on the final invoice, payment before delivery",
+    "summary": "Deposits on sales orders: acompte, arrhes, deduction on the final invoice, payment before delivery",
     "version": "11.0.1.0.0",
     "license": "AGPL-3",
     "author": "Lead-to-Cash Team",
@@ -13,6 +13,14 @@
     ],
     "data": [
         "security/ir.model.access.csv",
+        "security/sale_deposit_security.xml",
+        "data/product_data.xml",
+        "wizard/sale_deposit_wizard_views.xml",
+        "views/sale_order_views.xml",
+        "views/res_partner_views.xml",
+        "views/stock_picking_views.xml",
+        "views/res_config_settings_views.xml",
+        "report/sale_order_report.xml",
     ],
     "demo": [],
     "installable": True,

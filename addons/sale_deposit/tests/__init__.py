@@ -1,0 +1,1 @@
+from . import test_deposit_invoice

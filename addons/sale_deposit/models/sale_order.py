@@ -1,0 +1,456 @@
+from odoo import _, api, fields, models
+from odoo.exceptions import UserError, ValidationError
+
+from ..lib import deposit as deposit_lib
+from .deposit_terms import TERM_FIELDS
+
+
+class SaleOrder(models.Model):
+    _name = "sale.order"
+    _inherit = ["sale.order", "sale.deposit.terms.mixin"]
+
+    deposit_partial_delivery = fields.Boolean(
+        string="Partial delivery allowed",
+        default=True,
+    )
+    deposit_agreed_date = fields.Date(
+        string="Agreed delivery date",
+        help="Advance payments still unused three months after this date bear the legal interest.",
+    )
+    deposit_ids = fields.One2many(
+        "sale.deposit",
+        "order_id",
+        string="Deposits",
+        readonly=True,
+    )
+    deposit_effective_kind = fields.Selection(
+        [("acompte", "Down payment (acompte)"), ("arrhes", "Earnest money (arrhes)")],
+        string="Deposit nature",
+        compute="_compute_deposit_amounts",
+        help="The kind stated, or arrhes for a consumer sale with no kind stated.",
+    )
+    deposit_expected = fields.Monetary(
+        string="Deposit expected",
+        compute="_compute_deposit_amounts",
+    )
+    deposit_invoiced = fields.Monetary(
+        string="Deposits invoiced",
+        compute="_compute_deposit_amounts",
+    )
+    deposit_paid = fields.Monetary(
+        string="Deposits paid",
+        compute="_compute_deposit_amounts",
+    )
+    deposit_remaining = fields.Monetary(
+        string="Deposits to deduct",
+        compute="_compute_deposit_amounts",
+    )
+    deposit_to_pay = fields.Monetary(
+        string="Deposit left to pay",
+        compute="_compute_deposit_amounts",
+    )
+    deposit_late = fields.Boolean(
+        string="Late delivery",
+        compute="_compute_deposit_amounts",
+        help="Advance payments unused three months past the agreed delivery date.",
+    )
+    deposit_late_interest = fields.Monetary(
+        string="Legal interest owed",
+        compute="_compute_deposit_amounts",
+    )
+
+    @api.depends("deposit_ids.amount_paid", "deposit_ids.amount_remaining", "deposit_method", "deposit_value",
+                 "amount_total", "deposit_kind", "partner_id", "deposit_agreed_date")
+    def _compute_deposit_amounts(self):
+        today = fields.Date.from_string(fields.Date.context_today(self))
+        for order in self:
+            deposits = order.deposit_ids.filtered(lambda d: d.state != "cancel")
+            order.deposit_effective_kind = order._deposit_kind()
+            order.deposit_invoiced = sum(deposits.mapped("amount"))
+            order.deposit_paid = sum(deposits.mapped("amount_paid"))
+            order.deposit_remaining = sum(deposits.mapped("amount_remaining"))
+            expected = 0.0
+            if order.deposit_method and order.deposit_value > 0 and order.amount_total > 0:
+                try:
+                    expected = float(deposit_lib.deposit_amount(
+                        order.deposit_method, order.deposit_value, order.amount_untaxed, order.amount_total,
+                        digits=order.currency_id.decimal_places))
+                except deposit_lib.DepositError:
+                    expected = 0.0
+            order.deposit_expected = expected
+            order.deposit_to_pay = max(expected - order.deposit_paid, 0.0)
+            agreed = fields.Date.from_string(order.deposit_agreed_date) if order.deposit_agreed_date else None
+            late, interest = deposit_lib.late_interest(
+                order.deposit_remaining, agreed, today, order.company_id.deposit_legal_interest_rate or 0.0,
+                digits=order.currency_id.decimal_places)
+            order.deposit_late = late and order.state in ("sale", "done")
+            order.deposit_late_interest = float(interest) if order.deposit_late else 0.0
+
+    @api.constrains("deposit_value", "deposit_method")
+    def _check_deposit_value(self):
+        for order in self:
+            if order.deposit_value < 0:
+                raise ValidationError(_("A deposit cannot be negative."))
+            if order.deposit_method in ("percent_untaxed", "percent_taxed") and order.deposit_value > 100:
+                raise ValidationError(_("A deposit percentage cannot exceed 100%."))
+
+    # ------------------------------------------------------------------ terms
+    @api.onchange("partner_id")
+    def _onchange_partner_deposit_terms(self):
+        if self.partner_id:
+            self.update(self._deposit_default_terms(self.partner_id, self.company_id or self.env.user.company_id))
+
+    @api.model
+    def _deposit_default_terms(self, partner, company):
+        """Terms of the customer (commercial entity) when it has any, else the company's."""
+        commercial = partner.commercial_partner_id
+        source = commercial if commercial.deposit_method else company
+        return source._deposit_terms_values()
+
+    @api.model
+    def create(self, values):
+        if values.get("partner_id") and not any(name in values for name in TERM_FIELDS):
+            partner = self.env["res.partner"].browse(values["partner_id"])
+            company = self.env["res.company"].browse(values.get("company_id")) or self.env.user.company_id
+            values = dict(self._deposit_default_terms(partner, company), **values)
+        return super(SaleOrder, self).create(values)
+
+    def _deposit_kind(self):
+        """Kind stated on the order, else presumed from the customer (consumer: arrhes)."""
+        self.ensure_one()
+        consumer = not self.partner_id.commercial_partner_id.is_company
+        return deposit_lib.effective_kind(self.deposit_kind, consumer)
+
+    # ---------------------------------------------------------- deposit invoice
+    @api.multi
+    def _deposit_product(self, kind):
+        return self.env.ref("sale_deposit.product_deposit_%s" % kind)
+
+    @api.multi
+    def _prepare_deposit_invoice(self, kind, amount):
+        """Values of a deposit invoice, in the style of ``_prepare_invoice``; lines are added after."""
+        self.ensure_one()
+        values = self._prepare_invoice()
+        values.update({
+            "deposit_order_id": self.id,
+            "name": self.client_order_ref or self.name,
+            "comment": _("Deposit on order %s") % self.name,
+        })
+        return values
+
+    @api.multi
+    def _prepare_deposit_line(self, kind, taxes, untaxed, taxed, label):
+        """Values of one deposit invoice line, for the share of the deposit on one group of taxes."""
+        self.ensure_one()
+        product = self._deposit_product(kind)
+        company = self.company_id
+        account = company._deposit_account("deposit_account_id", "4191")
+        if not account:
+            account = product.property_account_income_id or product.categ_id.property_account_income_categ_id
+        fiscal_position = self.fiscal_position_id or self.partner_invoice_id.property_account_position_id
+        if fiscal_position:
+            account = fiscal_position.map_account(account)
+        if not account:
+            raise UserError(_("Please set a deposit account in the Sales settings."))
+        price_included = taxes and all(tax.price_include for tax in taxes)
+        return {
+            "name": label,
+            "origin": self.name,
+            "product_id": product.id,
+            "uom_id": product.uom_id.id,
+            "account_id": account.id,
+            "quantity": 1.0,
+            "price_unit": taxed if price_included else untaxed,
+            "invoice_line_tax_ids": [(6, 0, taxes.ids)],
+            "account_analytic_id": self.analytic_account_id.id,
+        }
+
+    def _deposit_tax_groups(self):
+        """The order's untaxed and taxed totals per set of taxes, as the deposit lines mirror them."""
+        groups = {}
+        for line in self.order_line.filtered(lambda l: not l.is_downpayment):
+            key = tuple(sorted(line.tax_id.ids))
+            untaxed, taxed = groups.get(key, (0.0, 0.0))
+            groups[key] = (untaxed + line.price_subtotal, taxed + line.price_total)
+        return [(key, untaxed, taxed) for key, (untaxed, taxed) in sorted(groups.items())]
+
+    @api.multi
+    def create_deposit(self, method=None, value=None, kind=None):
+        """Create and validate a deposit invoice on each order.
+
+        :param method: ``percent_untaxed``, ``percent_taxed`` or ``fixed``; the order's terms by default.
+        :param value: percentage or tax-included amount; the order's terms by default.
+        :returns: the new ``sale.deposit`` records.
+        """
+        deposits = self.env["sale.deposit"]
+        for order in self:
+            if order.state == "cancel":
+                raise UserError(_("Order %s is cancelled: no deposit can be asked on it.") % order.name)
+            if order.state == "done":
+                raise UserError(_("Order %s is locked: no deposit can be asked on it.") % order.name)
+            order_method = method or order.deposit_method
+            order_value = order.deposit_value if value is None else value
+            if not order_method:
+                raise UserError(_("Order %s has no deposit terms.") % order.name)
+            digits = order.currency_id.decimal_places
+            already = sum(order.deposit_ids.filtered(lambda d: d.state != "cancel").mapped("amount"))
+            try:
+                amount = deposit_lib.deposit_amount(
+                    order_method, order_value, order.amount_untaxed, order.amount_total,
+                    already_deposited=already, digits=digits)
+                shares = deposit_lib.split_over_tax_groups(amount, order._deposit_tax_groups(), digits=digits)
+            except deposit_lib.DepositError as error:
+                raise UserError(_("Deposit on order %(order)s: %(error)s") % {"order": order.name, "error": error})
+            kind = kind or order._deposit_kind()
+            label = dict(self.env["sale.deposit"]._fields["kind"].selection)[kind]
+            if order_method != "fixed":
+                label = _("%(kind)s: %(percent)s%% of order %(order)s") % {
+                    "kind": label, "percent": order_value, "order": order.name}
+            else:
+                label = _("%(kind)s on order %(order)s") % {"kind": label, "order": order.name}
+            invoice_values = order._prepare_deposit_invoice(kind, amount)
+            invoice_values["invoice_line_ids"] = [
+                (0, 0, order._prepare_deposit_line(
+                    kind, self.env["account.tax"].browse(list(key)), float(untaxed), float(taxed), label))
+                for key, untaxed, taxed in shares
+            ]
+            invoice = self.env["account.invoice"].create(invoice_values)
+            invoice.compute_taxes()
+            invoice.action_invoice_open()
+            deposit = self.env["sale.deposit"].create({
+                "name": invoice.number or order.name,
+                "order_id": order.id,
+                "kind": kind,
+                "invoice_id": invoice.id,
+                "amount": invoice.amount_total,
+                "amount_untaxed": invoice.amount_untaxed,
+            })
+            order.message_post(body=_("Deposit invoice %(number)s of %(amount)s %(currency)s created.") % {
+                "number": invoice.number, "amount": invoice.amount_total, "currency": order.currency_id.symbol})
+            deposits |= deposit
+        return deposits
+
+    @api.multi
+    def action_confirm(self):
+        for order in self:
+            if not order.deposit_method or order.deposit_due != "confirmation":
+                continue
+            if not order.deposit_confirm_unpaid and order.deposit_expected and order.deposit_to_pay > 0:
+                raise UserError(_(
+                    "Order %(order)s can only be confirmed once its deposit is paid: %(amount)s %(currency)s "
+                    "are still due.") % {"order": order.name, "amount": order.deposit_to_pay,
+                                         "currency": order.currency_id.symbol})
+        result = super(SaleOrder, self).action_confirm()
+        for order in self:
+            if (order.deposit_method and order.deposit_due == "confirmation" and order.deposit_value > 0
+                    and not order.deposit_ids.filtered(lambda d: d.state != "cancel")):
+                order.create_deposit()
+        return result
+
+    @api.multi
+    def action_view_deposits(self):
+        self.ensure_one()
+        action = self.env.ref("account.action_invoice_tree1").read()[0]
+        invoices = self.deposit_ids.mapped("invoice_id") | self.deposit_ids.mapped("invoice_id.refund_invoice_ids")
+        action["domain"] = [("id", "in", invoices.ids)]
+        return action
+
+    # ------------------------------------------------------------ final invoice
+    @api.multi
+    def action_invoice_create(self, grouped=False, final=False):
+        invoice_ids = super(SaleOrder, self).action_invoice_create(grouped=grouped, final=final)
+        invoices = self.env["account.invoice"].browse(invoice_ids)
+        for invoice in invoices.filtered(lambda i: i.type == "out_invoice"):
+            for order in invoice.invoice_line_ids.mapped("sale_line_ids.order_id") & self:
+                order._deduct_deposits(invoice)
+        return invoice_ids
+
+    def _deposit_left_to_invoice(self):
+        """Tax-included amount of the order not yet on a (non-cancelled) invoice."""
+        self.ensure_one()
+        left = 0.0
+        for line in self.order_line:
+            if line.product_uom_qty > 0:
+                left += max(line.product_uom_qty - line.qty_invoiced, 0.0) * line.price_total / line.product_uom_qty
+        return left
+
+    def _deduct_deposits(self, invoice):
+        """Deduct the paid deposits from a final invoice, by negative lines or a separate credit note."""
+        self.ensure_one()
+        deposits = self.deposit_ids.filtered(lambda d: d.amount_remaining > 0)
+        if not deposits:
+            return self.env["account.invoice"]
+        digits = self.currency_id.decimal_places
+        goods = sum(invoice.invoice_line_ids.filtered(
+            lambda l: self in l.sale_line_ids.mapped("order_id")).mapped("price_total"))
+        left = goods + self._deposit_left_to_invoice()
+        total = deposit_lib.deduction(sum(deposits.mapped("amount_remaining")), goods, left, digits=digits)
+        line_values = []
+        for deposit in deposits:
+            if total <= 0:
+                break
+            part = min(total, deposit_lib.to_decimal(deposit.amount_remaining, digits))
+            total -= part
+            line_values += self._prepare_deduction_lines(deposit, float(part))
+        if not line_values:
+            return self.env["account.invoice"]
+        if self.company_id.deposit_deduction_mode == "credit_note":
+            values = self._prepare_deposit_invoice(deposits[0].kind, 0.0)
+            values.update({
+                "type": "out_refund",
+                "comment": _("Deposits deducted from invoice of order %s") % self.name,
+                "invoice_line_ids": [(0, 0, dict(vals, price_unit=-vals["price_unit"])) for vals in line_values],
+            })
+            credit_note = self.env["account.invoice"].create(values)
+            credit_note.compute_taxes()
+            return credit_note
+        invoice.write({"invoice_line_ids": [(0, 0, vals) for vals in line_values]})
+        invoice.compute_taxes()
+        return invoice
+
+    def _prepare_deduction_lines(self, deposit, amount):
+        """Negative lines mirroring the deposit invoice's lines, for a tax-included ``amount``."""
+        result = []
+        lines = deposit.invoice_id.invoice_line_ids
+        left = amount
+        for index, line in enumerate(lines):
+            if index == len(lines) - 1:
+                taxed = left
+            else:
+                taxed = self.currency_id.round(amount * line.price_total / deposit.amount)
+            left -= taxed
+            taxes = line.invoice_line_tax_ids
+            price_included = taxes and all(tax.price_include for tax in taxes)
+            untaxed = self.currency_id.round(taxed * line.price_subtotal / line.price_total) if line.price_total else 0
+            result.append({
+                "name": _("Deduction of %(label)s (%(number)s)") % {
+                    "label": line.name, "number": deposit.invoice_id.number},
+                "origin": self.name,
+                "product_id": line.product_id.id,
+                "uom_id": line.uom_id.id,
+                "account_id": line.account_id.id,
+                "quantity": 1.0,
+                "price_unit": -(taxed if price_included else untaxed),
+                "invoice_line_tax_ids": [(6, 0, taxes.ids)],
+                "account_analytic_id": line.account_analytic_id.id,
+                "deduct_deposit_id": deposit.id,
+            })
+        return result
+
+    # ------------------------------------------------------------ cancellation
+    @api.multi
+    def action_cancel(self):
+        if not self.env.context.get("deposit_cancel_settled"):
+            for order in self:
+                if order.deposit_ids.filtered(lambda d: d.amount_remaining > 0):
+                    raise UserError(_(
+                        "Order %s has paid deposits: use \"Customer withdraws\" or \"Seller fails\" "
+                        "so that the deposits are settled.") % order.name)
+        return super(SaleOrder, self).action_cancel()
+
+    def _check_deposit_manager(self, what):
+        if not self.env.user.has_group("sales_team.group_sale_manager"):
+            raise UserError(_("Only a sales manager can decide: %s.") % what)
+
+    @api.multi
+    def action_deposit_customer_withdraws(self):
+        """The customer withdraws: arrhes are kept as income outside VAT; an acompte is refunded,
+        on a sales manager's decision only, as both parties were bound."""
+        for order in self:
+            deposits = order.deposit_ids.filtered(lambda d: d.amount_remaining > 0)
+            if order.state == "cancel":
+                raise UserError(_("Order %s is already cancelled.") % order.name)
+            for deposit in deposits:
+                if deposit.kind == "arrhes":
+                    order._forfeit_deposit(deposit)
+                else:
+                    order._check_deposit_manager(_("cancel an order with a down payment (acompte)"))
+                    order._refund_deposit(deposit, penalty=False)
+            order.message_post(body=_("Customer withdrew from the order; deposits settled by %s.")
+                               % self.env.user.name)
+        return self.with_context(deposit_cancel_settled=True).action_cancel()
+
+    @api.multi
+    def action_deposit_seller_fails(self):
+        """The seller fails to deliver: arrhes are refunded twice, an acompte once (manager only)."""
+        self._check_deposit_manager(_("cancel an order the company cannot deliver"))
+        for order in self:
+            if order.state == "cancel":
+                raise UserError(_("Order %s is already cancelled.") % order.name)
+            for deposit in order.deposit_ids.filtered(lambda d: d.amount_remaining > 0):
+                order._refund_deposit(deposit, penalty=deposit.kind == "arrhes")
+            order.message_post(body=_("The company could not deliver; deposits refunded on the decision of %s.")
+                               % self.env.user.name)
+        return self.with_context(deposit_cancel_settled=True).action_cancel()
+
+    def _forfeit_deposit(self, deposit):
+        """Keep earnest money: reverse the deposit's revenue and VAT, book the whole as income."""
+        company = self.company_id
+        account = company._deposit_account("deposit_forfeit_account_id", "7718")
+        if not account:
+            raise UserError(_("Please set the forfeited earnest money account in the Sales settings."))
+        invoice = deposit.invoice_id
+        ratio = deposit.amount_remaining / deposit.amount
+        receivable = invoice.account_id
+        lines = []
+        total_debit = 0.0
+        total_currency = 0.0
+        for move_line in invoice.move_id.line_ids.filtered(lambda l: l.account_id != receivable):
+            debit = company.currency_id.round((move_line.credit - move_line.debit) * ratio)
+            amount_currency = self.currency_id.round(-move_line.amount_currency * ratio) \
+                if move_line.currency_id else 0.0
+            total_debit += debit
+            total_currency += amount_currency
+            lines.append((0, 0, {
+                "name": _("Earnest money kept: %s") % move_line.name,
+                "account_id": move_line.account_id.id,
+                "partner_id": move_line.partner_id.id,
+                "debit": max(debit, 0.0),
+                "credit": max(-debit, 0.0),
+                "currency_id": move_line.currency_id.id,
+                "amount_currency": amount_currency,
+            }))
+        lines.append((0, 0, {
+            "name": _("Earnest money kept on order %s (outside the scope of VAT)") % self.name,
+            "account_id": account.id,
+            "partner_id": invoice.commercial_partner_id.id,
+            "debit": max(-total_debit, 0.0),
+            "credit": max(total_debit, 0.0),
+            "currency_id": invoice.currency_id.id if invoice.currency_id != company.currency_id else False,
+            "amount_currency": -total_currency if invoice.currency_id != company.currency_id else 0.0,
+        }))
+        journal = self.env["account.journal"].search(
+            [("type", "=", "general"), ("company_id", "=", company.id)], limit=1) or invoice.journal_id
+        move = self.env["account.move"].create({
+            "journal_id": journal.id,
+            "ref": _("Forfeit of %s") % invoice.number,
+            "date": fields.Date.context_today(self),
+            "line_ids": lines,
+        })
+        move.post()
+        deposit.write({"forfeit_move_id": move.id, "forfeit_amount": deposit.amount_remaining})
+        return move
+
+    def _refund_deposit(self, deposit, penalty):
+        """Credit note refunding what is left of a deposit; with ``penalty``, as much again outside VAT."""
+        invoice = deposit.invoice_id
+        amount = deposit.amount_remaining
+        ratio = amount / deposit.amount
+        refund = invoice.refund(description=_("Refund of deposit on order %s") % self.name)
+        if ratio < 1:
+            for line in refund.invoice_line_ids:
+                line.price_unit = self.currency_id.round(line.price_unit * ratio)
+        if penalty:
+            account = self.company_id._deposit_account("deposit_penalty_account_id", "6718")
+            if not account:
+                raise UserError(_("Please set the earnest money penalty account in the Sales settings."))
+            refund.write({"invoice_line_ids": [(0, 0, {
+                "name": _("Earnest money paid back twice (order %s), outside the scope of VAT") % self.name,
+                "account_id": account.id,
+                "quantity": 1.0,
+                "price_unit": amount,
+                "is_deposit_penalty": True,
+            })]})
+        refund.compute_taxes()
+        refund.action_invoice_open()
+        return refund

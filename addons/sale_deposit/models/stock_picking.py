@@ -1,0 +1,56 @@
+from odoo import _, api, fields, models
+from odoo.exceptions import UserError
+
+
+class StockPicking(models.Model):
+    _inherit = "stock.picking"
+
+    deposit_override_by = fields.Many2one(
+        "res.users",
+        string="Unpaid delivery allowed by",
+        readonly=True,
+        copy=False,
+    )
+
+    def _deposit_blocking_order(self):
+        """The sales order whose unpaid deposit forbids validating this delivery, if any."""
+        self.ensure_one()
+        order = self.sale_id
+        if (not order or self.picking_type_code != "outgoing" or self.deposit_override_by
+                or order.deposit_deliver_unpaid or not order.deposit_method):
+            return order.browse()
+        if order.deposit_to_pay <= 0:
+            return order.browse()
+        final_invoices = order.invoice_ids.filtered(lambda i: i.type == "out_invoice" and i.state != "cancel")
+        if final_invoices and all(invoice.state == "paid" for invoice in final_invoices):
+            return order.browse()
+        return order
+
+    @api.multi
+    def button_validate(self):
+        for picking in self:
+            order = picking._deposit_blocking_order()
+            if order:
+                raise UserError(_(
+                    "The deposit of order %(order)s must be paid before delivery: %(amount)s %(currency)s "
+                    "still due. A sales manager can allow the delivery.") % {
+                    "order": order.name, "amount": order.deposit_to_pay, "currency": order.currency_id.symbol})
+            if picking.sale_id and not picking.sale_id.deposit_partial_delivery:
+                for move in picking.move_lines:
+                    if move.quantity_done and move.quantity_done < move.product_uom_qty:
+                        raise UserError(_("Order %s must be delivered in full.") % picking.sale_id.name)
+        return super(StockPicking, self).button_validate()
+
+    @api.multi
+    def action_deposit_allow_unpaid(self):
+        """A sales manager lets the delivery go before the deposit is paid; logged on order and delivery."""
+        if not self.env.user.has_group("sales_team.group_sale_manager"):
+            raise UserError(_("Only a sales manager can allow a delivery before the deposit is paid."))
+        for picking in self:
+            picking.deposit_override_by = self.env.user
+            message = _("Delivery %(delivery)s allowed before the deposit is paid, by %(user)s.") % {
+                "delivery": picking.name, "user": self.env.user.name}
+            picking.message_post(body=message)
+            if picking.sale_id:
+                picking.sale_id.message_post(body=message)
+        return True
