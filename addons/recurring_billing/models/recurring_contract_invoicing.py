@@ -131,7 +131,8 @@ class RecurringContractInvoicing(models.Model):
         """Create one invoice per due period (catching up missed ones, oldest first)."""
         self.ensure_one()
         invoices = self.env["account.invoice"]
-        Period = self.env["recurring.contract.period"]
+        # the invoiced periods are bookkeeping of the run: whoever may invoice the contract writes them
+        Period = self.env["recurring.contract.period"].sudo()
         for period in self._due_periods(today):
             # claim the period first: the unique constraint stops a concurrent run here
             claimed = Period.create({

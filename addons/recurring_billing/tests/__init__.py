@@ -1,1 +1,5 @@
 from . import test_invoicing
+from . import test_validation
+from . import test_lifecycle
+from . import test_sale_and_access
+from . import test_concurrency

@@ -1,0 +1,127 @@
+import threading
+
+from odoo import SUPERUSER_ID, api
+from odoo.tests.common import TransactionCase, at_install, post_install
+
+from .common import d
+
+
+class SimulatedCrash(BaseException):
+    """Stands for the process being killed: not an Exception, nothing catches it."""
+
+
+@at_install(False)
+@post_install(True)
+class TestConcurrentRuns(TransactionCase):
+    """Runs in their own committed transactions, as the cron and queue jobs do."""
+
+    CONTRACTS = 12
+
+    def setUp(self):
+        super(TestConcurrentRuns, self).setUp()
+        with self.committed_env() as env:
+            partner = env["res.partner"].create({"name": "Concurrent customer", "customer": True})
+            product = env["product.product"].create({"name": "Concurrent hosting", "type": "service"})
+            contracts = env["recurring.contract"].create({
+                "partner_id": partner.id, "date_start": "2027-01-31",
+                "line_ids": [(0, 0, {"product_id": product.id, "name": "Hosting", "quantity": 1,
+                                     "price_unit": 10.0})]})
+            for _index in range(self.CONTRACTS - 1):
+                contracts |= contracts[0].copy({"date_start": "2027-01-31"})
+            contracts.action_start()
+            self.contract_ids, self.partner_id, self.product_id = contracts.ids, partner.id, product.id
+        self.addCleanup(self._cleanup)
+
+    def committed_env(self):
+        test = self
+
+        class _Env(object):
+            def __enter__(self):
+                self.manage = api.Environment.manage()
+                self.manage.__enter__()
+                self.cr = test.registry.cursor()
+                return api.Environment(self.cr, SUPERUSER_ID, {"tz": "Europe/Paris"})
+
+            def __exit__(self, exc_type, exc, tb):
+                if exc_type is None:
+                    self.cr.commit()  # pylint: disable=invalid-commit
+                self.cr.close()
+                self.manage.__exit__(exc_type, exc, tb)
+        return _Env()
+
+    def _cleanup(self):
+        with self.committed_env() as env:
+            contracts = env["recurring.contract"].browse(self.contract_ids)
+            contracts.mapped("invoice_ids").unlink()
+            contracts.unlink()
+            env["product.product"].browse(self.product_id).unlink()
+            env["res.partner"].browse(self.partner_id).unlink()
+
+    def _run(self, today, errors, crash_after=None):
+        try:
+            with self.committed_env() as env:
+                contracts = env["recurring.contract"].browse(self.contract_ids)
+                if crash_after is not None:
+                    done = []
+                    original = type(contracts)._create_period_invoice
+
+                    def crashing(record, period):
+                        if len(done) >= crash_after:
+                            raise SimulatedCrash()
+                        done.append(period)
+                        return original(record, period)
+                    type(contracts)._create_period_invoice = crashing
+                    try:
+                        contracts._invoice_contracts(d(today), commit=True)
+                    finally:
+                        type(contracts)._create_period_invoice = original
+                else:
+                    contracts._invoice_contracts(d(today), commit=True)
+        except SimulatedCrash:
+            errors.append("crash")
+        except Exception as error:  # pylint: disable=broad-except
+            errors.append(repr(error))
+
+    def _invoiced_periods(self):
+        with self.committed_env() as env:
+            return self._count_periods(env)
+
+    def _count_periods(self, env):
+        env.cr.execute("""
+            SELECT l.recurring_period_start, count(DISTINCT i.id)
+              FROM account_invoice i JOIN account_invoice_line l ON l.invoice_id = i.id
+             WHERE i.recurring_contract_id IN %s
+             GROUP BY i.recurring_contract_id, l.recurring_period_start
+        """, (tuple(self.contract_ids),))
+        return env.cr.fetchall()
+
+    def test_two_runs_at_the_same_time_invoice_each_period_once(self):
+        # given 12 contracts three months behind, when two runs start at the same moment
+        errors = []
+        threads = [threading.Thread(target=self._run, args=("2027-04-15", errors)) for _i in range(2)]
+        for thread in threads:
+            thread.start()
+        for thread in threads:
+            thread.join(120)
+        # then every contract has exactly one invoice for each of its 3 periods
+        self.assertEqual(errors, [])
+        rows = self._invoiced_periods()
+        self.assertEqual(len(rows), self.CONTRACTS * 3)
+        self.assertEqual({count for _start, count in rows}, {1})
+
+    def test_run_killed_mid_way_then_restarted_invoices_each_period_once(self):
+        # given a run killed after 7 invoices (in the middle of the third contract)
+        errors = []
+        self._run("2027-04-15", errors, crash_after=7)
+        self.assertEqual(errors, ["crash"])
+        self.assertEqual(len(self._invoiced_periods()), 6)  # two whole contracts committed
+        # when the run starts again
+        self._run("2027-04-15", errors)
+        # then nothing is missing and nothing is doubled
+        rows = self._invoiced_periods()
+        self.assertEqual(len(rows), self.CONTRACTS * 3)
+        self.assertEqual({count for _start, count in rows}, {1})
+        with self.committed_env() as env:
+            env.cr.execute("SELECT count(*) FROM recurring_contract_period WHERE contract_id IN %s",
+                           (tuple(self.contract_ids),))
+            self.assertEqual(env.cr.fetchone()[0], self.CONTRACTS * 3)
