@@ -73,7 +73,8 @@ class CrmLead(models.Model):
     @api.onchange("email_from", "phone", "mobile", "contact_name", "partner_name")
     def _onchange_dedup_warning(self):
         values = {field: self[field] for field in ("email_from", "phone", "mobile", "contact_name", "partner_name")}
-        found = self._dedup_find_leads(values, exclude_ids=[self._origin.id] if self._origin.id else [])
+        origin = getattr(self, "_origin", self.browse())
+        found = self._dedup_find_leads(values, exclude_ids=[origin.id] if origin.id else [])
         if not found:
             return {}
         Group = self.env["contact.dedup.group"]

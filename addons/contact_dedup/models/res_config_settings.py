@@ -35,8 +35,9 @@ class ResConfigSettings(models.TransientModel):
 
     @api.multi
     def set_values(self):
-        super(ResConfigSettings, self).set_values()
+        result = super(ResConfigSettings, self).set_values()
         params = self.env["ir.config_parameter"].sudo()
         params.set_param("contact_dedup.threshold", repr(min(max(self.contact_dedup_threshold, 0.05), 1.0)))
         params.set_param("contact_dedup.mode", self.contact_dedup_mode or "warn")
         params.set_param("contact_dedup.email_provider_rules", "1" if self.contact_dedup_email_provider_rules else "0")
+        return result

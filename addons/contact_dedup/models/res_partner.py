@@ -54,7 +54,7 @@ class ResPartner(models.Model):
         for chunk in split_every(5000, self.ids):
             self.env.cr.execute("""
                 SELECT p.id, p.name, p.is_company, p.email, p.phone, p.mobile, p.vat, p.website, p.street,
-                       p.zip, p.city, COALESCE(parent.name, p.company_name), country.code
+                       p.zip, p.city, COALESCE(parent.name, p.company_name), country.code, p.parent_id
                   FROM res_partner p
                   LEFT JOIN res_partner parent ON parent.id = p.parent_id
                   LEFT JOIN res_country country ON country.id = p.country_id
@@ -63,7 +63,9 @@ class ResPartner(models.Model):
             for row in self.env.cr.fetchall():
                 keys = normalize.partner_keys(dict(zip(
                     ("name", "is_company", "email", "phone", "mobile", "vat", "website", "street", "zip", "city",
-                     "company_name", "country_code"), row[1:])), country, rules)
+                     "company_name", "country_code"), row[1:13])), country, rules)
+                if row[13]:
+                    keys["vat"] = ""  # a contact inherits its company's VAT: no evidence about the person
                 rows.append((row[0],) + tuple(keys[column] or None for column in KEY_COLUMNS))
             if rows:
                 execute_values(self.env.cr._obj, """
@@ -78,6 +80,8 @@ class ResPartner(models.Model):
     def _dedup_keys_from_values(self, values):
         """Normalised keys of values being typed (form or API), without any record."""
         values = dict(values)
+        if values.get("parent_id"):
+            values["vat"] = False
         if values.get("parent_id") and not values.get("company_name"):
             values["company_name"] = self.browse(values["parent_id"]).name
         if values.get("country_id"):
@@ -155,7 +159,8 @@ class ResPartner(models.Model):
             "company_name")}
         values["parent_id"] = self.parent_id.id
         values["country_id"] = self.country_id.id
-        found = self._dedup_find(values, exclude_ids=[self._origin.id] if self._origin.id else [])
+        origin = getattr(self, "_origin", self.browse())
+        found = self._dedup_find(values, exclude_ids=[origin.id] if origin.id else [])
         if not found:
             return {}
         return {"warning": {
@@ -203,7 +208,8 @@ class ResPartner(models.Model):
         found = self._dedup_find(lookup, limit=1) if lookup["name"] or lookup["email"] or lookup["phone"] else []
         if found:
             return self.browse(found[0][0])
-        return super(ResPartner, self)._intake_find_partner(values)
+        fallback = getattr(super(ResPartner, self), "_intake_find_partner", None)
+        return fallback(values) if fallback else self.browse()
 
     @api.multi
     def action_dedup_merge(self):

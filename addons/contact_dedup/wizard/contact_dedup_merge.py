@@ -80,11 +80,11 @@ class ContactDedupMerge(models.TransientModel):
         for line in self.line_ids:
             value = line.source_partner_id[line.field_name]
             if isinstance(value, models.BaseModel):
-                value = value.id if value not in sources else False
+                value = False if value._name == "res.partner" and value in sources else value.id
             values[line.field_name] = value
         with self.env.cr.savepoint():
             self._move_references(sources, dest)
-            self.env.invalidate_all()
+            self.invalidate_cache()
             sources = sources.with_context(active_test=False)
             sources.write({"active": False, "dedup_merged_into_id": dest.id})
             dest = dest.with_context(contact_dedup_force=True)

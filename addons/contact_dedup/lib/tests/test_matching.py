@@ -1,4 +1,4 @@
-from odoo.addons.contact_dedup.lib import matching, normalize, synthetic
+from .. import matching, normalize, synthetic
 
 
 def _keys(record_id, **values):

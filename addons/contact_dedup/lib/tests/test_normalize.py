@@ -1,4 +1,4 @@
-from odoo.addons.contact_dedup.lib import normalize
+from .. import normalize
 
 
 def test_email_case_spaces_and_display_name():

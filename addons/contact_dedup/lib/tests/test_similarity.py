@@ -1,6 +1,6 @@
 import pytest
 
-from odoo.addons.contact_dedup.lib import similarity
+from .. import similarity
 
 
 def test_jaro_winkler_reference_values():
