@@ -1,1 +1,3 @@
 from . import test_deposit_invoice
+from . import test_final_invoice
+from . import test_delivery_and_cancellation

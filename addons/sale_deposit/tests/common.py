@@ -27,7 +27,6 @@ class DepositCase(SavepointCase):
         cls.salesman = cls._user("salesman", ["base.group_user", "sales_team.group_sale_salesman"])
         cls.manager = cls._user("sales_manager", ["base.group_user", "sales_team.group_sale_manager",
                                                   "account.group_account_invoice"])
-        cls.salesman.groups_id |= cls.env.ref("account.group_account_invoice")
 
     @classmethod
     def _product(cls, name, price, tax, policy):
@@ -49,6 +48,7 @@ class DepositCase(SavepointCase):
         lines = lines or [(self.product, 10, 100.0, self.vat20)]
         values = {
             "partner_id": partner.id,
+            "user_id": self.salesman.id,
             "order_line": [(0, 0, {
                 "product_id": product.id, "name": product.name, "product_uom_qty": qty,
                 "product_uom": product.uom_id.id, "price_unit": price, "tax_id": [(6, 0, tax.ids)],

@@ -1,0 +1,135 @@
+from odoo.exceptions import UserError
+
+from .common import DepositCase
+
+
+class TestPaymentBeforeDelivery(DepositCase):
+
+    def _order_to_pay_before_delivery(self):
+        order = self._order(deposit_kind="acompte", deposit_method="percent_untaxed", deposit_value=30,
+                            deposit_deliver_unpaid=False)
+        order.action_confirm()
+        return order
+
+    def test_delivery_waits_for_the_deposit(self):
+        order = self._order_to_pay_before_delivery()
+        with self.assertRaises(UserError):
+            self._deliver(order)
+        self.assertNotEqual(order.picking_ids.state, "done")
+        self._pay(order.deposit_ids.invoice_id)
+        order.invalidate_cache()
+        picking = self._deliver(order)
+        self.assertEqual(picking.state, "done")
+
+    def test_only_a_manager_may_let_an_unpaid_order_go_and_it_is_logged(self):
+        order = self._order_to_pay_before_delivery()
+        picking = order.picking_ids
+        with self.assertRaises(UserError):
+            picking.sudo(self.salesman).action_deposit_allow_unpaid()
+        self.assertFalse(picking.deposit_override_by)
+        picking.sudo(self.manager).action_deposit_allow_unpaid()
+        self.assertEqual(picking.deposit_override_by, self.manager)
+        self.assertIn("allowed before the deposit is paid", order.message_ids[0].body)
+        self.assertEqual(self._deliver(order).state, "done")
+
+    def test_order_to_deliver_in_full_refuses_a_partial_delivery(self):
+        order = self._order(deposit_partial_delivery=False)
+        order.action_confirm()
+        with self.assertRaises(UserError):
+            self._deliver(order, 4)
+        self.assertEqual(order.picking_ids.move_lines.quantity_done, 4)
+        self.assertNotEqual(order.picking_ids.state, "done")
+
+    def test_order_confirmed_only_once_paid(self):
+        order = self._order(deposit_kind="acompte", deposit_method="fixed", deposit_value=200,
+                            deposit_confirm_unpaid=False)
+        with self.assertRaises(UserError):
+            order.action_confirm()
+        self.assertEqual(order.state, "draft")
+        order.create_deposit()
+        self._pay(order.deposit_ids.invoice_id)
+        order.invalidate_cache()
+        order.action_confirm()
+        self.assertEqual(order.state, "sale")
+        self.assertEqual(len(order.deposit_ids), 1)
+
+
+class TestCancellation(DepositCase):
+
+    def _paid_order(self, kind, partner=None):
+        order = self._order(partner=partner, deposit_kind=kind, deposit_method="percent_untaxed", deposit_value=30)
+        order.action_confirm()
+        self._pay(order.deposit_ids.invoice_id)
+        order.invalidate_cache()
+        return order
+
+    def test_plain_cancel_of_an_order_with_a_paid_deposit_is_refused(self):
+        order = self._paid_order("acompte")
+        with self.assertRaises(UserError):
+            order.action_cancel()
+        self.assertEqual(order.state, "sale")
+
+    def test_customer_withdrawing_loses_the_arrhes_as_income_outside_vat(self):
+        order = self._paid_order("arrhes", partner=self.consumer)
+        order.sudo(self.salesman).action_deposit_customer_withdraws()
+        self.assertEqual(order.state, "cancel")
+        move = order.deposit_ids.forfeit_move_id
+        self.assertEqual(move.state, "posted")
+        self.assertBalanced(move)
+        # revenue of the deposit and its VAT reversed, the whole 360 kept as income
+        self.assertAlmostEqual(self._balance(move, "4191"), 300.0)
+        self.assertAlmostEqual(self._balance(move, "4457"), 60.0)
+        self.assertAlmostEqual(self._balance(move, "7718"), -360.0)
+        self.assertAlmostEqual(order.deposit_remaining, 0.0)
+        # over both entries the VAT collected on the deposit is nil
+        deposit_move = order.deposit_ids.invoice_id.move_id
+        self.assertAlmostEqual(self._balance(deposit_move, "4457") + self._balance(move, "4457"), 0.0)
+
+    def test_seller_failing_refunds_twice_the_arrhes(self):
+        order = self._paid_order("arrhes", partner=self.consumer)
+        with self.assertRaises(UserError):
+            order.sudo(self.salesman).action_deposit_seller_fails()
+        self.assertEqual(order.state, "sale")
+        order.sudo(self.manager).action_deposit_seller_fails()
+        self.assertEqual(order.state, "cancel")
+        refund = order.deposit_ids.invoice_id.refund_invoice_ids
+        self.assertEqual(refund.type, "out_refund")
+        self.assertEqual(refund.state, "open")
+        self.assertAlmostEqual(refund.amount_total, 720.0)
+        self.assertAlmostEqual(refund.amount_tax, 60.0)
+        penalty = refund.invoice_line_ids.filtered("is_deposit_penalty")
+        self.assertAlmostEqual(penalty.price_subtotal, 360.0)
+        self.assertFalse(penalty.invoice_line_tax_ids)
+        self.assertEqual(penalty.account_id.code, "671800")
+        self.assertBalanced(refund.move_id)
+        self.assertAlmostEqual(order.deposit_remaining, 0.0)
+
+    def test_acompte_binds_the_customer_unless_a_manager_decides(self):
+        order = self._paid_order("acompte")
+        with self.assertRaises(UserError):
+            order.sudo(self.salesman).action_deposit_customer_withdraws()
+        self.assertEqual(order.state, "sale")
+        order.sudo(self.manager).action_deposit_customer_withdraws()
+        self.assertEqual(order.state, "cancel")
+        refund = order.deposit_ids.invoice_id.refund_invoice_ids
+        self.assertAlmostEqual(refund.amount_total, 360.0)
+        self.assertIn(self.manager.name, order.message_ids[0].body)
+
+
+class TestAccess(DepositCase):
+
+    def test_salesman_asks_a_deposit_and_sees_it(self):
+        order = self._order().sudo(self.salesman)
+        deposit = order.create_deposit("fixed", 100)
+        self.assertAlmostEqual(deposit.amount, 100.0)
+        self.assertEqual(order.deposit_ids, deposit)
+
+    def test_portal_user_cannot_read_deposits_of_other_customers(self):
+        order = self._order()
+        order.action_confirm()
+        portal = self.env["res.users"].with_context(no_reset_password=True).create({
+            "name": "Portal", "login": "deposit_portal", "partner_id": self.consumer.id,
+            "groups_id": [(6, 0, [self.env.ref("base.group_portal").id])]})
+        order.create_deposit("fixed", 100)
+        visible = self.env["sale.deposit"].sudo(portal).search([])
+        self.assertFalse(visible & order.deposit_ids)
