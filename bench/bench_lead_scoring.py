@@ -85,9 +85,11 @@ def _generate(env, count, seed=11):
         pricing = rng.random() < 0.3
         downloads = min(int(rng.expovariate(0.8)), 6)
         opens = rng.randrange(4)
-        logit = -1.0 + COUNTRY_EFFECT[COUNTRIES[country]] + SOURCE_EFFECT[source] \
+        signal = -1.0 + COUNTRY_EFFECT[COUNTRIES[country]] + SOURCE_EFFECT[source] \
             + (0.8 if revenue >= 20000 else -0.4 if revenue < 1000 else 0.0) + (0.7 if title else 0.0) \
-            + (1.2 if pricing else 0.0) + 0.5 * downloads + rng.gauss(0, 0.7)
+            + (1.2 if pricing else 0.0) + 0.5 * downloads
+        # the outcome: known features (weighted 1.5) plus Gaussian noise, then a Bernoulli draw
+        logit = 1.5 * signal + rng.gauss(0, 0.5)
         won = rng.random() < 1.0 / (1.0 + math.exp(-logit))
         state = rng.random()
         closed = state < 0.8

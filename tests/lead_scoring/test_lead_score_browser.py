@@ -57,9 +57,10 @@ def test_event_endpoint_refuses_calls_without_a_valid_key(odoo_server):
     url = odoo_server.url + "/api/crm/v1/events"
     plain = {"Content-Type": "text/plain"}
     status, body, headers = harness.post_json(url, {"events": [{"type": "page_view", "visitor_id": "v"}]}, plain)
-    assert status == 401 and "API key" in body["error"]
+    assert status == 401 and body["error"]["code"] == "missing_key"
     assert headers.get("Access-Control-Allow-Origin") == "*"
     status, body, _headers = harness.post_json(url, {"key": "wrong", "events": [{"type": "page_view"}]}, plain)
     assert status == 401
+    assert body["error"]["code"] == "invalid_key"
     status, body, _headers = harness.post_json(url, b"not json", plain)
-    assert status == 400 and "JSON" in body["error"]
+    assert status == 400 and body["error"]["code"] == "invalid_json"

@@ -4,7 +4,7 @@ import datetime
 import io
 import logging
 
-from odoo import _, api, fields, models
+from odoo import _, api, fields, models, tools
 from odoo.tools.safe_eval import safe_eval
 
 from ..lib import scoring
@@ -36,12 +36,14 @@ CurrentScore = collections.namedtuple("CurrentScore", [
 class RuleSpec(object):
     """A rule ready for the engine: lib rule, parsed condition, company."""
 
-    __slots__ = ("rule", "domain", "company_id")
+    __slots__ = ("rule", "domain", "company_id", "sql")
 
-    def __init__(self, rule, domain, company_id):
+    def __init__(self, rule, domain, company_id, sql=None):
         self.rule = rule
         self.domain = domain
         self.company_id = company_id
+        # (where clause, params) when the condition's SQL never changes (plain fields of the lead)
+        self.sql = sql
 
 
 class CrmLead(models.Model):
@@ -118,7 +120,8 @@ class CrmLead(models.Model):
         if lead.visitor_id:
             lead._scoring_attach_visitor_events()
         if not self.env.context.get("lead_scoring_no_recompute"):
-            lead._scoring_recompute()
+            # a lead just created has no events, unless its visitor's were just attached
+            lead._scoring_recompute(with_events=bool(lead.visitor_id))
         return lead
 
     @api.multi
@@ -179,10 +182,43 @@ class CrmLead(models.Model):
     # ------------------------------------------------------------------ engine
 
     @api.model
+    @tools.ormcache("self._context.get('lang')")
+    def _scoring_cached_specs(self):
+        """The active rules, compiled once per registry (cleared when a rule changes)."""
+        specs = self._scoring_specs(self.env["lead.scoring.rule"].sudo().search([]))
+        for spec in specs:
+            spec.sql = self._scoring_static_sql(spec.domain)
+        return tuple(specs)
+
+    @api.model
+    def _scoring_static_sql(self, domain):
+        """(where, params) of a condition on the lead's own stored fields only, else None:
+        a dotted path or a relational operator is resolved to ids when compiled, so
+        its SQL would go stale and is compiled again on every scoring."""
+        if domain is None:
+            return None
+        for leaf in domain:
+            if not isinstance(leaf, (list, tuple)):
+                continue
+            if len(leaf) != 3 or not isinstance(leaf[0], str) or "." in leaf[0] or leaf[1] in ("child_of", "parent_of"):
+                return None
+            field = self._fields.get(leaf[0])
+            if field is None or not field.store or field.type in ("one2many", "many2many"):
+                return None
+        try:
+            from_clause, where_clause, params = self._where_calc(list(domain), active_test=False).get_sql()
+        except Exception:  # a broken condition is reported (and skipped) when scoring
+            return None
+        if from_clause != '"crm_lead"':
+            return None
+        return where_clause or "TRUE", tuple(params)
+
+    @api.model
     def _scoring_specs(self, rules=None):
-        """Engine rules from ``lead.scoring.rule`` records (broken conditions left out)."""
+        """Engine rules from ``lead.scoring.rule`` records (broken conditions left out);
+        without ``rules``, the active rules from the cache."""
         if rules is None:
-            rules = self.env["lead.scoring.rule"].sudo().search([])
+            return self._scoring_cached_specs()
         specs = []
         for rule in rules:
             domain = None
@@ -272,7 +308,7 @@ class CrmLead(models.Model):
         return matches
 
     @api.model
-    def _scoring_compute(self, lead_ids=None, specs=None, now=None):
+    def _scoring_compute(self, lead_ids=None, specs=None, now=None, with_events=True):
         """Score leads set-based, without writing.
 
         :param lead_ids: ids to score (None: every lead, archived ones included, so that
@@ -284,18 +320,29 @@ class CrmLead(models.Model):
         specs = self._scoring_specs() if specs is None else specs
         cr = self.env.cr
         has_temperature = "temperature" in self._fields
+        # the conditions with a fixed SQL are read with the leads themselves: one query
+        static = [spec for spec in specs if spec.domain is not None and spec.sql]
+        columns = "".join(", COALESCE((%s), FALSE)" % spec.sql[0] for spec in static)
+        params = [param for spec in static for param in spec.sql[1]]
         cr.execute(
-            "SELECT id, company_id, EXTRACT(EPOCH FROM (%%s - create_date)) / 86400.0, score, score_fit, "
-            "score_engagement, score_grid, score_explanation, priority, %s, user_id, active FROM crm_lead %s" % (
-                "temperature" if has_temperature else "NULL",
-                "WHERE id = ANY(%s)" if lead_ids is not None else ""),
-            [now] + ([list(lead_ids)] if lead_ids is not None else []))
-        leads = cr.fetchall()
-        if not leads:
+            "SELECT crm_lead.id, company_id, EXTRACT(EPOCH FROM (%%s - create_date)) / 86400.0, score, score_fit, "
+            "score_engagement, score_grid, score_explanation, priority, %s, user_id, active%s FROM crm_lead %s" % (
+                "temperature" if has_temperature else "NULL", columns,
+                "WHERE crm_lead.id = ANY(%s)" if lead_ids is not None else ""),
+            [now] + params + ([list(lead_ids)] if lead_ids is not None else []))
+        rows = cr.fetchall()
+        if not rows:
             return {}
-        ids = [row[0] for row in leads] if lead_ids is not None else None
-        profile = self._scoring_profile_matches(specs, ids)
-        behaviour = self._scoring_behaviour_matches(specs, ids, now)
+        ids = [row[0] for row in rows] if lead_ids is not None else None
+        profile = self._scoring_profile_matches([spec for spec in specs if not spec.sql], ids)
+        if static:
+            keys = [spec.rule.key for spec in static]
+            for row in rows:
+                hit = {key for key, flag in zip(keys, row[12:]) if flag}
+                if hit:
+                    profile.setdefault(row[0], set()).update(hit)
+        leads = [row[:12] for row in rows] if static else rows
+        behaviour = self._scoring_behaviour_matches(specs, ids, now) if with_events else {}
         profile_by_key = {spec.rule.key: spec.rule for spec in specs if spec.domain is not None}
         companies = {}
         results = {}
@@ -403,11 +450,11 @@ class CrmLead(models.Model):
             })
 
     @api.multi
-    def _scoring_recompute(self):
-        """Re-score these leads now (cheap: two or three queries whatever their number)."""
+    def _scoring_recompute(self, with_events=True):
+        """Re-score these leads now (cheap: three or four queries whatever their number)."""
         if not self.ids:
             return 0
-        return self._scoring_store(self._scoring_compute(self.ids))
+        return self._scoring_store(self._scoring_compute(self.ids, with_events=with_events))
 
     @api.model
     def _scoring_recompute_all(self):

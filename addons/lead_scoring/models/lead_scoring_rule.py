@@ -155,17 +155,20 @@ class LeadScoringRule(models.Model):
     @api.model
     def create(self, vals):
         rule = super(LeadScoringRule, self).create(vals)
+        self.env["crm.lead"].clear_caches()
         self.env["crm.lead"]._scoring_schedule_full_recompute()
         return rule
 
     @api.multi
     def write(self, vals):
         result = super(LeadScoringRule, self).write(vals)
+        self.env["crm.lead"].clear_caches()
         self.env["crm.lead"]._scoring_schedule_full_recompute()
         return result
 
     @api.multi
     def unlink(self):
         result = super(LeadScoringRule, self).unlink()
+        self.env["crm.lead"].clear_caches()
         self.env["crm.lead"]._scoring_schedule_full_recompute()
         return result

@@ -19,6 +19,8 @@ class TestScoringRule(LeadScoringCase):
         self.env.cr.execute("UPDATE lead_scoring_rule SET domain = %s WHERE id = %s",
                             ("[('gone_field', '=', 1)]", self.rule_title.id))
         self.env["lead.scoring.rule"].invalidate_cache()
+        # as after a module update, the compiled rules are read again
+        self.env["crm.lead"].clear_caches()
         lead.write({"function": "Director"})
         self.assertEqual(lead.score, 30)
         self.env["crm.lead"]._scoring_recompute_all()
