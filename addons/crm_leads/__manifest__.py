@@ -1,6 +1,7 @@
 {
     "name": "CRM Lead Intake",
-    "summary": "Capture leads by web service and website form, qualify, route and assign them, forecast and export the pipeline",
+    "summary": "Capture leads by web service and website form, qualify, route and assign them, "
+               "forecast and export the pipeline",
     "version": "11.0.1.0.0",
     "license": "AGPL-3",
     "author": "Lead-to-Cash Team",
@@ -12,7 +13,13 @@
         "report_xlsx",
     ],
     "data": [
+        "security/crm_leads_security.xml",
         "security/ir.model.access.csv",
+        "data/ir_cron_data.xml",
+        "views/crm_lead_views.xml",
+        "views/crm_lead_api_key_views.xml",
+        "views/crm_lead_assignment_rule_views.xml",
+        "views/res_config_settings_views.xml",
     ],
     "demo": [],
     "installable": True,

@@ -12,11 +12,19 @@ method that other addons extend with ``super()``:
     _intake_assign           crm_leads assignment rules
     _intake_notify           activity and e-mail to the assignee
 """
-from odoo import api, models
+from datetime import timedelta
+
+from odoo import _, api, fields, models
+from odoo.exceptions import ValidationError
+
+from ..lib.intake import is_valid_email, normalise_email, normalise_text
+
+TEXT_FIELDS = ("name", "contact_name", "partner_name", "phone", "mobile", "street", "street2", "city", "zip",
+               "website", "function", "qualification_budget", "qualification_timing")
 
 
 class CrmLead(models.Model):
-    _inherit = "crm.lead"
+    _inherit = "crm.lead"  # pylint: disable=consider-merging-classes-inherited
 
     @api.model
     def intake_create(self, values, channel, **options):
@@ -38,18 +46,72 @@ class CrmLead(models.Model):
 
     @api.model
     def _intake_prepare_context(self, channel, options):
-        """Return the dict that every later step receives."""
+        """Return the dict that every later step receives.
+
+        The API key (``api_key``, a ``crm.lead.api.key`` record) gives its team, source
+        and company when the options name none."""
         context = dict(options)
         context["channel"] = channel
+        key = context.get("api_key")
+        if key:
+            context.setdefault("team_id", key.team_id.id)
+            if key.source_id:
+                context.setdefault("source_id", key.source_id.id)
+            context.setdefault("company_id", key.company_id.id)
+        context.setdefault("utm", {})
         return context
 
     @api.model
     def _intake_normalise(self, vals, context):
-        """Return cleaned crm.lead values."""
+        """Return cleaned crm.lead values: texts stripped, e-mail lower-cased and checked,
+        country code mapped to the country, UTM names mapped to records, channel kept.
+
+        Raises ValidationError (nothing created) on an invalid e-mail from the API or form.
+        """
+        for field in TEXT_FIELDS:
+            if isinstance(vals.get(field), str):
+                vals[field] = normalise_text(vals[field]) or False
+        if vals.get("email_from"):
+            email = normalise_email(vals["email_from"])
+            if is_valid_email(email):
+                vals["email_from"] = email
+            elif context["channel"] in ("api", "form"):
+                raise ValidationError(_("'%s' is not a valid e-mail address.") % vals["email_from"])
+        country_code = vals.pop("country_code", None) or context.get("country_code")
+        if country_code and not vals.get("country_id"):
+            country = self.env["res.country"].search([("code", "=ilike", country_code.strip())], limit=1)
+            if not country and context["channel"] in ("api", "form"):
+                raise ValidationError(_("Unknown country code '%s'.") % country_code)
+            vals["country_id"] = country.id or False
+        lang = vals.pop("lang", None) or context.get("lang")
+        if lang and not vals.get("intake_lang"):
+            vals["intake_lang"] = lang
+        tags = vals.pop("tags", None) or context.get("tags")
+        if tags and not vals.get("tag_ids"):
+            Tag = self.env["crm.lead.tag"].sudo()
+            tag_ids = []
+            for name in tags:
+                tag = Tag.search([("name", "=ilike", name)], limit=1) or Tag.create({"name": name})
+                tag_ids.append(tag.id)
+            vals["tag_ids"] = [(6, 0, tag_ids)]
+        utm = context.get("utm") or {}
+        for key, model, field in (("source", "utm.source", "source_id"), ("medium", "utm.medium", "medium_id"),
+                                  ("campaign", "utm.campaign", "campaign_id")):
+            if utm.get(key) and not vals.get(field):
+                Model = self.env[model].sudo()
+                record = Model.search([("name", "=ilike", utm[key])], limit=1) or Model.create({"name": utm[key]})
+                vals[field] = record.id
         if context.get("team_id") and not vals.get("team_id"):
             vals["team_id"] = context["team_id"]
         if context.get("source_id") and not vals.get("source_id"):
             vals["source_id"] = context["source_id"]
+        if context.get("company_id") and not vals.get("company_id"):
+            vals["company_id"] = context["company_id"]
+        if context.get("api_key"):
+            vals["intake_api_key_id"] = context["api_key"].id
+        if context["channel"] in dict(self._fields["intake_channel"].selection):
+            vals.setdefault("intake_channel", context["channel"])
+        vals.setdefault("type", "lead")
         return vals
 
     @api.model
@@ -64,13 +126,92 @@ class CrmLead(models.Model):
 
     @api.model
     def _intake_create_record(self, vals, context):
-        """Create and return the lead."""
-        return self.create(vals)
+        """Create and return the lead.
 
-    def _intake_assign(self, context):
-        """Route the new lead to a team and a salesperson."""
+        Without a salesperson in the values the lead stays unassigned until
+        ``_intake_assign`` (crm would otherwise give it to the sender's user)."""
+        if "user_id" not in vals:
+            vals["user_id"] = False
+        return self.with_context(mail_create_nolog=True).create(vals)
+
+    @api.multi
+    def _intake_assign(self, context, exclude_users=None):
+        """Route the new lead to a team and a salesperson: the first matching active
+        assignment rule (by sequence) with a salesperson free;
+        else the sender's team (API key), or the company's default team, left for the team
+        leader to assign."""
+        Rule = self.env["crm.lead.assignment.rule"].sudo()
+        for lead in self.sudo():
+            if lead.user_id and not exclude_users:
+                continue
+            rules = Rule.search([("company_id", "in", [lead.company_id.id or self.env.user.company_id.id])])
+            assigned = False
+            for rule in rules:
+                if not rule._matches(lead):
+                    continue
+                user = rule._pick_user(exclude=exclude_users or ())
+                if user:
+                    lead.write({"team_id": rule.team_id.id, "user_id": user.id, "intake_rule_id": rule.id,
+                                "intake_assigned_date": fields.Datetime.now()})
+                    assigned = True
+                    break
+            if not assigned:
+                default_team = (lead.company_id or self.env.user.company_id).intake_default_team_id
+                team = self.env["crm.team"].browse(context.get("team_id")) or default_team or lead.team_id
+                lead.write({"team_id": team.id, "user_id": False, "intake_rule_id": False})
         return True
 
+    @api.multi
     def _intake_notify(self, context):
-        """Tell the assignee."""
+        """Give the assignee a follow-up activity and an e-mail."""
+        activity_type = self.env.ref("mail.mail_activity_data_todo", raise_if_not_found=False)
+        for lead in self.sudo().filtered("user_id"):
+            if lead.intake_activity_id:
+                lead.intake_activity_id.unlink()
+            activity = self.env["mail.activity"].sudo().create({
+                "res_id": lead.id,
+                "res_model_id": self.env["ir.model"]._get_id("crm.lead"),
+                "activity_type_id": activity_type.id if activity_type else False,
+                "summary": _("Follow up this new lead"),
+                "user_id": lead.user_id.id,
+                "date_deadline": fields.Date.context_today(self),
+            })
+            lead.intake_activity_id = activity
+            lead.message_post(
+                body=_("New lead assigned to you: %s. Please contact the prospect.") % lead.name,
+                subject=_("New lead: %s") % lead.name,
+                partner_ids=[lead.user_id.partner_id.id],
+                subtype="mail.mt_note",
+            )
+        return True
+
+    @api.model
+    def _cron_reassign_unattended(self):
+        """Re-assign the leads whose follow-up activity is still open after the company's
+        delay, to another salesperson of the rule, and alert the team leader."""
+        now = fields.Datetime.from_string(fields.Datetime.now())
+        for company in self.env["res.company"].sudo().search([("intake_unattended_hours", ">", 0)]):
+            limit = fields.Datetime.to_string(now - timedelta(hours=company.intake_unattended_hours))
+            leads = self.sudo().search([
+                ("company_id", "in", [company.id, False]), ("type", "=", "lead"),
+                ("intake_activity_id", "!=", False), ("intake_assigned_date", "<", limit)])
+            for lead in leads:
+                previous = lead.user_id
+                lead._intake_assign({"channel": "reassign"}, exclude_users=previous.ids)
+                if lead.user_id and lead.user_id != previous:
+                    lead.write({"intake_assigned_date": fields.Datetime.now()})
+                    lead._intake_notify({"channel": "reassign"})
+                else:
+                    # nobody else can take it: keep the salesperson, do not alert again at once
+                    lead.write({"user_id": previous.id, "intake_assigned_date": fields.Datetime.now()})
+                manager = lead.team_id.user_id
+                if manager:
+                    lead.message_post(
+                        body=_("Nobody worked on this lead within %(hours)d hours: it was assigned to %(new)s "
+                               "(was %(old)s).") % {"hours": company.intake_unattended_hours,
+                                                    "new": lead.user_id.name or _("nobody"), "old": previous.name},
+                        subject=_("Unattended lead: %s") % lead.name,
+                        partner_ids=[manager.partner_id.id],
+                        subtype="mail.mt_note",
+                    )
         return True

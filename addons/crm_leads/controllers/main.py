@@ -1,0 +1,166 @@
+"""POST /api/crm/v1/leads: create one lead or a batch of up to 500.
+
+Headers: ``Authorization: Bearer <key>`` (or ``X-Api-Key``), optional
+``Idempotency-Key: <any unique string>``. Body: one lead object, a list of them, or
+``{"leads": [...]}``. Lead fields: name, contact_name, company_name, email, phone, mobile,
+street, city, zip, country (ISO code), language, website, function, description,
+expected_revenue, tags, need, budget, timing, decision_maker, utm_source, utm_medium,
+utm_campaign.
+
+Answers: 201 ``{"id": 12, "status": "created"}`` for one lead; 200
+``{"created": n, "rejected": m, "results": [{"index": 0, "status": "created", "id": 12}, ...]}``
+for a batch; errors ``{"error": {"code", "message", "field"}}`` with 400, 401, 413, 429.
+"""
+import json
+import logging
+
+import psycopg2
+
+import odoo
+from odoo import http
+from odoo.exceptions import AccessError, UserError, ValidationError
+from odoo.http import request
+
+from ..lib import api as api_lib
+from ..lib.intake import clean_payload
+from .common import ApiError, api_key_from_request, check_rate_limit, error_body, json_response, read_json_body
+
+_logger = logging.getLogger(__name__)
+
+MAX_BATCH = 500
+MAX_BODY_BYTES = 2 * 1024 * 1024
+
+
+class LeadApiController(http.Controller):
+
+    @http.route("/api/crm/v1/leads", type="http", auth="none", methods=["POST", "OPTIONS"], csrf=False)
+    def create_leads(self, **_kwargs):
+        origin = request.httprequest.headers.get("Origin")
+        if request.httprequest.method == "OPTIONS":
+            return json_response({}, 204, self._cors_preflight_headers(origin))
+        try:
+            key = api_key_from_request()
+            check_rate_limit("key:%d" % key.id, key.rate_limit)
+            cors = self._cors_headers(origin, key)
+            idempotency_key = (request.httprequest.headers.get("Idempotency-Key") or "").strip()[:255]
+            if idempotency_key:
+                replay = self._replay(key, idempotency_key)
+                if replay:
+                    return replay
+            body = read_json_body(MAX_BODY_BYTES)
+            batch, payloads = self._payloads(body)
+            if idempotency_key:
+                self._reserve(key, idempotency_key)
+            status, answer = self._process(key, batch, payloads)
+            if idempotency_key:
+                request.env.cr.execute(
+                    "UPDATE crm_lead_api_request SET status = %s, response = %s "
+                    "WHERE api_key_id = %s AND idempotency_key = %s",
+                    (status, json.dumps(answer), key.id, idempotency_key))
+            return json_response(answer, status, cors)
+        except ApiError as error:
+            return error.response()
+
+    # ------------------------------------------------------------------ steps
+
+    def _payloads(self, body):
+        """``(is_batch, list of lead payloads)``; ApiError on a body of the wrong shape."""
+        if isinstance(body, dict) and "leads" in body:
+            body = body["leads"]
+            if not isinstance(body, list):
+                raise ApiError(400, "invalid_body", "'leads' must be a list of lead objects.", "leads")
+        if isinstance(body, list):
+            if not body:
+                raise ApiError(400, "invalid_body", "The list of leads is empty.", "leads")
+            if len(body) > MAX_BATCH:
+                raise ApiError(413, "batch_too_large", "At most %d leads per request." % MAX_BATCH, "leads")
+            return True, body
+        if isinstance(body, dict):
+            return False, [body]
+        raise ApiError(400, "invalid_body", "Send a lead object, a list of leads or {\"leads\": [...]}.")
+
+    def _process(self, key, batch, payloads):
+        """Run each payload through the intake pipeline in its own savepoint."""
+        Lead = request.env["crm.lead"].sudo().with_context(
+            force_company=key.company_id.id)
+        results = []
+        for index, payload in enumerate(payloads):
+            results.append(dict(self._create_one(Lead, key, payload), index=index))
+        if not batch:
+            result = results[0]
+            if result["status"] == "created":
+                return 201, {"id": result["id"], "status": "created"}
+            return 400, {"error": result["error"]}
+        created = sum(1 for result in results if result["status"] == "created")
+        return 200, {"created": created, "rejected": len(results) - created, "results": results}
+
+    def _create_one(self, Lead, key, payload):
+        values, extra, errors = clean_payload(payload)
+        if errors:
+            field, message = errors[0]
+            return {"status": "rejected", "error": error_body("invalid_field", message, field or None)["error"]}
+        if extra.get("country_code"):
+            values["country_code"] = extra["country_code"]
+        if extra.get("lang"):
+            values["lang"] = extra["lang"]
+        if extra.get("tags"):
+            values["tags"] = extra["tags"]
+        try:
+            with request.env.cr.savepoint():
+                lead = Lead.intake_create(values, "api", api_key=key, utm=extra["utm"])
+        except (ValidationError, UserError, AccessError) as error:
+            return {"status": "rejected", "error": error_body("invalid_lead", error.name, None)["error"]}
+        return {"status": "created", "id": lead.id}
+
+    # ------------------------------------------------------------ idempotency
+
+    def _replay(self, key, idempotency_key):
+        """The stored answer to this Idempotency-Key, or None (looked up in a fresh cursor so
+        that an answer committed by a concurrent request is seen)."""
+        with odoo.registry(request.env.cr.dbname).cursor() as cr:
+            cr.execute("SELECT status, response FROM crm_lead_api_request "
+                       "WHERE api_key_id = %s AND idempotency_key = %s", (key.id, idempotency_key))
+            row = cr.fetchone()
+        if not row:
+            return None
+        if not row[0]:
+            raise ApiError(409, "request_in_progress", "A request with this Idempotency-Key is still running.")
+        return json_response(json.loads(row[1]), row[0], [("Idempotent-Replayed", "true")])
+
+    def _reserve(self, key, idempotency_key):
+        """Claim the Idempotency-Key; a concurrent request with the same key waits here and
+        then gets the first answer."""
+        cr = request.env.cr
+        try:
+            with cr.savepoint():
+                cr.execute("INSERT INTO crm_lead_api_request (api_key_id, idempotency_key, create_date, write_date) "
+                           "VALUES (%s, %s, now() at time zone 'UTC', now() at time zone 'UTC')",
+                           (key.id, idempotency_key))
+        except psycopg2.IntegrityError:
+            replay = self._replay(key, idempotency_key)
+            raise ApiError(409, "request_in_progress", "A request with this Idempotency-Key is still running.") \
+                if replay is None else _Replayed(replay)
+
+    # ------------------------------------------------------------------- CORS
+
+    def _cors_headers(self, origin, key):
+        if origin and api_lib.origin_allowed(origin, key.allowed_origins):
+            return [("Access-Control-Allow-Origin", origin), ("Vary", "Origin")]
+        return []
+
+    def _cors_preflight_headers(self, origin):
+        return [("Access-Control-Allow-Origin", origin or "*"),
+                ("Access-Control-Allow-Methods", "POST, OPTIONS"),
+                ("Access-Control-Allow-Headers", "Content-Type, Authorization, X-Api-Key, Idempotency-Key"),
+                ("Access-Control-Max-Age", "600")]
+
+
+class _Replayed(ApiError):
+    """The stored answer of a concurrent request with the same Idempotency-Key."""
+
+    def __init__(self, response):
+        super(_Replayed, self).__init__(200, "replayed", "")
+        self._response = response
+
+    def response(self):
+        return self._response

@@ -1,0 +1,61 @@
+"""Payload cleaning, user picking and rate limiting without a database."""
+from .. import api, assignment, intake
+
+
+def test_clean_payload_strips_and_lowers():
+    values, extra, errors = intake.clean_payload({"name": "  A   b ", "email": " X@Y.FR ", "country": "fr",
+                                                  "utm_source": " ads ", "tags": ["solar"]})
+    assert errors == []
+    assert values["name"] == "A b" and values["email_from"] == "x@y.fr"
+    assert extra["country_code"] == "FR" and extra["utm"] == {"source": "ads"} and extra["tags"] == ["solar"]
+
+
+def test_clean_payload_reports_the_field_at_fault():
+    assert intake.clean_payload({"name": 1, "email": "a@b.fr"})[2][0][0] == "name"
+    assert intake.clean_payload({"name": "x", "email": "a@"})[2][0][0] == "email"
+    assert intake.clean_payload({"name": "x"})[2][0][0] == "email"
+    assert intake.clean_payload({"email": "a@b.fr", "expected_revenue": True})[2][0][0] == "expected_revenue"
+    assert intake.clean_payload([1])[2]
+    # the name falls back on the company or the e-mail
+    assert intake.clean_payload({"email": "a@b.fr"})[0]["name"] == "a@b.fr"
+
+
+def test_round_robin_load_weight_and_cap():
+    members = [(1, 1), (2, 1), (3, 1)]
+    assert assignment.pick_user("round_robin", members, last_user_id=1) == 2
+    assert assignment.pick_user("round_robin", members, last_user_id=3) == 1
+    assert assignment.pick_user("round_robin", members, open_counts={2: 5}, max_open=5, last_user_id=1) == 3
+    assert assignment.pick_user("load", members, open_counts={1: 4, 2: 1, 3: 2}) == 2
+    assert assignment.pick_user("weight", [(1, 3), (2, 1)], rule_counts={1: 2, 2: 1}) == 1
+    assert assignment.pick_user("weight", [(1, 3), (2, 1)], rule_counts={1: 3, 2: 0}) == 2
+    assert assignment.pick_user("load", members, open_counts={1: 1, 2: 1, 3: 1}, max_open=1) is None
+    assert assignment.pick_user("round_robin", members, exclude=(1, 2)) == 3
+
+
+def test_zip_prefixes():
+    assert assignment.matches_zip("75 011", "75, 92")
+    assert not assignment.matches_zip("69001", "75,92")
+    assert assignment.matches_zip("69001", "")
+
+
+def test_keys_tokens_and_origins():
+    key = api.new_key()
+    assert key.startswith("crm_") and len(key) > 30
+    assert api.same_hash(key, api.hash_key(key)) and not api.same_hash("x", api.hash_key(key))
+    assert api.token_from_headers({"Authorization": "Bearer abc"}) == "abc"
+    assert api.token_from_headers({"X-Api-Key": " k "}) == "k"
+    assert api.token_from_headers({}) is None
+    assert api.origin_allowed("https://www.example.com/", "https://www.example.com\nhttps://b.fr")
+    assert not api.origin_allowed("https://evil.com", "https://www.example.com")
+    assert api.origin_allowed("https://any.com", "*")
+
+
+def test_rate_limiter_window():
+    now = [0.0]
+    limiter = api.RateLimiter(window=60, clock=lambda: now[0])
+    assert limiter.allow("k", 2) and limiter.allow("k", 2)
+    assert not limiter.allow("k", 2)
+    assert limiter.retry_after("k") > 0
+    now[0] = 61
+    assert limiter.allow("k", 2)
+    assert limiter.allow("other", 0)

@@ -1,0 +1,101 @@
+from odoo import _, api, fields, models
+from odoo.exceptions import UserError
+
+INTAKE_CHANNELS = [
+    ("api", "Web Service"),
+    ("form", "Website Form"),
+    ("email", "E-mail"),
+    ("manual", "Manual"),
+]
+
+
+class CrmLead(models.Model):
+    _inherit = "crm.lead"
+
+    temperature = fields.Selection(
+        [("cold", "Cold"), ("warm", "Warm"), ("hot", "Hot")],
+        track_visibility="onchange",
+        help="How ready the lead is to buy: set by hand, by the qualification or by lead scoring.",
+    )
+    qualification_need = fields.Text(string="Need", help="What the prospect wants to solve.")
+    qualification_budget = fields.Char(string="Budget", help="The budget the prospect has for it.")
+    qualification_timing = fields.Char(string="Timing", help="When the prospect wants to decide or start.")
+    qualification_decision_maker = fields.Boolean(
+        string="Talking to the Decision Maker",
+        help="The contact decides or has been confirmed to lead the decision.",
+    )
+    is_qualified = fields.Boolean(
+        string="Qualified",
+        compute="_compute_is_qualified",
+        store=True,
+        help="Warm or hot, with the need, budget and timing known: the lead may become an opportunity.",
+    )
+    intake_channel = fields.Selection(INTAKE_CHANNELS, readonly=True, index=True, string="Captured By")
+    intake_api_key_id = fields.Many2one("crm.lead.api.key", string="API Key", readonly=True, ondelete="set null")
+    intake_lang = fields.Char(string="Language", help="Language code of the prospect (fr_FR, en_US...).")
+    intake_rule_id = fields.Many2one("crm.lead.assignment.rule", string="Assignment Rule", readonly=True,
+                                     ondelete="set null")
+    intake_assigned_date = fields.Datetime(string="Assigned On", readonly=True)
+    intake_activity_id = fields.Many2one(
+        "mail.activity",
+        string="Follow-up Activity",
+        readonly=True,
+        ondelete="set null",
+        help="The activity given to the salesperson; while it is not done the lead counts as unattended.",
+    )
+
+    @api.depends("temperature", "qualification_need", "qualification_budget", "qualification_timing")
+    def _compute_is_qualified(self):
+        for lead in self:
+            lead.is_qualified = bool(lead.temperature in ("warm", "hot") and lead.qualification_need
+                                     and lead.qualification_budget and lead.qualification_timing)
+
+    @api.multi
+    def action_qualify(self):
+        """Answer the questions then press Qualify: the lead becomes warm (hot with a decision maker)."""
+        for lead in self:
+            missing = [label for label, value in (
+                (_("Need"), lead.qualification_need),
+                (_("Budget"), lead.qualification_budget),
+                (_("Timing"), lead.qualification_timing)) if not value]
+            if missing:
+                raise UserError(_("Answer these qualification questions first: %s.") % ", ".join(missing))
+            lead.temperature = "hot" if lead.qualification_decision_maker else "warm"
+        return True
+
+    @api.multi
+    def action_convert_qualified(self):
+        """Turn qualified leads into opportunities, linking the customer found by
+        ``res.partner._intake_find_partner`` or creating it (company and contact for B2B,
+        a person for B2C)."""
+        not_qualified = self.filtered(lambda lead: lead.type == "lead" and not lead.is_qualified)
+        if not_qualified:
+            raise UserError(_("Only qualified leads become opportunities this way; qualify %s first "
+                              "or convert it by hand.") % ", ".join(not_qualified.mapped("name")))
+        for lead in self.filtered(lambda lead: lead.type == "lead"):
+            partner = lead._intake_customer()
+            lead.convert_opportunity(partner.id)
+            if lead.intake_activity_id:
+                lead.intake_activity_id.action_done()
+        return True
+
+    @api.multi
+    def _intake_customer(self):
+        """The customer of this lead: the linked partner, an existing match, or a new one."""
+        self.ensure_one()
+        if self.partner_id:
+            return self.partner_id
+        Partner = self.env["res.partner"]
+        found = Partner._intake_find_partner({
+            "email": self.email_from, "phone": self.phone or self.mobile, "name": self.contact_name,
+            "company_name": self.partner_name, "website": self.website,
+        })
+        if found:
+            if self.contact_name and found.is_company:
+                contact = Partner.search([("parent_id", "=", found.id), ("name", "=ilike", self.contact_name)],
+                                         limit=1)
+                if not contact:
+                    contact = Partner.create(self._create_lead_partner_data(self.contact_name, False, found.id))
+                return contact
+            return found
+        return self._create_lead_partner()

@@ -1,0 +1,31 @@
+from odoo import api, models
+
+from ..lib.intake import is_valid_email, normalise_email
+
+
+def _like_escape(value):
+    return value.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_")
+
+
+class ResPartner(models.Model):
+    _inherit = "res.partner"
+
+    @api.model
+    def _intake_find_partner(self, values):
+        """The existing partner a new lead belongs to, or an empty recordset.
+
+        :param values: dict with keys among ``email``, ``phone``, ``name``,
+            ``company_name``, ``vat``, ``website``
+        Same e-mail address (ignoring case and spaces) first, else a company of the
+        same name ignoring case. contact_dedup overrides this with fuzzy matching.
+        """
+        email = normalise_email(values.get("email"))
+        if email and is_valid_email(email):
+            partner = self.search([("email", "=ilike", _like_escape(email))], limit=1, order="is_company desc, id")
+            if partner:
+                return partner
+        company_name = (values.get("company_name") or "").strip()
+        if company_name:
+            return self.search([("is_company", "=", True), ("name", "=ilike", _like_escape(company_name))],
+                               limit=1, order="id")
+        return self.browse()
