@@ -25,8 +25,13 @@ def _failed_message(odoo_server, admin_rpc):
 def _row(client, subject):
     from selenium.webdriver.common.by import By
     from selenium.webdriver.support import expected_conditions as ec
+    from selenium.common.exceptions import TimeoutException
     from selenium.webdriver.support.ui import WebDriverWait
-    client.open_action("mail_gateway.action_mail_gateway_failures")
+    try:
+        client.open_action("mail_gateway.action_mail_gateway_failures")
+    except TimeoutException:
+        # the first page of a cold server on a loaded machine may still be building its assets
+        client.open_action("mail_gateway.action_mail_gateway_failures")
     return WebDriverWait(client.driver, 30).until(ec.element_to_be_clickable(
         (By.XPATH, "//tr[contains(@class, 'o_data_row')]/td[normalize-space()='%s']" % subject)))
 

@@ -4,6 +4,8 @@ import logging
 import traceback
 from datetime import timedelta
 
+import psycopg2
+
 from odoo import _, api, fields, models
 from odoo.exceptions import UserError
 
@@ -36,7 +38,7 @@ class MailGatewayMessage(models.Model):
         [("imap", "IMAP fetch"), ("mta", "MTA pipe"), ("http", "HTTP hook"), ("manual", "Manual")],
         readonly=True, default="manual")
     fetchmail_server_id = fields.Many2one("fetchmail.server", "Incoming server", readonly=True, ondelete="set null")
-    raw = fields.Binary("Raw source", attachment=True, readonly=True)
+    raw = fields.Binary("Raw source", attachment=False, readonly=True)
     size = fields.Integer("Size (bytes)", readonly=True)
     state = fields.Selection(
         [("received", "Received"), ("processed", "Processed"), ("ignored", "Ignored"),
@@ -93,38 +95,39 @@ class MailGatewayMessage(models.Model):
             raw = raw.encode("utf-8", "surrogateescape")
         msg = mailparse.parse_bytes(raw)
         key = mailparse.message_key(raw, msg)
-        record = self._reserve(key)
-        if not record:
-            _logger.info("Inbound message %s already received, skipped", key)
-            return record
         _name, address = mailparse.sender(msg)
-        record.write({
+        record = self._reserve(key, {
             "subject": mailparse.header(msg, "Subject")[:512],
             "email_from": address,
             "email_to": ", ".join(mailparse.recipients(msg))[:512],
             "channel": channel,
-            "fetchmail_server_id": fetchmail_server.id if fetchmail_server else False,
-            "raw": base64.b64encode(raw),
+            "fetchmail_server_id": fetchmail_server.id if fetchmail_server else None,
+            "raw": psycopg2.Binary(base64.b64encode(raw)),
             "size": len(raw),
         })
+        if not record:
+            _logger.info("Inbound message %s already received, skipped", key)
+            return record
         record._process(raw, msg)
         return record
 
     @api.model
-    def _reserve(self, key):
-        """Insert the key, or return an empty recordset when it exists.
+    def _reserve(self, key, values):
+        """Insert the message, or return an empty recordset when its key exists.
 
         Two concurrent deliveries of one message: the second INSERT waits for the
         first transaction and then does nothing, so only one record is processed.
         """
         self.env.cr.execute(
             """INSERT INTO mail_gateway_message
-                   (message_key, state, channel, date_received, company_id,
-                    create_uid, write_uid, create_date, write_date)
-               VALUES (%s, 'received', 'manual', now() at time zone 'UTC', %s, %s, %s,
-                       now() at time zone 'UTC', now() at time zone 'UTC')
+                   (message_key, state, date_received, company_id, create_uid, write_uid, create_date, write_date,
+                    subject, email_from, email_to, channel, fetchmail_server_id, raw, size)
+               VALUES (%s, 'received', now() at time zone 'UTC', %s, %s, %s,
+                       now() at time zone 'UTC', now() at time zone 'UTC', %s, %s, %s, %s, %s, %s, %s)
                ON CONFLICT (message_key) DO NOTHING RETURNING id""",
-            (key, self.env.user.company_id.id, self.env.uid, self.env.uid), log_exceptions=False)
+            (key, self.env.user.company_id.id, self.env.uid, self.env.uid, values["subject"], values["email_from"],
+             values["email_to"], values["channel"], values["fetchmail_server_id"], values["raw"], values["size"]),
+            log_exceptions=False)
         row = self.env.cr.fetchone()
         return self.browse(row[0]) if row else self.browse()
 
