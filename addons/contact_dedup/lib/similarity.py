@@ -1,4 +1,5 @@
 """String similarity in plain Python: Jaro-Winkler, pg_trgm-compatible trigrams, token matching."""
+import functools
 import re
 
 _WORD = re.compile(r"[0-9a-z]+")
@@ -37,6 +38,7 @@ def jaro(first, second):
     return (matches / len1 + matches / len2 + (matches - transpositions) / matches) / 3.0
 
 
+@functools.lru_cache(maxsize=262144)
 def jaro_winkler(first, second, prefix_scale=0.1):
     """Jaro-Winkler similarity: Jaro boosted by a common prefix of up to 4 characters."""
     similarity = jaro(first, second)
@@ -66,7 +68,9 @@ def trigram_similarity(first, second):
 
 
 def _monge_elkan(words1, words2):
-    return sum(max(jaro_winkler(word, other) for other in words2) for word in words1) / len(words1)
+    # names are made of a few hundred common words: the cache makes a scan's comparisons cheap
+    return sum(1.0 if word in words2 else max(jaro_winkler(word, other) for other in words2)
+               for word in words1) / len(words1)
 
 
 def name_similarity(first, second):

@@ -72,9 +72,9 @@ class ContactDedupGroup(models.Model):
         return self.env["ir.config_parameter"].sudo().get_param("contact_dedup.mode", "warn")
 
     @api.model
-    def _reasons_text(self, reasons):
-        """Reason codes from the matcher in the user's language."""
-        labels = {
+    def _reason_labels(self):
+        """Reason codes of the matcher in the user's language (looked up once per scan)."""
+        return {
             "same_email": _("same e-mail"),
             "same_phone": _("same phone"),
             "same_vat": _("same VAT number"),
@@ -89,6 +89,11 @@ class ContactDedupGroup(models.Model):
             "same_city": _("same city"),
             "same_company": _("same company"),
         }
+
+    @api.model
+    def _reasons_text(self, reasons, labels=None):
+        """Reasons of a pair in words: 'same phone, similar name 0.92'."""
+        labels = labels or self._reason_labels()
         words = []
         for code, value in reasons:
             label = labels.get(code, code)
@@ -203,9 +208,10 @@ class ContactDedupGroup(models.Model):
             index = member_of[pair[0]]
             if index not in best or pair[2] > best[index][2]:
                 best[index] = pair
+        labels = self._reason_labels()
         now = fields.Datetime.now()
         uid = self.env.uid
-        rows = [(res_model, len(members), best[index][2], self._reasons_text(best[index][3]), "open",
+        rows = [(res_model, len(members), best[index][2], self._reasons_text(best[index][3], labels), "open",
                  uid, now, uid, now) for index, members in enumerate(groups)]
         group_ids = [row[0] for row in execute_values(cr._obj, """
             INSERT INTO contact_dedup_group (res_model, record_count, score, reasons, state,
@@ -219,7 +225,7 @@ class ContactDedupGroup(models.Model):
         execute_values(cr._obj, """
             INSERT INTO contact_dedup_pair (group_id, record_low, record_high, score, reasons)
             VALUES %s""", [
-            (group_ids[member_of[pair[0]]], pair[0], pair[1], pair[2], self._reasons_text(pair[3]))
+            (group_ids[member_of[pair[0]]], pair[0], pair[1], pair[2], self._reasons_text(pair[3], labels))
             for pair in scored], page_size=5000)
         self.invalidate_cache()
 
