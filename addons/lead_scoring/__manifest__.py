@@ -18,6 +18,7 @@
         "views/lead_scoring_rule_views.xml",
         "views/lead_scoring_model_views.xml",
         "views/res_company_views.xml",
+        "views/crm_lead_assignment_rule_views.xml",
         "report/lead_scoring_report_views.xml",
         "views/lead_scoring_menus.xml",
     ],

@@ -179,6 +179,12 @@ class CrmLead(models.Model):
             vals["visitor_id"] = context["visitor_id"]
         return vals
 
+    @api.model
+    def _intake_create_record(self, vals, context):
+        """Scored in ``create``; the pipeline's own assign and notify steps follow, so a
+        lead born hot needs no extra alert (and assignment rules already see its score)."""
+        return super(CrmLead, self.with_context(lead_scoring_intake=True))._intake_create_record(vals, context)
+
     # ------------------------------------------------------------------ engine
 
     @api.model
@@ -388,20 +394,24 @@ class CrmLead(models.Model):
         explain = scoring.explain
         for lead_id, (result, current) in results.items():
             explanation = explain(result.factors, **labels) or None
-            new = (result.score, result.fit, result.engagement, result.grid, explanation, result.stars,
-                   result.temperature)
+            old_band = scoring.temperature(current.score or 0, current.settings)
+            # a temperature set by hand (or by the qualification) stays until the score crosses a threshold
+            temperature = result.temperature
+            if has_temperature and current.temperature and current.score is not None \
+                    and old_band == result.temperature:
+                temperature = current.temperature
+            new = (result.score, result.fit, result.engagement, result.grid, explanation, result.stars, temperature)
             old = (current.score, current.score_fit, current.score_engagement, current.score_grid,
                    current.score_explanation or None, current.priority,
-                   current.temperature if has_temperature else result.temperature)
+                   current.temperature if has_temperature else temperature)
             if new != old:
                 rows.append((lead_id,) + new)
-            if result.temperature == "hot" and current.user_id and current.active \
-                    and scoring.temperature(current.score or 0, current.settings) != "hot":
+            if result.temperature == "hot" and current.active and old_band != "hot":
                 turned_hot.append(lead_id)
         if rows:
             self._scoring_write_rows(rows, has_temperature)
             self.invalidate_cache(list(SCORE_FIELDS & set(self._fields)), [row[0] for row in rows])
-        if turned_hot:
+        if turned_hot and not self.env.context.get("lead_scoring_intake"):
             self.browse(turned_hot)._scoring_on_hot()
         return len(rows)
 
@@ -435,10 +445,16 @@ class CrmLead(models.Model):
 
     @api.multi
     def _scoring_on_hot(self):
-        """A lead turned hot: a to-do for its salesperson to call it now."""
+        """Leads turned hot: unassigned ones go through the crm_leads assignment rules
+        (when the company says so), then each salesperson gets a "call now" to-do."""
+        leads = self.sudo().filtered("active")
+        unassigned = leads.filtered(lambda lead: not lead.user_id and (
+            lead.company_id or self.env.user.company_id).lead_scoring_assign_hot)
+        if unassigned and hasattr(unassigned, "_intake_assign"):
+            unassigned._intake_assign({"channel": "scoring"})
         activity_type = self.env.ref("mail.mail_activity_data_call", raise_if_not_found=False)
         model = self.env["ir.model"].sudo()._get("crm.lead")
-        for lead in self.sudo().filtered(lambda lead: lead.user_id and lead.active):
+        for lead in leads.filtered("user_id"):
             self.env["mail.activity"].sudo().create({
                 "res_model_id": model.id,
                 "res_id": lead.id,

@@ -28,6 +28,13 @@ class ResCompany(models.Model):
         help="Score (0-100) from which a lead is warm.",
     )
 
+    lead_scoring_assign_hot = fields.Boolean(
+        string="Assign Leads Turning Hot",
+        default=True,
+        help="A lead without salesperson that turns hot goes through the assignment rules again "
+             "(rules can take a score range).",
+    )
+
     @api.constrains("lead_scoring_fit_cap", "lead_scoring_engagement_cap",
                     "lead_scoring_hot_threshold", "lead_scoring_warm_threshold")
     def _check_lead_scoring_settings(self):

@@ -2,3 +2,4 @@ from . import test_lead_score
 from . import test_scoring_rule
 from . import test_predictive
 from . import test_report
+from . import test_assignment
