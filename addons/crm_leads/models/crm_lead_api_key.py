@@ -54,7 +54,7 @@ class CrmLeadApiKey(models.Model):
     def _compute_new_key(self):
         shown = self.env.context.get("crm_leads_new_key") or {}
         for key in self:
-            key.new_key = shown.get(key.id, False)
+            key.new_key = shown.get(str(key.id), False)
 
     @api.multi
     def _compute_lead_count(self):
@@ -81,7 +81,7 @@ class CrmLeadApiKey(models.Model):
             "view_mode": "form",
             "target": "new",
             "views": [(self.env.ref("crm_leads.crm_lead_api_key_view_form_new_key").id, "form")],
-            "context": {"crm_leads_new_key": {self.id: token}},
+            "context": {"crm_leads_new_key": {str(self.id): token}},
         }
 
     @api.multi

@@ -3,4 +3,4 @@ from . import test_api_key
 from . import test_assignment
 from . import test_conversion
 from . import test_access
-from . import test_api_http
+from . import test_forecast

@@ -20,7 +20,7 @@ class TestApiKey(IntakeCase):
     def test_manager_generates_a_key_shown_once(self):
         key = self.env["crm.lead.api.key"].sudo(self.manager).create({"name": "ERP", "team_id": self.team.id})
         action = key.action_generate_key()
-        secret = action["context"]["crm_leads_new_key"][key.id]
+        secret = action["context"]["crm_leads_new_key"][str(key.id)]
         shown = key.with_context(**action["context"]).new_key
         self.assertEqual(shown, secret)
         # read again later, the key is not shown
