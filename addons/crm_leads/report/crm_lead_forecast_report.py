@@ -15,14 +15,13 @@ class CrmLeadForecastReport(models.Model):
     _order = "closing_month"
 
     closing_month = fields.Date(string="Expected Closing Month", readonly=True)
-    stage_id = fields.Many2one("crm.stage", string="Stage", readonly=True)
+    stage_id = fields.Many2one("crm.stage", readonly=True)
     user_id = fields.Many2one("res.users", string="Salesperson", readonly=True)
     team_id = fields.Many2one("crm.team", string="Sales Team", readonly=True)
     company_id = fields.Many2one("res.company", readonly=True)
     opportunity_count = fields.Integer(string="Opportunities", readonly=True)
     expected_revenue = fields.Float(readonly=True)
     weighted_revenue = fields.Float(
-        string="Weighted Revenue",
         readonly=True,
         help="Expected revenue multiplied by each opportunity's probability.",
     )
