@@ -9,8 +9,8 @@ import datetime
 
 import common
 
-CONTRACTS = 600
-PARTNERS = 40
+CONTRACTS = 20
+PARTNERS = 10
 
 
 def _fixtures(env):

@@ -163,7 +163,9 @@ class RecurringContractInvoicing(models.Model):
         carried = [(line_values.pop("_usage_ids", []), line_values.pop("_adjustment_ids", []))
                    for line_values in lines]
         values["invoice_line_ids"] = [(0, 0, line_values) for line_values in lines]
-        invoice = self.env["account.invoice"].create(values)
+        # batch creation: no "invoice created" note nor field tracking on each new draft invoice
+        invoice = self.env["account.invoice"].with_context(
+            tracking_disable=True, mail_create_nolog=True, mail_notrack=True).create(values)
         invoice.compute_taxes()
         self._link_invoiced_records(invoice, carried)
         return invoice
