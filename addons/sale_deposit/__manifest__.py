@@ -22,7 +22,9 @@
         "views/res_config_settings_views.xml",
         "report/sale_order_report.xml",
     ],
-    "demo": [],
+    "demo": [
+        "demo/sale_deposit_demo.xml",
+    ],
     "installable": True,
     "application": False,
 }

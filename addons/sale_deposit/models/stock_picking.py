@@ -21,7 +21,9 @@ class StockPicking(models.Model):
             return order.browse()
         if order.deposit_to_pay <= 0:
             return order.browse()
-        final_invoices = order.invoice_ids.filtered(lambda i: i.type == "out_invoice" and i.state != "cancel")
+        # the order's invoices include its deposit invoices (same origin): keep the final ones
+        final_invoices = order.invoice_ids.filtered(
+            lambda i: i.type == "out_invoice" and i.state != "cancel" and not i.deposit_order_id)
         if final_invoices and all(invoice.state == "paid" for invoice in final_invoices):
             return order.browse()
         return order
