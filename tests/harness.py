@@ -61,7 +61,7 @@ class OdooServer(object):
                                         stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
         self.wait_ready()
 
-    def wait_ready(self, timeout=120):
+    def wait_ready(self, timeout=300):
         deadline = time.time() + timeout
         while time.time() < deadline:
             if self.process.poll() is not None:
@@ -72,6 +72,7 @@ class OdooServer(object):
                         return
             except OSError:
                 time.sleep(0.5)
+        self.process.kill()
         raise RuntimeError("Odoo did not answer within %ss: see %s" % (timeout, self.log))
 
     def stop(self):
