@@ -1,3 +1,5 @@
+import base64
+
 from odoo.tests.common import SavepointCase
 
 
@@ -40,6 +42,11 @@ class GatewayCase(SavepointCase):
         lines += ["%s: %s" % item for item in (headers or {}).items()]
         lines += ["Content-Type: text/plain; charset=utf-8", "", body]
         return "\r\n".join(lines).encode("utf-8")
+
+    @staticmethod
+    def raw_source(record):
+        """The stored raw message, decoded."""
+        return base64.b64decode(record.with_context(bin_size=False).raw or b"")
 
     def leads_from(self, email):
         return self.Lead.search([("email_from", "ilike", email)])

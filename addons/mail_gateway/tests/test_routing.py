@@ -42,7 +42,7 @@ class TestRouting(GatewayCase):
     def test_same_message_id_twice_gives_one_lead(self):
         first = self.Gateway.receive(self.mail(), "imap")
         second = self.Gateway.receive(self.mail(), "mta")
-        self.assertTrue(first)
+        self.assertEqual(first.state, "processed")
         self.assertFalse(second, "the second delivery is recognised")
         self.assertEqual(len(self.leads_from("claire@durand.example")), 1)
         self.assertEqual(self.Gateway.search_count([("message_key", "=", "<m1@client.example>")]), 1)
@@ -124,7 +124,7 @@ class TestSafety(GatewayCase):
         self.params.set_param("mail_gateway.ack_template_id",
                               str(self.env.ref("mail_gateway.mail_template_acknowledgement").id))
         record = self.Gateway.receive(self.mail())
-        self.assertTrue(record.acknowledged)
+        self.assertIs(record.acknowledged, True)
         ack = self.env["mail.mail"].search([("email_to", "ilike", "claire@durand.example")])
         self.assertEqual(len(ack), 1)
         self.assertIn("We received your request", ack.subject)
@@ -154,7 +154,7 @@ class TestFailureQueue(GatewayCase):
         # then the message waits in the failure queue with its source and error, no lead
         self.assertEqual(record.state, "failed")
         self.assertIn("Traceback", record.error)
-        self.assertTrue(record.raw)
+        self.assertEqual(self.raw_source(record), self.mail(), "the raw source is kept byte for byte")
         self.assertFalse(self.leads_from("claire@durand.example"))
         counters = self.Gateway.get_counters()
         self.assertEqual(counters["failed"], 1)
@@ -183,7 +183,7 @@ class TestFailureQueue(GatewayCase):
             ok.sudo(self.manager).action_discard()
         failed.sudo(self.manager).action_discard()
         self.assertEqual(failed.state, "discarded")
-        self.assertTrue(failed.raw, "a discarded message keeps its source")
+        self.assertEqual(self.raw_source(failed), self.mail(), "a discarded message keeps its source")
 
     def test_access_by_role(self):
         record = self.Gateway.receive(self.mail())
