@@ -54,6 +54,11 @@ class Context(object):
         return target
 
     def drop(self, db):
+        if self._configured:
+            import odoo
+            # this process's registry may still hold connections to it: dropdb would refuse
+            odoo.sql_db.close_db(db)
+            odoo.modules.registry.Registry.delete(db)
         subprocess.run(["dropdb", "--if-exists", db], env=harness.pg_env(),
                        stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
         subprocess.run(["rm", "-rf", os.path.join(harness.LOCAL, "data", "filestore", db)])
