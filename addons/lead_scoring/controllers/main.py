@@ -10,27 +10,17 @@ for the tracking script (which posts ``text/plain`` so that browsers need no COR
 preflight and cannot set headers), in a ``key`` member of the body. Errors answer
 ``{"error": {"code", "message", "field"}}`` like the other crm_leads endpoints.
 """
-import json
-
 from odoo import SUPERUSER_ID, _, http
 from odoo.exceptions import AccessError, ValidationError
 from odoo.http import request
 
 from odoo.addons.crm_leads.controllers.common import (
-    ApiError, api_key_from_request, check_rate_limit, error_body, read_json_body)
+    ApiError, api_key_from_request, check_rate_limit, error_response, json_response, read_json_body)
 
 MAX_EVENTS = 500
 EVENTS_PER_MINUTE = 600
-
-
-def _response(payload, status):
-    # Odoo 11's make_response takes no status: set it on the response
-    response = request.make_response(json.dumps(payload), headers=[
-        ("Content-Type", "application/json; charset=utf-8"),
-        ("Access-Control-Allow-Origin", "*"),
-    ])
-    response.status_code = status
-    return response
+# the tracking script posts from any website
+CORS = [("Access-Control-Allow-Origin", "*")]
 
 
 class LeadEventController(http.Controller):
@@ -38,10 +28,9 @@ class LeadEventController(http.Controller):
     @http.route("/api/crm/v1/events", type="http", auth="none", methods=["POST", "OPTIONS"], csrf=False)
     def record_events(self, **_kwargs):
         if request.httprequest.method == "OPTIONS":
-            response = _response({}, 204)
-            response.headers["Access-Control-Allow-Headers"] = "Content-Type, Authorization, X-Api-Key"
-            response.headers["Access-Control-Allow-Methods"] = "POST, OPTIONS"
-            return response
+            return json_response(None, 204, CORS + [
+                ("Access-Control-Allow-Headers", "Content-Type, Authorization, X-Api-Key"),
+                ("Access-Control-Allow-Methods", "POST, OPTIONS")])
         try:
             body = read_json_body()
             token = body.get("key") if isinstance(body, dict) else None
@@ -56,11 +45,8 @@ class LeadEventController(http.Controller):
                 request.env.cr.rollback()
                 raise ApiError(400, "invalid_event", error.name, "events")
         except ApiError as error:
-            response = _response(error_body(error.code, error.message, error.field), error.status)
-            for name, value in error.headers:
-                response.headers[name] = value
-            return response
-        return _response({"recorded": len(recorded), "ids": recorded.ids}, 201)
+            return error_response(error.status, error.code, error.message, error.field, CORS + error.headers)
+        return json_response({"recorded": len(recorded), "ids": recorded.ids}, 201, CORS)
 
     def _events(self, body):
         events = body.get("events") if isinstance(body, dict) else body
