@@ -113,7 +113,9 @@ class RecurringContractInvoicing(models.Model):
         """, (self.id,))
         if not self.env.cr.fetchone():
             return self.browse()
-        self.invalidate_cache()
+        # re-read this contract (its invoiced periods above all) as the lock now sees it;
+        # clearing the whole cache here would cost every later contract of the run
+        self.invalidate_cache(ids=self.ids)
         return self
 
     @api.multi
