@@ -42,6 +42,12 @@ class ContactDedupGroup(models.Model):
         context={"active_test": False},
     )
     pair_ids = fields.One2many("contact.dedup.pair", "group_id", string="Pairs")
+    company_id = fields.Many2one(
+        "res.company",
+        index=True,
+        readonly=True,
+        help="Company of the records of the group; empty when they are shared between companies.",
+    )
     record_count = fields.Integer(string="Records")
     score = fields.Float(digits=(3, 2), help="Best pair score, between 0 and 1.")
     reasons = fields.Char(help="Why the best pair looks like one and the same.")
@@ -160,9 +166,12 @@ class ContactDedupGroup(models.Model):
         threshold = self._dedup_threshold()
         pairs = self._scan_candidate_pairs() - self._excluded_pairs("res.partner")
         keys = Partner._dedup_read_keys({item for pair in pairs for item in pair})
+        companies = self._record_companies("res.partner", keys)
         scored = []
         for first, second in pairs:
             if keys[first]["is_company"] != keys[second]["is_company"]:
+                continue
+            if not self._same_company(companies, first, second):
                 continue
             score, reasons = matching.score_pair(keys[first], keys[second])
             if score >= threshold:
@@ -183,13 +192,34 @@ class ContactDedupGroup(models.Model):
         """)
         pairs = set(cr.fetchall()) - self._excluded_pairs("crm.lead")
         keys = Lead._dedup_read_keys({item for pair in pairs for item in pair})
+        companies = self._record_companies("crm.lead", keys)
         scored = []
         for first, second in pairs:
+            if not self._same_company(companies, first, second):
+                continue
             score, reasons = matching.score_pair(keys[first], keys[second])
             if score >= threshold:
                 scored.append((first, second, score, reasons))
         self._store_groups("crm.lead", scored)
         return len(matching.group_pairs(scored))
+
+    @api.model
+    def _record_companies(self, res_model, ids):
+        """{record id: company id or None} of contacts or leads, read in one query."""
+        if not ids:
+            return {}
+        if res_model == "res.partner":
+            self.env.cr.execute("SELECT id, company_id FROM res_partner WHERE id IN %s", (tuple(ids),))
+        else:
+            self.env.cr.execute("SELECT id, company_id FROM crm_lead WHERE id IN %s", (tuple(ids),))
+        return dict(self.env.cr.fetchall())
+
+    @staticmethod
+    def _same_company(companies, first, second):
+        """Records of two different companies are never duplicates of each other: each
+        company keeps its own. A record shared between companies (no company) may match any."""
+        first_company, second_company = companies.get(first), companies.get(second)
+        return not first_company or not second_company or first_company == second_company
 
     @api.model
     def _store_groups(self, res_model, scored):
@@ -211,10 +241,16 @@ class ContactDedupGroup(models.Model):
         labels = self._reason_labels()
         now = fields.Datetime.now()
         uid = self.env.uid
+        companies = self._record_companies(res_model, list(member_of))
+
+        def group_company(members):
+            # the one company of its members, if any has one (pairs never cross companies)
+            return next((companies[member] for member in members if companies.get(member)), None)
+
         rows = [(res_model, len(members), best[index][2], self._reasons_text(best[index][3], labels), "open",
-                 uid, now, uid, now) for index, members in enumerate(groups)]
+                 group_company(members), uid, now, uid, now) for index, members in enumerate(groups)]
         group_ids = [row[0] for row in execute_values(cr._obj, """
-            INSERT INTO contact_dedup_group (res_model, record_count, score, reasons, state,
+            INSERT INTO contact_dedup_group (res_model, record_count, score, reasons, state, company_id,
                                              create_uid, create_date, write_uid, write_date)
             VALUES %s RETURNING id""", rows, page_size=1000, fetch=True)]
         relation = "contact_dedup_group_partner_rel" if res_model == "res.partner" else "contact_dedup_group_lead_rel"

@@ -57,3 +57,26 @@ class TestScan(DedupCase):
         group.sudo(self.manager).action_merge()
         self.assertEqual(group.state, "merged")
         self.assertEqual(len((first | second).exists()), 1)
+
+    def test_each_company_reviews_its_own_duplicates_only(self):
+        # Given a second company whose address book holds the same customer twice,
+        # and a copy of that customer kept by the main company
+        other_company = self.env["res.company"].create({"name": "Filiale Lyon"})
+        main_company = self.env.ref("base.main_company")
+        values = {"name": "Boulangerie Martin", "is_company": True, "email": "contact@boulangerie-martin.fr",
+                  "phone": "04 78 00 11 22", "zip": "69002", "city": "Lyon", "country_id": self.france.id}
+        lyon_1 = self.Partner.create(dict(values, company_id=other_company.id))
+        lyon_2 = self.Partner.create(dict(values, name="BOULANGERIE MARTIN SARL", company_id=other_company.id))
+        ours = self.Partner.create(dict(values, company_id=main_company.id))
+        # When the scan runs
+        self.Group.scan_partners()
+        # Then the second company's pair is proposed, under that company, without our copy
+        group = self.group_of(lyon_1)
+        self.assertEqual(group.partner_ids, lyon_1 | lyon_2)
+        self.assertEqual(group.company_id, other_company)
+        self.assertFalse(self.group_of(ours), "records of two companies are never merged together")
+        # and a salesman of the main company does not see the other company's group
+        self.assertEqual(self.salesman.company_id, main_company)
+        visible = self.Group.sudo(self.salesman).search([("id", "=", group.id)])
+        self.assertEqual(len(visible), 0)
+        self.assertEqual(len(self.Group.search([("id", "=", group.id)])), 1)
