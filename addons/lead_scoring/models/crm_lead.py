@@ -9,6 +9,12 @@ from odoo.tools.safe_eval import safe_eval
 
 from ..lib import scoring
 
+try:
+    from odoo.addons.queue_job.job import job
+except ImportError:  # queue_job is optional: without it, every alert is sent right away
+    def job(func=None, **_kwargs):
+        return func if func else (lambda f: f)
+
 _logger = logging.getLogger(__name__)
 
 # written by the scoring engine itself: never a reason to re-score
@@ -17,6 +23,8 @@ SCORE_FIELDS = {"score", "score_fit", "score_engagement", "score_grid", "score_e
 
 # above this many changed leads, scores go through COPY and a temporary table
 BULK_ROWS = 2000
+# above this many leads turned hot by a full recompute, the alerts go to queue jobs of this size
+HOT_BATCH = 200
 
 _SCORE_ASSIGNMENTS = ("score = v.score, score_fit = v.fit, score_engagement = v.engagement, score_grid = v.grid, "
                       "score_explanation = v.explanation, priority = v.priority{temperature} ")
@@ -27,6 +35,116 @@ UPDATE_FROM_ARRAYS_SQL = (
       "WHERE lead.id = v.id")
 UPDATE_FROM_BULK_SQL = ("UPDATE crm_lead AS lead SET " + _SCORE_ASSIGNMENTS
                         + "FROM lead_scoring_bulk AS v WHERE lead.id = v.id")
+
+# ---------------------------------------------------------------- full recompute inside PostgreSQL
+# The same maths as lib.scoring, set-based: every matched rule becomes a row of
+# lead_scoring_factor (lead, rule, decayed points, event count), then one UPDATE sums
+# them per lead, caps, scales, bands and explains, and writes the leads whose score changed.
+
+FACTOR_TABLES_SQL = (
+    "CREATE TEMP TABLE IF NOT EXISTS lead_scoring_rule_tmp (key int PRIMARY KEY, label text, grp varchar, "
+    "points float8, half_life float8, company_id int, min_count int) ON COMMIT DROP; "
+    "CREATE TEMP TABLE IF NOT EXISTS lead_scoring_factor (lead_id int, key int, points float8, hits int) "
+    "ON COMMIT DROP; "
+    "TRUNCATE lead_scoring_rule_tmp, lead_scoring_factor")
+RULES_INSERT_SQL = (
+    "INSERT INTO lead_scoring_rule_tmp SELECT * FROM unnest(%s::int[], %s::text[], %s::varchar[], %s::float8[], "
+    "%s::float8[], %s::int[], %s::int[])")
+# decay of lib.scoring: points halved every half-life, none without half-life or age
+DECAY_SQL = "(CASE WHEN r.half_life > 0 AND {age} > 0 THEN power(0.5, {age} / r.half_life) ELSE 1.0 END)"
+COMPANY_SQL = "(r.company_id IS NULL OR r.company_id = lead.company_id)"
+LEAD_AGE_SQL = "(EXTRACT(EPOCH FROM (%s - lead.create_date)) / 86400.0)::float8"
+PROFILE_STATIC_SQL = (
+    "INSERT INTO lead_scoring_factor (lead_id, key, points, hits) "
+    "SELECT lead.id, r.key, r.points * " + DECAY_SQL.format(age="lead.age") + ", 0 "
+    "FROM (SELECT crm_lead.id, crm_lead.company_id, "
+    + LEAD_AGE_SQL.replace("lead.", "crm_lead.") + " AS age, ARRAY[{cases}] AS hits FROM crm_lead) AS lead "
+    "CROSS JOIN LATERAL unnest(lead.hits) AS hit(key) "
+    "JOIN lead_scoring_rule_tmp AS r ON r.key = hit.key WHERE " + COMPANY_SQL)
+PROFILE_MATCHED_SQL = (
+    "INSERT INTO lead_scoring_factor (lead_id, key, points, hits) "
+    "SELECT lead.id, r.key, r.points * " + DECAY_SQL.format(age=LEAD_AGE_SQL) + ", 0 "
+    "FROM unnest(%s::int[], %s::int[]) AS m(lead_id, key) JOIN crm_lead AS lead ON lead.id = m.lead_id "
+    "JOIN lead_scoring_rule_tmp AS r ON r.key = m.key WHERE " + COMPANY_SQL)
+BEHAVIOUR_SQL = (
+    "INSERT INTO lead_scoring_factor (lead_id, key, points, hits) "
+    "SELECT lead.id, r.key, r.points * " + DECAY_SQL.format(age="u.age") + ", u.hits "
+    "FROM (SELECT lead_id, ARRAY[{counts}] AS counts, ARRAY[{ages}] AS ages "
+    "      FROM crm_lead_event WHERE lead_id IS NOT NULL GROUP BY lead_id) AS agg "
+    "CROSS JOIN LATERAL unnest(%s::int[], agg.counts, agg.ages) AS u(key, hits, age) "
+    "JOIN crm_lead AS lead ON lead.id = agg.lead_id JOIN lead_scoring_rule_tmp AS r ON r.key = u.key "
+    "WHERE u.hits > 0 AND u.hits >= r.min_count AND " + COMPANY_SQL)
+# {temperature}: the temperature column (or NULL when no addon gives leads one)
+STORE_SQL = """
+WITH sums AS (
+    SELECT f.lead_id,
+           COALESCE(SUM(f.points) FILTER (WHERE r.grp = 'fit'), 0.0) AS fit,
+           COALESCE(SUM(f.points) FILTER (WHERE r.grp = 'engagement'), 0.0) AS engagement
+      FROM lead_scoring_factor AS f JOIN lead_scoring_rule_tmp AS r ON r.key = f.key
+     GROUP BY f.lead_id
+), lines AS (
+    SELECT f.lead_id, f.points > 0 AS up,
+           row_number() OVER (PARTITION BY f.lead_id, f.points > 0
+                              ORDER BY abs(f.points) DESC, r.label COLLATE "C") AS n,
+           CASE WHEN round(f.points) > 0 THEN '+' ELSE '' END || round(f.points)::int || ' ' || r.label
+           || CASE WHEN f.hits > 1 THEN ' (' || %(times_before)s || f.hits || %(times_after)s || ')' ELSE '' END
+           AS line
+      FROM lead_scoring_factor AS f JOIN lead_scoring_rule_tmp AS r ON r.key = f.key
+     WHERE round(f.points) <> 0
+), explained AS (
+    -- each group of lines under its title: "Raised by:" first, then "Lowered by:"
+    SELECT lead_id, string_agg(
+               CASE WHEN n = 1 THEN CASE WHEN up THEN %(raised)s ELSE %(lowered)s END || E':\\n' ELSE '' END || line,
+               E'\\n' ORDER BY up DESC, n) AS explanation
+      FROM lines WHERE n <= %(limit)s
+     GROUP BY lead_id
+), capped AS (
+    SELECT lead.id, lead.active, lead.score AS old_score, lead.score_fit AS old_fit,
+           lead.score_engagement AS old_engagement, lead.score_grid AS old_grid,
+           NULLIF(lead.score_explanation, '') AS old_explanation, lead.priority AS old_priority,
+           {temperature} AS old_temperature, e.explanation,
+           LEAST(GREATEST(COALESCE(s.fit, 0.0), 0.0), c.fit_cap) AS fit,
+           LEAST(GREATEST(COALESCE(s.engagement, 0.0), 0.0), c.engagement_cap) AS engagement,
+           c.fit_cap, c.engagement_cap, c.hot, c.warm
+      FROM crm_lead AS lead
+      JOIN (SELECT id, COALESCE(lead_scoring_fit_cap, 50.0) AS fit_cap,
+                   COALESCE(lead_scoring_engagement_cap, 50.0) AS engagement_cap,
+                   COALESCE(lead_scoring_hot_threshold, 70.0) AS hot,
+                   COALESCE(lead_scoring_warm_threshold, 40.0) AS warm
+              FROM res_company) AS c ON c.id = COALESCE(lead.company_id, %(company_id)s)
+      LEFT JOIN sums AS s ON s.lead_id = lead.id
+      LEFT JOIN explained AS e ON e.lead_id = lead.id
+), scored AS (
+    SELECT *, round((fit + engagement) * (100.0 / (fit_cap + engagement_cap)))::int AS score FROM capped
+), banded AS (
+    SELECT *,
+           CASE WHEN score >= hot THEN 'hot' WHEN score >= warm THEN 'warm' ELSE 'cold' END AS temperature,
+           CASE WHEN COALESCE(old_score, 0) >= hot THEN 'hot' WHEN COALESCE(old_score, 0) >= warm THEN 'warm'
+                ELSE 'cold' END AS old_band,
+           CASE WHEN score >= hot THEN '3' WHEN score >= warm THEN '2'
+                WHEN score > 0 AND score >= warm / 2.0 THEN '1' ELSE '0' END AS stars,
+           substr('ABC', CASE WHEN fit_cap <= 0 THEN 3 WHEN fit / fit_cap >= 2.0 / 3.0 THEN 1
+                              WHEN fit / fit_cap >= 1.0 / 3.0 THEN 2 ELSE 3 END, 1)
+           || substr('123', CASE WHEN engagement_cap <= 0 THEN 3 WHEN engagement / engagement_cap >= 2.0 / 3.0 THEN 1
+                                 WHEN engagement / engagement_cap >= 1.0 / 3.0 THEN 2 ELSE 3 END, 1) AS grid
+      FROM scored
+), new AS (
+    SELECT *, round(fit::numeric, 2)::float8 AS fit_rounded, round(engagement::numeric, 2)::float8 AS eng_rounded,
+           -- a temperature set by hand stays until the score crosses a threshold
+           CASE WHEN COALESCE(old_temperature, '') <> '' AND old_score IS NOT NULL AND old_band = temperature
+                THEN old_temperature ELSE temperature END AS new_temperature
+      FROM banded
+)
+UPDATE crm_lead AS lead
+   SET score = new.score, score_fit = new.fit_rounded, score_engagement = new.eng_rounded, score_grid = new.grid,
+       score_explanation = new.explanation, priority = new.stars{set_temperature}
+  FROM new
+ WHERE lead.id = new.id
+   AND (new.score, new.fit_rounded, new.eng_rounded, new.grid, new.explanation, new.stars{new_temperature})
+       IS DISTINCT FROM (new.old_score, new.old_fit, new.old_engagement, new.old_grid, new.old_explanation,
+                         new.old_priority{old_temperature})
+RETURNING lead.id, (new.temperature = 'hot' AND new.active AND new.old_band <> 'hot')
+"""
 
 CurrentScore = collections.namedtuple("CurrentScore", [
     "score", "score_fit", "score_engagement", "score_grid", "score_explanation", "priority", "temperature",
@@ -284,18 +402,7 @@ class CrmLead(models.Model):
             return {}
         columns, params = [], []
         for spec in behaviour:
-            rule = spec.rule
-            conditions, condition_params = ["TRUE"], []
-            if rule.event_type:
-                conditions.append("event_type = %s")
-                condition_params.append(rule.event_type)
-            if rule.url_pattern:
-                conditions.append("url ILIKE %s")
-                condition_params.append(scoring.url_like(rule.url_pattern))
-            if rule.window_days:
-                conditions.append("timestamp >= %s")
-                condition_params.append(now - datetime.timedelta(days=rule.window_days))
-            condition = " AND ".join(conditions)
+            condition, condition_params = self._scoring_event_condition(spec.rule, now)
             columns.append("COUNT(*) FILTER (WHERE %s)" % condition)
             columns.append("EXTRACT(EPOCH FROM (%%s - MAX(timestamp) FILTER (WHERE %s))) / 86400.0" % condition)
             params += condition_params + [now] + condition_params
@@ -474,8 +581,114 @@ class CrmLead(models.Model):
 
     @api.model
     def _scoring_recompute_all(self):
-        """Re-score every lead, set-based; also the daily cron (decay makes scores fade)."""
-        return self._scoring_store(self._scoring_compute(None))
+        """Re-score every lead inside PostgreSQL; also the daily cron (decay makes scores fade).
+        The leads turned hot are alerted: right away when they are few, else by queue jobs."""
+        changed, turned_hot = self._scoring_recompute_sql()
+        if turned_hot and not self.env.context.get("lead_scoring_intake"):
+            self._scoring_alert_hot(turned_hot)
+        return changed
+
+    @api.model
+    def _scoring_alert_hot(self, lead_ids):
+        """Alert the leads turned hot; with queue_job, many of them in jobs of ``HOT_BATCH``."""
+        use_jobs = len(lead_ids) > HOT_BATCH and "queue.job" in self.env \
+            and not self.env.context.get("lead_scoring_no_job")
+        if not use_jobs:
+            self.browse(lead_ids)._scoring_on_hot()
+            return
+        for index in range(0, len(lead_ids), HOT_BATCH):
+            chunk = self.browse(lead_ids[index:index + HOT_BATCH])
+            chunk.with_delay(description=_("Alert the salespeople of %d leads turned hot") % len(chunk)
+                             )._job_scoring_on_hot()
+
+    @api.multi
+    @job(default_channel="root")
+    def _job_scoring_on_hot(self):
+        """Queue job: alert the leads of the batch that are still hot."""
+        leads = self.sudo().exists().filtered(lambda lead: lead.score >= (
+            lead.company_id or self.env.user.company_id).lead_scoring_hot_threshold)
+        leads._scoring_on_hot()
+        return len(leads)
+
+    @api.model
+    def _scoring_recompute_sql(self, now=None):
+        """Re-score every lead inside PostgreSQL (the full recompute of large bases): the
+        matched rules become rows of a temporary table, and one UPDATE sums, caps, bands and
+        explains them, writing only the leads whose score changed. The same maths as
+        ``_scoring_compute`` (``lib.scoring``), without bringing a lead into Python.
+
+        :return: (number of leads whose score changed, ids of the active leads turned hot)
+        """
+        now = now or datetime.datetime.utcnow()
+        cr = self.env.cr
+        specs = self._scoring_specs()
+        profile = [spec for spec in specs if spec.domain is not None]
+        behaviour = [spec for spec in specs if spec.domain is None]
+        # sorting the explanations of every lead: in memory, not on disk (for this transaction only)
+        cr.execute("SELECT set_config('work_mem', '256MB', true)")
+        cr.execute(FACTOR_TABLES_SQL)
+        if specs:
+            rules = [spec.rule for spec in specs]
+            cr.execute(RULES_INSERT_SQL, [
+                [rule.key for rule in rules], [rule.label for rule in rules], [rule.group for rule in rules],
+                [rule.points for rule in rules], [rule.half_life for rule in rules],
+                [spec.company_id for spec in specs], [rule.min_count for rule in rules]])
+        static = [spec for spec in profile if spec.sql]
+        if static:
+            cases = ", ".join("CASE WHEN COALESCE((%s), FALSE) THEN %d END" % (spec.sql[0], spec.rule.key)
+                              for spec in static)
+            cr.execute(PROFILE_STATIC_SQL.replace("{cases}", cases),
+                       [now] + [param for spec in static for param in spec.sql[1]])
+        dynamic = [spec for spec in profile if not spec.sql]
+        if dynamic:
+            matches = self._scoring_profile_matches(dynamic, None)
+            pairs = [(lead_id, key) for lead_id, keys in matches.items() for key in keys]
+            if pairs:
+                cr.execute(PROFILE_MATCHED_SQL, [now, now, [pair[0] for pair in pairs], [pair[1] for pair in pairs]])
+        if behaviour:
+            counts, ages, count_params, age_params = [], [], [], []
+            for spec in behaviour:
+                condition, params = self._scoring_event_condition(spec.rule, now)
+                counts.append("COUNT(*) FILTER (WHERE %s)" % condition)
+                count_params += params
+                ages.append("(EXTRACT(EPOCH FROM (%%s - MAX(timestamp) FILTER (WHERE %s))) / 86400.0)::float8"
+                            % condition)
+                age_params += [now] + params
+            cr.execute(BEHAVIOUR_SQL.replace("{counts}", ", ".join(counts)).replace("{ages}", ", ".join(ages)),
+                       count_params + age_params + [[spec.rule.key for spec in behaviour]])
+        cr.execute("ANALYZE lead_scoring_factor")
+        has_temperature = "temperature" in self._fields
+        labels = self._scoring_labels()
+        times_before, _sep, times_after = labels["times_label"].partition("%d")
+        cr.execute(STORE_SQL.format(
+            temperature="lead.temperature" if has_temperature else "NULL::varchar",
+            set_temperature=", temperature = new.new_temperature" if has_temperature else "",
+            new_temperature=", new.new_temperature" if has_temperature else "",
+            old_temperature=", new.old_temperature" if has_temperature else "",
+        ), {"times_before": times_before, "times_after": times_after, "limit": 5,
+            "raised": labels["raised_label"], "lowered": labels["lowered_label"],
+            "company_id": self.env.user.company_id.id})
+        rows = cr.fetchall()
+        cr.execute("TRUNCATE lead_scoring_rule_tmp, lead_scoring_factor")
+        changed = [row[0] for row in rows]
+        if changed:
+            self.invalidate_cache(list(SCORE_FIELDS & set(self._fields)), changed)
+        return len(changed), [row[0] for row in rows if row[1]]
+
+    @api.model
+    def _scoring_event_condition(self, rule, now):
+        """(SQL condition, params) on crm_lead_event of the events a behaviour rule counts."""
+        conditions, params = ["TRUE"], []
+        if rule.event_type:
+            conditions.append("event_type = %s")
+            params.append(rule.event_type)
+        if rule.url_pattern:
+            conditions.append("url ILIKE %s")
+            params.append(scoring.url_like(rule.url_pattern))
+        if rule.window_days:
+            conditions.append("timestamp >= %s")
+            params.append(now - datetime.timedelta(days=rule.window_days))
+        return " AND ".join(conditions), params
 
     @api.model
     def _scoring_schedule_full_recompute(self):
