@@ -1,6 +1,5 @@
 from . import mail_gateway_rule
 from . import mail_gateway_message
-from . import mail_thread
 from . import crm_lead
 from . import fetchmail_server
 from . import res_config_settings

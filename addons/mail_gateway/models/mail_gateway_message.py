@@ -6,7 +6,7 @@ from datetime import timedelta
 
 import psycopg2
 
-from odoo import _, api, fields, models
+from odoo import _, api, fields, models, tools
 from odoo.exceptions import UserError
 
 from ..lib import mailparse
@@ -19,6 +19,9 @@ DEFAULTS = {
     "throttle_period": 60,
     "max_size": 25 * 1024 * 1024,
 }
+SETTING_KEYS = ("throttle_limit", "throttle_period", "allow_list", "ack_template_id", "http_secret", "max_size")
+# the model the gateway creates records of when no alias or reply says otherwise
+FALLBACK_MODEL = "crm.lead"
 
 
 class MailGatewayMessage(models.Model):
@@ -62,6 +65,12 @@ class MailGatewayMessage(models.Model):
         ("message_key_unique", "unique(message_key)", "This message has already been received."),
     ]
 
+    @api.model_cr
+    def init(self):
+        # the throttle counts a sender's processed messages of the last minutes
+        self.env.cr.execute("""CREATE INDEX IF NOT EXISTS mail_gateway_message_throttle_index
+                               ON mail_gateway_message (email_from, date_received) WHERE state = 'processed'""")
+
     @api.multi
     def _compute_res_name(self):
         for record in self:
@@ -73,13 +82,24 @@ class MailGatewayMessage(models.Model):
 
     @api.model
     def _param(self, key):
-        value = self.env["ir.config_parameter"].sudo().get_param(PARAM_PREFIX + key)
-        if key in DEFAULTS:
-            try:
-                return int(value) if value not in (None, False, "") else DEFAULTS[key]
-            except ValueError:
-                return DEFAULTS[key]
-        return value or ""
+        return self._settings()[key]
+
+    @api.model
+    @tools.ormcache()
+    def _settings(self):
+        """The gateway settings, read once per registry: any change of a system
+        parameter clears Odoo's method caches, so a new value is seen at once."""
+        params = self.env["ir.config_parameter"].sudo()
+        settings = {}
+        for key in SETTING_KEYS:
+            value = params.get_param(PARAM_PREFIX + key)
+            if key in DEFAULTS:
+                try:
+                    value = int(value) if value not in (None, False, "") else DEFAULTS[key]
+                except ValueError:
+                    value = DEFAULTS[key]
+            settings[key] = value or (0 if key in DEFAULTS else "")
+        return settings
 
     # ------------------------------------------------------------------ intake
 
@@ -133,7 +153,7 @@ class MailGatewayMessage(models.Model):
 
     @api.multi
     def _process(self, raw=None, msg=None):
-        """Route one stored message: ignore, throttle, or hand it to message_process."""
+        """Route one stored message: ignore, throttle, or hand it to Odoo's routing."""
         self.ensure_one()
         if raw is None:
             raw = base64.b64decode(self.with_context(bin_size=False).raw or b"")
@@ -150,6 +170,8 @@ class MailGatewayMessage(models.Model):
 
     @api.multi
     def _route(self, raw, msg):
+        """Values of the processed record. The message is parsed once (``msg``): Odoo's
+        routing gets that parsed message, not the raw bytes to parse again."""
         reason = mailparse.classify(msg)
         if reason:
             return {"state": "ignored", "ignore_reason": reason, "error": False}
@@ -158,29 +180,26 @@ class MailGatewayMessage(models.Model):
             return {"state": "ignored", "ignore_reason": "throttled", "error": False}
         if not mailparse.message_id(msg):
             # the fingerprint becomes the Message-Id, so that Odoo keeps one too
-            raw = b"Message-Id: <%s@mail-gateway>\r\n" % self.message_key[3:].encode() + raw
+            del msg["Message-Id"]
+            msg["Message-Id"] = "<%s@mail-gateway>" % self.message_key[3:]
         text = mailparse.text_body(msg)
         rule = self._match_rule(msg, address, text)
-        parsed = self._lead_values(msg, text)
         outcome = {}
-        thread = self._subject_thread(msg)
         team = rule.team_id if rule else self.env["crm.team"]
         MailThread = self.env["mail.thread"].sudo().with_context(
-            mail_gateway_message_id=self.id, mail_gateway_parsed=parsed, mail_gateway_outcome=outcome,
-            mail_gateway_team_id=team.id, mail_gateway_force_thread=thread)
-        thread_id = MailThread.message_process("crm.lead", raw)
+            mail_gateway_message_id=self.id, mail_gateway_parsed=self._lead_values(msg, text),
+            mail_gateway_outcome=outcome, mail_gateway_team_id=team.id)
+        routed = self._message_route_process(MailThread, msg)
         values = {"rule_id": rule.id if rule else False, "error": False}
-        if not thread_id:
+        if not routed:
             values.update(state="ignored", ignore_reason="known")
             return values
-        mid = mailparse.message_id(msg) or "<%s@mail-gateway>" % self.message_key[3:]
-        posted = self.env["mail.message"].sudo().search([("message_id", "=", mid)], limit=1)
         lead = outcome.get("lead")
         values.update({
             "state": "processed",
             "result": "created" if lead else "updated",
-            "res_model": posted.model or (lead and lead._name),
-            "res_id": posted.res_id or (lead and lead.id),
+            "res_model": routed[0] or (lead and lead._name),
+            "res_id": routed[1] or (lead and lead.id),
             "team_id": lead.team_id.id if lead else team.id,
         })
         if lead:
@@ -188,25 +207,62 @@ class MailGatewayMessage(models.Model):
         return values
 
     @api.model
+    def _message_route_process(self, MailThread, msg):
+        """Odoo's ``message_process`` from an already parsed message.
+
+        Returns ``(model, record id)`` of the document the message was posted on, or
+        ``None`` when Odoo knows its Message-Id already or finds it no route (a bounce
+        to its bounce alias). A reply without known headers that quotes a record's
+        reference in its subject goes to that record.
+        """
+        msg_dict = MailThread.message_parse(msg)
+        if MailThread.env["mail.message"].search_count([("message_id", "=", msg_dict["message_id"])]):
+            _logger.info("Inbound message %s already in the chatter, skipped", msg_dict["message_id"])
+            return None
+        forced = self._subject_thread(msg)
+        if forced:
+            routes = [(forced[0], forced[1], None, MailThread.env.uid, None)]
+        else:
+            routes = MailThread.message_route(msg, msg_dict, model=FALLBACK_MODEL)
+        thread_id = MailThread.message_route_process(msg, msg_dict, routes)
+        if not thread_id:
+            return None
+        # message_route_process posts on every route and returns the last one's record
+        return routes[-1][0], thread_id
+
+    @api.model
     def _is_throttled(self, address):
-        if not address or mailparse.in_allow_list(address, self._param("allow_list")):
-            return False
-        limit = self._param("throttle_limit")
-        if limit <= 0:
+        """Whether the sender already made ``throttle_limit`` records in the period.
+
+        Counts at most ``limit`` rows, on the partial index of processed messages by
+        sender and date, so a flood costs no more than a normal message."""
+        settings = self._settings()
+        limit = settings["throttle_limit"]
+        if limit <= 0 or not address or mailparse.in_allow_list(address, settings["allow_list"]):
             return False
         since = fields.Datetime.to_string(
-            fields.Datetime.from_string(fields.Datetime.now()) - timedelta(minutes=self._param("throttle_period")))
-        count = self.sudo().search_count([
-            ("email_from", "=", address), ("state", "=", "processed"), ("date_received", ">=", since)])
-        return count >= limit
+            fields.Datetime.from_string(fields.Datetime.now()) - timedelta(minutes=settings["throttle_period"]))
+        self.env.cr.execute(
+            """SELECT count(*) FROM (
+                   SELECT 1 FROM mail_gateway_message
+                    WHERE email_from = %s AND state = 'processed' AND date_received >= %s LIMIT %s) AS recent""",
+            (address, since, limit))
+        return self.env.cr.fetchone()[0] >= limit
 
     @api.multi
     def _match_rule(self, msg, address, text):
-        rules = self.env["mail.gateway.rule"].sudo().search([])
+        Rule = self.env["mail.gateway.rule"].sudo()
         found = mailparse.match_rule(
-            [rule._as_dict() for rule in rules], mailparse.recipients(msg), address,
+            Rule._cached_rules(), mailparse.recipients(msg), address,
             "%s\n%s" % (mailparse.header(msg, "Subject"), text))
-        return rules.browse(found["id"]) if found else rules.browse()
+        if not found:
+            return Rule.browse()
+        rule = Rule.browse(found["id"]).exists()
+        if not rule:
+            # deleted without unlink() (its sales channel was deleted): read the rules again
+            Rule.clear_caches()
+            return self._match_rule(msg, address, text)
+        return rule
 
     @api.model
     def _lead_values(self, msg, text):

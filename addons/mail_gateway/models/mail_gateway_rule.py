@@ -1,4 +1,4 @@
-from odoo import api, fields, models
+from odoo import api, fields, models, tools
 
 
 class MailGatewayRule(models.Model):
@@ -15,8 +15,24 @@ class MailGatewayRule(models.Model):
     team_id = fields.Many2one("crm.team", "Sales channel", required=True, ondelete="cascade")
     company_id = fields.Many2one("res.company", default=lambda self: self.env.user.company_id)
 
+    @api.model
+    @tools.ormcache()
+    def _cached_rules(self):
+        """The active rules in their order, as plain dicts, read once per registry
+        (any change of a rule clears the cache)."""
+        return tuple(self.sudo().search([]).read(["recipient", "sender_domain", "keywords"], load=None))
+
+    @api.model
+    def create(self, vals):
+        self.clear_caches()
+        return super(MailGatewayRule, self).create(vals)
+
     @api.multi
-    def _as_dict(self):
-        self.ensure_one()
-        return {"id": self.id, "recipient": self.recipient, "sender_domain": self.sender_domain,
-                "keywords": self.keywords}
+    def write(self, vals):
+        self.clear_caches()
+        return super(MailGatewayRule, self).write(vals)
+
+    @api.multi
+    def unlink(self):
+        self.clear_caches()
+        return super(MailGatewayRule, self).unlink()
