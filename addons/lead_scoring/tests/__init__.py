@@ -3,3 +3,4 @@ from . import test_scoring_rule
 from . import test_predictive
 from . import test_report
 from . import test_assignment
+from . import test_full_recompute
