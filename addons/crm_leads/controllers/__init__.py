@@ -1,2 +1,3 @@
 from . import common
 from . import main
+from . import form

@@ -1,7 +1,11 @@
-from odoo import _, api, fields, models
-from odoo.exceptions import UserError
+import secrets
+
+from odoo import _, api, fields, models, tools
+from odoo.exceptions import AccessError, UserError, ValidationError
 
 from ..lib import api as api_lib
+from ..lib import form as form_lib
+from ..lib.intake import clean_payload
 
 
 class CrmLeadApiKey(models.Model):
@@ -49,6 +53,51 @@ class CrmLeadApiKey(models.Model):
         help="Shown once, right after it is generated.",
     )
     lead_count = fields.Integer(compute="_compute_lead_count", string="Leads")
+    form_token = fields.Char(
+        string="Form Identifier",
+        readonly=True,
+        copy=False,
+        index=True,
+        default=lambda self: secrets.token_urlsafe(16),
+        help="Public identifier of the website form of this key, in its address (not a secret: "
+             "the form can only create leads).",
+    )
+    form_min_seconds = fields.Integer(
+        string="Minimum Fill Time (s)",
+        default=3,
+        help="A form sent sooner than this after it was displayed is treated as spam.",
+    )
+    form_ip_rate_limit = fields.Integer(
+        string="Form Posts per Minute and Visitor",
+        default=10,
+        help="Most form submissions per minute accepted from one IP address (0: no limit).",
+    )
+    form_spam_count = fields.Integer(
+        string="Spam Refused",
+        readonly=True,
+        copy=False,
+        help="Form submissions refused as spam (hidden field filled in, sent too fast or forged).",
+    )
+    form_url = fields.Char(string="Form Page", compute="_compute_form_snippet")
+    form_snippet = fields.Text(
+        string="Code to Paste",
+        compute="_compute_form_snippet",
+        help="Paste this tag where the form must appear on your website, and add the website to the "
+             "allowed origins.",
+    )
+
+    _sql_constraints = [
+        ("form_token_unique", "unique(form_token)", "The form identifier must be unique."),
+    ]
+
+    @api.model_cr_context
+    def _auto_init(self):
+        """Keys created before the website form get each their own form identifier."""
+        cr = self.env.cr
+        if tools.table_exists(cr, self._table) and not tools.column_exists(cr, self._table, "form_token"):
+            tools.create_column(cr, self._table, "form_token", "varchar")
+            cr.execute("UPDATE crm_lead_api_key SET form_token = md5(random()::text || id::text)")
+        return super(CrmLeadApiKey, self)._auto_init()
 
     @api.multi
     def _compute_new_key(self):
@@ -63,6 +112,106 @@ class CrmLeadApiKey(models.Model):
         counts = {group["intake_api_key_id"][0]: group["intake_api_key_id_count"] for group in groups}
         for key in self:
             key.lead_count = counts.get(key.id, 0)
+
+    @api.multi
+    def _compute_form_snippet(self):
+        base_url = self.env["ir.config_parameter"].sudo().get_param("web.base.url", "").rstrip("/")
+        for key in self:
+            if not key.form_token:
+                key.form_url = key.form_snippet = False
+                continue
+            key.form_url = "%s/crm/form/%s" % (base_url, key.form_token)
+            key.form_snippet = '<script src="%s/crm/form/%s/embed.js" async></script>' % (base_url, key.form_token)
+
+    @api.multi
+    def action_new_form_token(self):
+        """Give the form a new address: pages embedding the former one stop working."""
+        for key in self:
+            key.sudo().form_token = secrets.token_urlsafe(16)
+        return True
+
+    @api.model
+    def _form_key(self, form_token):
+        """The active key (sudo) of a public form identifier, or an empty recordset."""
+        if not form_token or not isinstance(form_token, str):
+            return self.sudo().browse()
+        return self.sudo().search([("form_token", "=", form_token), ("active", "=", True)], limit=1)
+
+    @api.multi
+    def _form_secret(self):
+        self.ensure_one()
+        return self.env["ir.config_parameter"].sudo().get_param("database.secret", "")
+
+    @api.multi
+    def _form_sign(self, now=None):
+        """The signed timestamp rendered in the form."""
+        self.ensure_one()
+        return form_lib.sign_timestamp(self._form_secret(), self.form_token, now)
+
+    @api.multi
+    def _form_count_spam(self):
+        """Count one refused spam submission (in SQL: concurrent posts do not conflict)."""
+        self.env.cr.execute("UPDATE crm_lead_api_key SET form_spam_count = coalesce(form_spam_count, 0) + 1 "
+                            "WHERE id IN %s", (tuple(self.ids),))
+        self.invalidate_cache(["form_spam_count"], self.ids)
+
+    @api.multi
+    def _form_submit(self, posted, now=None):
+        """Run a posted website form through the intake pipeline.
+
+        Returns ``(http status, answer)``: 201 with ``status: created``; 200 with
+        ``status: received`` for spam (counted, nothing created, nothing told to the bot);
+        400 with ``error: {code, message, field}`` for what the visitor must correct."""
+        self.ensure_one()
+        key = self.sudo()
+        thanks = _("Thank you! We will contact you shortly.")
+        verdict = form_lib.check_timestamp(key._form_secret(), key.form_token, posted.get("ts"),
+                                           key.form_min_seconds, now)
+        if verdict == form_lib.SPAM or form_lib.is_honeypot_filled(posted):
+            key._form_count_spam()
+            return 200, {"status": "received", "message": thanks}
+        if verdict == form_lib.EXPIRED:
+            return 400, {"error": {"code": "form_expired", "field": None,
+                                   "message": _("This form has expired: reload the page and send it again.")}}
+        payload, visitor_id = form_lib.form_payload(posted)
+        values, extra, errors = clean_payload(payload)
+        if errors:
+            field = errors[0][0] or None
+            return 400, {"error": {"code": "invalid_field", "field": field, "message": self._form_error(field)}}
+        for name in ("country_code", "lang", "tags"):
+            if extra.get(name):
+                values[name] = extra[name]
+        if visitor_id and "visitor_id" in self.env["crm.lead"]._fields:
+            values["visitor_id"] = visitor_id
+        Lead = self.env["crm.lead"].sudo().with_context(force_company=key.company_id.id)
+        try:
+            with self.env.cr.savepoint():
+                Lead.intake_create(values, "form", api_key=key, utm=extra["utm"])
+        except (ValidationError, UserError, AccessError) as error:
+            return 400, {"error": {"code": "invalid_lead", "field": None, "message": error.name}}
+        return 201, {"status": "created", "message": thanks}
+
+    @api.model
+    def _form_error(self, field):
+        """The message shown to the visitor for the form field at fault."""
+        messages = {
+            "email": _("Enter a valid e-mail address or a phone number."),
+            "name": _("Enter your name or your company's name."),
+            "country": _("Choose a country from the list."),
+        }
+        return messages.get(field) or _("Check the field '%s'.") % field
+
+    @api.model
+    def _form_network_error(self):
+        return _("The form could not be sent. Please try again later or write to us by e-mail.")
+
+    @api.model
+    def _form_origin_refused_message(self):
+        return _("This website is not allowed to send this form.")
+
+    @api.model
+    def _form_rate_limited_message(self):
+        return _("Too many messages sent from your connection: please wait a minute and send it again.")
 
     @api.multi
     def action_generate_key(self):

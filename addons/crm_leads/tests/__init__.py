@@ -4,3 +4,4 @@ from . import test_assignment
 from . import test_conversion
 from . import test_access
 from . import test_forecast
+from . import test_website_form

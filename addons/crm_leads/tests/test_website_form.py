@@ -1,0 +1,67 @@
+import time
+
+from .common import IntakeCase
+
+
+class TestWebsiteForm(IntakeCase):
+
+    def _posted(self, **values):
+        posted = {"ts": self.key._form_sign(now=time.time() - 30), "contact_name": "Jeanne Martin",
+                  "company_name": "Boulangerie Martin", "email": "Jeanne@Martin.example.fr",
+                  "message": "Un devis pour 12 panneaux"}
+        posted.update(values)
+        return posted
+
+    def test_visitor_form_creates_a_routed_lead_from_the_key(self):
+        # given the key's form, sent by a visitor after 30 seconds
+        status, answer = self.key._form_submit(self._posted(country="FR"))
+        # then the visitor is thanked and a lead of the form channel exists with the key's source
+        self.assertEqual(status, 201)
+        self.assertEqual(answer["status"], "created")
+        lead = self.Lead.search([("email_from", "=", "jeanne@martin.example.fr")])
+        self.assertEqual(len(lead), 1)
+        self.assertEqual(lead.intake_channel, "form")
+        self.assertEqual(lead.intake_api_key_id, self.key)
+        self.assertEqual(lead.source_id, self.source)
+        self.assertEqual(lead.partner_name, "Boulangerie Martin")
+        self.assertEqual(lead.description, "Un devis pour 12 panneaux")
+        # and the French assignment rule gave it to a salesperson of the team
+        self.assertEqual(lead.team_id, self.team)
+        self.assertIn(lead.user_id, self.alice | self.bob)
+
+    def test_bots_are_counted_as_spam_and_create_nothing(self):
+        before = self.Lead.search_count([])
+        # a bot filling the hidden field, one posting within a second, one without the signed time
+        for posted in (self._posted(website_url="http://cheap.example"),
+                       self._posted(ts=self.key._form_sign(now=time.time())),
+                       self._posted(ts="1700000000.forged")):
+            status, answer = self.key._form_submit(posted)
+            # then the bot learns nothing
+            self.assertEqual((status, answer["status"]), (200, "received"))
+        self.assertEqual(self.Lead.search_count([]), before)
+        self.assertEqual(self.key.form_spam_count, 3)
+
+    def test_visitor_mistakes_get_a_clear_message_and_create_nothing(self):
+        before = self.Lead.search_count([])
+        status, answer = self.key._form_submit(self._posted(email="jeanne@", phone=""))
+        self.assertEqual(status, 400)
+        self.assertEqual(answer["error"]["field"], "email")
+        self.assertIn("e-mail", answer["error"]["message"])
+        # a page left open for two days
+        status, answer = self.key._form_submit(self._posted(ts=self.key._form_sign(now=time.time() - 3 * 86400)))
+        self.assertEqual((status, answer["error"]["code"]), (400, "form_expired"))
+        self.assertEqual(self.Lead.search_count([]), before)
+        self.assertEqual(self.key.form_spam_count, 0)
+
+    def test_visitor_id_is_kept_when_lead_scoring_tracks_visitors(self):
+        self.key._form_submit(self._posted(visitor_id="visitor-123"))
+        lead = self.Lead.search([("email_from", "=", "jeanne@martin.example.fr")])
+        self.assertEqual(len(lead), 1)
+        if "visitor_id" in self.Lead._fields:
+            self.assertEqual(lead.visitor_id, "visitor-123")
+
+    def test_revoked_key_has_no_form_and_snippet_names_the_form(self):
+        self.assertIn("/crm/form/%s/embed.js" % self.key.form_token, self.key.form_snippet)
+        self.assertEqual(self.env["crm.lead.api.key"]._form_key(self.key.form_token), self.key)
+        self.key.action_revoke()
+        self.assertFalse(self.env["crm.lead.api.key"]._form_key(self.key.form_token))
