@@ -76,33 +76,30 @@ BEHAVIOUR_SQL = (
     "WHERE u.hits > 0 AND u.hits >= r.min_count AND " + COMPANY_SQL)
 # {temperature}: the temperature column (or NULL when no addon gives leads one)
 STORE_SQL = """
-WITH sums AS (
-    SELECT f.lead_id,
-           COALESCE(SUM(f.points) FILTER (WHERE r.grp = 'fit'), 0.0) AS fit,
-           COALESCE(SUM(f.points) FILTER (WHERE r.grp = 'engagement'), 0.0) AS engagement
-      FROM lead_scoring_factor AS f JOIN lead_scoring_rule_tmp AS r ON r.key = f.key
-     GROUP BY f.lead_id
-), lines AS (
-    SELECT f.lead_id, f.points > 0 AS up,
+WITH ranked AS (
+    -- factors strongest first within the raising and the lowering ones of each lead (a factor
+    -- rounded to 0 points sorts after every factor shown, so it never takes a shown place)
+    SELECT f.lead_id, f.points, f.hits, r.grp, r.label,
            row_number() OVER (PARTITION BY f.lead_id, f.points > 0
-                              ORDER BY abs(f.points) DESC, r.label COLLATE "C") AS n,
-           CASE WHEN round(f.points) > 0 THEN '+' ELSE '' END || round(f.points)::int || ' ' || r.label
-           || CASE WHEN f.hits > 1 THEN ' (' || %(times_before)s || f.hits || %(times_after)s || ')' ELSE '' END
-           AS line
+                              ORDER BY abs(f.points) DESC, r.label COLLATE "C") AS n
       FROM lead_scoring_factor AS f JOIN lead_scoring_rule_tmp AS r ON r.key = f.key
-     WHERE round(f.points) <> 0
-), explained AS (
-    -- each group of lines under its title: "Raised by:" first, then "Lowered by:"
-    SELECT lead_id, string_agg(
-               CASE WHEN n = 1 THEN CASE WHEN up THEN %(raised)s ELSE %(lowered)s END || E':\\n' ELSE '' END || line,
-               E'\\n' ORDER BY up DESC, n) AS explanation
-      FROM lines WHERE n <= %(limit)s
+), sums AS (
+    SELECT lead_id,
+           COALESCE(SUM(points) FILTER (WHERE grp = 'fit'), 0.0) AS fit,
+           COALESCE(SUM(points) FILTER (WHERE grp = 'engagement'), 0.0) AS engagement,
+           -- each group of lines under its title: "Raised by:" first, then "Lowered by:"
+           string_agg(
+               CASE WHEN n = 1 THEN CASE WHEN points > 0 THEN %(raised)s ELSE %(lowered)s END || E':\\n' ELSE '' END
+               || CASE WHEN round(points) > 0 THEN '+' ELSE '' END || round(points)::int || ' ' || label
+               || CASE WHEN hits > 1 THEN ' (' || %(times_before)s || hits || %(times_after)s || ')' ELSE '' END,
+               E'\\n' ORDER BY points > 0 DESC, n) FILTER (WHERE n <= %(limit)s AND round(points) <> 0) AS explanation
+      FROM ranked
      GROUP BY lead_id
 ), capped AS (
     SELECT lead.id, lead.active, lead.score AS old_score, lead.score_fit AS old_fit,
            lead.score_engagement AS old_engagement, lead.score_grid AS old_grid,
            NULLIF(lead.score_explanation, '') AS old_explanation, lead.priority AS old_priority,
-           {temperature} AS old_temperature, e.explanation,
+           {temperature} AS old_temperature, s.explanation,
            LEAST(GREATEST(COALESCE(s.fit, 0.0), 0.0), c.fit_cap) AS fit,
            LEAST(GREATEST(COALESCE(s.engagement, 0.0), 0.0), c.engagement_cap) AS engagement,
            c.fit_cap, c.engagement_cap, c.hot, c.warm
@@ -113,7 +110,6 @@ WITH sums AS (
                    COALESCE(lead_scoring_warm_threshold, 40.0) AS warm
               FROM res_company) AS c ON c.id = COALESCE(lead.company_id, %(company_id)s)
       LEFT JOIN sums AS s ON s.lead_id = lead.id
-      LEFT JOIN explained AS e ON e.lead_id = lead.id
 ), scored AS (
     SELECT *, round((fit + engagement) * (100.0 / (fit_cap + engagement_cap)))::int AS score FROM capped
 ), banded AS (
@@ -625,7 +621,7 @@ class CrmLead(models.Model):
         profile = [spec for spec in specs if spec.domain is not None]
         behaviour = [spec for spec in specs if spec.domain is None]
         # sorting the explanations of every lead: in memory, not on disk (for this transaction only)
-        cr.execute("SELECT set_config('work_mem', '256MB', true)")
+        cr.execute("SELECT set_config('work_mem', '256MB', true), set_config('jit', 'off', true)")
         cr.execute(FACTOR_TABLES_SQL)
         if specs:
             rules = [spec.rule for spec in specs]
