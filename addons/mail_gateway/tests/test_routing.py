@@ -195,3 +195,56 @@ class TestFailureQueue(GatewayCase):
         with self.assertRaises(AccessError):
             self.env["mail.gateway.rule"].sudo(self.salesman).create({"name": "x", "team_id": self.team.id})
         self.env["mail.gateway.rule"].sudo(self.manager).create({"name": "x", "team_id": self.team.id})
+
+
+class TestCachedConfiguration(GatewayCase):
+    """Rules and settings are read once, not per message: a change must still apply at once."""
+
+    def test_rule_changes_apply_to_the_next_message(self):
+        # given a keyword rule that routed a first message to the export desk
+        rule = self.env["mail.gateway.rule"].create({"name": "Export", "keywords": "export",
+                                                     "team_id": self.other_team.id, "sequence": 1})
+        first = self.Gateway.receive(self.mail(subject="Export to Canada", message_id="<c1@client.example>"))
+        self.assertEqual(first.rule_id, rule)
+        # when the manager changes its keywords
+        rule.sudo(self.manager).write({"keywords": "container"})
+        # then the old keyword no longer matches and the new one does
+        second = self.Gateway.receive(self.mail(subject="Export to Chile", message_id="<c2@client.example>"))
+        third = self.Gateway.receive(self.mail(subject="One container", message_id="<c3@client.example>"))
+        self.assertEqual((self.Lead.browse(second.res_id).team_id, second.rule_id),
+                         (self.team, self.env["mail.gateway.rule"]))
+        self.assertEqual(self.Lead.browse(third.res_id).team_id, self.other_team)
+        # and once archived the rule applies no more
+        rule.active = False
+        fourth = self.Gateway.receive(self.mail(subject="One container", message_id="<c4@client.example>"))
+        self.assertEqual(self.Lead.browse(fourth.res_id).team_id, self.team)
+
+    def test_rule_of_a_deleted_sales_channel_is_no_failure(self):
+        export = self.env["crm.team"].create({"name": "Short-lived desk"})
+        self.env["mail.gateway.rule"].create({"name": "Temp", "sender_domain": "durand.example",
+                                              "team_id": export.id})
+        self.Gateway.receive(self.mail(message_id="<d1@client.example>"))
+        # when the sales channel is deleted (its rules go with it in the database)
+        export.unlink()
+        record = self.Gateway.receive(self.mail(message_id="<d2@client.example>"))
+        # then the next message is processed to the alias' team, not failed
+        self.assertEqual((record.state, record.rule_id.id), ("processed", False))
+        self.assertEqual(self.Lead.browse(record.res_id).team_id, self.team)
+
+    def test_throttle_setting_change_applies_at_once(self):
+        self.params.set_param("mail_gateway.throttle_limit", "1")
+        first = self.Gateway.receive(self.mail(message_id="<t1@bot.example>", sender="bot@bot.example"))
+        second = self.Gateway.receive(self.mail(message_id="<t2@bot.example>", sender="bot@bot.example"))
+        self.assertEqual((first.state, second.ignore_reason), ("processed", "throttled"))
+        self.params.set_param("mail_gateway.throttle_limit", "0")
+        third = self.Gateway.receive(self.mail(message_id="<t3@bot.example>", sender="bot@bot.example"))
+        self.assertEqual((third.state, third.result), ("processed", "created"))
+
+    def test_message_without_usable_id_keeps_its_fingerprint_in_the_chatter(self):
+        # given a message whose Message-Id header is garbage
+        record = self.Gateway.receive(self.mail(message_id="not-an-id", body="Call me back please."))
+        # then the lead's chatter holds the message under the gateway's fingerprint id
+        lead = self.Lead.browse(record.res_id)
+        self.assertEqual(record.state, "processed")
+        self.assertTrue(record.message_key.startswith("fp:"))
+        self.assertIn("<%s@mail-gateway>" % record.message_key[3:], lead.message_ids.mapped("message_id"))
