@@ -22,6 +22,7 @@
         "views/res_config_settings_views.xml",
         "views/crm_lead_form_templates.xml",
         "report/crm_lead_forecast_report_views.xml",
+        "report/crm_lead_pipeline_reports.xml",
     ],
     "demo": [],
     "installable": True,

@@ -117,6 +117,9 @@ def test_other_websites_bots_and_floods_are_refused(odoo_server, admin_rpc):
     key_id, token, _salesman = _form_key(admin_rpc, "https://www.menuiserie.example", "cors%d" % int(time.time()))
     admin_rpc.call("crm.lead.api.key", "write", [key_id], {"form_ip_rate_limit": 2})
     url = "%s/crm/form/%s/submit" % (odoo_server.url, token)
+    # the form page served by Odoo embeds the same script
+    page = urllib.request.urlopen("%s/crm/form/%s" % (odoo_server.url, token)).read().decode()
+    assert "/crm/form/%s/embed.js" % token in page
     script = urllib.request.urlopen("%s/crm/form/%s/embed.js" % (odoo_server.url, token)).read().decode()
     ts = script.split('name=\\"ts\\" value=\\"')[1].split("\\")[0]
     fields = {"ts": ts, "contact_name": "Paul", "email": "paul@example.fr"}

@@ -1,3 +1,4 @@
 from . import common
 from . import main
 from . import form
+from . import export

@@ -5,3 +5,4 @@ from . import test_conversion
 from . import test_access
 from . import test_forecast
 from . import test_website_form
+from . import test_pipeline_export

@@ -1,0 +1,61 @@
+"""Pipeline exports without the ORM: weighted revenue, totals by stage and by month, CSV.
+
+A row is a dict with ``name``, ``customer``, ``stage``, ``stage_sequence``, ``salesperson``,
+``team``, ``closing`` (``YYYY-MM-DD`` or empty), ``expected_revenue`` and ``probability``.
+"""
+import csv
+import io
+
+#: (row key, column width in characters) of the pipeline sheet and CSV, in order
+COLUMNS = (("name", 40), ("customer", 30), ("stage", 18), ("salesperson", 22), ("team", 18),
+           ("closing", 12), ("expected_revenue", 16), ("probability", 12), ("weighted_revenue", 16))
+
+
+def weighted(expected_revenue, probability):
+    """Expected revenue times the probability (a percentage), rounded to the cent."""
+    return round((expected_revenue or 0.0) * (probability or 0.0) / 100.0, 2)
+
+
+def with_weighted(rows):
+    """The rows, each with its ``weighted_revenue``."""
+    return [dict(row, weighted_revenue=weighted(row.get("expected_revenue"), row.get("probability")))
+            for row in rows]
+
+
+def _total(rows):
+    return {"count": len(rows),
+            "expected_revenue": round(sum(row.get("expected_revenue") or 0.0 for row in rows), 2),
+            "weighted_revenue": round(sum(weighted(row.get("expected_revenue"), row.get("probability"))
+                                          for row in rows), 2)}
+
+
+def summarise(rows, no_date_label="-"):
+    """``{"by_stage": [...], "by_month": [...], "total": {...}}``: each line a dict with
+    ``label``, ``count``, ``expected_revenue`` and ``weighted_revenue``; stages in their
+    pipeline order, months in time order (``YYYY-MM``; without a closing date last)."""
+    stages, months = {}, {}
+    for row in rows:
+        stages.setdefault((row.get("stage_sequence") or 0, row.get("stage") or no_date_label), []).append(row)
+        closing = row.get("closing") or ""
+        months.setdefault(closing[:7] or "~", []).append(row)
+    by_stage = [dict(_total(group), label=key[1]) for key, group in sorted(stages.items())]
+    by_month = [dict(_total(group), label=no_date_label if key == "~" else key)
+                for key, group in sorted(months.items())]
+    return {"by_stage": by_stage, "by_month": by_month, "total": _total(rows)}
+
+
+def to_csv(headers, rows):
+    """CSV text that a French spreadsheet opens as is: UTF-8 with a byte order mark,
+    ``;`` between fields, decimal comma for the amounts."""
+    out = io.StringIO()
+    writer = csv.writer(out, delimiter=";", lineterminator="\r\n")
+    writer.writerow(headers)
+    for row in with_weighted(rows):
+        line = []
+        for key, _width in COLUMNS:
+            value = row.get(key)
+            if isinstance(value, float):
+                value = ("%.2f" % value).replace(".", ",")
+            line.append("" if value is None or value is False else value)
+        writer.writerow(line)
+    return "\ufeff" + out.getvalue()
