@@ -53,6 +53,17 @@ class TestWebsiteForm(IntakeCase):
         self.assertEqual(self.Lead.search_count([]), before)
         self.assertEqual(self.key.form_spam_count, 0)
 
+    def test_french_visitor_reads_french_messages(self):
+        # given the French translation of the addon loaded
+        self.env["ir.translation"].load_module_terms(["crm_leads"], ["fr_FR"])
+        # when a French visitor sends a wrong e-mail, then the error is in French
+        status, answer = self.key.with_context(lang="fr_FR")._form_submit(self._posted(email="x", phone=""))
+        self.assertEqual(status, 400)
+        self.assertEqual(answer["error"]["message"], "Saisissez une adresse e-mail valide ou un numéro de téléphone.")
+        # and a created lead thanks the visitor in French
+        status, answer = self.key.with_context(lang="fr_FR")._form_submit(self._posted())
+        self.assertEqual((status, answer["message"]), (201, "Merci ! Nous vous contacterons très bientôt."))
+
     def test_visitor_id_is_kept_when_lead_scoring_tracks_visitors(self):
         self.key._form_submit(self._posted(visitor_id="visitor-123"))
         lead = self.Lead.search([("email_from", "=", "jeanne@martin.example.fr")])
