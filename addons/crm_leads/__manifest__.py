@@ -24,7 +24,9 @@
         "report/crm_lead_forecast_report_views.xml",
         "report/crm_lead_pipeline_reports.xml",
     ],
-    "demo": [],
+    "demo": [
+        "demo/crm_leads_demo.xml",
+    ],
     "installable": True,
     "application": True,
 }
