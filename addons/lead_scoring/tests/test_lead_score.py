@@ -97,6 +97,19 @@ class TestLeadScore(LeadScoringCase):
         self.assertEqual(lead.event_count, 3)
         self.assertEqual(lead.score_engagement, 50)
 
+    def test_visitor_id_given_as_an_intake_option_joins_the_visits(self):
+        # given a visitor who downloaded two white papers before filling the form
+        self.env["crm.lead.event"].record_events([
+            {"type": "download", "url": "/a.pdf", "visitor_id": "visitor-api-9"},
+            {"type": "download", "url": "/b.pdf", "visitor_id": "visitor-api-9"}])
+        # when a web service passes the tracking id beside the lead values (an intake option)
+        lead = self.env["crm.lead"].intake_create({"name": "API form", "email_from": "api9@example.fr"}, "api",
+                                                  visitor_id="visitor-api-9")
+        # then the lead keeps the visitor id and its downloads count in its score
+        self.assertEqual(lead.visitor_id, "visitor-api-9")
+        self.assertEqual(lead.event_count, 2)
+        self.assertEqual(lead.score_engagement, 30)
+
     def test_events_follow_the_contact_the_lead_converts_to(self):
         lead = self._lead("Converting", contact_name="Jean Dupont")
         events = self._events(lead, ("email_open", False, 0))
