@@ -1,14 +1,17 @@
 """The events endpoint over real HTTP, as a website's tracking script calls it."""
-import pytest
+import time
+import urllib.parse
+import urllib.request
 
 import harness
 
 
-def _key(admin_rpc):
+def _key(admin_rpc, with_id=False):
     team_id = admin_rpc.call("crm.team", "search", [], limit=1)[0]
     key_id = admin_rpc.call("crm.lead.api.key", "create", {"name": "Site web", "team_id": team_id, "rate_limit": 0})
     action = admin_rpc.call("crm.lead.api.key", "action_generate_key", [key_id])
-    return action["context"]["crm_leads_new_key"][str(key_id)]
+    secret = action["context"]["crm_leads_new_key"][str(key_id)]
+    return (secret, key_id) if with_id else secret
 
 
 def _post_events(odoo_server, secret, events):
@@ -42,20 +45,32 @@ def test_website_events_raise_the_lead_score(odoo_server, admin_rpc):
     assert admin_rpc.call("crm.lead", "read", [lead_id], ["event_count"])[0]["event_count"] == 2
 
 
-def test_anonymous_visitor_events_join_the_lead_sent_through_the_api(odoo_server, admin_rpc):
-    secret = _key(admin_rpc)
-    # given an anonymous visitor who read the pricing page
+def test_anonymous_visitor_events_join_the_lead_of_the_website_form(odoo_server, admin_rpc):
+    secret, key_id = _key(admin_rpc, with_id=True)
+    admin_rpc.call("crm.lead.api.key", "write", [key_id], {"form_min_seconds": 1})
+    token = admin_rpc.call("crm.lead.api.key", "read", [key_id], ["form_token"])[0]["form_token"]
+    visitor = "pytest-visitor-%d" % int(time.time())
+    # given an anonymous visitor who read the pricing page and downloaded two white papers
     status, body, _headers = _post_events(odoo_server, secret, [
-        {"type": "page_view", "url": "https://www.example.com/pricing", "visitor_id": "pytest-visitor-7"}])
+        {"type": "page_view", "url": "https://www.example.com/pricing", "visitor_id": visitor},
+        {"type": "download", "url": "https://www.example.com/papers/a.pdf", "visitor_id": visitor},
+        {"type": "download", "url": "https://www.example.com/papers/b.pdf", "visitor_id": visitor}])
     assert status == 201, body
-    # when the visitor's form reaches the lead web service of crm_leads with the tracking id
-    status, body, _headers = harness.post_json(odoo_server.url + "/api/crm/v1/leads", {
-        "name": "Demande de devis", "email": "visiteur7@example.fr", "visitor_id": "pytest-visitor-7"},
-        {"Authorization": "Bearer %s" % secret})
-    assert status == 201, body
-    lead = admin_rpc.call("crm.lead", "read", [body["id"]], ["visitor_id", "event_count", "score_engagement"])[0]
-    if not lead["visitor_id"]:
-        pytest.skip("crm_leads' lead web service does not pass visitor_id to the intake yet")
-    # then the visit made before the form is on the lead and counts in its score
-    assert lead["event_count"] == 1
+    # when the visitor sends the crm_leads website form, which carries the tracking id
+    script = urllib.request.urlopen("%s/crm/form/%s/embed.js" % (odoo_server.url, token)).read().decode()
+    stamp = script.split('name=\\"ts\\" value=\\"')[1].split("\\")[0]
+    time.sleep(1.2)
+    fields = {"ts": stamp, "contact_name": "Visiteur", "email": "%s@example.fr" % visitor, "visitor_id": visitor}
+    request = urllib.request.Request("%s/crm/form/%s/submit" % (odoo_server.url, token), method="POST",
+                                     data=urllib.parse.urlencode(fields).encode())
+    with urllib.request.urlopen(request, timeout=30) as response:
+        assert response.status == 201
+    # then the lead has the visits made before the form, and they count in its score
+    lead_ids = admin_rpc.call("crm.lead", "search", [("email_from", "=", "%s@example.fr" % visitor)])
+    assert len(lead_ids) == 1
+    lead = admin_rpc.call("crm.lead", "read", lead_ids, ["visitor_id", "event_count", "score_engagement",
+                                                         "score_explanation"])[0]
+    assert lead["visitor_id"] == visitor
+    assert lead["event_count"] == 3
     assert lead["score_engagement"] > 0
+    assert "Visited the pricing page" in lead["score_explanation"]
