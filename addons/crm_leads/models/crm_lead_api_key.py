@@ -127,7 +127,7 @@ class CrmLeadApiKey(models.Model):
     def action_new_form_token(self):
         """Give the form a new address: pages embedding the former one stop working."""
         for key in self:
-            key.sudo().form_token = secrets.token_urlsafe(16)
+            key.form_token = secrets.token_urlsafe(16)
         return True
 
     @api.model
