@@ -156,3 +156,23 @@ def _post(url, fields, origin):
     except urllib.error.HTTPError as error:
         status, body, headers = error.code, error.read(), dict(error.headers)
     return status, json.loads(body.decode() or "null"), headers
+
+
+def test_form_page_fits_a_phone(odoo_server, admin_rpc):
+    from selenium.webdriver.common.by import By
+    from selenium.webdriver.support import expected_conditions as ec
+    from selenium.webdriver.support.ui import WebDriverWait
+    _key_id, token, _salesman = _form_key(admin_rpc, "", "phone%d" % int(time.time()))
+    phone = harness.chromium(390, 844)
+    try:
+        # when a visitor opens the form page served by Odoo on a phone
+        phone.get("%s/crm/form/%s?lang=fr_FR" % (odoo_server.url, token))
+        WebDriverWait(phone, 30).until(ec.presence_of_element_located((By.CSS_SELECTOR, "form.o_crm_leads_form")))
+        # then every field is visible without scrolling sideways
+        assert phone.execute_script("return document.documentElement.scrollWidth") <= 390
+        email = phone.find_element(By.NAME, "email")
+        assert email.is_displayed() and email.size["width"] > 250
+        assert not phone.find_element(By.NAME, "website_url").is_displayed() or \
+            phone.find_element(By.NAME, "website_url").location["x"] < 0
+    finally:
+        phone.quit()
