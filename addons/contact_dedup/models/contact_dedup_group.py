@@ -166,18 +166,10 @@ class ContactDedupGroup(models.Model):
         threshold = self._dedup_threshold()
         pairs = self._scan_candidate_pairs() - self._excluded_pairs("res.partner")
         keys = Partner._dedup_read_keys({item for pair in pairs for item in pair})
-        companies = self._record_companies("res.partner", keys)
-        scored = []
-        for first, second in pairs:
-            if keys[first]["is_company"] != keys[second]["is_company"]:
-                continue
-            if not self._same_company(companies, first, second):
-                continue
-            score, reasons = matching.score_pair(keys[first], keys[second])
-            if score >= threshold:
-                scored.append((first, second, score, reasons))
-        self._store_groups("res.partner", scored)
-        return len(matching.group_pairs(scored))
+        # a company and a person are never the same partner
+        pairs = {(first, second) for first, second in pairs
+                 if keys[first]["is_company"] == keys[second]["is_company"]}
+        return self._score_and_store("res.partner", pairs, keys, threshold)
 
     @api.model
     def scan_leads(self):
@@ -192,7 +184,13 @@ class ContactDedupGroup(models.Model):
         """)
         pairs = set(cr.fetchall()) - self._excluded_pairs("crm.lead")
         keys = Lead._dedup_read_keys({item for pair in pairs for item in pair})
-        companies = self._record_companies("crm.lead", keys)
+        return self._score_and_store("crm.lead", pairs, keys, threshold)
+
+    @api.model
+    def _score_and_store(self, res_model, pairs, keys, threshold):
+        """Score the candidate pairs of one company, store those above the threshold as
+        groups; return the number of groups."""
+        companies = self._record_companies(res_model, keys)
         scored = []
         for first, second in pairs:
             if not self._same_company(companies, first, second):
@@ -200,7 +198,7 @@ class ContactDedupGroup(models.Model):
             score, reasons = matching.score_pair(keys[first], keys[second])
             if score >= threshold:
                 scored.append((first, second, score, reasons))
-        self._store_groups("crm.lead", scored)
+        self._store_groups(res_model, scored)
         return len(matching.group_pairs(scored))
 
     @api.model
