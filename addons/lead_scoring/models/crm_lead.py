@@ -70,7 +70,10 @@ BEHAVIOUR_SQL = (
     "INSERT INTO lead_scoring_factor (lead_id, key, points, hits) "
     "SELECT lead.id, r.key, r.points * " + DECAY_SQL.format(age="u.age") + ", u.hits "
     "FROM (SELECT lead_id, ARRAY[{counts}] AS counts, ARRAY[{ages}] AS ages "
-    "      FROM crm_lead_event WHERE lead_id IS NOT NULL GROUP BY lead_id) AS agg "
+    # each rule's condition tested once per event (OFFSET 0 keeps the subquery from being
+    # flattened, which would test it twice: once for the count, once for the newest event)
+    "      FROM (SELECT lead_id, timestamp, {flags} FROM crm_lead_event WHERE lead_id IS NOT NULL OFFSET 0) AS e "
+    "      GROUP BY lead_id) AS agg "
     "CROSS JOIN LATERAL unnest(%s::int[], agg.counts, agg.ages) AS u(key, hits, age) "
     "JOIN crm_lead AS lead ON lead.id = agg.lead_id JOIN lead_scoring_rule_tmp AS r ON r.key = u.key "
     "WHERE u.hits > 0 AND u.hits >= r.min_count AND " + COMPANY_SQL)
@@ -163,10 +166,11 @@ class RuleSpec(object):
 class CrmLead(models.Model):
     _inherit = "crm.lead"
 
+    # no index: scores change every day (decay), and an indexed column makes every
+    # score UPDATE a non-HOT one writing an entry into each of crm_lead's indexes
     score = fields.Integer(
         readonly=True,
         copy=False,
-        index=True,
         group_operator="avg",
         help="0 to 100: fit plus engagement, from the lead scoring rules.",
     )
@@ -642,16 +646,17 @@ class CrmLead(models.Model):
             if pairs:
                 cr.execute(PROFILE_MATCHED_SQL, [now, now, [pair[0] for pair in pairs], [pair[1] for pair in pairs]])
         if behaviour:
-            counts, ages, count_params, age_params = [], [], [], []
-            for spec in behaviour:
+            flags, counts, ages, flag_params = [], [], [], []
+            for index, spec in enumerate(behaviour):
                 condition, params = self._scoring_event_condition(spec.rule, now)
-                counts.append("COUNT(*) FILTER (WHERE %s)" % condition)
-                count_params += params
-                ages.append("(EXTRACT(EPOCH FROM (%%s - MAX(timestamp) FILTER (WHERE %s))) / 86400.0)::float8"
-                            % condition)
-                age_params += [now] + params
-            cr.execute(BEHAVIOUR_SQL.replace("{counts}", ", ".join(counts)).replace("{ages}", ", ".join(ages)),
-                       count_params + age_params + [[spec.rule.key for spec in behaviour]])
+                flags.append("COALESCE((%s), FALSE) AS m%d" % (condition, index))
+                flag_params += params
+                counts.append("COUNT(*) FILTER (WHERE e.m%d)" % index)
+                ages.append("(EXTRACT(EPOCH FROM (%%s - MAX(e.timestamp) FILTER (WHERE e.m%d))) / 86400.0)::float8"
+                            % index)
+            cr.execute(BEHAVIOUR_SQL.replace("{counts}", ", ".join(counts)).replace("{ages}", ", ".join(ages))
+                       .replace("{flags}", ", ".join(flags)),
+                       [now] * len(behaviour) + flag_params + [[spec.rule.key for spec in behaviour]])
         cr.execute("ANALYZE lead_scoring_factor")
         has_temperature = "temperature" in self._fields
         labels = self._scoring_labels()
