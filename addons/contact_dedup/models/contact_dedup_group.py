@@ -108,12 +108,26 @@ class ContactDedupGroup(models.Model):
 
     # ---------------------------------------------------------------- scan
     @api.model
+    def _scan_pairs_table(self):
+        """An empty temporary table ``dedup_scan_pairs (a, b)``, a < b, dropped at commit.
+
+        Candidate pairs stay in PostgreSQL, not in Python: on a large base with common
+        names they number in the millions.
+        """
+        self.env.cr.execute("""
+            CREATE TEMPORARY TABLE IF NOT EXISTS dedup_scan_pairs (a integer, b integer) ON COMMIT DROP;
+            TRUNCATE dedup_scan_pairs;
+        """)
+
+    @api.model
     def _scan_candidate_pairs(self):
-        """Pairs of active partners sharing an exact key, or a similar name (pg_trgm) in the same zip.
+        """Fill ``dedup_scan_pairs`` with pairs of active partners sharing an exact key, or a
+        similar name (pg_trgm) in the same zip.
 
         Set-based SQL; keys shared by more than MAX_BLOCK partners are skipped.
         """
         cr = self.env.cr
+        self._scan_pairs_table()
         cr.execute("""
             CREATE TEMPORARY TABLE IF NOT EXISTS dedup_scan_keys (id integer, kind char(1), key varchar)
                 ON COMMIT DROP;
@@ -133,27 +147,23 @@ class ContactDedupGroup(models.Model):
             ANALYZE dedup_scan_keys;
         """, (MAX_BLOCK,))
         cr.execute("""
-            SELECT DISTINCT a.id, b.id FROM dedup_scan_keys a
-              JOIN dedup_scan_keys b ON a.kind = b.kind AND a.key = b.key AND a.id < b.id
-        """)
-        pairs = set(cr.fetchall())
-        cr.execute("""
             WITH zips AS (
                 SELECT dedup_zip FROM res_partner WHERE active AND dedup_zip IS NOT NULL
                  GROUP BY dedup_zip HAVING count(*) BETWEEN 2 AND %s)
+            INSERT INTO dedup_scan_pairs
+            SELECT a.id, b.id FROM dedup_scan_keys a
+              JOIN dedup_scan_keys b ON a.kind = b.kind AND a.key = b.key AND a.id < b.id
+            UNION
             SELECT a.id, b.id FROM res_partner a
               JOIN res_partner b ON a.dedup_zip = b.dedup_zip AND a.id < b.id AND a.is_company = b.is_company
              WHERE a.active AND b.active AND a.dedup_zip IN (SELECT dedup_zip FROM zips)
                AND a.dedup_name %% b.dedup_name
         """, (MAX_BLOCK * 5,))
-        pairs.update(cr.fetchall())
-        return pairs
-
-    @api.model
-    def _excluded_pairs(self, res_model):
-        self.env.cr.execute("SELECT record_low, record_high FROM contact_dedup_exclusion WHERE res_model = %s",
-                            (res_model,))
-        return set(self.env.cr.fetchall())
+        # a company and a person are never the same partner
+        cr.execute("""
+            DELETE FROM dedup_scan_pairs p USING res_partner x, res_partner y
+             WHERE x.id = p.a AND y.id = p.b AND COALESCE(x.is_company, FALSE) <> COALESCE(y.is_company, FALSE)
+        """)
 
     @api.model
     def scan_partners(self):
@@ -162,42 +172,64 @@ class ContactDedupGroup(models.Model):
         Idempotent; pairs marked "not a duplicate" are never proposed again, merged groups stay.
         Returns the number of open groups.
         """
-        Partner = self.env["res.partner"]
-        threshold = self._dedup_threshold()
-        pairs = self._scan_candidate_pairs() - self._excluded_pairs("res.partner")
-        keys = Partner._dedup_read_keys({item for pair in pairs for item in pair})
-        # a company and a person are never the same partner
-        pairs = {(first, second) for first, second in pairs
-                 if keys[first]["is_company"] == keys[second]["is_company"]}
-        return self._score_and_store("res.partner", pairs, keys, threshold)
+        self._scan_candidate_pairs()
+        return self._score_and_store("res.partner")
 
     @api.model
     def scan_leads(self):
         """Full scan of open leads: same e-mail or same phone, scored like contacts."""
-        Lead = self.env["crm.lead"]
-        threshold = self._dedup_threshold()
-        cr = self.env.cr
-        cr.execute("""
+        self._scan_pairs_table()
+        self.env.cr.execute("""
+            INSERT INTO dedup_scan_pairs
             SELECT DISTINCT a.id, b.id FROM crm_lead a JOIN crm_lead b ON a.id < b.id
                AND ((a.dedup_email = b.dedup_email) OR (a.dedup_phone = b.dedup_phone))
              WHERE a.active AND b.active AND a.probability < 100 AND b.probability < 100
         """)
-        pairs = set(cr.fetchall()) - self._excluded_pairs("crm.lead")
-        keys = Lead._dedup_read_keys({item for pair in pairs for item in pair})
-        return self._score_and_store("crm.lead", pairs, keys, threshold)
+        return self._score_and_store("crm.lead")
 
     @api.model
-    def _score_and_store(self, res_model, pairs, keys, threshold):
-        """Score the candidate pairs of one company, store those above the threshold as
-        groups; return the number of groups."""
-        companies = self._record_companies(res_model, keys)
+    def _score_and_store(self, res_model, chunk=20000):
+        """Score the pairs of ``dedup_scan_pairs``, store those above the threshold as groups;
+        return the number of groups.
+
+        Pairs of two different companies and pairs marked "not a duplicate" are dropped in
+        SQL; the others are read through a server-side cursor, ``chunk`` rows at a time, with
+        the keys of both records, so that memory stays flat however many pairs there are.
+        """
+        Model = self.env[res_model]
+        table = Model._table
+        cr = self.env.cr
+        threshold = self._dedup_threshold()
+        cr.execute("""
+            DELETE FROM dedup_scan_pairs p USING {table} x, {table} y
+             WHERE x.id = p.a AND y.id = p.b AND x.company_id <> y.company_id
+        """.format(table=table))
+        cr.execute("""
+            DELETE FROM dedup_scan_pairs p USING contact_dedup_exclusion e
+             WHERE e.res_model = %s AND e.record_low = p.a AND e.record_high = p.b
+        """, (res_model,))
+        columns = Model._dedup_key_columns()
+        width = len(columns)
+        cr.execute("""
+            DECLARE dedup_scan_cursor NO SCROLL CURSOR FOR
+            SELECT p.a, p.b, {first}, {second} FROM dedup_scan_pairs p
+              JOIN {table} x ON x.id = p.a
+              JOIN {table} y ON y.id = p.b
+        """.format(table=table, first=", ".join("x.%s" % column for column in columns),
+                   second=", ".join("y.%s" % column for column in columns)))
         scored = []
-        for first, second in pairs:
-            if not self._same_company(companies, first, second):
-                continue
-            score, reasons = matching.score_pair(keys[first], keys[second])
-            if score >= threshold:
-                scored.append((first, second, score, reasons))
+        to_keys = Model._dedup_keys_from_row
+        while True:
+            cr.execute("FETCH %s FROM dedup_scan_cursor", (chunk,))
+            rows = cr.fetchall()
+            if not rows:
+                break
+            for row in rows:
+                score, reasons = matching.score_pair(to_keys(row[0], row[2:2 + width]),
+                                                     to_keys(row[1], row[2 + width:]))
+                if score >= threshold:
+                    scored.append((row[0], row[1], score, reasons))
+        cr.execute("CLOSE dedup_scan_cursor")
         self._store_groups(res_model, scored)
         return len(matching.group_pairs(scored))
 
@@ -211,13 +243,6 @@ class ContactDedupGroup(models.Model):
         else:
             self.env.cr.execute("SELECT id, company_id FROM crm_lead WHERE id IN %s", (tuple(ids),))
         return dict(self.env.cr.fetchall())
-
-    @staticmethod
-    def _same_company(companies, first, second):
-        """Records of two different companies are never duplicates of each other: each
-        company keeps its own. A record shared between companies (no company) may match any."""
-        first_company, second_company = companies.get(first), companies.get(second)
-        return not first_company or not second_company or first_company == second_company
 
     @api.model
     def _store_groups(self, res_model, scored):

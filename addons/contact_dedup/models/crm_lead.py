@@ -42,13 +42,22 @@ class CrmLead(models.Model):
         }
 
     @api.model
+    def _dedup_key_columns(self):
+        """Columns of crm_lead that ``_dedup_keys_from_row`` turns into a keys dict."""
+        return ("dedup_name", "dedup_email", "dedup_phone")
+
+    @api.model
+    def _dedup_keys_from_row(self, record_id, row):
+        return {"id": record_id, "name": row[0], "email": row[1], "phone": row[2]}
+
+    @api.model
     def _dedup_read_keys(self, ids):
         result = {}
         for chunk in split_every(20000, list(ids)):
-            self.env.cr.execute("SELECT id, dedup_name, dedup_email, dedup_phone FROM crm_lead WHERE id IN %s",
+            self.env.cr.execute("SELECT id, %s FROM crm_lead WHERE id IN %%s" % ", ".join(self._dedup_key_columns()),
                                 (tuple(chunk),))
             for row in self.env.cr.fetchall():
-                result[row[0]] = {"id": row[0], "name": row[1], "email": row[2], "phone": row[3]}
+                result[row[0]] = self._dedup_keys_from_row(row[0], row[1:])
         return result
 
     @api.model

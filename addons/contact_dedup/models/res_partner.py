@@ -89,16 +89,25 @@ class ResPartner(models.Model):
         return normalize.partner_keys(values, self._dedup_default_country(), self._dedup_provider_rules())
 
     @api.model
+    def _dedup_key_columns(self):
+        """Columns of res_partner that ``_dedup_keys_from_row`` turns into a keys dict."""
+        return ("is_company",) + tuple("dedup_%s" % column for column in KEY_COLUMNS)
+
+    @api.model
+    def _dedup_keys_from_row(self, record_id, row):
+        keys = dict(zip(KEY_COLUMNS, row[1:]))
+        keys.update(id=record_id, is_company=bool(row[0]))
+        return keys
+
+    @api.model
     def _dedup_read_keys(self, ids):
         """{id: keys dict} straight from the stored key columns."""
         result = {}
         for chunk in split_every(20000, list(ids)):
-            self.env.cr.execute("SELECT id, is_company, %s FROM res_partner WHERE id IN %%s" % ", ".join(
-                "dedup_%s" % column for column in KEY_COLUMNS), (tuple(chunk),))
+            self.env.cr.execute("SELECT id, %s FROM res_partner WHERE id IN %%s" % ", ".join(
+                self._dedup_key_columns()), (tuple(chunk),))
             for row in self.env.cr.fetchall():
-                keys = dict(zip(KEY_COLUMNS, row[2:]))
-                keys.update(id=row[0], is_company=bool(row[1]))
-                result[row[0]] = keys
+                result[row[0]] = self._dedup_keys_from_row(row[0], row[1:])
         return result
 
     # ------------------------------------------------------------ prevention
