@@ -7,3 +7,4 @@ from . import account_invoice
 from . import account_invoice_line
 from . import sale_order
 from . import stock_picking
+from . import sale_order_line

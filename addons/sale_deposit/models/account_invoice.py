@@ -16,3 +16,10 @@ class AccountInvoice(models.Model):
         readonly=True,
         help="Set on the deposit invoices and on the credit notes deducting deposits.",
     )
+    deposit_return_order_id = fields.Many2one(
+        "sale.order",
+        string="Returned goods of order",
+        readonly=True,
+        index=True,
+        help="Set on the credit notes (avoirs) for goods returned on a sales order.",
+    )

@@ -59,6 +59,22 @@ class SaleOrder(models.Model):
         compute="_compute_deposit_amounts",
     )
 
+    deposit_return_invoice_ids = fields.One2many(
+        "account.invoice",
+        "deposit_return_order_id",
+        string="Credit notes for returns",
+        readonly=True,
+    )
+    deposit_return_credited = fields.Monetary(
+        string="Returned goods credited",
+        compute="_compute_deposit_returns",
+        help="Credit notes (avoirs) issued for goods the customer sent back.",
+    )
+    deposit_return_to_credit = fields.Boolean(
+        string="Returned goods to credit",
+        compute="_compute_deposit_returns",
+    )
+
     @api.depends("deposit_ids.amount_paid", "deposit_ids.amount_remaining", "deposit_method", "deposit_value",
                  "amount_total", "deposit_kind", "partner_id", "deposit_agreed_date")
     def _compute_deposit_amounts(self):
@@ -201,6 +217,16 @@ class SaleOrder(models.Model):
                 shares = deposit_lib.split_over_tax_groups(amount, order._deposit_tax_groups(), digits=digits)
             except deposit_lib.DepositError as error:
                 raise UserError(_("Deposit on order %(order)s: %(error)s") % {"order": order.name, "error": error})
+            outstanding = sum(deposit.amount - deposit.amount_deducted - deposit.amount_refunded
+                              - deposit.amount_forfeited
+                              for deposit in order.deposit_ids.filtered(lambda d: d.state != "cancel"))
+            room = deposit_lib.to_decimal(order._deposit_left_to_invoice() - outstanding, digits)
+            if amount > room:
+                raise UserError(_(
+                    "Order %(order)s: a deposit of %(amount)s %(currency)s would leave a negative balance, "
+                    "only %(room)s %(currency)s are left to invoice.") % {
+                    "order": order.name, "amount": amount, "room": max(room, 0),
+                    "currency": order.currency_id.symbol})
             kind = kind or order._deposit_kind()
             label = dict(self.env["sale.deposit"]._fields["kind"].selection)[kind]
             if order_method != "fixed":
@@ -267,12 +293,13 @@ class SaleOrder(models.Model):
         return invoice_ids
 
     def _deposit_left_to_invoice(self):
-        """Tax-included amount of the order not yet on a (non-cancelled) invoice."""
+        """Tax-included amount of the order not yet on a (non-cancelled) invoice, returned goods excepted."""
         self.ensure_one()
         left = 0.0
         for line in self.order_line:
             if line.product_uom_qty > 0:
-                left += max(line.product_uom_qty - line.qty_invoiced, 0.0) * line.price_total / line.product_uom_qty
+                kept = line.product_uom_qty - line.deposit_qty_returned
+                left += max(kept - line.qty_invoiced, 0.0) * line.price_total / line.product_uom_qty
         return left
 
     def _deduct_deposits(self, invoice):
@@ -337,6 +364,61 @@ class SaleOrder(models.Model):
                 "deduct_deposit_id": deposit.id,
             })
         return result
+
+    # ---------------------------------------------------------- returned goods
+    def _compute_deposit_returns(self):
+        for order in self:
+            credit_notes = order.deposit_return_invoice_ids.filtered(lambda i: i.state in ("open", "paid"))
+            order.deposit_return_credited = sum(credit_notes.mapped("amount_total"))
+            order.deposit_return_to_credit = any(
+                line._deposit_qty_to_credit() > 0 for line in order.order_line)
+
+    @api.multi
+    def action_deposit_credit_returns(self):
+        """Credit note (avoir) for the goods sent back and already invoiced, at the order's prices and taxes.
+
+        It is validated and left open: Odoo offers it on the customer's next invoice as an
+        outstanding credit, or it is paid back by registering a payment on it.
+        """
+        credit_notes = self.env["account.invoice"]
+        for order in self:
+            if order.state not in ("sale", "done"):
+                raise UserError(_("Order %s is not confirmed: there are no returned goods to credit.") % order.name)
+            lines = []
+            for line in order.order_line:
+                qty = line._deposit_qty_to_credit()
+                if qty > 0:
+                    lines.append((0, 0, line._prepare_invoice_line(qty)))
+            if not lines:
+                raise UserError(_("Order %s has no returned goods left to credit: goods returned before "
+                                  "being invoiced are simply not invoiced.") % order.name)
+            values = order._prepare_invoice()
+            values.update({
+                "type": "out_refund",
+                "deposit_return_order_id": order.id,
+                "name": _("Returned goods, order %s") % order.name,
+                "comment": _("Credit note for the goods returned on order %s") % order.name,
+                "invoice_line_ids": lines,
+            })
+            credit_note = self.env["account.invoice"].sudo().create(values)
+            credit_note.compute_taxes()
+            credit_note.action_invoice_open()
+            order.message_post(body=_("Credit note %(number)s of %(amount)s %(currency)s for returned goods.") % {
+                "number": credit_note.number, "amount": credit_note.amount_total,
+                "currency": order.currency_id.symbol})
+            credit_notes |= credit_note
+        return credit_notes
+
+    @api.multi
+    def action_deposit_credit_returns_open(self):
+        """Button: create the credit note and show it."""
+        credit_notes = self.action_deposit_credit_returns()
+        action = self.env.ref("account.action_invoice_tree1").read()[0]
+        action["domain"] = [("id", "in", credit_notes.ids)]
+        if len(credit_notes) == 1:
+            action.update({"views": [(self.env.ref("account.invoice_form").id, "form")],
+                           "res_id": credit_notes.id})
+        return action
 
     # ------------------------------------------------------------ cancellation
     @api.multi

@@ -1,3 +1,4 @@
 from . import test_deposit_invoice
 from . import test_final_invoice
 from . import test_delivery_and_cancellation
+from . import test_returns

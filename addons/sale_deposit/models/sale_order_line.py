@@ -1,0 +1,61 @@
+from odoo import api, fields, models
+
+
+class SaleOrderLine(models.Model):
+    _inherit = "sale.order.line"
+
+    deposit_qty_returned = fields.Float(
+        string="Returned",
+        compute="_compute_deposit_qty_returned",
+        digits=0,
+        help="Quantity the customer sent back through validated return pickings.",
+    )
+
+    @api.multi
+    def _deposit_returned_quantities(self):
+        """{line id: (all returned, returned with "To Refund")} from the validated return moves."""
+        result = {}
+        for line in self:
+            returned = refunded = 0.0
+            for move in line.move_ids:
+                if (move.state != "done" or move.scrapped or not move.origin_returned_move_id
+                        or move.location_dest_id.usage == "customer"):
+                    continue
+                qty = move.product_uom._compute_quantity(move.product_uom_qty, line.product_uom)
+                returned += qty
+                if move.to_refund:
+                    refunded += qty
+            result[line.id] = (returned, refunded)
+        return result
+
+    @api.depends("move_ids.state", "move_ids.product_uom_qty")
+    def _compute_deposit_qty_returned(self):
+        quantities = self._deposit_returned_quantities()
+        for line in self:
+            line.deposit_qty_returned = quantities[line.id][0]
+
+    @api.depends("qty_invoiced", "qty_delivered", "product_uom_qty", "order_id.state",
+                 "move_ids.state", "move_ids.to_refund")
+    def _get_to_invoice_qty(self):
+        """Goods sent back are not invoiced (again): the quantity to invoice is what the customer keeps.
+
+        Odoo already lowers the delivered quantity by the returns marked "To Refund"; the other
+        returns, and every return on a line invoiced on ordered quantities, are taken off here.
+        """
+        super(SaleOrderLine, self)._get_to_invoice_qty()
+        quantities = self._deposit_returned_quantities()
+        for line in self:
+            if line.order_id.state not in ("sale", "done"):
+                continue
+            returned, refunded = quantities[line.id]
+            if line.product_id.invoice_policy == "delivery":
+                returned -= refunded
+            line.qty_to_invoice -= returned
+
+    @api.multi
+    def _deposit_qty_to_credit(self):
+        """Returned quantity already invoiced and not credited yet."""
+        self.ensure_one()
+        if self.order_id.state not in ("sale", "done") or self.qty_to_invoice >= 0:
+            return 0.0
+        return min(-self.qty_to_invoice, self.deposit_qty_returned)
