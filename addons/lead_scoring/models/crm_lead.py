@@ -58,7 +58,8 @@ PROFILE_STATIC_SQL = (
     "INSERT INTO lead_scoring_factor (lead_id, key, points, hits) "
     "SELECT lead.id, r.key, r.points * " + DECAY_SQL.format(age="lead.age") + ", 0 "
     "FROM (SELECT crm_lead.id, crm_lead.company_id, "
-    + LEAD_AGE_SQL.replace("lead.", "crm_lead.") + " AS age, ARRAY[{cases}] AS hits FROM crm_lead) AS lead "
+    + LEAD_AGE_SQL.replace("lead.", "crm_lead.") + " AS age, array_remove(ARRAY[{cases}], NULL) AS hits "
+    "FROM crm_lead) AS lead "
     "CROSS JOIN LATERAL unnest(lead.hits) AS hit(key) "
     "JOIN lead_scoring_rule_tmp AS r ON r.key = hit.key WHERE " + COMPANY_SQL)
 PROFILE_MATCHED_SQL = (
@@ -79,25 +80,31 @@ BEHAVIOUR_SQL = (
     "WHERE u.hits > 0 AND u.hits >= r.min_count AND " + COMPANY_SQL)
 # {temperature}: the temperature column (or NULL when no addon gives leads one)
 STORE_SQL = """
-WITH ranked AS (
-    -- factors strongest first within the raising and the lowering ones of each lead (a factor
-    -- rounded to 0 points sorts after every factor shown, so it never takes a shown place)
-    SELECT f.lead_id, f.points, f.hits, r.grp, r.label,
-           row_number() OVER (PARTITION BY f.lead_id, f.points > 0
-                              ORDER BY abs(f.points) DESC, r.label COLLATE "C") AS n
+WITH ordered AS (
+    -- factors strongest first within the raising and the lowering ones of each lead; a factor
+    -- rounded to 0 points is not shown (it would sort after every shown one of its side anyway)
+    SELECT f.lead_id, f.points, r.grp,
+           CASE WHEN round(f.points) <> 0 THEN
+               CASE WHEN round(f.points) > 0 THEN '+' ELSE '' END || round(f.points)::int || ' ' || r.label
+               || CASE WHEN f.hits > 1 THEN ' (' || %(times_before)s || f.hits || %(times_after)s || ')' ELSE '' END
+           END AS line
       FROM lead_scoring_factor AS f JOIN lead_scoring_rule_tmp AS r ON r.key = f.key
-), sums AS (
+     ORDER BY f.lead_id, f.points > 0 DESC, abs(f.points) DESC, r.label COLLATE "C"
+), lines AS (
+    -- one pass over the sorted factors, no window: the lines of each side in order, in arrays
     SELECT lead_id,
            COALESCE(SUM(points) FILTER (WHERE grp = 'fit'), 0.0) AS fit,
            COALESCE(SUM(points) FILTER (WHERE grp = 'engagement'), 0.0) AS engagement,
-           -- each group of lines under its title: "Raised by:" first, then "Lowered by:"
-           string_agg(
-               CASE WHEN n = 1 THEN CASE WHEN points > 0 THEN %(raised)s ELSE %(lowered)s END || E':\\n' ELSE '' END
-               || CASE WHEN round(points) > 0 THEN '+' ELSE '' END || round(points)::int || ' ' || label
-               || CASE WHEN hits > 1 THEN ' (' || %(times_before)s || hits || %(times_after)s || ')' ELSE '' END,
-               E'\\n' ORDER BY points > 0 DESC, n) FILTER (WHERE n <= %(limit)s AND round(points) <> 0) AS explanation
-      FROM ranked
+           array_agg(line) FILTER (WHERE points > 0 AND line IS NOT NULL) AS raised,
+           array_agg(line) FILTER (WHERE points <= 0 AND line IS NOT NULL) AS lowered
+      FROM ordered
      GROUP BY lead_id
+), sums AS (
+    -- each side's first lines under its title: "Raised by:" first, then "Lowered by:"
+    SELECT lead_id, fit, engagement,
+           NULLIF(concat_ws(E'\\n', %(raised)s || E':\\n' || array_to_string(raised[1:%(limit)s], E'\\n'),
+                            %(lowered)s || E':\\n' || array_to_string(lowered[1:%(limit)s], E'\\n')), '') AS explanation
+      FROM lines
 ), capped AS (
     SELECT lead.id, lead.active, lead.score AS old_score, lead.score_fit AS old_fit,
            lead.score_engagement AS old_engagement, lead.score_grid AS old_grid,
