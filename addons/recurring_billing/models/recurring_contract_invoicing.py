@@ -1,10 +1,10 @@
 """The invoicing run of recurring.contract: due periods, invoice values, safety.
 
-Each contract is invoiced under a row lock taken with ``FOR UPDATE SKIP LOCKED`` (a
-second run at the same time skips it), inside a savepoint, and committed on its own
-(a crash loses only the contract in progress, which the next run redoes). The
-invoiced periods table has a UNIQUE (contract, period start) constraint: whatever
-happens, a period cannot be invoiced twice.
+Contracts are invoiced by batches, one transaction each, under row locks taken with
+``FOR UPDATE SKIP LOCKED`` (a second run at the same time skips them); a crash loses only
+the batch in progress, which the next run redoes. Each due period is claimed (a row of
+the invoiced periods table, UNIQUE (contract, period start)) in the same transaction as
+its invoice: whatever happens, a period cannot be invoiced twice.
 """
 import logging
 import threading
@@ -17,6 +17,9 @@ from odoo.tools import float_is_zero, mute_logger
 from ..lib import proration, recurrence
 
 _logger = logging.getLogger(__name__)
+
+# contracts invoiced per transaction: a crash loses at most this many contracts' work, redone next run
+COMMIT_BATCH = 50
 
 try:
     from odoo.addons.queue_job.job import job
@@ -80,27 +83,102 @@ class RecurringContractInvoicing(models.Model):
         return bool(invoices)
 
     @api.multi
-    def _invoice_contracts(self, today, commit=None):
-        """Invoice each contract of ``self`` for its due periods, one contract at a time.
-        Returns the invoices created."""
+    def _invoice_contracts(self, today, commit=None, batch_size=None):
+        """Invoice the due periods of the contracts of ``self``, one transaction per batch of
+        ``batch_size`` contracts (a crash loses only the batch in progress, which the next
+        run redoes). Returns the invoices created."""
         if commit is None:
             commit = not getattr(threading.currentThread(), "testing", False) \
                 and not self.env.context.get("recurring_no_commit")
+        batch_size = batch_size or self.env.context.get("recurring_commit_batch") or COMMIT_BATCH
         invoices = self.env["account.invoice"]
-        for contract_id in self.ids:
-            try:
-                with self.env.cr.savepoint():
-                    contract = self.browse(contract_id)._lock_for_invoicing()
-                    if contract:
-                        invoices |= contract._invoice_due_periods(today)
-            except (psycopg2.IntegrityError, psycopg2.extensions.TransactionRollbackError) as error:
-                # another run invoiced this contract since our snapshot: nothing to do
-                _logger.info("Contract %s skipped, invoiced by a concurrent run: %s", contract_id, error)
-                self.invalidate_cache()
+        for index in range(0, len(self.ids), batch_size):
+            invoices |= self.browse(self.ids[index:index + batch_size])._invoice_batch(today)
             if commit:
-                # one transaction per contract: a crash loses only the contract in progress
                 self.env.cr.commit()  # pylint: disable=invalid-commit
         return invoices
+
+    @api.multi
+    def _invoice_batch(self, today):
+        """Lock the contracts, claim their due periods, then create all the invoices of the
+        batch together: journals, accounts and taxes resolved once, stored totals and tax
+        lines computed once for the batch, no chatter note nor tracking."""
+        try:
+            return self._invoice_batch_steps(today)
+        except BaseException:
+            # whatever stops the batch (an error, the process being stopped), its pending
+            # recomputations must not reach the next batch or the caller's transaction
+            self.env.clear()
+            raise
+
+    @api.multi
+    def _invoice_batch_steps(self, today):
+        Invoice = self.env["account.invoice"]
+        contracts = self._lock_batch_for_invoicing()
+        if not contracts:
+            return Invoice
+        contracts = contracts.with_context(
+            tracking_disable=True, mail_create_nolog=True, mail_notrack=True, recompute=False,
+            recurring_invoicing_cache={})
+        claims = []
+        for contract in contracts:
+            try:
+                with self.env.cr.savepoint():
+                    claims.extend((contract, period, contract._claim_period(period))
+                                  for period in contract._due_periods(today))
+            except psycopg2.IntegrityError as error:
+                # another run invoiced this contract since our snapshot: nothing to do
+                _logger.info("Contract %s skipped, invoiced by a concurrent run: %s", contract.id, error)
+                claims = [claim for claim in claims if claim[0] != contract]
+        created = []
+        for contract, period, claim in claims:
+            invoice = contract._create_period_invoice(period)
+            created.append((contract, claim, invoice))
+        invoices = contracts.env["account.invoice"].browse(
+            [invoice.id for _contract, _claim, invoice in created if invoice])
+        if invoices:
+            # one tax computation and one recomputation of the totals for the whole batch
+            invoices.with_context(recurring_defer_taxes=False).compute_taxes()
+        by_contract = {}
+        for contract, claim, invoice in created:
+            if invoice:
+                claim.invoice_id = invoice
+                by_contract[contract.id] = by_contract.get(contract.id, Invoice) | invoice
+        contracts._compute_next_invoice_date()
+        contracts.recompute()
+        # validation and sending with the caller's context, totals all up to date
+        for contract in contracts.with_env(self.env):
+            contract._finalise_invoices(by_contract.get(contract.id, Invoice))
+        return invoices.with_env(self.env)
+
+    @api.multi
+    def _lock_batch_for_invoicing(self):
+        """Lock the rows of the contracts to invoice in one query, skipping those another run
+        holds. Under our snapshot, a contract another run has invoiced since makes the query
+        fail: then lock one contract at a time and skip that one."""
+        try:
+            with self.env.cr.savepoint(), mute_logger("odoo.sql_db"):
+                self.env.cr.execute("""
+                    SELECT id FROM recurring_contract
+                     WHERE id IN %s AND state IN ('running', 'to_renew')
+                       FOR UPDATE SKIP LOCKED
+                """, (tuple(self.ids),))
+                locked = {row[0] for row in self.env.cr.fetchall()}
+        except psycopg2.extensions.TransactionRollbackError:
+            locked = set()
+            for contract_id in self.ids:
+                try:
+                    with self.env.cr.savepoint():
+                        if self.browse(contract_id)._lock_for_invoicing():
+                            locked.add(contract_id)
+                except psycopg2.extensions.TransactionRollbackError as error:
+                    _logger.info("Contract %s skipped, invoiced by a concurrent run: %s", contract_id, error)
+        contracts = self.browse([contract_id for contract_id in self.ids if contract_id in locked])
+        # re-read these contracts (their invoiced periods above all) as the lock now sees them
+        self.invalidate_cache(ids=self.ids)
+        for model in ("recurring.contract.period", "recurring.contract.line"):
+            self.env[model].invalidate_cache()
+        return contracts
 
     @api.multi
     def _lock_for_invoicing(self):
@@ -116,8 +194,6 @@ class RecurringContractInvoicing(models.Model):
             """, (self.id,))
         if not self.env.cr.fetchone():
             return self.browse()
-        # re-read this contract (its invoiced periods above all) as the lock now sees it;
-        # clearing the whole cache here would cost every later contract of the run
         self.invalidate_cache(ids=self.ids)
         return self
 
@@ -132,26 +208,26 @@ class RecurringContractInvoicing(models.Model):
             days_ahead=self.days_ahead, invoiced_starts=invoiced, paused=self._paused_ranges())
 
     @api.multi
-    def _invoice_due_periods(self, today):
-        """Create one invoice per due period (catching up missed ones, oldest first)."""
+    def _claim_period(self, period):
+        """Record the period as invoiced before invoicing it: the unique constraint stops a
+        second claim of the same period, whatever runs at the same time."""
         self.ensure_one()
-        invoices = self.env["account.invoice"]
         # the invoiced periods are bookkeeping of the run: whoever may invoice the contract writes them
-        Period = self.env["recurring.contract.period"].sudo()
-        for period in self._due_periods(today):
-            # claim the period first: the unique constraint stops a concurrent run here
-            claimed = Period.create({
-                "contract_id": self.id,
-                "date_start": fields.Date.to_string(period.start),
-                "date_end": fields.Date.to_string(period.end),
-            })
-            invoice = self._create_period_invoice(period)
-            if invoice:
-                claimed.invoice_id = invoice
-                invoices |= invoice
-        self._compute_next_invoice_date()
-        self._finalise_invoices(invoices)
-        return invoices
+        return self.env["recurring.contract.period"].sudo().create({
+            "contract_id": self.id,
+            "date_start": fields.Date.to_string(period.start),
+            "date_end": fields.Date.to_string(period.end),
+        })
+
+    @api.multi
+    def _invoicing_cache(self, key, compute):
+        """A value computed once per invoicing run (journal, accounts, taxes of a product)."""
+        cache = self.env.context.get("recurring_invoicing_cache")
+        if cache is None:
+            return compute()
+        if key not in cache:
+            cache[key] = compute()
+        return cache[key]
 
     # -- invoice values (extension points) ------------------------------------------
 
@@ -168,10 +244,13 @@ class RecurringContractInvoicing(models.Model):
         carried = [(line_values.pop("_usage_ids", []), line_values.pop("_adjustment_ids", []))
                    for line_values in lines]
         values["invoice_line_ids"] = [(0, 0, line_values) for line_values in lines]
-        # batch creation: no "invoice created" note nor field tracking on each new draft invoice
+        # batch creation: no "invoice created" note nor field tracking on each new draft invoice;
+        # the run computes the tax lines of its whole batch at once (_invoice_batch)
         invoice = self.env["account.invoice"].with_context(
-            tracking_disable=True, mail_create_nolog=True, mail_notrack=True).create(values)
-        invoice.compute_taxes()
+            tracking_disable=True, mail_create_nolog=True, mail_notrack=True,
+            recurring_defer_taxes="recurring_invoicing_cache" in self.env.context).create(values)
+        if self.env.context.get("recurring_invoicing_cache") is None:
+            invoice.compute_taxes()
         self._link_invoiced_records(invoice, carried)
         return invoice
 
@@ -180,8 +259,9 @@ class RecurringContractInvoicing(models.Model):
         self.ensure_one()
         if self.journal_id:
             return self.journal_id
-        return self.env["account.journal"].search(
-            [("type", "=", "sale"), ("company_id", "=", self.company_id.id)], limit=1)
+        company_id = self.company_id.id
+        return self._invoicing_cache(("journal", company_id), lambda: self.env["account.journal"].search(
+            [("type", "=", "sale"), ("company_id", "=", company_id)], limit=1))
 
     @api.multi
     def _prepare_invoice(self, period):
@@ -190,7 +270,8 @@ class RecurringContractInvoicing(models.Model):
         partner = self.partner_id
         fiscal_position = self.fiscal_position_id or partner.property_account_position_id
         invoice_date = recurrence.invoice_date(period, self.invoicing_mode)
-        return {
+        values = self._invoice_defaults()
+        values.update({
             "type": "out_invoice",
             "partner_id": partner.id,
             "account_id": partner.property_account_receivable_id.id,
@@ -199,6 +280,9 @@ class RecurringContractInvoicing(models.Model):
             "company_id": self.company_id.id,
             "payment_term_id": self.payment_term_id.id,
             "fiscal_position_id": fiscal_position.id,
+            # given (as the partner onchange leaves it on a customer invoice), so that
+            # account.invoice.create runs no partner onchange per invoice
+            "partner_bank_id": False,
             "user_id": self.user_id.id,
             "origin": self.name,
             "name": _("%(contract)s: %(start)s to %(end)s") % {
@@ -206,7 +290,17 @@ class RecurringContractInvoicing(models.Model):
                 "end": self._format_date(period.end)},
             "date_invoice": fields.Date.to_string(invoice_date),
             "recurring_contract_id": self.id,
-        }
+        })
+        return values
+
+    @api.multi
+    def _invoice_defaults(self):
+        """Defaults of a new invoice that cost a search each (the sales channel of the user
+        running the invoicing): looked up once per run rather than once per invoice."""
+        Invoice = self.env["account.invoice"]
+        if "team_id" not in Invoice._fields:
+            return {}
+        return dict(self._invoicing_cache("invoice defaults", lambda: Invoice.default_get(["team_id"])))
 
     @api.model
     def _format_date(self, day):
@@ -214,8 +308,9 @@ class RecurringContractInvoicing(models.Model):
 
     @api.multi
     def _income_account(self, product, fiscal_position):
-        accounts = product.product_tmpl_id.get_product_accounts(fiscal_position)
-        return accounts["income"]
+        return self._invoicing_cache(
+            ("income", product.id, fiscal_position.id),
+            lambda: product.product_tmpl_id.get_product_accounts(fiscal_position)["income"])
 
     @api.multi
     def _prepare_invoice_lines(self, line, period):
@@ -240,7 +335,8 @@ class RecurringContractInvoicing(models.Model):
         name = "%s\n%s" % (line.name, _("Period: %(start)s to %(end)s") % {
             "start": self._format_date(period.start), "end": self._format_date(period.end)})
         if ratio != 1.0:
-            digits = self.env["decimal.precision"].precision_get("Product Price")
+            digits = self._invoicing_cache(
+                "price digits", lambda: self.env["decimal.precision"].precision_get("Product Price"))
             price = float(proration.round_amount(price * ratio, digits))
             name += " " + _("(prorated: %(days)s of %(total)s days)") % {
                 "days": int(round(ratio * period.full_days)), "total": period.full_days}
@@ -252,6 +348,10 @@ class RecurringContractInvoicing(models.Model):
         self.ensure_one()
         fiscal_position = self.fiscal_position_id or self.partner_id.property_account_position_id
         account = self._income_account(product, fiscal_position)
+        partner = self.partner_id
+        mapped_taxes = self._invoicing_cache(
+            ("taxes", fiscal_position.id, tuple(taxes.ids), product.id, partner.id),
+            lambda: fiscal_position.map_tax(taxes, product, partner))
         return {
             "product_id": product.id,
             "name": name,
@@ -259,7 +359,7 @@ class RecurringContractInvoicing(models.Model):
             "uom_id": (uom or product.uom_id).id,
             "price_unit": price_unit,
             "account_id": account.id,
-            "invoice_line_tax_ids": [(6, 0, fiscal_position.map_tax(taxes, product, self.partner_id).ids)],
+            "invoice_line_tax_ids": [(6, 0, mapped_taxes.ids)],
             "recurring_period_start": fields.Date.to_string(period.start) if period else False,
             "recurring_period_end": fields.Date.to_string(period.end) if period else False,
         }

@@ -57,7 +57,7 @@ class TestConcurrentRuns(TransactionCase):
             env["product.product"].browse(self.product_id).unlink()
             env["res.partner"].browse(self.partner_id).unlink()
 
-    def _run(self, today, errors, crash_after=None):
+    def _run(self, today, errors, crash_after=None, batch_size=None):
         try:
             with self.committed_env() as env:
                 contracts = env["recurring.contract"].browse(self.contract_ids)
@@ -72,11 +72,11 @@ class TestConcurrentRuns(TransactionCase):
                         return original(record, period)
                     type(contracts)._create_period_invoice = crashing
                     try:
-                        contracts._invoice_contracts(d(today), commit=True)
+                        contracts._invoice_contracts(d(today), commit=True, batch_size=batch_size)
                     finally:
                         type(contracts)._create_period_invoice = original
                 else:
-                    contracts._invoice_contracts(d(today), commit=True)
+                    contracts._invoice_contracts(d(today), commit=True, batch_size=batch_size)
         except SimulatedCrash:
             errors.append("crash")
         except Exception as error:  # pylint: disable=broad-except
@@ -96,9 +96,10 @@ class TestConcurrentRuns(TransactionCase):
         return env.cr.fetchall()
 
     def test_two_runs_at_the_same_time_invoice_each_period_once(self):
-        # given 12 contracts three months behind, when two runs start at the same moment
+        # given 12 contracts three months behind, when two runs (batches of 5) start at the same moment
         errors = []
-        threads = [threading.Thread(target=self._run, args=("2027-04-15", errors)) for _i in range(2)]
+        threads = [threading.Thread(target=self._run, args=("2027-04-15", errors), kwargs={"batch_size": 5})
+                   for _i in range(2)]
         for thread in threads:
             thread.start()
         for thread in threads:
@@ -110,11 +111,15 @@ class TestConcurrentRuns(TransactionCase):
         self.assertEqual({count for _start, count in rows}, {1})
 
     def test_run_killed_mid_way_then_restarted_invoices_each_period_once(self):
-        # given a run killed after 7 invoices (in the middle of the third contract)
+        # given a run committing every 2 contracts, killed after 7 invoices (in the second batch)
         errors = []
-        self._run("2027-04-15", errors, crash_after=7)
+        self._run("2027-04-15", errors, crash_after=7, batch_size=2)
         self.assertEqual(errors, ["crash"])
-        self.assertEqual(len(self._invoiced_periods()), 6)  # two whole contracts committed
+        self.assertEqual(len(self._invoiced_periods()), 6)  # the first batch of two contracts committed
+        with self.committed_env() as env:
+            env.cr.execute("SELECT count(*) FROM recurring_contract_period WHERE contract_id IN %s",
+                           (tuple(self.contract_ids),))
+            self.assertEqual(env.cr.fetchone()[0], 6)  # no claim of the lost batch survives
         # when the run starts again
         self._run("2027-04-15", errors)
         # then nothing is missing and nothing is doubled
