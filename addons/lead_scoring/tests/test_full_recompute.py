@@ -40,6 +40,28 @@ class TestFullRecompute(LeadScoringCase):
         self.assertEqual(leads._scoring_recompute(), 0)
         self.assertEqual(self.env["crm.lead"]._scoring_recompute_all(), 0)
 
+    def test_full_recompute_explains_the_five_strongest_reasons_of_each_side(self):
+        # given a lead raised by six rules and lowered by two, one of which has faded below half a point
+        Rule = self.env["lead.scoring.rule"].with_context(lead_scoring_no_recompute=True)
+        for points in (1, 2, 3, 4):
+            Rule.create({"name": "Busy %d" % points, "rule_type": "profile", "domain": "[('name', 'ilike', 'busy')]",
+                         "points": points})
+        Rule.create({"name": "Left the newsletter", "rule_type": "behaviour", "event_type": "newsletter",
+                     "points": -1, "half_life": 1})
+        lead = self._lead("Busy student", country_id=self.france.id, function="Director", email_from="kim@univ.edu")
+        self._events(lead, ("newsletter", False, 6))
+        expected = ("Raised by:\n+30 Based in France\n+20 Decision maker\n+4 Busy 4\n+3 Busy 3\n+2 Busy 2\n"
+                    "Lowered by:\n-25 Student e-mail address")
+        self.assertEqual(lead.score_explanation, expected)
+        # when the scores are wiped and the full recompute runs
+        self.env.cr.execute("UPDATE crm_lead SET score = NULL, score_explanation = NULL WHERE id = %s", (lead.id,))
+        self.env["crm.lead"]._scoring_recompute_all()
+        # then the lead shows the same five strongest raising reasons and the lowering one worth a point
+        lead.invalidate_cache()
+        self.assertEqual(lead.score_explanation, expected)
+        self.assertEqual(lead.score_fit, 35.0)
+        self.assertEqual(lead._scoring_recompute(), 0)
+
     def test_many_leads_turning_hot_are_alerted_by_queue_jobs(self):
         # given three warm leads of Sophie who opened our e-mails, which no rule rewards yet
         leads = self.env["crm.lead"]
