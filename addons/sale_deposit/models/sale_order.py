@@ -388,7 +388,10 @@ class SaleOrder(models.Model):
             for line in order.order_line:
                 qty = line._deposit_qty_to_credit()
                 if qty > 0:
-                    lines.append((0, 0, line._prepare_invoice_line(qty)))
+                    values = line._prepare_invoice_line(qty)
+                    # linked to the order line, so that its invoiced quantity goes down
+                    values["sale_line_ids"] = [(6, 0, line.ids)]
+                    lines.append((0, 0, values))
             if not lines:
                 raise UserError(_("Order %s has no returned goods left to credit: goods returned before "
                                   "being invoiced are simply not invoiced.") % order.name)
