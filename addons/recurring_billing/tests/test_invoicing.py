@@ -139,3 +139,30 @@ class TestInvoicing(RecurringCase):
         self.Contract.with_context(recurring_no_commit=True).cron_invoice_due(today=d("2027-01-01"))
         self.assertEqual(due.invoice_count, 1)
         self.assertEqual(draft.invoice_count, 0)
+
+    def test_one_run_gives_each_contract_its_own_taxes_and_totals(self):
+        # given a French customer and an export customer whose fiscal position drops the VAT,
+        # invoiced in the same run (the run resolves accounts and taxes once per run)
+        tax_free = self.env["account.tax"].create({
+            "name": "TVA 0 % export (test)", "amount": 0.0, "amount_type": "percent", "type_tax_use": "sale",
+            "company_id": self.company.id})
+        export = self.env["account.fiscal.position"].create({
+            "name": "Export (test)", "tax_ids": [(0, 0, {"tax_src_id": self.tax.id, "tax_dest_id": tax_free.id})]})
+        abroad = self.env["res.partner"].create({"name": "Bakery Abroad", "customer": True,
+                                                 "property_account_position_id": export.id})
+        french = self.make_contract(start="2027-01-01", price=100.0)
+        exported = self.make_contract(start="2027-01-01", price=100.0, partner_id=abroad.id)
+        other = self.make_contract(start="2027-01-01", price=50.0, quantity=3.0)
+        # when one run invoices them
+        invoices = self.run_invoicing(french | exported | other, "2027-01-01")
+        # then each invoice has its customer's taxes, tax lines and totals
+        self.assertEqual(len(invoices), 3)
+        by_contract = {invoice.recurring_contract_id: invoice for invoice in invoices}
+        self.assertEqual(by_contract[french].amount_total, 120.0)
+        self.assertEqual(by_contract[french].tax_line_ids.mapped("amount"), [20.0])
+        self.assertEqual(by_contract[exported].invoice_line_ids.invoice_line_tax_ids, tax_free)
+        self.assertEqual(by_contract[exported].amount_total, 100.0)
+        self.assertEqual(by_contract[exported].fiscal_position_id, export)
+        self.assertEqual(by_contract[other].amount_untaxed, 150.0)
+        self.assertEqual(by_contract[other].amount_total, 180.0)
+        self.assertEqual(by_contract[other].tax_line_ids.mapped("base"), [150.0])
