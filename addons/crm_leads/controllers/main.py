@@ -5,7 +5,7 @@ Headers: ``Authorization: Bearer <key>`` (or ``X-Api-Key``), optional
 ``{"leads": [...]}``. Lead fields: name, contact_name, company_name, email, phone, mobile,
 street, city, zip, country (ISO code), language, website, function, description,
 expected_revenue, tags, need, budget, timing, decision_maker, utm_source, utm_medium,
-utm_campaign.
+utm_campaign, visitor_id (the anonymous id of the website's tracking script).
 
 Answers: 201 ``{"id": 12, "status": "created"}`` for one lead; 200
 ``{"created": n, "rejected": m, "results": [{"index": 0, "status": "created", "id": 12}, ...]}``
@@ -18,7 +18,6 @@ import psycopg2
 
 import odoo
 from odoo import http
-from odoo.exceptions import AccessError, UserError, ValidationError
 from odoo.http import request
 
 from ..lib import api as api_lib
@@ -80,12 +79,30 @@ class LeadApiController(http.Controller):
         raise ApiError(400, "invalid_body", "Send a lead object, a list of leads or {\"leads\": [...]}.")
 
     def _process(self, key, batch, payloads):
-        """Run each payload through the intake pipeline in its own savepoint."""
+        """Check each payload, then run the good ones through the intake pipeline together
+        (``crm.lead.intake_create_batch``): a lead the pipeline refuses is rejected alone."""
         Lead = request.env["crm.lead"].sudo().with_context(
             force_company=key.company_id.id)
-        results = []
+        results, items, positions = [None] * len(payloads), [], []
         for index, payload in enumerate(payloads):
-            results.append(dict(self._create_one(Lead, key, payload), index=index))
+            values, extra, errors = clean_payload(payload)
+            if errors:
+                field, message = errors[0]
+                results[index] = {"status": "rejected",
+                                  "error": error_body("invalid_field", message, field or None)["error"], "index": index}
+                continue
+            for name in ("country_code", "lang", "tags"):
+                if extra.get(name):
+                    values[name] = extra[name]
+            items.append((values, self._intake_options(key, extra)))
+            positions.append(index)
+        if items:
+            for index, outcome in zip(positions, Lead.intake_create_batch(items, "api")):
+                if isinstance(outcome, Exception):
+                    results[index] = {"status": "rejected",
+                                      "error": error_body("invalid_lead", outcome.name, None)["error"], "index": index}
+                else:
+                    results[index] = {"status": "created", "id": outcome.id, "index": index}
         if not batch:
             result = results[0]
             if result["status"] == "created":
@@ -94,23 +111,14 @@ class LeadApiController(http.Controller):
         created = sum(1 for result in results if result["status"] == "created")
         return 200, {"created": created, "rejected": len(results) - created, "results": results}
 
-    def _create_one(self, Lead, key, payload):
-        values, extra, errors = clean_payload(payload)
-        if errors:
-            field, message = errors[0]
-            return {"status": "rejected", "error": error_body("invalid_field", message, field or None)["error"]}
-        if extra.get("country_code"):
-            values["country_code"] = extra["country_code"]
-        if extra.get("lang"):
-            values["lang"] = extra["lang"]
-        if extra.get("tags"):
-            values["tags"] = extra["tags"]
-        try:
-            with request.env.cr.savepoint():
-                lead = Lead.intake_create(values, "api", api_key=key, utm=extra["utm"])
-        except (ValidationError, UserError, AccessError) as error:
-            return {"status": "rejected", "error": error_body("invalid_lead", error.name, None)["error"]}
-        return {"status": "created", "id": lead.id}
+    def _intake_options(self, key, extra):
+        """The options of the intake pipeline for one lead: the key, the UTM names and the
+        anonymous visitor id of the website's tracking script (lead_scoring joins the
+        visitor's past events to the lead)."""
+        options = {"api_key": key, "utm": extra["utm"]}
+        if extra.get("visitor_id"):
+            options["visitor_id"] = extra["visitor_id"]
+        return options
 
     # ------------------------------------------------------------ idempotency
 

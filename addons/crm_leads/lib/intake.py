@@ -35,6 +35,8 @@ CODE_FIELDS = ("country", "country_code", "language", "lang")
 UTM_FIELDS = ("utm_source", "utm_medium", "utm_campaign")
 LIST_FIELDS = ("tags",)
 BOOL_FIELDS = {"decision_maker": "qualification_decision_maker"}
+VISITOR_FIELD = "visitor_id"
+MAX_VISITOR = 64
 MAX_TEXT = 10000
 MAX_NAME = 256
 
@@ -62,7 +64,8 @@ def clean_payload(payload):
     """Return ``(values, extra, errors)`` for one lead payload.
 
     ``values`` are plain crm.lead values; ``extra`` holds what the model resolves to
-    records: ``country_code``, ``lang``, ``utm`` (dict), ``tags`` (list of names).
+    records: ``country_code``, ``lang``, ``utm`` (dict), ``tags`` (list of names), and the
+    anonymous ``visitor_id`` of the website's tracking script (an intake option).
     """
     errors = []
     values, extra = {}, {"utm": {}}
@@ -114,6 +117,12 @@ def clean_payload(payload):
                 errors.append((key, "Must be a list of strings."))
                 continue
             extra["tags"] = [tag.strip() for tag in value if tag.strip()]
+        elif key == VISITOR_FIELD:
+            if not isinstance(value, str):
+                errors.append((key, "Must be a string."))
+                continue
+            if value.strip():
+                extra["visitor_id"] = value.strip()[:MAX_VISITOR]
     if "email_from" in values:
         email = normalise_email(values["email_from"])
         if not is_valid_email(email):

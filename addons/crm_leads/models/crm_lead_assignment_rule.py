@@ -77,19 +77,43 @@ class CrmLeadAssignmentRule(models.Model):
 
     def _pick_user(self, exclude=()):
         """The salesperson who gets the next lead of this rule (empty when all are full)."""
+        state = self._assignment_state(exclude)
+        user_id = self._assignment_next(state)
+        self._assignment_save(state)
+        return self.env["res.users"].browse(user_id)
+
+    def _assignment_state(self, exclude=()):
+        """Lock the rule (one assignment at a time per rule, so that concurrent requests take
+        turns) and read, once, what choosing its salespeople needs."""
         self.ensure_one()
-        # one assignment at a time per rule, so that concurrent requests take turns
         self.env.cr.execute("SELECT id FROM crm_lead_assignment_rule WHERE id = %s FOR UPDATE", (self.id,))
+        # a concurrent request may have moved the turn before the lock was ours
+        self.invalidate_cache(["last_user_id"], self.ids)
         members = [(member.user_id.id, member.weight) for member in self.member_ids if member.user_id.active]
         user_ids = [user_id for user_id, _weight in members]
-        open_counts = self._open_lead_counts(user_ids)
         rule_counts = {}
         if self.distribution == "weight":
             groups = self.env["crm.lead"].sudo().with_context(active_test=False).read_group(
                 [("intake_rule_id", "=", self.id), ("user_id", "in", user_ids)], ["user_id"], ["user_id"])
             rule_counts = {group["user_id"][0]: group["user_id_count"] for group in groups}
-        user_id = assignment.pick_user(self.distribution, members, open_counts, rule_counts,
-                                       self.max_open_leads, self.last_user_id.id, exclude)
+        return {"members": members, "open_counts": self._open_lead_counts(user_ids), "rule_counts": rule_counts,
+                "last_user_id": self.last_user_id.id, "exclude": tuple(exclude or ())}
+
+    def _assignment_next(self, state):
+        """The user id who gets the next lead (None when all are full), counted in ``state``
+        as holding it."""
+        self.ensure_one()
+        user_id = assignment.pick_user(self.distribution, state["members"], state["open_counts"],
+                                       state["rule_counts"], self.max_open_leads, state["last_user_id"],
+                                       state["exclude"])
         if user_id:
-            self.sudo().write({"last_user_id": user_id})
-        return self.env["res.users"].browse(user_id)
+            for counts in (state["open_counts"], state["rule_counts"]):
+                counts[user_id] = counts.get(user_id, 0) + 1
+            state["last_user_id"] = user_id
+        return user_id
+
+    def _assignment_save(self, state):
+        """Keep whose turn it is for the next request."""
+        self.ensure_one()
+        if state["last_user_id"] and state["last_user_id"] != self.last_user_id.id:
+            self.sudo().write({"last_user_id": state["last_user_id"]})

@@ -11,13 +11,21 @@ method that other addons extend with ``super()``:
     _intake_create_record    the create itself
     _intake_assign           crm_leads assignment rules
     _intake_notify           activity and e-mail to the assignee
+
+``intake_create_batch`` runs the same steps for a batch (the JSON web service): the
+leads one after the other up to the create, then assignment and notification once for
+the created leads, all in one savepoint (a lead that fails gets a savepoint of its own).
 """
+from collections import OrderedDict
 from datetime import timedelta
 
 from odoo import _, api, fields, models
-from odoo.exceptions import ValidationError
+from odoo.exceptions import AccessError, UserError, ValidationError
 
 from ..lib.intake import is_valid_email, normalise_email, normalise_text
+
+#: what rejects one lead of a batch (the others are created)
+INTAKE_ERRORS = (ValidationError, UserError, AccessError)
 
 TEXT_FIELDS = ("name", "contact_name", "partner_name", "phone", "mobile", "street", "street2", "city", "zip",
                "website", "function", "qualification_budget", "qualification_timing")
@@ -35,14 +43,68 @@ class CrmLead(models.Model):
         :param options: extra facts about the sender (``team_id``, ``source_id``,
             ``api_key``, ``utm``...), kept in the pipeline context
         """
+        lead, context = self._intake_create_one(values, channel, options)
+        lead._intake_assign(context)
+        lead._intake_notify(context)
+        return lead
+
+    @api.model
+    def _intake_create_one(self, values, channel, options):
+        """The steps up to the create of one lead: ``(lead, pipeline context)``."""
         context = self._intake_prepare_context(channel, options)
         vals = self._intake_normalise(dict(values), context)
         vals = self._intake_check_duplicates(vals, context)
         vals = self._intake_score(vals, context)
-        lead = self._intake_create_record(vals, context)
-        lead._intake_assign(context)
-        lead._intake_notify(context)
-        return lead
+        return self._intake_create_record(vals, context), context
+
+    @api.model
+    def intake_create_batch(self, items, channel):
+        """Create the leads of a batch and return, in the same order, each created lead or
+        the error (ValidationError, UserError, AccessError) that rejected it.
+
+        :param items: list of ``(values, options)``, as ``intake_create`` takes them
+
+        A rejected lead leaves nothing behind and the others are created. The batch runs
+        in one savepoint; when a lead fails, the batch is rolled back and run again with a
+        savepoint around that lead only (so a batch of good leads opens no subtransaction
+        per lead). The created leads are then assigned and notified together."""
+        failing = set()
+        while True:
+            try:
+                with self.env.cr.savepoint():
+                    return self._intake_run_batch(items, channel, failing)
+            except _LeadRejected as rejected:
+                # the cache may hold what the rolled back savepoint created
+                self.env.clear()
+                failing.add(rejected.index)
+
+    @api.model
+    def _intake_run_batch(self, items, channel, failing):
+        results, groups = [], []
+        for index, (values, options) in enumerate(items):
+            try:
+                if index in failing:
+                    with self.env.cr.savepoint():
+                        lead, context = self._intake_create_one(values, channel, options)
+                else:
+                    lead, context = self._intake_create_one(values, channel, options)
+            except INTAKE_ERRORS as error:
+                if index not in failing:
+                    raise _LeadRejected(index)
+                results.append(error)
+                continue
+            results.append(lead)
+            # leads with the same pipeline context are assigned and notified together
+            for group in groups:
+                if group[1] == context:
+                    group[0] |= lead
+                    break
+            else:
+                groups.append([lead, context])
+        for leads, context in groups:
+            leads._intake_assign(context)
+            leads._intake_notify(context)
+        return results
 
     @api.model
     def _intake_prepare_context(self, channel, options):
@@ -136,47 +198,83 @@ class CrmLead(models.Model):
 
     @api.multi
     def _intake_assign(self, context, exclude_users=None):
-        """Route the new lead to a team and a salesperson: the first matching active
+        """Route the new leads to a team and a salesperson: the first matching active
         assignment rule (by sequence) with a salesperson free;
         else the sender's team (API key), or the company's default team, left for the team
-        leader to assign."""
+        leader to assign.
+
+        For a batch, each rule is locked and its counts read once, then kept in memory as
+        leads are given. Only the fields that change are written, one write per set of
+        values: a lead that stays where it was created (no rule, already in the right team)
+        costs no write, no tracking, no recompute."""
         Rule = self.env["crm.lead.assignment.rule"].sudo()
+        rules_by_company, states, writes = {}, OrderedDict(), OrderedDict()
+        now = fields.Datetime.now()
         for lead in self.sudo():
             if lead.user_id and not exclude_users:
                 continue
-            rules = Rule.search([("company_id", "in", [lead.company_id.id or self.env.user.company_id.id])])
-            assigned = False
-            for rule in rules:
+            company_id = lead.company_id.id or self.env.user.company_id.id
+            if company_id not in rules_by_company:
+                rules_by_company[company_id] = Rule.search([("company_id", "in", [company_id])])
+            values = None
+            for rule in rules_by_company[company_id]:
                 if not rule._matches(lead):
                     continue
-                user = rule._pick_user(exclude=exclude_users or ())
-                if user:
-                    lead.write({"team_id": rule.team_id.id, "user_id": user.id, "intake_rule_id": rule.id,
-                                "intake_assigned_date": fields.Datetime.now()})
-                    assigned = True
+                if rule not in states:
+                    states[rule] = rule._assignment_state(exclude=exclude_users or ())
+                user_id = rule._assignment_next(states[rule])
+                if user_id:
+                    values = {"team_id": rule.team_id.id, "user_id": user_id, "intake_rule_id": rule.id,
+                              "intake_assigned_date": now}
                     break
-            if not assigned:
+            if values is None:
                 default_team = (lead.company_id or self.env.user.company_id).intake_default_team_id
                 team = self.env["crm.team"].browse(context.get("team_id")) or default_team or lead.team_id
-                lead.write({"team_id": team.id, "user_id": False, "intake_rule_id": False})
+                values = {"team_id": team.id, "user_id": False, "intake_rule_id": False}
+            changed = lead._intake_changed_values(values)
+            if changed:
+                key = tuple(sorted(changed.items()))
+                writes[key] = writes.get(key, self.browse().sudo()) | lead
+        for rule, state in states.items():
+            rule._assignment_save(state)
+        for key, leads in writes.items():
+            leads.write(dict(key))
         return True
 
     @api.multi
+    def _intake_changed_values(self, values):
+        """The ``values`` that differ from the lead's (one lead)."""
+        self.ensure_one()
+        changed = {}
+        for name, value in values.items():
+            current = self[name]
+            if self._fields[name].type == "many2one":
+                current = current.id
+            if (current or False) != (value or False):
+                changed[name] = value
+        return changed
+
+    @api.multi
     def _intake_notify(self, context):
-        """Give the assignee a follow-up activity and an e-mail."""
+        """Give each assignee a follow-up activity and an e-mail (a re-assigned lead's former
+        follow-up is dropped)."""
+        leads = self.sudo().filtered("user_id")
+        if not leads:
+            return True
+        leads.mapped("intake_activity_id").unlink()
         activity_type = self.env.ref("mail.mail_activity_data_todo", raise_if_not_found=False)
-        for lead in self.sudo().filtered("user_id"):
-            if lead.intake_activity_id:
-                lead.intake_activity_id.unlink()
-            activity = self.env["mail.activity"].sudo().create({
+        Activity = self.env["mail.activity"].sudo()
+        model_id = self.env["ir.model"]._get_id("crm.lead")
+        today = fields.Date.context_today(self)
+        for lead in leads:
+            lead.intake_activity_id = Activity.create({
                 "res_id": lead.id,
-                "res_model_id": self.env["ir.model"]._get_id("crm.lead"),
+                "res_model_id": model_id,
                 "activity_type_id": activity_type.id if activity_type else False,
                 "summary": _("Follow up this new lead"),
                 "user_id": lead.user_id.id,
-                "date_deadline": fields.Date.context_today(self),
+                "date_deadline": today,
             })
-            lead.intake_activity_id = activity
             lead.message_post(
                 body=_("New lead assigned to you: %s. Please contact the prospect.") % lead.name,
                 subject=_("New lead: %s") % lead.name,
@@ -215,3 +313,11 @@ class CrmLead(models.Model):
                         subtype="mail.mt_note",
                     )
         return True
+
+
+class _LeadRejected(Exception):
+    """A lead of a batch failed outside a savepoint of its own: run the batch again."""
+
+    def __init__(self, index):
+        super(_LeadRejected, self).__init__(index)
+        self.index = index

@@ -6,3 +6,5 @@ from . import test_access
 from . import test_forecast
 from . import test_website_form
 from . import test_pipeline_export
+from . import test_intake_batch
+from . import test_lead_api

@@ -59,3 +59,10 @@ def test_rate_limiter_window():
     now[0] = 61
     assert limiter.allow("k", 2)
     assert limiter.allow("other", 0)
+
+
+def test_clean_payload_keeps_the_visitor_id_apart_for_the_pipeline():
+    values, extra, errors = intake.clean_payload({"name": "A", "email": "a@b.fr", "visitor_id": "  v-1 "})
+    assert not errors and extra["visitor_id"] == "v-1" and "visitor_id" not in values
+    assert intake.clean_payload({"name": "A", "email": "a@b.fr", "visitor_id": 7})[2][0][0] == "visitor_id"
+    assert len(intake.clean_payload({"name": "A", "email": "a@b.fr", "visitor_id": "v" * 200})[1]["visitor_id"]) == 64

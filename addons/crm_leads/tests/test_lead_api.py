@@ -1,0 +1,56 @@
+import json
+
+from unittest.mock import patch
+
+from odoo.tests.common import HOST, PORT, HttpCase, at_install, post_install
+
+
+@at_install(False)
+@post_install(True)
+class TestLeadApi(HttpCase):
+    """The JSON web service, over HTTP, as a website's back end calls it."""
+
+    def setUp(self):
+        super(TestLeadApi, self).setUp()
+        # the test cursor that the HTTP requests share (the test's own cursor is another one)
+        cr = self.registry.cursor()
+        self.addCleanup(cr.close)
+        self.http_env = self.env(cr=cr)
+        team = self.http_env["crm.team"].create({"name": "API team"})
+        values = {"name": "Shop", "team_id": team.id, "rate_limit": 0}
+        self.key, secret = self.http_env["crm.lead.api.key"]._generate(values)
+        self.headers = {"Authorization": "Bearer %s" % secret, "Content-Type": "application/json"}
+
+    def _post(self, body):
+        response = self.opener.post("http://%s:%s/api/crm/v1/leads" % (HOST, PORT), data=json.dumps(body),
+                                    headers=self.headers, timeout=60)
+        return response.status_code, response.json()
+
+    def test_visitor_id_of_each_lead_reaches_the_intake_pipeline(self):
+        # given the pipeline watched where lead_scoring reads the anonymous visitor id
+        Lead = type(self.http_env["crm.lead"])
+        original = Lead._intake_prepare_context
+        seen = {}
+
+        def watch(model, channel, options):
+            context = original(model, channel, options)
+            seen[options.get("utm", {}).get("campaign")] = context.get("visitor_id")
+            return context
+
+        with patch.object(Lead, "_intake_prepare_context", watch):
+            # when a website sends one lead, then a batch, each with its visitor's tracking id
+            status, body = self._post({"name": "One", "email": "one@example.fr", "utm_campaign": "one",
+                                       "visitor_id": " visitor-1 "})
+            self.assertEqual(status, 201, body)
+            status, body = self._post({"leads": [
+                {"name": "Two", "email": "two@example.fr", "utm_campaign": "two", "visitor_id": "visitor-2"},
+                {"name": "Three", "email": "three@example.fr", "utm_campaign": "three"},
+                {"name": "Bad", "email": "bad@example.fr", "utm_campaign": "bad", "visitor_id": 42}]})
+        # then each lead's pipeline got its own visitor id (none for the lead without one)
+        self.assertEqual(status, 200, body)
+        self.assertEqual(seen, {"one": "visitor-1", "two": "visitor-2", "three": None})
+        # and a visitor id that is not a string is refused with the field at fault
+        self.assertEqual((body["created"], body["rejected"]), (2, 1))
+        self.assertEqual(body["results"][2]["error"]["field"], "visitor_id")
+        created = self.http_env["crm.lead"].search([("intake_api_key_id", "=", self.key.id)])
+        self.assertEqual(sorted(created.mapped("name")), ["One", "Three", "Two"])
