@@ -42,7 +42,7 @@ class SaleOrderLine(models.Model):
         Odoo already lowers the delivered quantity by the returns marked "To Refund"; the other
         returns, and every return on a line invoiced on ordered quantities, are taken off here.
         """
-        super(SaleOrderLine, self)._get_to_invoice_qty()
+        result = super(SaleOrderLine, self)._get_to_invoice_qty()
         quantities = self._deposit_returned_quantities()
         for line in self:
             if line.order_id.state not in ("sale", "done"):
@@ -51,6 +51,7 @@ class SaleOrderLine(models.Model):
             if line.product_id.invoice_policy == "delivery":
                 returned -= refunded
             line.qty_to_invoice -= returned
+        return result
 
     @api.multi
     def _deposit_qty_to_credit(self):

@@ -91,10 +91,10 @@ class TestReturnedGoods(DepositCase):
         invoice.action_invoice_open()
         # then the credit note is offered on the invoice as an outstanding credit
         widget = json.loads(invoice.outstanding_credits_debits_widget)
-        credits = [item for item in widget["content"] if item["amount"] == 240.0]
-        self.assertEqual(len(credits), 1)
+        offered = [item for item in widget["content"] if item["amount"] == 240.0]
+        self.assertEqual(len(offered), 1)
         # and once used the invoice is paid, 120 of credit left for the customer
-        invoice.assign_outstanding_credit(credits[0]["id"])
+        invoice.assign_outstanding_credit(offered[0]["id"])
         self.assertEqual(invoice.state, "paid")
         self.assertAlmostEqual(credit_note.residual, 120.0)
         self.assertEqual(credit_note.state, "open")
