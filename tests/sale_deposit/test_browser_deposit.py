@@ -119,7 +119,7 @@ def test_quotation_to_deposit_delivery_and_final_invoice(desktop, admin_rpc):
         _header_button(desktop, "Register Payment")
         desktop.wait_css(".modal .modal-footer button")
         _modal_button(desktop, "Validate")
-        _wait_text(desktop, ".o_form_view .o_statusbar_status", "Paid")
+        _wait_text(desktop, ".o_form_view .o_statusbar_status .btn-primary", "Paid")
 
         # the warehouse validates the delivery
         _open_record(desktop, "sale.order", order_id)
@@ -128,7 +128,7 @@ def test_quotation_to_deposit_delivery_and_final_invoice(desktop, admin_rpc):
         _wait_idle(desktop)
         _header_button(desktop, "Validate")
         desktop.wait_css(".modal .modal-footer button")
-        _modal_button(desktop, "Apply")
+        _click_text(desktop, ".modal .modal-footer button", "Apply", exact=False)
         _wait_text(desktop, ".o_form_view .o_statusbar_status .btn-primary", "Done")
 
         # the salesperson creates the final invoice: the paid deposit is deducted on it
@@ -136,6 +136,10 @@ def test_quotation_to_deposit_delivery_and_final_invoice(desktop, admin_rpc):
         _header_button(desktop, "Create Invoice")
         desktop.wait_css(".modal .modal-footer button")
         _modal_button(desktop, "Create and View Invoices")
+        # the order's invoices (deposit and final) are listed: open the new, draft one
+        desktop.wait_css(".o_list_view .o_data_row, .o_form_view .o_field_one2many")
+        if desktop.driver.find_elements(By.CSS_SELECTOR, ".o_list_view .o_data_row"):
+            _click_text(desktop, ".o_list_view .o_data_row", "Draft", exact=False)
         _wait_text(desktop, ".o_form_view .o_field_one2many", "Deduction of")
         _wait_text(desktop, ".o_form_view .oe_subtotal_footer", "840.00")
     finally:
