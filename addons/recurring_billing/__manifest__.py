@@ -10,6 +10,7 @@
         "sale_management",
         "account_invoicing",
         "portal",
+        "report_xlsx",
     ],
     "data": [
         "security/recurring_billing_security.xml",
@@ -18,6 +19,7 @@
         "data/mail_template_data.xml",
         "views/recurring_contract_views.xml",
         "views/recurring_revenue_report_views.xml",
+        "views/recurring_contract_reports.xml",
         "views/product_template_views.xml",
         "views/portal_templates.xml",
     ],
