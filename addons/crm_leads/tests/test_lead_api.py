@@ -1,4 +1,5 @@
 import json
+from contextlib import contextmanager
 
 from unittest.mock import patch
 
@@ -12,14 +13,23 @@ class TestLeadApi(HttpCase):
 
     def setUp(self):
         super(TestLeadApi, self).setUp()
-        # the test cursor that the HTTP requests share (the test's own cursor is another one)
-        cr = self.registry.cursor()
-        self.addCleanup(cr.close)
-        self.http_env = self.env(cr=cr)
-        team = self.http_env["crm.team"].create({"name": "API team"})
-        values = {"name": "Shop", "team_id": team.id, "rate_limit": 0}
-        self.key, secret = self.http_env["crm.lead.api.key"]._generate(values)
+        # the HTTP requests share the registry's test cursor, not the test's own: write there,
+        # and let go of it (it is locked while open) before sending a request
+        with self._http_env() as env:
+            team = env["crm.team"].create({"name": "API team"})
+            values = {"name": "Shop", "team_id": team.id, "rate_limit": 0}
+            key, secret = env["crm.lead.api.key"]._generate(values)
+            self.key_id = key.id
         self.headers = {"Authorization": "Bearer %s" % secret, "Content-Type": "application/json"}
+
+    @contextmanager
+    def _http_env(self):
+        cr = self.registry.cursor()
+        try:
+            yield self.env(cr=cr)
+            cr.commit()
+        finally:
+            cr.close()
 
     def _post(self, body):
         response = self.opener.post("http://%s:%s/api/crm/v1/leads" % (HOST, PORT), data=json.dumps(body),
@@ -28,7 +38,7 @@ class TestLeadApi(HttpCase):
 
     def test_visitor_id_of_each_lead_reaches_the_intake_pipeline(self):
         # given the pipeline watched where lead_scoring reads the anonymous visitor id
-        Lead = type(self.http_env["crm.lead"])
+        Lead = type(self.env["crm.lead"])
         original = Lead._intake_prepare_context
         seen = {}
 
@@ -52,5 +62,6 @@ class TestLeadApi(HttpCase):
         # and a visitor id that is not a string is refused with the field at fault
         self.assertEqual((body["created"], body["rejected"]), (2, 1))
         self.assertEqual(body["results"][2]["error"]["field"], "visitor_id")
-        created = self.http_env["crm.lead"].search([("intake_api_key_id", "=", self.key.id)])
-        self.assertEqual(sorted(created.mapped("name")), ["One", "Three", "Two"])
+        with self._http_env() as env:
+            created = env["crm.lead"].search([("intake_api_key_id", "=", self.key_id)])
+            self.assertEqual(sorted(created.mapped("name")), ["One", "Three", "Two"])
