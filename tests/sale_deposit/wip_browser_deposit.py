@@ -1,4 +1,5 @@
-"""A salesperson takes an order from quotation to deposit, delivery and final invoice in the web client."""
+"""NOT COLLECTED (work in progress, not yet seen passing): a salesperson takes an order from quotation to
+deposit, delivery and final invoice in the web client. Rename to test_browser_deposit.py once it passes."""
 import time
 
 from selenium.common.exceptions import StaleElementReferenceException, WebDriverException
@@ -105,7 +106,8 @@ def test_quotation_to_deposit_delivery_and_final_invoice(desktop, admin_rpc):
 
         # and confirms it: the deposit invoice is there, 300 HT + 60 VAT
         _header_button(desktop, "Confirm Sale")
-        _click_text(desktop, ".o_form_view .oe_button_box button", "Deposits paid", exact=False)
+        # (the "Deposits paid" smart button, which shows the amount paid)
+        _wait_clickable(desktop, ".o_form_view .oe_button_box button .fa-money").click()
         desktop.wait_css(".o_list_view .o_data_row")
         _wait_text(desktop, ".o_list_view .o_data_row", "360.00")
         rows = desktop.driver.find_elements(By.CSS_SELECTOR, ".o_list_view .o_data_row")
