@@ -128,18 +128,19 @@ class ContactDedupGroup(models.Model):
         """
         cr = self.env.cr
         self._scan_pairs_table()
+        # each key row carries what decides comparability, so that pairs of a company and a
+        # person, or of two companies' records, are never made (millions of rows on a big base)
         cr.execute("""
-            CREATE TEMPORARY TABLE IF NOT EXISTS dedup_scan_keys (id integer, kind char(1), key varchar)
-                ON COMMIT DROP;
+            CREATE TEMPORARY TABLE IF NOT EXISTS dedup_scan_keys
+                (id integer, kind char(1), key varchar, is_company boolean, company_id integer) ON COMMIT DROP;
             TRUNCATE dedup_scan_keys;
             INSERT INTO dedup_scan_keys
-                SELECT id, 'e', dedup_email FROM res_partner WHERE active AND dedup_email IS NOT NULL
-                UNION ALL SELECT id, 'v', dedup_vat FROM res_partner WHERE active AND dedup_vat IS NOT NULL
-                UNION ALL SELECT id, 'd', dedup_domain FROM res_partner WHERE active AND dedup_domain IS NOT NULL
-                UNION ALL SELECT id, 'p', dedup_phone FROM res_partner WHERE active AND dedup_phone IS NOT NULL
-                UNION ALL SELECT id, 'p', dedup_mobile FROM res_partner WHERE active AND dedup_mobile IS NOT NULL
-                UNION ALL SELECT id, CASE WHEN is_company THEN 'c' ELSE 'n' END, dedup_name
-                            FROM res_partner WHERE active AND dedup_name IS NOT NULL;
+                SELECT p.id, k.kind, k.key, COALESCE(p.is_company, FALSE), p.company_id
+                  FROM res_partner p
+                 CROSS JOIN LATERAL (VALUES ('e', p.dedup_email), ('v', p.dedup_vat), ('d', p.dedup_domain),
+                                            ('p', p.dedup_phone), ('p', p.dedup_mobile),
+                                            ('n', p.dedup_name)) k(kind, key)
+                 WHERE p.active AND k.key IS NOT NULL;
             DELETE FROM dedup_scan_keys k USING (
                 SELECT kind, key FROM dedup_scan_keys GROUP BY kind, key
                 HAVING count(*) < 2 OR count(*) > %s) lonely
@@ -153,17 +154,15 @@ class ContactDedupGroup(models.Model):
             INSERT INTO dedup_scan_pairs
             SELECT a.id, b.id FROM dedup_scan_keys a
               JOIN dedup_scan_keys b ON a.kind = b.kind AND a.key = b.key AND a.id < b.id
+                                    AND a.is_company = b.is_company
+             WHERE a.company_id IS NULL OR b.company_id IS NULL OR a.company_id = b.company_id
             UNION
             SELECT a.id, b.id FROM res_partner a
               JOIN res_partner b ON a.dedup_zip = b.dedup_zip AND a.id < b.id AND a.is_company = b.is_company
              WHERE a.active AND b.active AND a.dedup_zip IN (SELECT dedup_zip FROM zips)
+               AND (a.company_id IS NULL OR b.company_id IS NULL OR a.company_id = b.company_id)
                AND a.dedup_name %% b.dedup_name
         """, (MAX_BLOCK * 5,))
-        # a company and a person are never the same partner
-        cr.execute("""
-            DELETE FROM dedup_scan_pairs p USING res_partner x, res_partner y
-             WHERE x.id = p.a AND y.id = p.b AND COALESCE(x.is_company, FALSE) <> COALESCE(y.is_company, FALSE)
-        """)
 
     @api.model
     def scan_partners(self):
@@ -184,6 +183,7 @@ class ContactDedupGroup(models.Model):
             SELECT DISTINCT a.id, b.id FROM crm_lead a JOIN crm_lead b ON a.id < b.id
                AND ((a.dedup_email = b.dedup_email) OR (a.dedup_phone = b.dedup_phone))
              WHERE a.active AND b.active AND a.probability < 100 AND b.probability < 100
+               AND (a.company_id IS NULL OR b.company_id IS NULL OR a.company_id = b.company_id)
         """)
         return self._score_and_store("crm.lead")
 
@@ -192,18 +192,15 @@ class ContactDedupGroup(models.Model):
         """Score the pairs of ``dedup_scan_pairs``, store those above the threshold as groups;
         return the number of groups.
 
-        Pairs of two different companies and pairs marked "not a duplicate" are dropped in
-        SQL; the others are read through a server-side cursor, ``chunk`` rows at a time, with
-        the keys of both records, so that memory stays flat however many pairs there are.
+        The pairs never join two companies' records (each company keeps its own); pairs
+        marked "not a duplicate" are dropped in SQL; the others are read through a
+        server-side cursor, ``chunk`` rows at a time, with the keys of both records, so that
+        memory stays flat however many pairs there are.
         """
         Model = self.env[res_model]
         table = Model._table
         cr = self.env.cr
         threshold = self._dedup_threshold()
-        cr.execute("""
-            DELETE FROM dedup_scan_pairs p USING {table} x, {table} y
-             WHERE x.id = p.a AND y.id = p.b AND x.company_id <> y.company_id
-        """.format(table=table))
         cr.execute("""
             DELETE FROM dedup_scan_pairs p USING contact_dedup_exclusion e
              WHERE e.res_model = %s AND e.record_low = p.a AND e.record_high = p.b
