@@ -207,13 +207,15 @@ class ContactDedupGroup(models.Model):
         """, (res_model,))
         columns = Model._dedup_key_columns()
         width = len(columns)
-        cr.execute("""
+        # table and column names come from the models' code, never from input
+        query = """
             DECLARE dedup_scan_cursor NO SCROLL CURSOR FOR
             SELECT p.a, p.b, {first}, {second} FROM dedup_scan_pairs p
               JOIN {table} x ON x.id = p.a
               JOIN {table} y ON y.id = p.b
         """.format(table=table, first=", ".join("x.%s" % column for column in columns),
-                   second=", ".join("y.%s" % column for column in columns)))
+                   second=", ".join("y.%s" % column for column in columns))
+        cr.execute(query)  # pylint: disable=sql-injection
         scored = []
         to_keys = Model._dedup_keys_from_row
         while True:
