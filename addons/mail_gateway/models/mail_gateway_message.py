@@ -194,10 +194,13 @@ class MailGatewayMessage(models.Model):
         if not routed:
             values.update(state="ignored", ignore_reason="known")
             return values
+        model, thread_id, created = routed
         lead = outcome.get("lead")
+        if not lead and created and model == "crm.lead":
+            lead = self.env["crm.lead"].browse(thread_id)
         values.update({
             "state": "processed",
-            "result": "created" if lead else "updated",
+            "result": "created" if created else "updated",
             "res_model": routed[0] or (lead and lead._name),
             "res_id": routed[1] or (lead and lead.id),
             "team_id": lead.team_id.id if lead else team.id,
@@ -210,10 +213,11 @@ class MailGatewayMessage(models.Model):
     def _message_route_process(self, MailThread, msg):
         """Odoo's ``message_process`` from an already parsed message.
 
-        Returns ``(model, record id)`` of the document the message was posted on, or
-        ``None`` when Odoo knows its Message-Id already or finds it no route (a bounce
-        to its bounce alias). A reply without known headers that quotes a record's
-        reference in its subject goes to that record.
+        Returns ``(model, record id, created)`` of the document the message was posted on
+        (``created`` when the route made a new record), or ``None`` when Odoo knows its
+        Message-Id already or finds it no route (a bounce to its bounce alias). A reply
+        without known headers that quotes a record's reference in its subject goes to that
+        record.
         """
         msg_dict = MailThread.message_parse(msg)
         if MailThread.env["mail.message"].search_count([("message_id", "=", msg_dict["message_id"])]):
@@ -227,8 +231,9 @@ class MailGatewayMessage(models.Model):
         thread_id = MailThread.message_route_process(msg, msg_dict, routes)
         if not thread_id:
             return None
-        # message_route_process posts on every route and returns the last one's record
-        return routes[-1][0], thread_id
+        # message_route_process posts on every route and returns the last one's record;
+        # a route without a record id is a new record
+        return routes[-1][0], thread_id, not routes[-1][1]
 
     @api.model
     def _is_throttled(self, address):
