@@ -1,5 +1,4 @@
-"""NOT COLLECTED (work in progress, not yet seen passing): a salesperson takes an order from quotation to
-deposit, delivery and final invoice in the web client. Rename to test_browser_deposit.py once it passes."""
+"""A salesperson takes an order from quotation to deposit, delivery and final invoice in the web client."""
 import time
 
 from selenium.common.exceptions import StaleElementReferenceException, WebDriverException
