@@ -54,7 +54,7 @@ class TestInvoicing(RecurringCase):
         may = self.run_invoicing(contract, "2027-05-01")
         self.assertEqual(may.amount_untaxed, 25.0)
         self.assertEqual(len(may.invoice_line_ids), 2)
-        self.assertTrue(contract.adjustment_ids.invoice_line_id)
+        self.assertEqual(contract.adjustment_ids.invoice_line_id.invoice_id, may)
 
     def test_stopping_a_prepaid_line_credits_the_unused_days(self):
         contract = self.make_contract(start="2027-04-01", price=30.0)
@@ -92,8 +92,8 @@ class TestInvoicing(RecurringCase):
         self.env["recurring.price.change"].create({
             "line_id": contract.line_ids.id, "date": "2027-02-10", "price_unit": 110.0})
         message = contract.message_ids.filtered(lambda m: self.customer in m.partner_ids)
-        self.assertTrue(message)
-        self.assertIn("110.00", message[0].body)
+        self.assertEqual(len(message), 1)
+        self.assertIn("110.00", message.body)
         invoices = self.run_invoicing(contract, "2027-03-01").sorted("date_invoice")
         self.assertEqual(invoices.mapped("amount_untaxed"), [100.0, 100.0, 110.0])
 

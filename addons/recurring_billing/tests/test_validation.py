@@ -49,7 +49,8 @@ class TestValidation(RecurringCase):
             "price_unit": 0.1, "is_usage": True})
         usage = self.env["recurring.usage"].create({"line_id": usage_line.id, "date": "2027-01-10",
                                                     "quantity": 10})
-        self.run_invoicing(contract, "2027-02-01")
-        self.assertTrue(usage.invoice_line_id)
+        invoice = self.run_invoicing(contract, "2027-02-01")
+        self.assertEqual(usage.invoice_line_id.invoice_id, invoice)
+        self.assertEqual(usage.invoice_line_id.quantity, 10)
         with self.assertRaisesRegex(ValidationError, "cannot be changed"):
             usage.quantity = 20

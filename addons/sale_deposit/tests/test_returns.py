@@ -40,7 +40,8 @@ class TestReturnedGoods(DepositCase):
         self.assertAlmostEqual(final.amount_total, 840.0)
         self._return(order, 2)
         order.invalidate_cache()
-        self.assertTrue(order.deposit_return_to_credit)
+        self.assertIs(order.deposit_return_to_credit, True)
+        self.assertEqual(sum(order.order_line.mapped(lambda line: line._deposit_qty_to_credit())), 2.0)
         # when the salesperson credits the returned goods from the order
         credit_note = order.sudo(self.salesman).action_deposit_credit_returns()
         # (read as the accountant would)
