@@ -106,8 +106,13 @@ def score_pair(first, second, weights=None):
 
 def blocking_keys(record):
     """Keys two duplicates are expected to share at least one of: exact identifiers, the
-    exact normalised name, and the zip code with the first letters of the name (typos
-    after the third letter). A scan only compares records sharing a key."""
+    exact normalised name (for a person: with the city, or with the street), and the zip
+    code with the first letters of the name (typos after the third letter). A scan only
+    compares records sharing a key.
+
+    A person's name alone is no key: on a large base the common names make blocks of
+    hundreds of homonyms, and a same name scores below the threshold unless the address
+    agrees too (see ``OFFSET``)."""
     keys = []
     kind = "c" if record.get("is_company") else "p"
     for field in ("email", "vat", "domain"):
@@ -116,8 +121,12 @@ def blocking_keys(record):
     for number in _phones(record):
         keys.append("phone:%s" % number)
     name = record.get("name") or ""
-    if name:
-        keys.append("%s:name:%s" % (kind, name))
+    if name and kind == "c":
+        keys.append("c:name:%s" % name)
+    elif name:
+        for field in ("city", "street"):
+            if record.get(field):
+                keys.append("p:name%s:%s:%s" % (field, name, record[field]))
         if record.get("zip"):
             for word in name.split():
                 if len(word) >= 3:

@@ -122,7 +122,8 @@ class ContactDedupGroup(models.Model):
     @api.model
     def _scan_candidate_pairs(self):
         """Fill ``dedup_scan_pairs`` with pairs of active partners sharing an exact key, or a
-        similar name (pg_trgm) in the same zip.
+        similar name (pg_trgm) in the same zip. A person's exact name is a key only with
+        the city or the street (``matching.blocking_keys``): homonyms are many on a large base.
 
         Set-based SQL; keys shared by more than MAX_BLOCK partners are skipped.
         """
@@ -139,7 +140,12 @@ class ContactDedupGroup(models.Model):
                   FROM res_partner p
                  CROSS JOIN LATERAL (VALUES ('e', p.dedup_email), ('v', p.dedup_vat), ('d', p.dedup_domain),
                                             ('p', p.dedup_phone), ('p', p.dedup_mobile),
-                                            ('n', p.dedup_name)) k(kind, key)
+                                            ('n', CASE WHEN p.is_company THEN p.dedup_name END),
+                                            ('c', CASE WHEN p.is_company IS NOT TRUE
+                                                       THEN p.dedup_name || '|' || p.dedup_city END),
+                                            ('s', CASE WHEN p.is_company IS NOT TRUE
+                                                       THEN p.dedup_name || '|' || p.dedup_street END)
+                                            ) k(kind, key)
                  WHERE p.active AND k.key IS NOT NULL;
             DELETE FROM dedup_scan_keys k USING (
                 SELECT kind, key FROM dedup_scan_keys GROUP BY kind, key
