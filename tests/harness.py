@@ -172,6 +172,76 @@ class WebClient(object):
         return WebDriverWait(self.driver, timeout).until(
             ec.presence_of_element_located((By.CSS_SELECTOR, selector)))
 
+    def wait_idle(self, timeout=30):
+        """Wait until the web client has no RPC in flight.
+
+        Odoo 11 shows its "Loading" indicator (``.o_loading``) with jQuery's show() and hides
+        it with hide(), so it is idle when that element is not displayed and no blockUI
+        overlay is left. Raises TimeoutException if it stays busy.
+        """
+        from selenium.webdriver.support.ui import WebDriverWait
+        script = ("return Array.prototype.filter.call("
+                  "document.querySelectorAll('.o_loading, .blockUI'),"
+                  " function (el) { return window.getComputedStyle(el).display !== 'none'; }).length")
+        WebDriverWait(self.driver, timeout, poll_frequency=0.1).until(
+            lambda driver: driver.execute_script(script) == 0)
+
+    def wait_clickable(self, selector, timeout=30):
+        from selenium.webdriver.common.by import By
+        from selenium.webdriver.support import expected_conditions as ec
+        from selenium.webdriver.support.ui import WebDriverWait
+        return WebDriverWait(self.driver, timeout).until(ec.element_to_be_clickable((By.CSS_SELECTOR, selector)))
+
+    def click_text(self, selector, label, timeout=30, exact=True):
+        """Click the first visible, enabled element matching ``selector`` whose text is (or
+        contains) ``label``, retrying while the web client redraws it; then wait until idle."""
+        from selenium.common.exceptions import StaleElementReferenceException, WebDriverException
+        from selenium.webdriver.common.by import By
+        from selenium.webdriver.support.ui import WebDriverWait
+
+        def click(driver):
+            try:
+                for element in driver.find_elements(By.CSS_SELECTOR, selector):
+                    text = " ".join(element.text.split())
+                    if element.is_displayed() and element.is_enabled() and (
+                            text == label if exact else label in text):
+                        element.click()
+                        return True
+            except (StaleElementReferenceException, WebDriverException):
+                return False
+            return False
+        WebDriverWait(self.driver, timeout).until(click)
+        self.wait_idle()
+
+    def header_button(self, label):
+        """Click a form's status bar button by its label (Odoo 11 buttons have no name)."""
+        self.click_text(".o_form_view .o_statusbar_buttons button", label)
+
+    def pick_many2one(self, selector, text):
+        """Type ``text`` in a many2one input and choose the proposal that contains it."""
+        field = self.wait_clickable(selector)
+        field.click()
+        field.send_keys(text)
+        self.click_text("ul.ui-autocomplete li a", text, exact=False)
+
+    def wait_text(self, selector, text, timeout=30):
+        """Wait until an element matching ``selector`` shows ``text``."""
+        from selenium.common.exceptions import StaleElementReferenceException
+        from selenium.webdriver.common.by import By
+        from selenium.webdriver.support.ui import WebDriverWait
+
+        def shown(driver):
+            try:
+                return any(text in element.text for element in driver.find_elements(By.CSS_SELECTOR, selector))
+            except StaleElementReferenceException:
+                return False
+        WebDriverWait(self.driver, timeout).until(shown)
+
+    def open_record(self, model, record_id):
+        self.driver.get("%s/web#id=%d&model=%s&view_type=form" % (self.server.url, record_id, model))
+        self.wait_css(".o_form_view")
+        self.wait_idle()
+
     def screenshot(self, name):
         path = os.path.join(LOCAL, "screenshots", name + ".png")
         os.makedirs(os.path.dirname(path), exist_ok=True)

@@ -1,72 +1,7 @@
 """A salesperson takes an order from quotation to deposit, delivery and final invoice in the web client."""
 import time
 
-from selenium.common.exceptions import StaleElementReferenceException, WebDriverException
 from selenium.webdriver.common.by import By
-from selenium.webdriver.support import expected_conditions as ec
-from selenium.webdriver.support.ui import WebDriverWait
-
-
-def _wait_clickable(client, selector, timeout=30):
-    return WebDriverWait(client.driver, timeout).until(ec.element_to_be_clickable((By.CSS_SELECTOR, selector)))
-
-
-def _wait_idle(client, timeout=30):
-    """Wait until the web client has no RPC in flight (the blocking overlay is gone)."""
-    deadline = time.time() + timeout
-    while time.time() < deadline:
-        busy = client.driver.execute_script(
-            "return document.querySelectorAll('.o_loading:not(.hidden), .blockUI').length")
-        if not busy:
-            return
-        time.sleep(0.2)
-
-
-def _click_text(client, selector, label, timeout=30, exact=True):
-    """Click the first visible, enabled element matching ``selector`` whose text is (or contains) ``label``."""
-    def click(driver):
-        try:
-            for element in driver.find_elements(By.CSS_SELECTOR, selector):
-                text = " ".join(element.text.split())
-                if element.is_displayed() and element.is_enabled() and (
-                        text == label if exact else label in text):
-                    element.click()
-                    return True
-        except (StaleElementReferenceException, WebDriverException):
-            return False
-        return False
-    WebDriverWait(client.driver, timeout).until(click)
-    _wait_idle(client)
-
-
-def _header_button(client, label):
-    _click_text(client, ".o_form_view .o_statusbar_buttons button", label)
-
-
-def _modal_button(client, label):
-    _click_text(client, ".modal .modal-footer button", label)
-
-
-def _pick_many2one(client, selector, text):
-    field = _wait_clickable(client, selector)
-    field.click()
-    field.send_keys(text)
-    _click_text(client, "ul.ui-autocomplete li a", text, exact=False)
-
-
-def _wait_text(client, selector, text, timeout=30):
-    def shown(driver):
-        try:
-            return any(text in element.text for element in driver.find_elements(By.CSS_SELECTOR, selector))
-        except StaleElementReferenceException:
-            return False
-    WebDriverWait(client.driver, timeout).until(shown)
-
-
-def _open_record(client, model, record_id):
-    client.driver.get("%s/web#id=%d&model=%s&view_type=form" % (client.server.url, record_id, model))
-    client.wait_css(".o_form_view")
-    _wait_idle(client)
 
 
 def test_quotation_to_deposit_delivery_and_final_invoice(desktop, admin_rpc):
@@ -87,62 +22,62 @@ def test_quotation_to_deposit_delivery_and_final_invoice(desktop, admin_rpc):
     try:
         # when the salesperson writes the quotation for 10 tables
         desktop.open_action("sale.action_quotations")
-        _wait_clickable(desktop, ".o_list_button_add, .o-kanban-button-new").click()
+        desktop.wait_clickable(".o_list_button_add, .o-kanban-button-new").click()
         desktop.wait_css(".o_form_editable")
-        _pick_many2one(desktop, ".o_field_widget[name=partner_id] input", customer)
-        _wait_idle(desktop)
-        _wait_clickable(desktop, ".o_field_x2many_list_row_add a").click()
-        _pick_many2one(desktop, ".o_data_row .o_field_widget[name=product_id] input", product)
-        _wait_idle(desktop)
-        quantity = _wait_clickable(desktop, ".o_data_row .o_field_widget[name=product_uom_qty]")
+        desktop.pick_many2one(".o_field_widget[name=partner_id] input", customer)
+        desktop.wait_idle()
+        desktop.wait_clickable(".o_field_x2many_list_row_add a").click()
+        desktop.pick_many2one(".o_data_row .o_field_widget[name=product_id] input", product)
+        desktop.wait_idle()
+        quantity = desktop.wait_clickable(".o_data_row .o_field_widget[name=product_uom_qty]")
         quantity.clear()
         quantity.send_keys("10")
-        _wait_idle(desktop)
-        _wait_clickable(desktop, ".o_form_button_save").click()
+        desktop.wait_idle()
+        desktop.wait_clickable(".o_form_button_save").click()
         desktop.wait_css(".o_form_readonly")
-        _wait_idle(desktop)
+        desktop.wait_idle()
         order_id = admin_rpc.call("sale.order", "search", [("partner_id.name", "=", customer)])[0]
 
         # and confirms it: the deposit invoice is there, 300 HT + 60 VAT
-        _header_button(desktop, "Confirm Sale")
+        desktop.header_button("Confirm Sale")
         # (the "Deposits paid" smart button, which shows the amount paid)
-        _wait_clickable(desktop, ".o_form_view .oe_button_box button .fa-money").click()
+        desktop.wait_clickable(".o_form_view .oe_button_box button .fa-money").click()
         desktop.wait_css(".o_list_view .o_data_row")
-        _wait_text(desktop, ".o_list_view .o_data_row", "360.00")
+        desktop.wait_text(".o_list_view .o_data_row", "360.00")
         rows = desktop.driver.find_elements(By.CSS_SELECTOR, ".o_list_view .o_data_row")
         assert len(rows) == 1
         assert customer in rows[0].text
         rows[0].click()
         desktop.wait_css(".o_form_view")
-        _wait_idle(desktop)
+        desktop.wait_idle()
 
         # the accountant registers its payment
-        _header_button(desktop, "Register Payment")
+        desktop.header_button("Register Payment")
         desktop.wait_css(".modal .modal-footer button")
-        _modal_button(desktop, "Validate")
-        _wait_text(desktop, ".o_form_view .o_statusbar_status .btn-primary", "Paid")
+        desktop.click_text(".modal .modal-footer button", "Validate")
+        desktop.wait_text(".o_form_view .o_statusbar_status .btn-primary", "Paid")
 
         # the warehouse validates the delivery
-        _open_record(desktop, "sale.order", order_id)
-        _click_text(desktop, ".o_form_view .oe_button_box button", "Delivery", exact=False)
+        desktop.open_record("sale.order", order_id)
+        desktop.click_text(".o_form_view .oe_button_box button", "Delivery", exact=False)
         desktop.wait_css(".o_form_view")
-        _wait_idle(desktop)
-        _header_button(desktop, "Validate")
+        desktop.wait_idle()
+        desktop.header_button("Validate")
         desktop.wait_css(".modal .modal-footer button")
-        _click_text(desktop, ".modal .modal-footer button", "Apply", exact=False)
-        _wait_text(desktop, ".o_form_view .o_statusbar_status .btn-primary", "Done")
+        desktop.click_text(".modal .modal-footer button", "Apply", exact=False)
+        desktop.wait_text(".o_form_view .o_statusbar_status .btn-primary", "Done")
 
         # the salesperson creates the final invoice: the paid deposit is deducted on it
-        _open_record(desktop, "sale.order", order_id)
-        _header_button(desktop, "Create Invoice")
+        desktop.open_record("sale.order", order_id)
+        desktop.header_button("Create Invoice")
         desktop.wait_css(".modal .modal-footer button")
-        _modal_button(desktop, "Create and View Invoices")
+        desktop.click_text(".modal .modal-footer button", "Create and View Invoices")
         # the order's invoices (deposit and final) are listed: open the new, draft one
         desktop.wait_css(".o_list_view .o_data_row, .o_form_view .o_field_one2many")
         if desktop.driver.find_elements(By.CSS_SELECTOR, ".o_list_view .o_data_row"):
-            _click_text(desktop, ".o_list_view .o_data_row", "Draft", exact=False)
-        _wait_text(desktop, ".o_form_view .o_field_one2many", "Deduction of")
-        _wait_text(desktop, ".o_form_view .oe_subtotal_footer", "840.00")
+            desktop.click_text(".o_list_view .o_data_row", "Draft", exact=False)
+        desktop.wait_text(".o_form_view .o_field_one2many", "Deduction of")
+        desktop.wait_text(".o_form_view .oe_subtotal_footer", "840.00")
     finally:
         desktop.screenshot("sale-deposit-final-invoice")
 
