@@ -15,7 +15,11 @@ method that other addons extend with ``super()``:
 ``intake_create_batch`` runs the same steps for a batch (the JSON web service): the
 leads one after the other up to the create, then assignment and notification once for
 the created leads, all in one savepoint (a lead that fails gets a savepoint of its own).
+A batch is an import: as Odoo's own import does by default, its leads get no tracking
+line nor creator follower each (the assignee is still alerted), and the model's default
+values are computed once for the leads of the same kind.
 """
+import copy
 from collections import OrderedDict
 from datetime import timedelta
 
@@ -69,10 +73,15 @@ class CrmLead(models.Model):
         savepoint around that lead only (so a batch of good leads opens no subtransaction
         per lead). The created leads are then assigned and notified together."""
         failing = set()
+        leads = self
+        if len(items) > 1:
+            leads = self.with_context(mail_notrack=True, mail_create_nosubscribe=True)
+            defaults = {}
+            items = [(values, dict(options, intake_defaults=defaults)) for values, options in items]
         while True:
             try:
                 with self.env.cr.savepoint():
-                    return self._intake_run_batch(items, channel, failing)
+                    return leads._intake_run_batch(items, channel, failing)
             except _LeadRejected as rejected:
                 # the cache may hold what the rolled back savepoint created
                 self.env.clear()
@@ -194,7 +203,29 @@ class CrmLead(models.Model):
         ``_intake_assign`` (crm would otherwise give it to the sender's user)."""
         if "user_id" not in vals:
             vals["user_id"] = False
+        if context.get("intake_defaults") is not None:
+            vals = self._intake_with_defaults(vals, context["intake_defaults"])
         return self.with_context(mail_create_nolog=True).create(vals)
+
+    @api.model
+    def _intake_with_defaults(self, vals, cache):
+        """``vals`` completed with the model's default values, computed once (and kept in
+        ``cache``) for the leads of a batch that give the same fields, type, team and company.
+
+        The defaults are those ``create`` would compute: crm's create derives the default
+        stage from the type and team of the values, so they are in the key and the context."""
+        key = (frozenset(vals), vals.get("type"), vals.get("team_id"), vals.get("company_id"))
+        if key not in cache:
+            context = {}
+            if vals.get("type") and not self.env.context.get("default_type"):
+                context["default_type"] = vals["type"]
+            if vals.get("team_id") and not self.env.context.get("default_team_id"):
+                context["default_team_id"] = vals["team_id"]
+            full = self.with_context(**context)._add_missing_default_values(dict(vals))
+            cache[key] = {name: value for name, value in full.items() if name not in vals}
+        completed = copy.deepcopy(cache[key])
+        completed.update(vals)
+        return completed
 
     @api.multi
     def _intake_assign(self, context, exclude_users=None):

@@ -45,3 +45,21 @@ class TestIntakeBatch(IntakeCase):
             lambda value: value.field == "user_id")
         self.assertEqual(len(tracked), 1)
         self.assertEqual(tracked.new_value_integer, lead.user_id.id)
+
+    def test_a_batch_is_imported_like_single_leads_but_without_a_tracking_line_each(self):
+        single = self.Lead.intake_create(dict(self._items({})[0][0], email_from="alone@example.fr"), "api",
+                                         api_key=self.key)
+        leads = self.Lead.intake_create_batch(self._items({}, {"type": "opportunity"}, {}), "api")
+        # the defaults are those of a lead taken alone (stage, company, probability), per kind
+        for lead in (leads[0], leads[2]):
+            self.assertEqual((lead.stage_id, lead.company_id, lead.probability, lead.type, lead.active),
+                             (single.stage_id, single.company_id, single.probability, "lead", True))
+        self.assertEqual(leads[1].type, "opportunity")
+        # no "Stage: New" line nor creator follower on each imported lead, as Odoo's own import
+        for lead in leads:
+            self.assertFalse(lead.message_ids.mapped("tracking_value_ids"))
+            self.assertNotIn(self.env.user.partner_id, lead.message_partner_ids)
+            # and yet each assignee is told
+            self.assertIn(lead.user_id.partner_id, lead.message_ids.mapped("partner_ids"))
+        self.assertTrue(single.message_ids.mapped("tracking_value_ids"))
+        self.assertIn(self.env.user.partner_id, single.message_partner_ids)
