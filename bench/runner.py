@@ -80,7 +80,8 @@ def main():
                             universal_newlines=True).stdout.strip()
     lines = [
         "# Benchmarks", "",
-        "Command: `bench/run` (one run; ours and the stock-Odoo baseline measured side by side).",
+        "Command: `%sbench/run` (one run; ours and the stock-Odoo baseline measured side by side)." % "".join(
+            "%s=%s " % (name, value) for name, value in sorted(os.environ.items()) if name.startswith("BENCH_")),
         "Ratio > 1 means ours is better (faster, or higher for quality figures).", "",
         "Machine: %s. Run: %s, commit %s." % (_machine(), datetime.datetime.now().strftime("%Y-%m-%d %H:%M"), commit),
         "", "| benchmark | ours | stock-Odoo baseline | ratio | target | note |", "|---|---|---|---|---|---|",
