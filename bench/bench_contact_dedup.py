@@ -179,8 +179,21 @@ def run(ctx):
 
 def _child_scan(db):
     """``--scan DB``: run the full scan in this fresh process; print seconds, groups, peak RSS."""
+    import threading
     from common import Context
     ctx = Context(db, None)
+    begin = time.perf_counter()
+
+    def sample_memory():
+        # where the memory goes: the resident set every 15 s, on stderr (the bench log)
+        while True:
+            with open("/proc/self/statm") as statm:
+                pages = int(statm.read().split()[1])
+            sys.stderr.write("scan %4.0f s: resident %.0f MB\n" % (
+                time.perf_counter() - begin, pages * resource.getpagesize() / 1048576.0))
+            sys.stderr.flush()
+            time.sleep(15)
+    threading.Thread(target=sample_memory, daemon=True).start()
     with ctx.env(db) as env:
         start = time.perf_counter()
         groups = env["contact.dedup.group"].scan_partners()

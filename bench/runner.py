@@ -73,7 +73,7 @@ def main():
                              "%s%s" % (_fmt(result.baseline, result.unit),
                                        " (%s)" % result.baseline_name if result.baseline_name else ""),
                              "%.2fx" % ratio if ratio else "-", result.target, result.note))
-                print("  %-55s ours %-12s baseline %-28s ratio %-8s %s" % rows[-1][:5], flush=True)
+                print("  %-55s ours %-12s baseline %-28s ratio %-8s %s\n      %s" % rows[-1], flush=True)
     finally:
         ctx.cleanup()
     commit = subprocess.run(["git", "-C", ROOT, "rev-parse", "--short", "HEAD"], stdout=subprocess.PIPE,

@@ -115,8 +115,10 @@ class ResPartner(models.Model):
     def _dedup_find(self, values, exclude_ids=(), limit=5):
         """Existing partners that look like ``values``: list of (partner id, score, reasons), best first.
 
-        Candidates come from indexed lookups only (exact keys, then trigram-similar names
-        through the pg_trgm index), so the check stays fast on a large base.
+        Candidates come from b-tree lookups only, as the scan blocks them (exact keys, the
+        exact name, trigram-similar names in the same zip code), so the check stays fast on
+        a large base: a name search over the whole base would read thousands of namesakes of
+        a common name, none of which can pass the threshold on a similar name alone.
         """
         keys = self._dedup_keys_from_values(values)
         keys["id"] = 0
@@ -130,9 +132,13 @@ class ResPartner(models.Model):
             queries.append("SELECT id FROM res_partner WHERE dedup_mobile = %s AND active")
             params += [number, number]
         if keys["name"]:
-            queries.append("(SELECT id FROM res_partner WHERE dedup_name %% %s AND active "
-                           "ORDER BY similarity(dedup_name, %s) DESC LIMIT 50)")
-            params += [keys["name"], keys["name"]]
+            queries.append("SELECT id FROM res_partner WHERE dedup_name = %s AND active LIMIT 200")
+            params.append(keys["name"])
+        if keys["name"] and keys["zip"]:
+            # the zip's partners first (b-tree), then their names compared (OFFSET 0 keeps it so)
+            queries.append("SELECT id FROM (SELECT id, dedup_name FROM res_partner WHERE dedup_zip = %s AND active "
+                           "OFFSET 0) AS same_zip WHERE dedup_name %% %s LIMIT 200")
+            params += [keys["zip"], keys["name"]]
         if not queries:
             return []
         self.env.cr.execute("SELECT DISTINCT id FROM (%s) AS candidates LIMIT 500" % " UNION ALL ".join(

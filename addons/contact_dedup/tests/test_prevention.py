@@ -14,6 +14,19 @@ class TestPrevention(DedupCase):
         self.assertIn("Jean Dupont", message)
         self.assertIn("same phone", message)
 
+    def test_a_misspelt_company_in_the_same_zip_is_found_by_its_name(self):
+        # Given Acme Industries at 5 rue de la Paix, 75002: typed again with a typo, no e-mail nor phone
+        found = self.Partner._dedup_find({"name": "Acme Industires", "is_company": True, "street": "5 rue de la Paix",
+                                          "zip": "75002", "city": "Paris", "country_id": self.france.id})
+        # then both Acme records come up, by their name (the typo is forgiven) and address
+        self.assertEqual({item[0] for item in found}, {self.acme.id, self.acme_copy.id})
+        codes = [code for code, _value in found[0][2]]
+        self.assertIn("same_zip", codes)
+        self.assertTrue({"same_name", "similar_name"} & set(codes), codes)
+        # and the same typo elsewhere, with nothing else shared, is another company
+        self.assertEqual(self.Partner._dedup_find({"name": "Acme Industires", "is_company": True, "zip": "13001",
+                                                   "city": "Marseille", "country_id": self.france.id}), [])
+
     def test_a_new_person_gets_no_warning(self):
         draft = self.Partner.new({"name": "Louise Michel", "email": "louise@commune.fr"})
         self.assertEqual(draft._onchange_dedup_warning(), {})
