@@ -121,16 +121,18 @@ def blocking_keys(record):
     for number in _phones(record):
         keys.append("phone:%s" % number)
     name = record.get("name") or ""
-    if name and kind == "c":
+    if not name:
+        return keys
+    if kind == "c":
         keys.append("c:name:%s" % name)
-    elif name:
+    else:
         for field in ("city", "street"):
             if record.get(field):
                 keys.append("p:name%s:%s:%s" % (field, name, record[field]))
-        if record.get("zip"):
-            for word in name.split():
-                if len(word) >= 3:
-                    keys.append("%s:zipword:%s:%s" % (kind, record["zip"], word[:3]))
+    if record.get("zip"):
+        for word in name.split():
+            if len(word) >= 3:
+                keys.append("%s:zipword:%s:%s" % (kind, record["zip"], word[:3]))
     return keys
 
 

@@ -77,3 +77,13 @@ def test_blocking_keeps_the_recall_of_all_pairs():
     blocked = {pair[:2] for pair in matching.scan(records)}
     naive = {pair[:2] for pair in matching.scan_all_pairs(records)}
     assert blocked == naive
+
+
+def test_blocking_keys_pair_a_misspelt_company_by_zip_and_a_person_by_name_and_town():
+    company = matching.blocking_keys({"name": "acme industires", "is_company": True, "zip": "75002"})
+    assert "c:zipword:75002:acm" in company and "c:name:acme industires" in company
+    person = matching.blocking_keys({"name": "jean martin", "city": "paris", "zip": "75002"})
+    # a common name alone is no key for a person: only with the town (or the street)
+    assert "p:namecity:jean martin:paris" in person
+    assert not any(key.startswith("p:name:") for key in person)
+    assert "p:zipword:75002:jea" in person
