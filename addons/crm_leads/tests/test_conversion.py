@@ -31,7 +31,7 @@ class TestConversion(IntakeCase):
         self.assertEqual(lead.type, "opportunity")
         self.assertEqual(lead.partner_id.name, "Claire Martin")
         self.assertEqual(lead.partner_id.parent_id.name, "ACME Toitures")
-        self.assertTrue(lead.partner_id.parent_id.is_company)
+        self.assertIs(lead.partner_id.parent_id.is_company, True)
 
     def test_b2c_creates_a_person(self):
         lead = self._qualified()

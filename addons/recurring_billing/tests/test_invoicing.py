@@ -101,8 +101,9 @@ class TestInvoicing(RecurringCase):
         contract = self.make_contract(start="2027-01-01", invoice_policy="send")
         invoice = self.run_invoicing(contract, "2027-01-01")
         self.assertEqual(invoice.state, "open")
-        self.assertTrue(invoice.number)
-        self.assertTrue(invoice.sent)
+        self.assertEqual(invoice.number, invoice.move_id.name)
+        self.assertIn("/2027/", invoice.number)
+        self.assertIs(invoice.sent, True)
 
     def test_instalments_stop_after_their_count(self):
         contract = self.make_contract(start="2027-01-01", instalment_count=3, recurring_unit="week")

@@ -17,7 +17,7 @@ class TestLifecycle(RecurringCase):
         self.assertEqual(activity.user_id, self.salesman)
         self.assertIn("renews", activity.summary)
         mails = contract.message_ids.filtered(lambda m: self.customer in m.partner_ids)
-        self.assertTrue(mails)
+        self.assertEqual(len(mails), 1)
         self.Contract.cron_lifecycle(today=d("2027-12-02"))
         self.assertEqual(len(contract.activity_ids), 1)
 

@@ -42,7 +42,8 @@ class TestSaleOrderAndAccess(RecurringCase):
     def test_salesman_invoices_own_contract(self):
         contract = self.make_contract(user_id=self.salesman.id, start="2026-01-01")
         contract.sudo(self.salesman).with_context(recurring_no_commit=True).action_invoice_now()
-        self.assertTrue(contract.invoice_ids)
+        self.assertEqual(len(contract.invoice_ids), 1)
+        self.assertEqual(contract.invoice_ids.partner_id, contract.partner_id)
 
     def test_portal_customer_sees_only_their_contracts(self):
         portal_user = self.env["res.users"].with_context(no_reset_password=True).create({
