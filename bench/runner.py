@@ -89,10 +89,46 @@ def main():
     lines += ["| %s |" % " | ".join(row) for row in rows]
     if failures:
         lines += ["", "Failed to run: %s" % ", ".join(failures)]
+    path = os.path.join(ROOT, "docs", "BENCHMARKS.md")
     if not args.names:
-        with open(os.path.join(ROOT, "docs", "BENCHMARKS.md"), "w") as handle:
+        with open(path, "w") as handle:
             handle.write("\n".join(lines) + "\n")
+    elif rows and os.path.exists(path):
+        _merge_rows(path, rows, lines[2], commit)
     return 1 if failures else 0
+
+
+def _merge_rows(path, rows, command, commit):
+    """A run of some benchmarks replaces their rows in docs/BENCHMARKS.md (matched by the
+    benchmark's name up to its first comma, sizes may differ) and says so above the table."""
+    with open(path) as handle:
+        lines = handle.read().splitlines()
+
+    def key(name):
+        return name.split(",")[0].split(" (")[0].strip()
+    fresh = {key(row[0]): "| %s |" % " | ".join(row) for row in rows}
+    marker = "|---|"
+    table = next((index for index, line in enumerate(lines) if line.startswith(marker)), None)
+    if table is None:
+        return
+    placed = set()
+    for index in range(table + 1, len(lines)):
+        if lines[index].startswith("| "):
+            name = key(lines[index][2:].split(" | ")[0])
+            if name in fresh:
+                lines[index] = fresh[name]
+                placed.add(name)
+    end = table + 1
+    while end < len(lines) and lines[end].startswith("| "):
+        end += 1
+    lines[end:end] = [line for name, line in fresh.items() if name not in placed]
+    names = ", ".join(sorted(fresh))
+    note = "Re-measured %s: %s -> rows %s." % (
+        datetime.datetime.now().strftime("%Y-%m-%d %H:%M"), command.replace("Command: ", "").split(" (")[0]
+        + " at commit %s" % commit, names)
+    lines.insert(table - 2, note)
+    with open(path, "w") as handle:
+        handle.write("\n".join(lines) + "\n")
 
 
 if __name__ == "__main__":

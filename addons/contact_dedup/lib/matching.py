@@ -187,25 +187,45 @@ def scan_all_pairs(records, threshold=DEFAULT_THRESHOLD, weights=None):
     return found
 
 
-def group_pairs(pairs):
-    """Connected components (union-find) of ``(id1, id2, ...)`` pairs: list of sorted id lists."""
-    parent = {}
+class Components(object):
+    """Union-find of record ids, fed one pair at a time: memory grows with the records that
+    have a pair, never with the pairs."""
 
-    def find(item):
+    def __init__(self):
+        self.parent = {}
+
+    def find(self, item):
+        parent = self.parent
         parent.setdefault(item, item)
         while parent[item] != item:
             parent[item] = parent[parent[item]]
             item = parent[item]
         return item
 
-    for pair in pairs:
-        root1, root2 = find(pair[0]), find(pair[1])
+    def add(self, first, second):
+        root1, root2 = self.find(first), self.find(second)
         if root1 != root2:
-            parent[max(root1, root2)] = min(root1, root2)
-    groups = {}
-    for item in parent:
-        groups.setdefault(find(item), []).append(item)
-    return sorted(sorted(members) for members in groups.values() if len(members) > 1)
+            self.parent[max(root1, root2)] = min(root1, root2)
+
+    def roots(self):
+        """Iterate ``(record id, root id)``; the root is the smallest id of the group."""
+        for item in list(self.parent):
+            yield item, self.find(item)
+
+    def groups(self):
+        """Sorted list of the sorted id lists of the groups."""
+        groups = {}
+        for item, root in self.roots():
+            groups.setdefault(root, []).append(item)
+        return sorted(sorted(members) for members in groups.values() if len(members) > 1)
+
+
+def group_pairs(pairs):
+    """Connected components (union-find) of ``(id1, id2, ...)`` pairs: list of sorted id lists."""
+    components = Components()
+    for pair in pairs:
+        components.add(pair[0], pair[1])
+    return components.groups()
 
 
 def precision_recall(found_pairs, true_pairs):

@@ -200,16 +200,22 @@ class ContactDedupGroup(models.Model):
 
         The pairs never join two companies' records (each company keeps its own); pairs
         marked "not a duplicate" are dropped in SQL; the others are read through a
-        server-side cursor, ``chunk`` rows at a time, with the keys of both records, so that
+        server-side cursor, ``chunk`` rows at a time, with the keys of both records. Pairs
+        above the threshold go straight back to PostgreSQL with their reasons in words, and
+        only the groups (a union-find of the records that have a pair) stay in Python, so
         memory stays flat however many pairs there are.
         """
         Model = self.env[res_model]
         table = Model._table
         cr = self.env.cr
         threshold = self._dedup_threshold()
+        labels = self._reason_labels()
         cr.execute("""
             DELETE FROM dedup_scan_pairs p USING contact_dedup_exclusion e
-             WHERE e.res_model = %s AND e.record_low = p.a AND e.record_high = p.b
+             WHERE e.res_model = %s AND e.record_low = p.a AND e.record_high = p.b;
+            CREATE TEMPORARY TABLE IF NOT EXISTS dedup_scan_scored
+                (a integer, b integer, score float, reasons varchar) ON COMMIT DROP;
+            TRUNCATE dedup_scan_scored;
         """, (res_model,))
         columns = Model._dedup_key_columns()
         width = len(columns)
@@ -222,76 +228,78 @@ class ContactDedupGroup(models.Model):
         """.format(table=table, first=", ".join("x.%s" % column for column in columns),
                    second=", ".join("y.%s" % column for column in columns))
         cr.execute(query)  # pylint: disable=sql-injection
-        scored = []
+        components = matching.Components()
         to_keys = Model._dedup_keys_from_row
         while True:
             cr.execute("FETCH %s FROM dedup_scan_cursor", (chunk,))
             rows = cr.fetchall()
             if not rows:
                 break
+            scored = []
             for row in rows:
                 score, reasons = matching.score_pair(to_keys(row[0], row[2:2 + width]),
                                                      to_keys(row[1], row[2 + width:]))
                 if score >= threshold:
-                    scored.append((row[0], row[1], score, reasons))
+                    scored.append((row[0], row[1], score, self._reasons_text(reasons, labels)))
+                    components.add(row[0], row[1])
+            del rows
+            if scored:
+                execute_values(cr._obj, "INSERT INTO dedup_scan_scored (a, b, score, reasons) VALUES %s",
+                               scored, page_size=5000)
         cr.execute("CLOSE dedup_scan_cursor")
-        self._store_groups(res_model, scored)
-        return len(matching.group_pairs(scored))
+        return self._store_groups(res_model, components)
 
     @api.model
-    def _record_companies(self, res_model, ids):
-        """{record id: company id or None} of contacts or leads, read in one query."""
-        if not ids:
-            return {}
-        if res_model == "res.partner":
-            self.env.cr.execute("SELECT id, company_id FROM res_partner WHERE id IN %s", (tuple(ids),))
-        else:
-            self.env.cr.execute("SELECT id, company_id FROM crm_lead WHERE id IN %s", (tuple(ids),))
-        return dict(self.env.cr.fetchall())
+    def _store_groups(self, res_model, components):
+        """Replace the open groups of ``res_model`` by the groups of ``components`` (a
+        ``matching.Components`` of the pairs in ``dedup_scan_scored``); return their number.
 
-    @api.model
-    def _store_groups(self, res_model, scored):
-        """Replace the open groups of ``res_model`` by connected groups of the scored pairs (SQL)."""
+        Each group gets the score and reasons of its best pair and the company of its
+        members (pairs never cross companies); all of it in set-based SQL.
+        """
         cr = self.env.cr
-        cr.execute("DELETE FROM contact_dedup_group WHERE res_model = %s AND state = 'open'", (res_model,))
-        groups = matching.group_pairs(scored)
-        if not groups:
-            return
-        member_of = {}
-        for index, members in enumerate(groups):
-            for member in members:
-                member_of[member] = index
-        best = {}
-        for pair in scored:
-            index = member_of[pair[0]]
-            if index not in best or pair[2] > best[index][2]:
-                best[index] = pair
-        labels = self._reason_labels()
-        now = fields.Datetime.now()
-        uid = self.env.uid
-        companies = self._record_companies(res_model, list(member_of))
-
-        def group_company(members):
-            # the one company of its members, if any has one (pairs never cross companies)
-            return next((companies[member] for member in members if companies.get(member)), None)
-
-        rows = [(res_model, len(members), best[index][2], self._reasons_text(best[index][3], labels), "open",
-                 group_company(members), uid, now, uid, now) for index, members in enumerate(groups)]
-        group_ids = [row[0] for row in execute_values(cr._obj, """
-            INSERT INTO contact_dedup_group (res_model, record_count, score, reasons, state, company_id,
-                                             create_uid, create_date, write_uid, write_date)
-            VALUES %s RETURNING id""", rows, page_size=1000, fetch=True)]
+        cr.execute("""
+            DELETE FROM contact_dedup_group WHERE res_model = %s AND state = 'open';
+            CREATE TEMPORARY TABLE IF NOT EXISTS dedup_scan_members (id integer, root integer) ON COMMIT DROP;
+            TRUNCATE dedup_scan_members;
+        """, (res_model,))
+        execute_values(cr._obj, "INSERT INTO dedup_scan_members (id, root) VALUES %s", components.roots(),
+                       page_size=5000)
+        record_table = self.env[res_model]._table
         relation = "contact_dedup_group_partner_rel" if res_model == "res.partner" else "contact_dedup_group_lead_rel"
         column = "partner_id" if res_model == "res.partner" else "lead_id"
-        execute_values(cr._obj, "INSERT INTO %s (group_id, %s) VALUES %%s" % (relation, column), [
-            (group_ids[index], member) for index, members in enumerate(groups) for member in members],
-            page_size=5000)
-        execute_values(cr._obj, """
+        # table and column names come from this code, never from input
+        cr.execute("""
+            CREATE TEMPORARY TABLE IF NOT EXISTS dedup_scan_groups (root integer, group_id integer) ON COMMIT DROP;
+            TRUNCATE dedup_scan_groups;
+            INSERT INTO dedup_scan_groups
+                SELECT root, nextval('contact_dedup_group_id_seq') FROM dedup_scan_members GROUP BY root ORDER BY root;
+            INSERT INTO contact_dedup_group (id, res_model, record_count, score, reasons, state, company_id,
+                                             create_uid, create_date, write_uid, write_date)
+            SELECT g.group_id, %(model)s, size.members, best.score, best.reasons, 'open', size.company_id,
+                   %(uid)s, %(now)s, %(uid)s, %(now)s
+              FROM dedup_scan_groups g
+              JOIN (SELECT m.root, count(*) AS members, min(r.company_id) AS company_id
+                      FROM dedup_scan_members m JOIN {records} r ON r.id = m.id GROUP BY m.root) size
+                ON size.root = g.root
+              JOIN (SELECT DISTINCT ON (m.root) m.root, s.score, s.reasons
+                      FROM dedup_scan_scored s JOIN dedup_scan_members m ON m.id = s.a
+                     ORDER BY m.root, s.score DESC, s.a, s.b) best
+                ON best.root = g.root
+             ORDER BY g.group_id;
+            INSERT INTO {relation} (group_id, {column})
+            SELECT g.group_id, m.id FROM dedup_scan_members m JOIN dedup_scan_groups g ON g.root = m.root;
             INSERT INTO contact_dedup_pair (group_id, record_low, record_high, score, reasons)
-            VALUES %s""", [
-            (group_ids[member_of[pair[0]]], pair[0], pair[1], pair[2], self._reasons_text(pair[3], labels))
-            for pair in scored], page_size=5000)
+            SELECT g.group_id, s.a, s.b, s.score, s.reasons
+              FROM dedup_scan_scored s
+              JOIN dedup_scan_members m ON m.id = s.a
+              JOIN dedup_scan_groups g ON g.root = m.root;
+        """.format(records=record_table, relation=relation, column=column),  # pylint: disable=sql-injection
+            {"model": res_model, "uid": self.env.uid, "now": fields.Datetime.now()})
+        cr.execute("SELECT count(*) FROM dedup_scan_groups")
+        count = cr.fetchone()[0]
         self.invalidate_cache()
+        return count
 
     @api.model
     def cron_scan(self):
