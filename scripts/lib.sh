@@ -209,12 +209,17 @@ ensure_template() {
     settle_modules "$work" >>"$log"
     "$VENV/bin/python" "$ROOT/scripts/odoodb.py" summarize "$log" >&2 \
         || die "errors while building the template: see $log"
-    psql -q -c "ALTER DATABASE \"$work\" RENAME TO \"$name\""
-    if [ -d "$LOCAL/data/filestore/$work" ]; then
-        rm -rf "$LOCAL/data/filestore/$name"
-        mv "$LOCAL/data/filestore/$work" "$LOCAL/data/filestore/$name"
-    fi
+    rename_db "$work" "$name"
     echo "$name"
+}
+
+# Rename a database and its filestore (a database built under a temporary name is complete).
+rename_db() {
+    psql -q -c "ALTER DATABASE \"$1\" RENAME TO \"$2\""
+    if [ -d "$LOCAL/data/filestore/$1" ]; then
+        rm -rf "$LOCAL/data/filestore/$2"
+        mv "$LOCAL/data/filestore/$1" "$LOCAL/data/filestore/$2"
+    fi
 }
 
 settle_modules() {

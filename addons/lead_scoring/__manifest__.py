@@ -25,6 +25,7 @@
     "demo": [
         "demo/lead_scoring_demo.xml",
     ],
+    "uninstall_hook": "uninstall_hook",
     "installable": True,
     "application": False,
 }

@@ -269,7 +269,7 @@ class ContactDedupGroup(models.Model):
         relation = "contact_dedup_group_partner_rel" if res_model == "res.partner" else "contact_dedup_group_lead_rel"
         column = "partner_id" if res_model == "res.partner" else "lead_id"
         # table and column names come from this code, never from input
-        cr.execute("""
+        query = """
             CREATE TEMPORARY TABLE IF NOT EXISTS dedup_scan_groups (root integer, group_id integer) ON COMMIT DROP;
             TRUNCATE dedup_scan_groups;
             INSERT INTO dedup_scan_groups
@@ -294,8 +294,9 @@ class ContactDedupGroup(models.Model):
               FROM dedup_scan_scored s
               JOIN dedup_scan_members m ON m.id = s.a
               JOIN dedup_scan_groups g ON g.root = m.root;
-        """.format(records=record_table, relation=relation, column=column),  # pylint: disable=sql-injection
-            {"model": res_model, "uid": self.env.uid, "now": fields.Datetime.now()})
+        """.format(records=record_table, relation=relation, column=column)
+        cr.execute(query, {"model": res_model, "uid": self.env.uid,  # pylint: disable=sql-injection
+                           "now": fields.Datetime.now()})
         cr.execute("SELECT count(*) FROM dedup_scan_groups")
         count = cr.fetchone()[0]
         self.invalidate_cache()
