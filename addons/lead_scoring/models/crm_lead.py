@@ -43,13 +43,13 @@ UPDATE_FROM_BULK_SQL = ("UPDATE crm_lead AS lead SET " + _SCORE_ASSIGNMENTS
 
 FACTOR_TABLES_SQL = (
     "CREATE TEMP TABLE IF NOT EXISTS lead_scoring_rule_tmp (key int PRIMARY KEY, label text, grp varchar, "
-    "points float8, half_life float8, company_id int, min_count int) ON COMMIT DROP; "
+    "points float8, half_life float8, company_id int, min_count int, label_rank int) ON COMMIT DROP; "
     "CREATE TEMP TABLE IF NOT EXISTS lead_scoring_factor (lead_id int, key int, points float8, hits int) "
     "ON COMMIT DROP; "
     "TRUNCATE lead_scoring_rule_tmp, lead_scoring_factor")
 RULES_INSERT_SQL = (
     "INSERT INTO lead_scoring_rule_tmp SELECT * FROM unnest(%s::int[], %s::text[], %s::varchar[], %s::float8[], "
-    "%s::float8[], %s::int[], %s::int[])")
+    "%s::float8[], %s::int[], %s::int[], %s::int[])")
 # decay of lib.scoring: points halved every half-life, none without half-life or age
 DECAY_SQL = "(CASE WHEN r.half_life > 0 AND {age} > 0 THEN power(0.5, {age} / r.half_life) ELSE 1.0 END)"
 COMPANY_SQL = "(r.company_id IS NULL OR r.company_id = lead.company_id)"
@@ -89,7 +89,7 @@ WITH ordered AS (
                || CASE WHEN f.hits > 1 THEN ' (' || %(times_before)s || f.hits || %(times_after)s || ')' ELSE '' END
            END AS line
       FROM lead_scoring_factor AS f JOIN lead_scoring_rule_tmp AS r ON r.key = f.key
-     ORDER BY f.lead_id, f.points > 0 DESC, abs(f.points) DESC, r.label COLLATE "C"
+     ORDER BY f.lead_id, f.points > 0 DESC, abs(f.points) DESC, r.label_rank
 ), lines AS (
     -- one pass over the sorted factors, no window: the lines of each side in order, in arrays
     SELECT lead_id,
@@ -105,7 +105,8 @@ WITH ordered AS (
            NULLIF(concat_ws(E'\\n', %(raised)s || E':\\n' || array_to_string(raised[1:%(limit)s], E'\\n'),
                             %(lowered)s || E':\\n' || array_to_string(lowered[1:%(limit)s], E'\\n')), '') AS explanation
       FROM lines
-), capped AS (
+), capped AS MATERIALIZED (
+    -- computed once per lead (inlined, each use below would compute it again)
     SELECT lead.id, lead.active, lead.score AS old_score, lead.score_fit AS old_fit,
            lead.score_engagement AS old_engagement, lead.score_grid AS old_grid,
            NULLIF(lead.score_explanation, '') AS old_explanation, lead.priority AS old_priority,
@@ -120,7 +121,7 @@ WITH ordered AS (
                    COALESCE(lead_scoring_warm_threshold, 40.0) AS warm
               FROM res_company) AS c ON c.id = COALESCE(lead.company_id, %(company_id)s)
       LEFT JOIN sums AS s ON s.lead_id = lead.id
-), scored AS (
+), scored AS MATERIALIZED (
     SELECT *, round((fit + engagement) * (100.0 / (fit_cap + engagement_cap)))::int AS score FROM capped
 ), banded AS (
     SELECT *,
@@ -648,10 +649,13 @@ class CrmLead(models.Model):
         cr.execute(FACTOR_TABLES_SQL)
         if specs:
             rules = [spec.rule for spec in specs]
+            ranks = {label: rank for rank, label in enumerate(sorted({rule.label for rule in rules}))}
             cr.execute(RULES_INSERT_SQL, [
                 [rule.key for rule in rules], [rule.label for rule in rules], [rule.group for rule in rules],
                 [rule.points for rule in rules], [rule.half_life for rule in rules],
-                [spec.company_id for spec in specs], [rule.min_count for rule in rules]])
+                [spec.company_id for spec in specs], [rule.min_count for rule in rules],
+                # explanations list equal points by label, in code point order (as Python sorts)
+                [ranks[rule.label] for rule in rules]])
         static = [spec for spec in profile if spec.sql]
         if static:
             cases = ", ".join("CASE WHEN COALESCE((%s), FALSE) THEN %d END" % (spec.sql[0], spec.rule.key)
