@@ -100,12 +100,12 @@ def main():
 
 def _merge_rows(path, rows, command, commit):
     """A run of some benchmarks replaces their rows in docs/BENCHMARKS.md (matched by the
-    benchmark's name up to its first comma, sizes may differ) and says so above the table."""
+    benchmark's name up to its first ", ", sizes may differ) and says so above the table."""
     with open(path) as handle:
         lines = handle.read().splitlines()
 
     def key(name):
-        return name.split(",")[0].split(" (")[0].strip()
+        return name.split(", ")[0].split(" (")[0].strip()
     fresh = {key(row[0]): "| %s |" % " | ".join(row) for row in rows}
     marker = "|---|"
     table = next((index for index, line in enumerate(lines) if line.startswith(marker)), None)
@@ -122,6 +122,17 @@ def _merge_rows(path, rows, command, commit):
     while end < len(lines) and lines[end].startswith("| "):
         end += 1
     lines[end:end] = [line for name, line in fresh.items() if name not in placed]
+    # earlier partial runs: name only the rows of theirs that this run did not replace
+    for index in range(table - 1, -1, -1):
+        line = lines[index]
+        if line.startswith("Re-measured ") and " -> rows " in line:
+            head, _sep, names = line.rstrip(".").partition(" -> rows ")
+            kept = [name for name in names.split(", ") if name not in fresh]
+            if kept:
+                lines[index] = "%s -> rows %s." % (head, ", ".join(kept))
+            else:
+                del lines[index]
+                table -= 1
     names = ", ".join(sorted(fresh))
     note = "Re-measured %s: %s -> rows %s." % (
         datetime.datetime.now().strftime("%Y-%m-%d %H:%M"), command.replace("Command: ", "").split(" (")[0]
