@@ -94,7 +94,9 @@ def main():
         with open(path, "w") as handle:
             handle.write("\n".join(lines) + "\n")
     elif rows and os.path.exists(path):
-        _merge_rows(path, rows, lines[2], commit)
+        _merge_rows(path, rows, "`%sbench/run %s`" % ("".join(
+            "%s=%s " % (name, value) for name, value in sorted(os.environ.items()) if name.startswith("BENCH_")),
+            " ".join(args.names)), commit)
     return 1 if failures else 0
 
 
@@ -135,8 +137,7 @@ def _merge_rows(path, rows, command, commit):
                 table -= 1
     names = ", ".join(sorted(fresh))
     note = "Re-measured %s: %s -> rows %s." % (
-        datetime.datetime.now().strftime("%Y-%m-%d %H:%M"), command.replace("Command: ", "").split(" (")[0]
-        + " at commit %s" % commit, names)
+        datetime.datetime.now().strftime("%Y-%m-%d %H:%M"), "%s at commit %s" % (command, commit), names)
     lines.insert(table - 2, note)
     with open(path, "w") as handle:
         handle.write("\n".join(lines) + "\n")
