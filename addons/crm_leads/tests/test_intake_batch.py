@@ -61,5 +61,5 @@ class TestIntakeBatch(IntakeCase):
             self.assertNotIn(self.env.user.partner_id, lead.message_partner_ids)
             # and yet each assignee is told
             self.assertIn(lead.user_id.partner_id, lead.message_ids.mapped("partner_ids"))
-        self.assertTrue(single.message_ids.mapped("tracking_value_ids"))
+        self.assertIn("stage_id", single.message_ids.mapped("tracking_value_ids.field"))
         self.assertIn(self.env.user.partner_id, single.message_partner_ids)

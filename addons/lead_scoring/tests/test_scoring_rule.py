@@ -57,7 +57,7 @@ class TestScoringRule(LeadScoringCase):
 
     def test_only_sales_managers_edit_rules(self):
         Rule = self.env["lead.scoring.rule"]
-        self.assertTrue(Rule.sudo(self.salesman).search([]))
+        self.assertIn(self.rule_france, Rule.sudo(self.salesman).search([]))
         with self.assertRaises(AccessError):
             Rule.sudo(self.salesman).create({"name": "Mine", "points": 100})
         with self.assertRaises(AccessError):
