@@ -61,8 +61,17 @@ ensure_system_packages() {
 
 pip_filtered() { "$@" 2> >(grep -v "is ignored: it is neither a file nor a directory" >&2); }
 
+# Runs a set-up step under a lock of its own, so that two commands started at once
+# (a test run and the product, two test runs) never build the same thing together.
+with_lock() {
+    local name="$1"; shift
+    mkdir -p "$LOCAL"
+    ( flock 9 && "$@" ) 9>"$LOCAL/.$name.lock"
+}
+
 # The virtualenv is rebuilt only when a requirements file changed.
-ensure_venv() {
+ensure_venv() { with_lock venv ensure_venv_unlocked; }
+ensure_venv_unlocked() {
     ensure_node_modules
     local stamp="$VENV/.requirements.sha" want
     want="$(cat "$ROOT"/requirements*.txt | sha256sum | cut -d' ' -f1)"
@@ -187,7 +196,8 @@ drop_db() {
 # made once and cloned: installing crm, sale, account and stock takes minutes, cloning
 # a second. Built under a temporary name and renamed when complete, so that a crash
 # never leaves a half-made template.
-ensure_template() {
+ensure_template() { with_lock template ensure_template_unlocked; }
+ensure_template_unlocked() {
     local key name
     # bump TEMPLATE_VERSION when the way the template is made, or an addon of it
     # (requirements-nodeps.txt), changes
