@@ -103,7 +103,8 @@ as_postgres() {
 }
 
 # The project's own PostgreSQL 15 cluster, listening on a unix socket only.
-pg_start() {
+pg_start() { with_lock postgres pg_start_unlocked; }
+pg_start_unlocked() {
     [ -x "$PGBIN/pg_ctl" ] || die "PostgreSQL 15 not found in $PGBIN"
     mkdir -p "$LOCAL"
     if [ ! -f "$PGDATA/PG_VERSION" ]; then
