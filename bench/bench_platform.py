@@ -1,7 +1,8 @@
 """Platform baseline: 1,000 leads created one XML-RPC call each, against one bulk call.
 
-Both go through a real server over XML-RPC, as an external program would. The figure
-tells integrators what batching saves, and is the yardstick of the crm_leads API.
+Both go through a real server over XML-RPC, as an external program would, on a stock
+database (crm, none of our addons). The figure tells integrators what batching saves,
+and is the yardstick of the crm_leads API.
 """
 import time
 
@@ -16,7 +17,7 @@ def _payloads(tag):
 
 
 def run(ctx):
-    db = ctx.clone(ctx.db, "bench_platform_scratch")
+    db = ctx.clone(ctx.stock(), "bench_platform_scratch")
     with ctx.server(db) as server:
         rpc = server.rpc()
         rpc.call("crm.lead", "create", {"name": "warm-up"})
@@ -34,7 +35,8 @@ def run(ctx):
         bulk = time.perf_counter() - start
         counts = [rpc.call("crm.lead", "search_count", [("name", "like", "Bench %s lead" % tag)])
                   for tag in ("single", "bulk")]
-    assert counts == [COUNT, COUNT], counts
+    failure = "" if counts == [COUNT, COUNT] else "leads created one by one / in bulk: %s, expected %d each" % (
+        counts, COUNT)
     return [Result("1,000 leads over XML-RPC: bulk load vs one call each", bulk, single, unit="s",
-                   baseline_name="1,000 create calls",
+                   baseline_name="1,000 create calls on a stock database", failure=failure,
                    note="per lead: %.1f ms one by one, %.1f ms in bulk" % (single * 1000 / COUNT, bulk * 1000 / COUNT))]

@@ -20,11 +20,17 @@ import harness  # noqa: E402
 class Result(object):
     """One line of the table. ``better`` says which way is good: 'lower' for times,
     'higher' for throughputs or quality figures. ``ratio`` is baseline / ours for
-    'lower', ours / baseline for 'higher': above 1 means we win."""
+    'lower', ours / baseline for 'higher': above 1 means we win.
 
-    def __init__(self, name, ours, baseline, unit="s", better="lower", target="", note="", baseline_name=""):
+    ``failure``: what the benchmark's correctness check found wrong (different totals,
+    lost or doubled records), empty when it passed. Such a row is printed FAILED and
+    makes ``bench/run`` exit non-zero: a fast wrong answer is no result."""
+
+    def __init__(self, name, ours, baseline, unit="s", better="lower", target="", note="", baseline_name="",
+                 failure=""):
         self.name, self.ours, self.baseline, self.unit = name, ours, baseline, unit
         self.better, self.target, self.note, self.baseline_name = better, target, note, baseline_name
+        self.failure = failure
 
     @property
     def ratio(self):
@@ -34,11 +40,40 @@ class Result(object):
 
 
 class Context(object):
+    """``db``: a database with all our addons and demo data (read-only for benchmarks:
+    ``clone`` it to write). ``template``: the French company with the stock modules and
+    none of ours. ``stock(modules)``: a clone of the template with only what a baseline
+    needs, so that a stock figure is never measured with our addons' overrides loaded."""
+
     def __init__(self, db, template):
         self.db = db
         self.template = template
         self._scratch = []
+        self._stock = {}
         self._configured = False
+
+    def stock(self, modules="", name=None):
+        """A database without our addons: the template plus ``modules`` (comma-separated
+        stock or OCA modules, e.g. "contract"), made once per run and dropped at its end.
+        Benchmarks that write to it clone it first."""
+        key = ",".join(sorted(m for m in modules.split(",") if m))
+        if key not in self._stock:
+            db = self.clone(self.template, name or "bench_stock_%d" % len(self._stock))
+            if key:
+                self.install(db, key)
+            ours = self.our_modules_installed(db)
+            if ours:
+                raise RuntimeError("stock database %s has our addons installed: %s" % (db, ", ".join(ours)))
+            self._stock[key] = db
+        return self._stock[key]
+
+    def our_modules_installed(self, db):
+        folder = os.path.join(ROOT, "addons")
+        ours = sorted(name for name in os.listdir(folder)
+                      if os.path.isfile(os.path.join(folder, name, "__manifest__.py")))
+        out = subprocess.run(["psql", "-tAc", "select name from ir_module_module where state = 'installed'", db],
+                             env=harness.pg_env(), stdout=subprocess.PIPE, universal_newlines=True, check=True).stdout
+        return sorted(set(out.split()) & set(ours))
 
     def _pg(self, *args):
         subprocess.run(list(args), check=True, env=harness.pg_env(), stdout=subprocess.DEVNULL)

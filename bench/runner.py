@@ -41,9 +41,42 @@ def _machine():
             cpu = next(line.split(":", 1)[1].strip() for line in handle if line.startswith("model name"))
     except (OSError, StopIteration):
         pass
+    cpu = cpu.replace("(R)", "").replace(" Processor", "").replace(" CPU", "")
     mem = os.sysconf("SC_PAGE_SIZE") * os.sysconf("SC_PHYS_PAGES") / 2 ** 30
-    return "%s, %d cores, %.0f GiB, Python %s, PostgreSQL 15" % (
-        cpu or platform.machine(), os.cpu_count(), mem, platform.python_version())
+    return "%s, %d cores, %.0f GiB" % (cpu or platform.machine(), os.cpu_count(), mem)
+
+
+def _command(names):
+    sizes = "".join("%s=%s " % (name, value) for name, value in sorted(os.environ.items())
+                    if name.startswith("BENCH_"))
+    return "%sbench/run%s" % (sizes, "".join(" " + name for name in names))
+
+
+def _commit():
+    run = subprocess.run(["git", "-C", ROOT, "rev-parse", "--short", "HEAD"], stdout=subprocess.PIPE,
+                         universal_newlines=True)
+    dirty = subprocess.run(["git", "-C", ROOT, "status", "--porcelain", "--untracked-files=no", "--",
+                            "addons", "bench", "scripts"], stdout=subprocess.PIPE, universal_newlines=True)
+    return run.stdout.strip() + ("+changes" if dirty.stdout.strip() else "")
+
+
+HEADER = [
+    "# Benchmarks", "",
+    "Written by `bench/run` only (never by hand): each row is our figure and the stock-Odoo way of doing",
+    "the same work, measured side by side in one run. Stock baselines run on a database without our",
+    "addons (the template database, plus only the stock or OCA modules the baseline needs). A row whose",
+    "correctness check failed (different totals, lost or doubled records) says FAILED and made `bench/run`",
+    "exit non-zero. Ratio > 1 means ours is better (faster, or higher for quality figures).",
+    "`bench/run NAME` re-measures the benchmarks whose file name contains NAME and replaces their rows;",
+    "the last column says, for each row, the commit, date, command and machine that measured it.",
+    "",
+    "| benchmark | ours | stock-Odoo baseline | ratio | target | note | measured |",
+    "|---|---|---|---|---|---|---|",
+]
+
+
+def _cell(text):
+    return str(text).replace("|", "/").replace("\n", " ")
 
 
 def main():
@@ -55,8 +88,13 @@ def main():
     paths = sorted(os.path.join(HERE, f) for f in os.listdir(HERE) if f.startswith("bench_") and f.endswith(".py"))
     if args.names:
         paths = [p for p in paths if any(n in os.path.basename(p) for n in args.names)]
+        if not paths:
+            print("no benchmark matches %s" % " ".join(args.names), file=sys.stderr)
+            return 2
     ctx = Context(args.db, args.template)
-    rows, failures = [], []
+    rows, failures, wrong = [], [], []
+    provenance = "%s, %s, `%s`, %s" % (_commit(), datetime.datetime.now().strftime("%Y-%m-%d %H:%M"),
+                                       _command(args.names), _machine())
     try:
         for path in paths:
             name = os.path.basename(path)
@@ -69,78 +107,52 @@ def main():
                 continue
             for result in results:
                 ratio = result.ratio
-                rows.append((result.name, _fmt(result.ours, result.unit),
-                             "%s%s" % (_fmt(result.baseline, result.unit),
-                                       " (%s)" % result.baseline_name if result.baseline_name else ""),
-                             "%.2fx" % ratio if ratio else "-", result.target, result.note))
-                print("  %-55s ours %-12s baseline %-28s ratio %-8s %s\n      %s" % rows[-1], flush=True)
+                if result.failure:
+                    wrong.append("%s: %s" % (result.name, result.failure))
+                ratio_text = "FAILED" if result.failure else ("%.2fx" % ratio if ratio else "-")
+                note = ("FAILED: %s; " % result.failure if result.failure else "") + (result.note or "")
+                row = (result.name, _fmt(result.ours, result.unit),
+                       "%s%s" % (_fmt(result.baseline, result.unit),
+                                 " (%s)" % result.baseline_name if result.baseline_name else ""),
+                       ratio_text, result.target, note)
+                rows.append(tuple(_cell(cell) for cell in row) + (provenance,))
+                print("  %-55s ours %-12s baseline %-28s ratio %-8s %s\n      %s" % row, flush=True)
     finally:
         ctx.cleanup()
-    commit = subprocess.run(["git", "-C", ROOT, "rev-parse", "--short", "HEAD"], stdout=subprocess.PIPE,
-                            universal_newlines=True).stdout.strip()
-    lines = [
-        "# Benchmarks", "",
-        "Command: `%sbench/run` (one run; ours and the stock-Odoo baseline measured side by side)." % "".join(
-            "%s=%s " % (name, value) for name, value in sorted(os.environ.items()) if name.startswith("BENCH_")),
-        "Ratio > 1 means ours is better (faster, or higher for quality figures).", "",
-        "Machine: %s. Run: %s, commit %s." % (_machine(), datetime.datetime.now().strftime("%Y-%m-%d %H:%M"), commit),
-        "", "| benchmark | ours | stock-Odoo baseline | ratio | target | note |", "|---|---|---|---|---|---|",
-    ]
-    lines += ["| %s |" % " | ".join(row) for row in rows]
-    if failures:
-        lines += ["", "Failed to run: %s" % ", ".join(failures)]
     path = os.path.join(ROOT, "docs", "BENCHMARKS.md")
-    if not args.names:
-        with open(path, "w") as handle:
-            handle.write("\n".join(lines) + "\n")
-    elif rows and os.path.exists(path):
-        _merge_rows(path, rows, "`%sbench/run %s`" % ("".join(
-            "%s=%s " % (name, value) for name, value in sorted(os.environ.items()) if name.startswith("BENCH_")),
-            " ".join(args.names)), commit)
-    return 1 if failures else 0
+    if rows:
+        _write(path, rows, full=not args.names)
+    for line in wrong:
+        print("FAILED: %s" % line)
+    for name in failures:
+        print("FAILED: %s raised (traceback above)" % name)
+    return 1 if failures or wrong else 0
 
 
-def _merge_rows(path, rows, command, commit):
-    """A run of some benchmarks replaces their rows in docs/BENCHMARKS.md (matched by the
-    benchmark's name up to its first ", ", sizes may differ) and says so above the table."""
-    with open(path) as handle:
-        lines = handle.read().splitlines()
+def _key(row_line):
+    name = row_line[2:].split(" | ")[0]
+    return name.split(", ")[0].split(" (")[0].strip()
 
-    def key(name):
-        return name.split(", ")[0].split(" (")[0].strip()
-    fresh = {key(row[0]): "| %s |" % " | ".join(row) for row in rows}
-    marker = "|---|"
-    table = next((index for index, line in enumerate(lines) if line.startswith(marker)), None)
-    if table is None:
-        return
-    placed = set()
-    for index in range(table + 1, len(lines)):
-        if lines[index].startswith("| "):
-            name = key(lines[index][2:].split(" | ")[0])
-            if name in fresh:
-                lines[index] = fresh[name]
-                placed.add(name)
-    end = table + 1
-    while end < len(lines) and lines[end].startswith("| "):
-        end += 1
-    lines[end:end] = [line for name, line in fresh.items() if name not in placed]
-    # earlier partial runs: name only the rows of theirs that this run did not replace
-    for index in range(table - 1, -1, -1):
-        line = lines[index]
-        if line.startswith("Re-measured ") and " -> rows " in line:
-            head, _sep, names = line.rstrip(".").partition(" -> rows ")
-            kept = [name for name in names.split(", ") if name not in fresh]
-            if kept:
-                lines[index] = "%s -> rows %s." % (head, ", ".join(kept))
-            else:
-                del lines[index]
-                table -= 1
-    names = ", ".join(sorted(fresh))
-    note = "Re-measured %s: %s -> rows %s." % (
-        datetime.datetime.now().strftime("%Y-%m-%d %H:%M"), "%s at commit %s" % (command, commit), names)
-    lines.insert(table - 2, note)
+
+def _write(path, rows, full):
+    """A full run writes the whole table; a partial run replaces the rows of the
+    benchmarks it ran (matched by name up to its first ", " or " (", sizes may differ)
+    and keeps the others, each with its own provenance."""
+    fresh = ["| %s |" % " | ".join(row) for row in rows]
+    kept = []
+    if not full and os.path.exists(path):
+        with open(path) as handle:
+            old = [line for line in handle.read().splitlines() if line.startswith("| ") and not line.startswith(
+                "| benchmark |")]
+        names = {_key(line) for line in fresh}
+        for line in old:
+            if _key(line) in names:
+                continue
+            if line.count(" | ") < 6:  # a row from before per-row provenance
+                line = line[:-2] + " | not re-measured since provenance was kept per row: see git log |"
+            kept.append(line)
     with open(path, "w") as handle:
-        handle.write("\n".join(lines) + "\n")
+        handle.write("\n".join(HEADER + kept + fresh) + "\n")
 
 
 if __name__ == "__main__":
