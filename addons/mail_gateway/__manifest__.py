@@ -1,7 +1,7 @@
 {
     "name": "Mail Gateway",
     "summary": "Incoming e-mail becomes leads and messages on the right record, never lost, never doubled",
-    "version": "11.0.1.0.0",
+    "version": "11.0.1.1.0",
     "license": "AGPL-3",
     "author": "Lead-to-Cash Team",
     "website": "https://example.com/lead-to-cash",
@@ -14,6 +14,7 @@
         "security/ir.model.access.csv",
         "security/mail_gateway_security.xml",
         "data/mail_template_data.xml",
+        "data/ir_cron_data.xml",
         "views/mail_gateway_message_views.xml",
         "views/mail_gateway_rule_views.xml",
         "views/fetchmail_server_views.xml",

@@ -118,11 +118,11 @@ class Dovecot(object):
         finally:
             imap.logout()
 
-    def flags(self):
-        """{Message-Id header text: seen?} of the INBOX."""
+    def flags(self, folder="INBOX"):
+        """{Message-Id header text: seen?} of a folder."""
         imap = self.connect()
         try:
-            imap.select("INBOX")
+            imap.select(folder)
             _typ, data = imap.search(None, "ALL")
             seen = {}
             for num in data[0].split():
@@ -141,6 +141,59 @@ class Dovecot(object):
             imap.store("1:*", "-FLAGS", "(\\Seen)")
         finally:
             imap.logout()
+
+    def flag_all_seen(self):
+        imap = self.connect()
+        try:
+            imap.select("INBOX")
+            imap.store("1:*", "+FLAGS", "(\\Seen)")
+        finally:
+            imap.logout()
+
+    def create_folder(self, name):
+        imap = self.connect()
+        try:
+            imap.create(name)
+        finally:
+            imap.logout()
+
+    def recreate_inbox(self, *messages):
+        """Empty the INBOX and give it a new UIDVALIDITY (as a server migration does), then append."""
+        imap = self.connect()
+        try:
+            imap.select("INBOX")
+            imap.store("1:*", "+FLAGS", "(\\Deleted)")
+            imap.expunge()
+        finally:
+            imap.logout()
+        time.sleep(1.1)  # UIDVALIDITY is a time in seconds
+        for name in os.listdir(self.maildir):
+            if name.startswith("dovecot-uidlist") or name.startswith("dovecot.index"):
+                os.remove(os.path.join(self.maildir, name))
+        self.append(*messages)
+
+    @property
+    def maildir(self):
+        return os.path.join(self.tmp, "mail", self.user)
+
+    def deliver(self, raw, name):
+        """Put a message straight into the INBOX maildir, byte for byte (an IMAP APPEND
+        refuses NUL bytes), as a local delivery agent does."""
+        for sub in ("tmp", "new", "cur"):
+            path = os.path.join(self.maildir, sub)
+            if not os.path.isdir(path):
+                os.makedirs(path)
+                self._own(path)
+        path = os.path.join(self.maildir, "new", "%d.%s.corpus" % (int(time.time()), name))
+        with open(path, "wb") as handle:
+            handle.write(raw)
+        self._own(path)
+
+    def _own(self, path):
+        if os.getuid() == 0:
+            nobody = pwd.getpwnam("nobody")
+            os.chown(path, nobody.pw_uid, nobody.pw_gid)
+            os.chown(os.path.dirname(path), nobody.pw_uid, nobody.pw_gid)
 
     def stop(self):
         if self.process.poll() is None:

@@ -75,8 +75,15 @@ def test_mta_pipe_delivers_and_speaks_sysexits(hook, odoo_server, admin_rpc):
     # the MTA delivers again (it did not see our answer): still one lead, exit 0
     assert run_pipe(raw, odoo_server.url, db=odoo_server.db).returncode == 0
     assert lead_count(admin_rpc, sender) == 1
-    # wrong secret: EX_NOPERM, the MTA keeps the message
-    assert run_pipe(raw, odoo_server.url, secret="bad").returncode == 77
+    # wrong secret: a configuration error, EX_TEMPFAIL (never a bounce to the customer), said loudly
+    wrong = run_pipe(message(sender=sender), odoo_server.url, secret="bad", db=odoo_server.db)
+    assert wrong.returncode == 75 and b"CONFIGURATION ERROR" in wrong.stderr
+    # no secret at all, or an unknown database: temporary too
+    no_secret = subprocess.run([sys.executable, PIPE, "--url", odoo_server.url], input=raw,
+                               stdout=subprocess.PIPE, stderr=subprocess.PIPE, timeout=60,
+                               env=dict(os.environ, MAIL_GATEWAY_SECRET=""))
+    assert no_secret.returncode == 75 and b"CONFIGURATION ERROR" in no_secret.stderr
+    assert run_pipe(message(sender=sender), odoo_server.url, db="no_such_db").returncode == 75
     # Odoo down: EX_TEMPFAIL, the MTA retries later
     down = "http://127.0.0.1:%d" % harness.free_port()
     assert run_pipe(message(sender=sender), down).returncode == 75

@@ -1,24 +1,56 @@
+"""IMAP through the mail gateway: by UID, store first, then process.
+
+Each folder's UIDVALIDITY and last stored UID are kept (mail.gateway.imap.folder):
+a message is fetched once whatever its \\Seen flag (a person reading the mailbox
+first hides nothing), the last UID advances in the transaction that stores the
+message, a lost connection is reopened and the fetch resumes after that UID.
+"""
+import imaplib
 import logging
+import re
+import socket
+import time
 
 import psycopg2
 
-from odoo import api, fields, models
+from odoo import _, api, fields, models
 
 _logger = logging.getLogger(__name__)
+
+# advisory lock class of a server's fetch: two fetches of one server never run at once
+FETCH_LOCK = 0x6d67  # "mg"
+RECONNECTS = 3
+_SIZE_RE = re.compile(rb"RFC822\.SIZE (\d+)")
+
+
+def _quote(folder):
+    return '"%s"' % folder.replace("\\", "\\\\").replace('"', '\\"')
+
+
+def _literal(data):
+    """The message bytes of a FETCH answer."""
+    return next((part[1] for part in data or () if isinstance(part, tuple)), None)
 
 
 class FetchmailServer(models.Model):
     _inherit = "fetchmail.server"
 
     use_gateway = fields.Boolean(
-        "Through the mail gateway", default=True,
-        help="IMAP: store each message once, process it through the mail gateway and flag it seen "
-             "only after it is safely committed.")
+        "Through the mail gateway", default=False,
+        help="IMAP: fetch by UID (messages already read are fetched too), store each message once before "
+             "processing it through the mail gateway. Off: Odoo's standard fetch.")
+    gateway_folders = fields.Char(
+        "Folders", default="INBOX", help="IMAP folders to read, comma separated.")
+    gateway_move_to = fields.Char(
+        "Move to folder", help="Once stored, move the message to this IMAP folder (empty: leave it, flagged seen).")
+    gateway_max_size = fields.Integer(
+        "Size cap (bytes)", help="Larger messages are not downloaded: their headers go to the failure queue and "
+                                 "the message stays in the mailbox. 0: the gateway's maximum size.")
+    gateway_folder_ids = fields.One2many("mail.gateway.imap.folder", "server_id", "Folder states", readonly=True)
 
     @api.multi
     def fetch_mail(self):
-        """IMAP servers using the gateway: flag a message seen only after the commit
-        that stored it; a crash in between makes it fetched again and deduplicated."""
+        """IMAP servers using the gateway fetch by UID; the others as Odoo does."""
         gateway = self.filtered(lambda s: s.type == "imap" and s.use_gateway)
         for server in gateway:
             server._gateway_fetch_imap()
@@ -29,40 +61,126 @@ class FetchmailServer(models.Model):
 
     @api.multi
     def _gateway_fetch_imap(self):
+        """Fetch every folder of this server; returns the number of messages stored."""
         self.ensure_one()
-        Gateway = self.env["mail.gateway.message"].sudo()
-        count = skipped = 0
+        cr = self.env.cr
+        cr.execute("SELECT pg_try_advisory_lock(%s, %s)", (FETCH_LOCK, self.id))
+        if not cr.fetchone()[0]:
+            _logger.info("A fetch of %s is already running", self.name)
+            return 0
+        count = 0
         imap = None
         try:
-            imap = self.connect()
-            imap.select()
-            _typ, data = imap.uid("search", None, "(UNSEEN)")
-            for uid in data[0].split():
-                _typ, fetched = imap.uid("fetch", uid, "(BODY.PEEK[])")
-                raw = next((part[1] for part in fetched if isinstance(part, tuple)), None)
-                if raw is None:
-                    continue
-                try:
-                    record = Gateway.receive(raw, "imap", fetchmail_server=self)
-                    self.env.cr.commit()  # pylint: disable=invalid-commit
-                except psycopg2.extensions.TransactionRollbackError:
-                    # a concurrent delivery of the same message: the next fetch finds it stored
-                    self.env.cr.rollback()
-                    continue
-                imap.uid("store", uid, "+FLAGS", "(\\Seen)")
-                count += 1
-                skipped += 0 if record else 1
-            _logger.info("Fetched %d e-mail(s) from %s (%d already known)", count, self.name, skipped)
+            for folder in [f.strip() for f in (self.gateway_folders or "INBOX").split(",") if f.strip()]:
+                for attempt in range(RECONNECTS + 1):
+                    try:
+                        imap = imap or self.connect()
+                        count += self._gateway_fetch_folder(imap, folder)
+                        break
+                    except (imaplib.IMAP4.abort, socket.error, EOFError) as exc:
+                        # connection lost: reconnect and resume after the last UID stored
+                        _logger.warning("IMAP connection to %s lost in %s (%s), attempt %d", self.name, folder,
+                                        exc, attempt + 1)
+                        cr.rollback()
+                        imap = None
+                        time.sleep(attempt + 1)
+                    except imaplib.IMAP4.error as exc:
+                        _logger.warning("Fetching %s from %s stopped (%s); resumed next time", folder, self.name,
+                                        exc)
+                        cr.rollback()
+                        break
         except Exception as exc:  # pylint: disable=broad-except
-            _logger.warning("Fetching from %s stopped (%s); unflagged messages are fetched next time",
-                            self.name, exc)
+            _logger.warning("Fetching from %s stopped (%s); resumed next time", self.name, exc, exc_info=True)
+            cr.rollback()
         finally:
             if imap:
                 try:
-                    imap.close()
                     imap.logout()
                 except Exception:  # pylint: disable=broad-except
                     _logger.info("IMAP logout from %s failed", self.name)
-        self.write({"date": fields.Datetime.now()})
-        self.env.cr.commit()  # pylint: disable=invalid-commit
+            self.write({"date": fields.Datetime.now()})
+            cr.commit()  # pylint: disable=invalid-commit
+            cr.execute("SELECT pg_advisory_unlock(%s, %s)", (FETCH_LOCK, self.id))
+        _logger.info("Fetched %d e-mail(s) from %s", count, self.name)
         return count
+
+    @api.multi
+    def _gateway_folder_state(self, folder, uidvalidity):
+        """The folder's state; a new UIDVALIDITY (folder re-created) starts again at UID 0
+        (what was stored before is recognised by its key and not doubled)."""
+        State = self.env["mail.gateway.imap.folder"].sudo()
+        state = State.search([("server_id", "=", self.id), ("name", "=", folder)])
+        if not state:
+            state = State.create({"server_id": self.id, "name": folder, "uidvalidity": uidvalidity})
+        elif state.uidvalidity != uidvalidity:
+            _logger.warning("UIDVALIDITY of %s on %s changed (%s -> %s): the folder is read again",
+                            folder, self.name, state.uidvalidity, uidvalidity)
+            state.write({"uidvalidity": uidvalidity, "last_uid": "0"})
+        self.env.cr.commit()  # pylint: disable=invalid-commit
+        return state
+
+    @api.multi
+    def _gateway_fetch_folder(self, imap, folder):
+        cr = self.env.cr
+        Gateway = self.env["mail.gateway.message"].sudo()
+        typ, _data = imap.select(_quote(folder))
+        if typ != "OK":
+            raise imaplib.IMAP4.error("cannot select %s" % folder)
+        _typ, validity = imap.response("UIDVALIDITY")
+        uidvalidity = (validity[-1] or b"0").decode() if validity and validity[-1] else "0"
+        state = self._gateway_folder_state(folder, uidvalidity)
+        last = int(state.last_uid or 0)
+        typ, data = imap.uid("search", None, "UID %d:*" % (last + 1))
+        # "N:*" also answers the highest UID when it is below N
+        uids = sorted(int(uid) for uid in (data[0] or b"").split() if int(uid) > last)
+        cap = self.gateway_max_size or Gateway._settings()["max_size"]
+        count = 0
+        for uid in uids:
+            _typ, data = imap.uid("fetch", str(uid), "(RFC822.SIZE)")
+            found = _SIZE_RE.search(b" ".join(p if isinstance(p, bytes) else p[0] for p in data if p))
+            size = int(found.group(1)) if found else 0
+            if size > cap:
+                _typ, data = imap.uid("fetch", str(uid), "(BODY.PEEK[HEADER])")
+                raw = _literal(data) or b""
+                record, created = Gateway._store(
+                    raw, "imap", self, state="failed", size=size,
+                    decision=_("Too large: %(size)d bytes, the cap is %(cap)d; only the headers are kept, the "
+                               "message stays in the mailbox.") % {"size": size, "cap": cap})
+                if created:
+                    record.write({"oversized": True, "error": _("Message too large")})
+            else:
+                _typ, data = imap.uid("fetch", str(uid), "(BODY.PEEK[])")
+                raw = _literal(data)
+                if raw is None:
+                    # expunged meanwhile
+                    continue
+                try:
+                    record, created = Gateway._store(raw, "imap", self)
+                except psycopg2.extensions.TransactionRollbackError:
+                    # the same message delivered at this instant by another way: resume here next time
+                    cr.rollback()
+                    raise imaplib.IMAP4.error("concurrent delivery of UID %d" % uid)
+            # the UID advances in the transaction that stores the message
+            cr.execute("UPDATE mail_gateway_imap_folder SET last_uid = %s, date_fetch = now() at time zone 'UTC' "
+                       "WHERE id = %s", (str(uid), state.id))
+            cr.commit()  # pylint: disable=invalid-commit
+            count += 1
+            self._gateway_after_store(imap, uid, size <= cap)
+            if size <= cap and record.state == "received":
+                record._process(raw)
+                cr.commit()  # pylint: disable=invalid-commit
+        state.invalidate_cache()
+        return count
+
+    @api.multi
+    def _gateway_after_store(self, imap, uid, complete):
+        """Move the stored message to the chosen folder, or flag it seen. An oversized one
+        stays where it is, unflagged, for a person to deal with."""
+        if not complete:
+            return
+        if self.gateway_move_to:
+            typ, _data = imap.uid("move", str(uid), _quote(self.gateway_move_to))
+            if typ == "OK":
+                return
+            _logger.warning("Cannot move UID %s to %s on %s", uid, self.gateway_move_to, self.name)
+        imap.uid("store", str(uid), "+FLAGS", "(\\Seen)")

@@ -1,5 +1,8 @@
 """One record per inbound e-mail: the single processing path of the three ways in."""
 import base64
+import email.parser
+import email.policy
+import hashlib
 import logging
 import traceback
 from datetime import timedelta
@@ -18,8 +21,15 @@ DEFAULTS = {
     "throttle_limit": 20,
     "throttle_period": 60,
     "max_size": 25 * 1024 * 1024,
+    # larger messages are stored at once and processed by the cron, not in the request
+    "inline_size": 2 * 1024 * 1024,
+    # raw sources of processed and ignored messages are purged after this many days (0: never)
+    "retention_days": 90,
 }
-SETTING_KEYS = ("throttle_limit", "throttle_period", "allow_list", "ack_template_id", "http_secret", "max_size")
+SETTING_KEYS = ("throttle_limit", "throttle_period", "allow_list", "ack_template_id", "http_secret", "max_size",
+                "inline_size", "retention_days", "own_lists")
+# a message whose processing was cut this many times (worker killed) goes to the failure queue
+MAX_ATTEMPTS = 3
 # the model the gateway creates records of when no alias or reply says otherwise
 FALLBACK_MODEL = "crm.lead"
 
@@ -41,7 +51,15 @@ class MailGatewayMessage(models.Model):
         [("imap", "IMAP fetch"), ("mta", "MTA pipe"), ("http", "HTTP hook"), ("manual", "Manual")],
         readonly=True, default="manual")
     fetchmail_server_id = fields.Many2one("fetchmail.server", "Incoming server", readonly=True, ondelete="set null")
-    raw = fields.Binary("Raw source", attachment=False, readonly=True)
+    raw = fields.Binary("Raw source", attachment=False, readonly=True, groups="base.group_system",
+                        help="The message exactly as received, every byte kept (administrators only).")
+    raw_purged = fields.Boolean(
+        "Raw source purged", readonly=True,
+        help="The raw source was deleted after the retention period; the record and its outcome stay.")
+    attempts = fields.Integer(readonly=True, help="Processing runs started by the background job.")
+    oversized = fields.Boolean(
+        readonly=True, help="Larger than the incoming server's size cap: only the headers were kept; the message "
+                            "itself stays in the mailbox.")
     size = fields.Integer("Size (bytes)", readonly=True)
     state = fields.Selection(
         [("received", "Received"), ("processed", "Processed"), ("ignored", "Ignored"),
@@ -51,7 +69,9 @@ class MailGatewayMessage(models.Model):
                               readonly=True)
     ignore_reason = fields.Selection(
         [("auto_reply", "Auto-reply"), ("bounce", "Bounce or delivery report"), ("bulk", "Bulk or mailing list"),
-         ("throttled", "Sender throttled"), ("known", "Already known Message-Id")], readonly=True)
+         ("loop", "Mail loop (X-Loop)"), ("throttled", "Sender throttled"), ("known", "Already known Message-Id")],
+        readonly=True)
+    decision = fields.Char(readonly=True, help="Why the gateway processed, ignored or failed this message.")
     error = fields.Text(readonly=True)
     res_model = fields.Char("Document model", readonly=True)
     res_id = fields.Integer("Document ID", readonly=True)
@@ -92,13 +112,19 @@ class MailGatewayMessage(models.Model):
         params = self.env["ir.config_parameter"].sudo()
         settings = {}
         for key in SETTING_KEYS:
-            value = params.get_param(PARAM_PREFIX + key)
+            # None: never set (an empty value is a choice, kept)
+            value = params._get_param(PARAM_PREFIX + key)
             if key in DEFAULTS:
                 try:
                     value = int(value) if value not in (None, False, "") else DEFAULTS[key]
                 except ValueError:
                     value = DEFAULTS[key]
+            elif key == "allow_list" and value is None:
+                # never set: the website form's sender (noreply@ of the mail domain) is never throttled
+                domain = params.get_param("mail.catchall.domain")
+                value = "noreply@%s" % domain if domain else ""
             settings[key] = value or (0 if key in DEFAULTS else "")
+        settings["catchall_domain"] = (params.get_param("mail.catchall.domain") or "").lower()
         return settings
 
     # ------------------------------------------------------------------ intake
@@ -108,28 +134,56 @@ class MailGatewayMessage(models.Model):
         """Store one raw message and process it; return the record.
 
         A message already received (same Message-Id or fingerprint) is not stored
-        again: the empty recordset is returned. Processing errors never raise: the
-        message goes to the failure queue with its error.
+        again: the empty recordset is returned (a stored one never processed, its
+        worker killed, is processed now). Processing errors never raise: the message
+        goes to the failure queue with its error. Callers that own their transaction
+        (HTTP hook, IMAP fetch) commit between ``_store`` and ``_process`` instead.
+        """
+        record, created = self._store(raw, channel, fetchmail_server)
+        if record.state == "received":
+            record._process(raw)
+        return record if created else self.browse()
+
+    @api.model
+    def _store(self, raw, channel="manual", fetchmail_server=None, state="received", decision=None, size=None):
+        """Insert the raw message; return ``(record, created)``.
+
+        Only the headers are read (never the body), and nothing here fails on
+        content: NUL bytes, invalid UTF-8 or garbage headers give cleaned text
+        columns while the raw keeps every byte. ``record`` is the existing one when
+        the key is already known (``created`` False).
         """
         if isinstance(raw, str):
             raw = raw.encode("utf-8", "surrogateescape")
-        msg = mailparse.parse_bytes(raw)
-        key = mailparse.message_key(raw, msg)
-        _name, address = mailparse.sender(msg)
-        record = self._reserve(key, {
-            "subject": mailparse.header(msg, "Subject")[:512],
-            "email_from": address,
-            "email_to": ", ".join(mailparse.recipients(msg))[:512],
+        raw = raw or b""
+        try:
+            head = email.parser.BytesParser(policy=email.policy.compat32).parsebytes(
+                mailparse.processable(raw), headersonly=True)
+            key = mailparse.storable(mailparse.message_id(head), 900) or "fp:%s" % mailparse.fingerprint(raw)
+            _name, address = mailparse.sender(head)
+            values = {
+                "subject": mailparse.storable(mailparse.header(head, "Subject"), 512),
+                "email_from": mailparse.storable(address, 256),
+                "email_to": mailparse.storable(", ".join(mailparse.recipients(head)), 512),
+            }
+        except Exception:  # pylint: disable=broad-except
+            # headers beyond repair: the message is stored all the same, under a hash of its bytes
+            _logger.warning("Inbound message with unreadable headers, stored under its hash", exc_info=True)
+            key = "fp:%s" % hashlib.sha256(raw).hexdigest()
+            values = {"subject": "", "email_from": "", "email_to": ""}
+        values.update({
             "channel": channel,
             "fetchmail_server_id": fetchmail_server.id if fetchmail_server else None,
             "raw": psycopg2.Binary(base64.b64encode(raw)),
-            "size": len(raw),
+            "size": size if size is not None else len(raw),
+            "state": state,
+            "decision": mailparse.storable(decision, 1000) or None,
         })
-        if not record:
-            _logger.info("Inbound message %s already received, skipped", key)
-            return record
-        record._process(raw, msg)
-        return record
+        record = self._reserve(key, values)
+        if record:
+            return record, True
+        _logger.info("Inbound message %s already received, skipped", key)
+        return self.search([("message_key", "=", key)], limit=1), False
 
     @api.model
     def _reserve(self, key, values):
@@ -141,43 +195,159 @@ class MailGatewayMessage(models.Model):
         self.env.cr.execute(
             """INSERT INTO mail_gateway_message
                    (message_key, state, date_received, company_id, create_uid, write_uid, create_date, write_date,
-                    subject, email_from, email_to, channel, fetchmail_server_id, raw, size)
-               VALUES (%s, 'received', now() at time zone 'UTC', %s, %s, %s,
-                       now() at time zone 'UTC', now() at time zone 'UTC', %s, %s, %s, %s, %s, %s, %s)
+                    subject, email_from, email_to, channel, fetchmail_server_id, raw, size, decision, attempts,
+                    raw_purged)
+               VALUES (%s, %s, now() at time zone 'UTC', %s, %s, %s,
+                       now() at time zone 'UTC', now() at time zone 'UTC', %s, %s, %s, %s, %s, %s, %s, %s, 0,
+                       false)
                ON CONFLICT (message_key) DO NOTHING RETURNING id""",
-            (key, self.env.user.company_id.id, self.env.uid, self.env.uid, values["subject"], values["email_from"],
-             values["email_to"], values["channel"], values["fetchmail_server_id"], values["raw"], values["size"]),
+            (key, values["state"], self.env.user.company_id.id, self.env.uid, self.env.uid, values["subject"],
+             values["email_from"], values["email_to"], values["channel"], values["fetchmail_server_id"],
+             values["raw"], values["size"], values["decision"]),
             log_exceptions=False)
         row = self.env.cr.fetchone()
         return self.browse(row[0]) if row else self.browse()
 
     @api.multi
-    def _process(self, raw=None, msg=None):
-        """Route one stored message: ignore, throttle, or hand it to Odoo's routing."""
+    def _raw_bytes(self):
         self.ensure_one()
+        return base64.b64decode(self.sudo().with_context(bin_size=False).raw or b"")
+
+    @api.multi
+    def _process(self, raw=None):
+        """Route one stored message: ignore, throttle, or hand it to Odoo's routing.
+
+        The row is locked first (``SKIP LOCKED``): a message another worker is
+        processing right now is left to it, and a processed one is not processed
+        again. Returns the values written, ``{}`` when nothing was done.
+        """
+        self.ensure_one()
+        self.env.cr.execute("SELECT state FROM mail_gateway_message WHERE id = %s FOR UPDATE SKIP LOCKED",
+                            (self.id,))
+        row = self.env.cr.fetchone()
+        if not row or row[0] not in ("received", "failed"):
+            return {}
+        self.invalidate_cache(ids=self.ids)
         if raw is None:
-            raw = base64.b64decode(self.with_context(bin_size=False).raw or b"")
-            msg = mailparse.parse_bytes(raw)
+            raw = self._raw_bytes()
         try:
             with self.env.cr.savepoint():
+                msg = mailparse.parse_bytes(mailparse.processable(raw))
                 values = self._route(raw, msg)
         except Exception as exc:  # pylint: disable=broad-except
             # the traceback is kept on the record, in the failure queue
-            _logger.warning("Inbound message %s failed: %s", self.message_key, exc)
-            values = {"state": "failed", "error": traceback.format_exc(limit=6)}
+            _logger.warning("Inbound message %s failed: %s", self.message_key, mailparse.storable(str(exc), 300))
+            values = {"state": "failed", "error": mailparse.storable(traceback.format_exc(limit=6)),
+                      "decision": mailparse.storable(_("Processing failed: %s") % exc, 1000)}
         self.write(values)
         return values
+
+    @api.model
+    def _process_pending(self, limit=100, commit=True):
+        """Process the stored messages still waiting (large ones, or those whose worker
+        died): one at a time, each in its own transaction, ``SKIP LOCKED`` so that two
+        runs at once never take the same message. A message cut ``MAX_ATTEMPTS`` times
+        goes to the failure queue instead of killing workers for ever."""
+        done = 0
+        while done < limit:
+            self.env.cr.execute(
+                """UPDATE mail_gateway_message SET attempts = attempts + 1
+                    WHERE id = (SELECT id FROM mail_gateway_message WHERE state = 'received'
+                                 ORDER BY id LIMIT 1 FOR UPDATE SKIP LOCKED)
+                RETURNING id, attempts""")
+            row = self.env.cr.fetchone()
+            if not row:
+                break
+            record = self.browse(row[0])
+            if commit:
+                # the attempt counts even when this worker dies below
+                self.env.cr.commit()  # pylint: disable=invalid-commit
+            if row[1] > MAX_ATTEMPTS:
+                record.write({"state": "failed", "decision": _(
+                    "Processing was interrupted %d times (worker stopped); kept for a manual retry.") % (row[1] - 1),
+                    "error": _("Processing interrupted")})
+            else:
+                record._process()
+            if commit:
+                self.env.cr.commit()  # pylint: disable=invalid-commit
+            done += 1
+        return done
+
+    @api.model
+    def _cron_process_pending(self):
+        return self._process_pending()
+
+    @api.model
+    def _cron_purge_raw(self):
+        """Delete the raw source of processed and ignored messages older than the retention
+        (failed, discarded and waiting ones keep it). One UPDATE, whatever the count."""
+        days = self._settings()["retention_days"]
+        if days <= 0:
+            return 0
+        self.env.cr.execute(
+            """UPDATE mail_gateway_message SET raw = NULL, raw_purged = true
+                WHERE state IN ('processed', 'ignored') AND raw IS NOT NULL
+                  AND date_received < (now() at time zone 'UTC') - %s * interval '1 day'""", (days,))
+        count = self.env.cr.rowcount
+        self.invalidate_cache(["raw", "raw_purged"])
+        _logger.info("Purged the raw source of %d inbound message(s) older than %d days", count, days)
+        return count
+
+    @api.multi
+    def _own_lists(self, msg):
+        """List-Ids of our own addresses: an alias that is itself a mailing list
+        (``sales@`` as a Google Group) marks every message with its List-Id, which is
+        no sign of bulk mail. From the aliases the message was sent to, and the
+        ``own_lists`` setting."""
+        settings = self._settings()
+        domain = settings["catchall_domain"]
+        candidates = {}
+        for address in mailparse.recipients(msg):
+            local, _sep, address_domain = address.partition("@")
+            if not domain or address_domain == domain:
+                candidates.setdefault(local, []).append(address)
+        own = {entry.strip().strip("<>").lower()
+               for entry in (settings["own_lists"] or "").replace("\n", ",").split(",") if entry.strip()}
+        if candidates:
+            aliases = self.env["mail.alias"].sudo().search([("alias_name", "in", list(candidates))])
+            own |= mailparse.own_list_ids(
+                [address for alias in aliases for address in candidates.get(alias.alias_name, [])])
+        return own
+
+    @api.model
+    def _decision_text(self, reason, signal, value):
+        """The reason shown on the message, in the reader's words."""
+        labels = dict(self._fields["ignore_reason"]._description_selection(self.env))
+        if signal == "report":
+            detail = _("it is a delivery or read report (%s)") % value
+        elif signal == "sender":
+            detail = _("the sender %s is a mail server") % value
+        elif signal == "subject":
+            detail = _("an automatic subject together with a header (%s)") % value
+        else:
+            detail = _("header %(header)s: %(value)s") % {"header": signal, "value": value}
+        return mailparse.storable("%s: %s" % (labels.get(reason, reason), detail), 1000)
 
     @api.multi
     def _route(self, raw, msg):
         """Values of the processed record. The message is parsed once (``msg``): Odoo's
         routing gets that parsed message, not the raw bytes to parse again."""
-        reason = mailparse.classify(msg)
-        if reason:
-            return {"state": "ignored", "ignore_reason": reason, "error": False}
+        own_lists = self._own_lists(msg)
+        decision = mailparse.classify_detail(msg, own_lists)
+        if decision:
+            return {"state": "ignored", "ignore_reason": decision[0], "error": False,
+                    "decision": self._decision_text(*decision)}
+        notes = []
+        identifier = mailparse.list_id(msg)
+        if identifier and identifier in own_lists:
+            notes.append(_("List-Id %s is the alias's own list: not bulk mail.") % identifier)
         _name, address = mailparse.sender(msg)
         if self._is_throttled(address):
-            return {"state": "ignored", "ignore_reason": "throttled", "error": False}
+            settings = self._settings()
+            return {"state": "ignored", "ignore_reason": "throttled", "error": False,
+                    "decision": _("%(sender)s already made %(limit)d records in %(period)d minutes.") % {
+                        "sender": address, "limit": settings["throttle_limit"],
+                        "period": settings["throttle_period"]}}
         if not mailparse.message_id(msg):
             # the fingerprint becomes the Message-Id, so that Odoo keeps one too
             del msg["Message-Id"]
@@ -189,10 +359,14 @@ class MailGatewayMessage(models.Model):
         MailThread = self.env["mail.thread"].sudo().with_context(
             mail_gateway_message_id=self.id, mail_gateway_parsed=self._lead_values(msg, text),
             mail_gateway_outcome=outcome, mail_gateway_team_id=team.id)
-        routed = self._message_route_process(MailThread, msg)
+        server = self.fetchmail_server_id
+        if server:
+            MailThread = MailThread.with_context(fetchmail_server_id=server.id, server_type=server.type)
+        routed = self._message_route_process(MailThread, msg, server)
         values = {"rule_id": rule.id if rule else False, "error": False}
         if not routed:
-            values.update(state="ignored", ignore_reason="known")
+            values.update(state="ignored", ignore_reason="known",
+                          decision=_("Odoo already holds this Message-Id, or found no route for it."))
             return values
         model, thread_id, created = routed
         lead = outcome.get("lead")
@@ -204,22 +378,29 @@ class MailGatewayMessage(models.Model):
             "res_model": routed[0] or (lead and lead._name),
             "res_id": routed[1] or (lead and lead.id),
             "team_id": lead.team_id.id if lead else team.id,
+            "decision": " ".join(notes + [_("Genuine message: no sign of an automatic or bulk sender.")]),
         })
+        if server.action_id and thread_id:
+            server.action_id.with_context(active_id=thread_id, active_ids=[thread_id], active_model=model).run()
         if lead:
             values["acknowledged"] = self._acknowledge(lead)
         return values
 
     @api.model
-    def _message_route_process(self, MailThread, msg):
+    def _message_route_process(self, MailThread, msg, server=None):
         """Odoo's ``message_process`` from an already parsed message.
 
         Returns ``(model, record id, created)`` of the document the message was posted on
         (``created`` when the route made a new record), or ``None`` when Odoo knows its
         Message-Id already or finds it no route (a bounce to its bounce alias). A reply
         without known headers that quotes a record's reference in its subject goes to that
-        record.
+        record. An incoming mail server's target model and options (keep the original,
+        keep attachments) are honoured.
         """
-        msg_dict = MailThread.message_parse(msg)
+        server = server or self.env["fetchmail.server"]
+        msg_dict = MailThread.message_parse(msg, save_original=bool(server.original))
+        if server and not server.attach:
+            msg_dict.pop("attachments", None)
         if MailThread.env["mail.message"].search_count([("message_id", "=", msg_dict["message_id"])]):
             _logger.info("Inbound message %s already in the chatter, skipped", msg_dict["message_id"])
             return None
@@ -227,7 +408,8 @@ class MailGatewayMessage(models.Model):
         if forced:
             routes = [(forced[0], forced[1], None, MailThread.env.uid, None)]
         else:
-            routes = MailThread.message_route(msg, msg_dict, model=FALLBACK_MODEL)
+            model = server.object_id.model if server and server.object_id else FALLBACK_MODEL
+            routes = MailThread.message_route(msg, msg_dict, model=model)
         thread_id = MailThread.message_route_process(msg, msg_dict, routes)
         if not thread_id:
             return None
@@ -328,6 +510,9 @@ class MailGatewayMessage(models.Model):
         self.check_access_rights("write")
         self.check_access_rule("write")
         for record in self:
+            if record.oversized or record.raw_purged:
+                raise UserError(_("'%s' cannot be retried: its full source is not stored (too large, or purged).")
+                                % (record.subject or record.message_key))
             if record.state not in ("failed", "received"):
                 raise UserError(_("Only failed messages can be retried; '%(message)s' is %(state)s.") % {
                     "message": record.subject or record.message_key,

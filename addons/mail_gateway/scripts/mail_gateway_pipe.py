@@ -4,12 +4,13 @@
 Postfix example (/etc/aliases):
     sales: "|/path/to/mail_gateway_pipe.py --url https://erp.example.com --db prod --secret-file /etc/odoo/mg"
 
-Exit codes follow sysexits.h, which MTAs understand:
+Exit codes follow sysexits.h, which MTAs understand. Only a message refused for good
+makes the MTA bounce it to its sender; every configuration or availability problem
+is temporary, so the MTA keeps the message in its queue until it is fixed:
     0   stored (or already received before: no double)
-    75  EX_TEMPFAIL: Odoo unreachable, busy or in error; the MTA keeps the message and retries
-    77  EX_NOPERM: wrong secret (the MTA keeps the message too: fix the configuration)
-    69  EX_UNAVAILABLE: message refused for good (too large): the MTA bounces it
-    64  EX_USAGE: bad command line
+    75  EX_TEMPFAIL: Odoo unreachable, busy or in error, wrong or missing secret,
+        unknown database, bad command line (logged loudly on stderr and to syslog)
+    69  EX_UNAVAILABLE: message refused for good (larger than the gateway's maximum size)
 """
 import argparse
 import os
@@ -18,11 +19,32 @@ import urllib.error
 import urllib.parse
 import urllib.request
 
-EX_OK, EX_USAGE, EX_UNAVAILABLE, EX_TEMPFAIL, EX_NOPERM = 0, 64, 69, 75, 77
+try:
+    import syslog
+except ImportError:  # pragma: no cover - not on POSIX
+    syslog = None
+
+EX_OK, EX_UNAVAILABLE, EX_TEMPFAIL = 0, 69, 75
+
+
+class _Parser(argparse.ArgumentParser):
+    def error(self, message):
+        raise ValueError(message)
+
+
+def log(message, loud=False):
+    """stderr (the MTA writes it to its log next to the deferral) and, for configuration
+    errors, syslog's mail facility at error level."""
+    text = "mail_gateway_pipe: %s%s" % ("CONFIGURATION ERROR, message kept in the MTA queue: " if loud else "",
+                                        message)
+    sys.stderr.write(text + "\n")
+    if loud and syslog is not None:
+        syslog.openlog("mail_gateway_pipe", 0, syslog.LOG_MAIL)
+        syslog.syslog(syslog.LOG_ERR, text)
 
 
 def main(argv=None):
-    parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
+    parser = _Parser(description=__doc__.split("\n")[0])
     parser.add_argument("--url", default=os.environ.get("MAIL_GATEWAY_URL", "http://localhost:8069"))
     parser.add_argument("--db", default=os.environ.get("MAIL_GATEWAY_DB"))
     parser.add_argument("--secret", default=os.environ.get("MAIL_GATEWAY_SECRET"))
@@ -30,23 +52,24 @@ def main(argv=None):
     parser.add_argument("--timeout", type=float, default=60)
     try:
         args = parser.parse_args(argv)
-    except SystemExit:
-        return EX_USAGE
+    except ValueError as exc:
+        log("bad command line: %s" % exc, loud=True)
+        return EX_TEMPFAIL
     secret = args.secret
     if args.secret_file:
         try:
             with open(args.secret_file) as handle:
                 secret = handle.read().strip()
         except OSError as exc:
-            sys.stderr.write("mail_gateway_pipe: cannot read secret: %s\n" % exc)
+            log("cannot read the secret file: %s" % exc, loud=True)
             return EX_TEMPFAIL
     if not secret:
-        sys.stderr.write("mail_gateway_pipe: no secret given\n")
-        return EX_USAGE
+        log("no secret given (--secret, --secret-file or MAIL_GATEWAY_SECRET)", loud=True)
+        return EX_TEMPFAIL
     raw = sys.stdin.buffer.read()
-    if not raw.strip():
-        sys.stderr.write("mail_gateway_pipe: empty message\n")
-        return EX_UNAVAILABLE
+    if not raw:
+        log("nothing read on standard input (is the pipe command right?)", loud=True)
+        return EX_TEMPFAIL
     url = args.url.rstrip("/") + "/mail_gateway/inbound"
     if args.db:
         url += "?" + urllib.parse.urlencode({"db": args.db})
@@ -57,14 +80,17 @@ def main(argv=None):
             sys.stdout.write(response.read().decode("utf-8", "replace") + "\n")
             return EX_OK
     except urllib.error.HTTPError as exc:
-        sys.stderr.write("mail_gateway_pipe: HTTP %s %s\n" % (exc.code, exc.read()[:200]))
-        if exc.code == 403:
-            return EX_NOPERM
-        if exc.code in (400, 413):
+        detail = "HTTP %s %s" % (exc.code, exc.read()[:200])
+        if exc.code == 413:
+            log("message refused for good: %s" % detail)
             return EX_UNAVAILABLE
+        if exc.code in (403, 404):
+            log("%s (%s)" % (detail, "wrong secret" if exc.code == 403 else "unknown database"), loud=True)
+        else:
+            log(detail)
         return EX_TEMPFAIL
     except (urllib.error.URLError, OSError) as exc:
-        sys.stderr.write("mail_gateway_pipe: Odoo unreachable: %s\n" % exc)
+        log("Odoo unreachable at %s: %s" % (args.url, exc), loud=True)
         return EX_TEMPFAIL
 
 

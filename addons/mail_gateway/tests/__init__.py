@@ -1,1 +1,2 @@
 from . import test_routing
+from . import test_store_first

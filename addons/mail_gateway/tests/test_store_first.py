@@ -1,0 +1,170 @@
+import base64
+
+from odoo.exceptions import AccessError
+
+from .common import GatewayCase
+
+
+class TestStoreFirst(GatewayCase):
+    """Whatever the bytes, the message is stored with its source intact, then processed."""
+
+    def test_nul_bytes_in_subject_and_body_are_stored_and_processed(self):
+        raw = self.mail(subject="Devis\x00chaises", body="Bonjour\x00, 40 chaises.\n\x00")
+        record = self.Gateway.receive(raw, "http")
+        self.assertEqual(self.raw_source(record), raw, "every byte of the source is kept, NUL included")
+        self.assertEqual(record.subject, "Devischaises")
+        self.assertEqual((record.state, record.result), ("processed", "created"))
+        lead = self.Lead.browse(record.res_id)
+        self.assertIn("40 chaises", lead.description)
+        self.assertNotIn("\x00", lead.description)
+
+    def test_invalid_utf8_headers_are_cleaned_in_text_only(self):
+        raw = self.mail(subject="Offre", message_id="<bad-utf8@client.example>").replace(
+            b"Subject: Offre", b"Subject: Offre \xff\xfe \xc3\x28")
+        record = self.Gateway.receive(raw, "mta")
+        self.assertEqual(self.raw_source(record), raw)
+        self.assertTrue(record.subject.startswith("Offre"))
+        self.assertIn(record.state, ("processed", "failed"))
+
+    def test_garbage_is_stored_under_its_hash_and_queued(self):
+        raw = bytes(range(256)) * 8
+        record = self.Gateway.receive(raw, "http")
+        self.assertRegex(record.message_key, r"^fp:[0-9a-f]{64}$")
+        self.assertEqual(self.raw_source(record), raw)
+        self.assertIn(record.state, ("failed", "ignored", "processed"))
+        self.assertFalse(self.Gateway.receive(raw, "http"), "the same bytes again are a duplicate")
+
+    def test_stored_message_whose_worker_died_is_processed_by_the_job(self):
+        # given a message stored (committed) whose processing never ran: the worker was killed
+        record, created = self.Gateway._store(self.mail(message_id="<killed@client.example>"), "http")
+        self.assertTrue(created)
+        self.assertEqual(record.state, "received")
+        # when the background job runs
+        self.assertEqual(self.Gateway._process_pending(commit=False), 1)
+        # then it is processed once, and a second run finds nothing to do
+        self.assertEqual((record.state, record.result, record.attempts), ("processed", "created", 1))
+        self.assertEqual(self.Gateway._process_pending(commit=False), 0)
+        self.assertEqual(len(self.leads_from("claire@durand.example")), 1)
+
+    def test_redelivery_of_a_stored_but_unprocessed_message_processes_it(self):
+        raw = self.mail(message_id="<again@client.example>")
+        record, _created = self.Gateway._store(raw, "mta")
+        self.assertFalse(self.Gateway.receive(raw, "mta"), "answered as a duplicate")
+        self.assertEqual(record.state, "processed")
+
+    def test_a_message_that_kills_every_worker_ends_in_the_failure_queue(self):
+        record, _created = self.Gateway._store(self.mail(message_id="<poison@client.example>"), "http")
+        self.env.cr.execute("UPDATE mail_gateway_message SET attempts = 3 WHERE id = %s", (record.id,))
+        self.Gateway._process_pending(commit=False)
+        record.invalidate_cache()
+        self.assertEqual(record.state, "failed")
+        self.assertIn("3", record.decision)
+        self.assertFalse(self.leads_from("claire@durand.example"))
+
+
+class TestClassification(GatewayCase):
+    """No false positives; every decision readable on the message."""
+
+    @classmethod
+    def setUpClass(cls):
+        super(TestClassification, cls).setUpClass()
+        cls.params.set_param("mail.catchall.domain", "example.com")
+
+    def receive(self, index, **options):
+        options.setdefault("message_id", "<cls%d@client.example>" % index)
+        return self.Gateway.receive(self.mail(**options), "http")
+
+    def test_alias_that_is_a_mailing_list_is_not_bulk(self):
+        own = self.receive(1, headers={"List-Id": "Sales desk <sales-gw.example.com>", "Precedence": "list",
+                                       "List-Unsubscribe": "<mailto:sales-gw+unsubscribe@example.com>"})
+        self.assertEqual((own.state, own.result), ("processed", "created"))
+        self.assertIn("sales-gw.example.com", own.decision)
+        other = self.receive(2, headers={"List-Id": "<news.letters.example>"}, sender="news@letters.example")
+        self.assertEqual((other.state, other.ignore_reason), ("ignored", "bulk"))
+        self.assertIn("List-Id", other.decision)
+
+    def test_automatic_looking_subject_alone_is_a_real_request(self):
+        record = self.receive(3, subject="Absence de livraison de la commande 1234")
+        self.assertEqual((record.state, record.result), ("processed", "created"))
+        with_header = self.receive(4, subject="Réponse automatique : devis", sender="bob@client.example",
+                                   headers={"X-Auto-Response-Suppress": "DR, RN, NRN"})
+        self.assertEqual((with_header.state, with_header.ignore_reason), ("ignored", "auto_reply"))
+        self.assertIn("X-Auto-Response-Suppress", with_header.decision)
+
+    def test_rfc3834_signals(self):
+        cases = [({"Auto-Submitted": "auto-generated"}, "auto_reply", "Auto-Submitted"),
+                 ({"Auto-Submitted": "no"}, False, ""),
+                 ({"Return-Path": "<>"}, "auto_reply", "Return-Path"),
+                 ({"X-Loop": "helpdesk@client.example"}, "loop", "X-Loop"),
+                 ({"Precedence": "junk"}, "bulk", "Precedence"),
+                 ({"Precedence": "auto_reply"}, "auto_reply", "Precedence")]
+        for index, (headers, reason, signal) in enumerate(cases, 10):
+            record = self.receive(index, headers=headers, sender="s%d@client.example" % index)
+            self.assertEqual(record.ignore_reason, reason, headers)
+            self.assertIn(signal, record.decision or "", headers)
+        self.assertEqual(len(self.Lead.search([("email_from", "=ilike", "s11@client.example")])), 1)
+
+    def test_website_form_sender_is_never_throttled_by_default(self):
+        self.params.set_param("mail_gateway.allow_list", False)
+        self.params.set_param("mail_gateway.throttle_limit", "1")
+        states = [self.receive(20 + i, sender="Website <noreply@example.com>", subject="Form %d" % i,
+                               body="Name: Visitor %d\nEmail: v%d@visitor.example\nMessage: Hi\n" % (i, i)).state
+                  for i in range(3)]
+        self.assertEqual(states, ["processed"] * 3)
+        throttled = [self.receive(30 + i, sender="bot@bot.example").ignore_reason for i in range(2)]
+        self.assertEqual(throttled, [False, "throttled"])
+
+
+class TestServerAndRetention(GatewayCase):
+
+    def test_new_incoming_server_is_not_switched_to_the_gateway(self):
+        server = self.env["fetchmail.server"].create({"name": "Existing", "server": "imap.example.com",
+                                                      "type": "imap"})
+        self.assertFalse(server.use_gateway)
+
+    def test_target_model_and_options_of_the_incoming_server_are_honoured(self):
+        partner_model = self.env["ir.model"]._get("res.partner")
+        server = self.env["fetchmail.server"].create({
+            "name": "Partners", "server": "imap.example.com", "type": "imap", "use_gateway": True,
+            "object_id": partner_model.id, "attach": False, "original": True})
+        raw = (b"From: Ann <ann@client.example>\r\nTo: nobody@elsewhere.example\r\nSubject: New supplier\r\n"
+               b"Message-Id: <srv1@client.example>\r\nMIME-Version: 1.0\r\n"
+               b"Content-Type: multipart/mixed; boundary=\"b\"\r\n\r\n--b\r\nContent-Type: text/plain\r\n\r\n"
+               b"Hello\r\n--b\r\nContent-Type: application/pdf; name=\"a.pdf\"\r\nContent-Disposition: attachment; "
+               b"filename=\"a.pdf\"\r\nContent-Transfer-Encoding: base64\r\n\r\nJVBERi0xLjQK\r\n--b--\r\n")
+        record = self.Gateway.receive(raw, "imap", fetchmail_server=server)
+        self.assertEqual((record.state, record.res_model), ("processed", "res.partner"))
+        names = self.env["ir.attachment"].search([("res_model", "=", "res.partner"),
+                                                  ("res_id", "=", record.res_id)]).mapped("name")
+        self.assertNotIn("a.pdf", names, "attachments not kept: the server says so")
+        self.assertIn("original_email.eml", names, "the original is kept: the server says so")
+
+    def test_raw_sources_of_old_processed_messages_are_purged_failed_ones_kept(self):
+        self.params.set_param("mail_gateway.retention_days", "30")
+        done = self.Gateway.receive(self.mail(message_id="<old1@client.example>"))
+        self.env.cr.execute("UPDATE mail_alias SET alias_defaults = %s WHERE id = %s",
+                            ("{'team_id': ", self.team.alias_id.id))
+        self.team.alias_id.invalidate_cache()
+        failed = self.Gateway.receive(self.mail(message_id="<old2@client.example>"))
+        recent = self.Gateway.receive(self.mail(message_id="<new1@client.example>", to="other@example.com"))
+        self.assertEqual((done.state, failed.state), ("processed", "failed"))
+        self.env.cr.execute("UPDATE mail_gateway_message SET date_received = date_received - interval '40 days' "
+                            "WHERE id IN %s", ((done.id, failed.id),))
+        self.assertEqual(self.Gateway._cron_purge_raw(), 1)
+        self.assertEqual((self.raw_source(done), done.raw_purged), (b"", True))
+        self.assertEqual(self.raw_source(failed), self.mail(message_id="<old2@client.example>"))
+        self.assertTrue(self.raw_source(recent))
+        self.assertEqual(done.state, "processed", "the record and its outcome stay")
+
+    def test_raw_source_and_secret_are_for_administrators_only(self):
+        self.params.set_param("mail_gateway.http_secret", "top-secret")
+        record = self.Gateway.receive(self.mail(message_id="<sec1@client.example>"))
+        manager = record.sudo(self.manager)
+        self.assertEqual(manager.read(["state"])[0]["state"], "processed")
+        with self.assertRaises(AccessError):
+            manager.read(["raw"])
+        values = self.env["res.config.settings"].sudo(self.manager).default_get(["mail_gateway_throttle_limit"])
+        self.assertNotIn("top-secret", repr(values))
+        admin_values = self.env["res.config.settings"].default_get(["mail_gateway_http_secret"])
+        self.assertEqual(admin_values.get("mail_gateway_http_secret"), "top-secret")
+        self.assertTrue(base64.b64decode(record.raw))
