@@ -8,6 +8,7 @@ between 0 and 1, so that the threshold reads as a probability-like figure.
 """
 import math
 
+from . import phonetic
 from .similarity import name_similarity
 
 DEFAULT_THRESHOLD = 0.8
@@ -122,7 +123,7 @@ def blocking_keys(record):
         keys.append("phone:%s" % number)
     name = record.get("name") or ""
     if not name:
-        return keys
+        return keys + extra_blocking_keys(record)
     if kind == "c":
         keys.append("c:name:%s" % name)
     else:
@@ -133,6 +134,61 @@ def blocking_keys(record):
         for word in name.split():
             if len(word) >= 3:
                 keys.append("%s:zipword:%s:%s" % (kind, record["zip"], word[:3]))
+    return keys + extra_blocking_keys(record)
+
+
+GENERIC_MAILBOXES = frozenset("contact info accueil bonjour hello sales vente ventes admin office mail "
+                              "direction compta comptabilite secretariat commercial support service".split())
+
+
+def _street_key(street):
+    """House number and the sound of the street's longest word: '12 r. victor hugo' -> ('12', 'vktr')."""
+    words = (street or "").split()
+    if not words or not words[0][:1].isdigit():
+        return None
+    names = [word for word in words[1:] if not word[:1].isdigit() and word not in STREET_KINDS]
+    if not names:
+        return None
+    return words[0], phonetic.french(max(names, key=len))
+
+
+STREET_KINDS = frozenset("rue avenue boulevard place impasse allee chemin route quai square faubourg cours "
+                         "de la le les du des d l".split())
+
+
+def extra_blocking_keys(record):
+    """Blocking keys that survive typos, each a string without spaces (stored per partner):
+
+    * the e-mail's mailbox name at any domain (a person's work and private addresses);
+    * the sound of the name (French and English phonetic keys of each word, in either order);
+    * each word's sound with the zip code, and with the town (a typo in the zip);
+    * the house number, the sound of the street and the town (a name typed very differently).
+    """
+    keys = []
+    kind = "c" if record.get("is_company") else "p"
+    email = record.get("email") or ""
+    local = email.split("@")[0]
+    if len(local) >= 5 and local not in GENERIC_MAILBOXES:
+        keys.append("%s:mailbox:%s" % (kind, local))
+    name = record.get("name") or ""
+    words = [word for word in name.split() if len(word) >= 2]
+    french = sorted({phonetic.french(word) for word in words} - {""})
+    if len(french) >= 2:
+        keys.append("%s:sound:%s" % (kind, "-".join(french)))
+    zip_code, city = record.get("zip") or "", (record.get("city") or "").replace(" ", "-")
+    for word in words:
+        if len(word) < 3:
+            continue
+        for code in {"f" + phonetic.french(word), "e" + phonetic.english(word)}:
+            if len(code) < 3:
+                continue
+            if zip_code:
+                keys.append("%s:zipsound:%s:%s" % (kind, zip_code, code))
+            if city:
+                keys.append("%s:townsound:%s:%s" % (kind, city[:6], code))
+    street = _street_key(record.get("street"))
+    if street and city:
+        keys.append("%s:address:%s:%s:%s" % (kind, street[0], street[1], city[:4]))
     return keys
 
 

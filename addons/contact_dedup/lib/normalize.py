@@ -36,6 +36,7 @@ FREE_MAIL_DOMAINS = frozenset(DEFAULT_PROVIDER_RULES)
 
 LEGAL_FORMS = frozenset("""
     sarl sas sa eurl sasu sci snc scop scp selarl sel gie ei eirl sca scs earl gaec
+    ets etablissements etablissement societe ste
     gmbh ag kg ohg ug mbh kgaa ev
     ltd limited plc llp llc inc incorporated corp corporation co company lp
     bv nv vof cv bvba sprl srl spa sl sau sa slu ab oy as asa aps
@@ -124,9 +125,33 @@ def normalize_phone(phone, default_country="FR"):
     return digits if len(digits) >= 6 else ""
 
 
+# diminutives and short forms people type for a given name (French and English), to the full name
+DIMINUTIVES = {
+    "bob": "robert", "bobby": "robert", "rob": "robert", "robbie": "robert", "bill": "william",
+    "billy": "william", "will": "william", "liz": "elizabeth", "beth": "elizabeth", "betty": "elizabeth",
+    "lizzie": "elizabeth", "dick": "richard", "rick": "richard", "ricky": "richard", "maggie": "margaret",
+    "peggy": "margaret", "meg": "margaret", "tom": "thomas", "tommy": "thomas", "jim": "james",
+    "jimmy": "james", "jamie": "james", "kate": "katherine", "kathy": "katherine", "katie": "katherine",
+    "mike": "michael", "mick": "michael", "dave": "david", "steve": "stephen", "tony": "anthony",
+    "andy": "andrew", "chuck": "charles", "charlie": "charles", "ted": "edward", "ed": "edward",
+    "eddie": "edward", "jack": "john", "johnny": "john", "jenny": "jennifer", "jen": "jennifer",
+    "sam": "samuel", "ben": "benjamin", "alex": "alexandre", "chris": "christophe", "nico": "nicolas",
+    "fred": "frederic", "dom": "dominique", "max": "maximilien", "cathy": "catherine", "isa": "isabelle",
+    "jo": "joseph", "jojo": "joseph", "jeannot": "jean", "jeannette": "jeanne", "pierrot": "pierre",
+    "phil": "philippe", "seb": "sebastien", "steph": "stephanie", "val": "valentin", "fanfan": "francoise",
+    "guigui": "guillaume", "mathou": "mathilde", "mimi": "emilie", "loulou": "louis", "manu": "emmanuel",
+    "jb": "jean baptiste", "jp": "jean pierre", "flo": "florence", "caro": "caroline", "domi": "dominique",
+    "greg": "gregory", "ludo": "ludovic", "matt": "matthieu", "nath": "nathalie", "seve": "severine",
+    "toto": "thomas", "vince": "vincent", "xav": "xavier",
+}
+
+
 def normalize_person_name(name):
-    """Case, accents, punctuation and word order removed: 'DUPONT, Jean-Pierre' == 'jean pierre dupont'."""
+    """Case, accents, punctuation, word order and diminutives removed:
+    'DUPONT, Jean-Pierre' == 'jean pierre dupont', 'Bob Smith' == 'Robert Smith'."""
     words = simplify(name).split()
+    if len(words) > 1:
+        words = " ".join(DIMINUTIVES.get(word, word) for word in words).split()
     return " ".join(sorted(words))
 
 
@@ -147,9 +172,13 @@ def normalize_name(name, is_company=False):
     return normalize_company_name(name) if is_company else normalize_person_name(name)
 
 
-def normalize_vat(vat):
-    """'FR 12 345 678 901' -> 'FR12345678901'."""
-    return _NON_WORD.sub("", strip_accents(vat or "").lower()).upper()
+def normalize_vat(vat, country_code=None):
+    """'FR 12 345 678 901' -> 'FR12345678901'; a number typed without its country prefix gets
+    the partner's country ('12345678901' in France -> 'FR12345678901')."""
+    text = _NON_WORD.sub("", strip_accents(vat or "").lower()).upper()
+    if text and country_code and text[:1].isdigit():
+        text = "%s%s" % ({"GR": "EL"}.get(country_code.upper(), country_code.upper()), text)
+    return text
 
 
 def normalize_website(url):
@@ -197,7 +226,7 @@ def partner_keys(values, default_country="FR", provider_rules=None):
         "email": normalize_email(values.get("email"), provider_rules),
         "phone": normalize_phone(values.get("phone"), country),
         "mobile": normalize_phone(values.get("mobile"), country),
-        "vat": normalize_vat(values.get("vat")),
+        "vat": normalize_vat(values.get("vat"), country),
         "domain": website_domain or (email_domain(values.get("email")) if is_company else ""),
         "street": normalize_street(values.get("street")),
         "zip": normalize_zip(values.get("zip")),

@@ -1,0 +1,621 @@
+"""Fellegi-Sunter record linkage: comparison levels, m/u estimation, weights, explanations.
+
+Each field of a pair of normalised records (``normalize.partner_keys``) falls into one
+*comparison level*, from the most agreeing (exact) to "different"; a value missing on
+either side is no level at all and weighs nothing. Each level has two probabilities:
+
+* ``m``: that a true duplicate pair falls into it (estimated by EM on the blocked pairs),
+* ``u``: that two different records fall into it (counted on random pairs of the base).
+
+The level's weight is ``log2(m / u)``; the pair's *match weight* is the prior log-odds plus
+the weights of its fields, and ``probability = 1 / (1 + 2 ** -weight)``. An exact match on a
+frequent value (the name "martin jean", a switchboard number) is worth less than on a rare
+one: its ``u`` is the value's own frequency (term-frequency adjustment).
+
+Plain Python (rapidfuzz and jellyfish for the string distances), no Odoo import.
+"""
+import math
+import random
+
+from rapidfuzz.distance import JaroWinkler, OSA
+
+from . import normalize
+
+MISSING = -1
+KINDS = ("person", "company")
+
+
+def _jw(first, second):
+    return JaroWinkler.similarity(first, second)
+
+
+def _token_match(words1, words2):
+    """Best pairing of the words of two names: (exact words, close words, unmatched words of the shorter)."""
+    exact = close = 0
+    rest2 = list(words2)
+    unmatched = []
+    for word in words1:
+        if word in rest2:
+            rest2.remove(word)
+            exact += 1
+            continue
+        best, best_score = None, 0.0
+        for other in rest2:
+            score = _jw(word, other)
+            if score > best_score:
+                best, best_score = other, score
+        shortest = min(len(word), len(best)) if best is not None else 0
+        if best is not None and (best_score >= 0.88 or OSA.distance(word, best) <= 1 and (
+                shortest >= 4 or shortest >= 2 and word[0] == best[0])):
+            rest2.remove(best)
+            close += 1
+        else:
+            unmatched.append(word)
+    return exact, close, unmatched
+
+
+def compare_name(first, second):
+    """0 same name, 1 a typo, 2 one name is the other without a given name (or with its initial),
+    3 one word shared and another different (relatives), 4 different."""
+    if not first or not second:
+        return MISSING
+    if first == second or first.replace(" ", "") == second.replace(" ", ""):
+        return 0
+    words1, words2 = first.split(), second.split()
+    if len(words1) > len(words2):
+        words1, words2 = words2, words1
+    exact, close, unmatched = _token_match(words1, words2)
+    if not unmatched:
+        if len(words1) == len(words2):
+            return 1
+        return 2  # the shorter name is all in the longer: a given name left out
+    if len(unmatched) == 1 and len(unmatched[0]) == 1 and exact + close >= 1:
+        # an initial ("j dupont") that fits a word of the other name
+        initials = {word[0] for word in words2}
+        if unmatched[0] in initials:
+            return 2
+    if exact + close >= 1:
+        return 3
+    if _jw(first, second) >= 0.9:
+        return 1
+    return 4
+
+
+def compare_email(first, second, names=()):
+    """0 same address, 1 a typo in the mailbox (same domain), or the same mailbox at another
+    domain when it is more than the person's name, 2 different. ``jean.martin2@`` and
+    ``jeanmartin@`` are other mailboxes, not typos."""
+    if not first or not second:
+        return MISSING
+    if first == second:
+        return 0
+    local1, domain1 = first.split("@", 1)
+    local2, domain2 = second.split("@", 1)
+    letters1, letters2 = _letters(local1), _letters(local2)
+    if _digits(local1) != _digits(local2) or (letters1 == letters2 and local1 != local2):
+        return 2
+    if domain1 == domain2:
+        return 1 if OSA.distance(local1, local2) <= 2 else 2
+    if local1 == local2 and len(local1) >= 6 and local1 not in ("contact", "info"):
+        # the mailbox name alone says no more than the name when it is made of it
+        if not any(letters1 == _letters(name) for name in names if name):
+            return 1
+    return 2
+
+
+def _letters(text):
+    return "".join(sorted(char for char in text if char.isalpha()))
+
+
+def _digits(text):
+    return "".join(char for char in text if char.isdigit())
+
+
+def _phones(record):
+    return {number for number in (record.get("phone"), record.get("mobile")) if number}
+
+
+def compare_phone(first, second):
+    """0 a number in common, 1 a number one digit off (slip or swap), 2 different."""
+    phones1, phones2 = _phones(first), _phones(second)
+    if not phones1 or not phones2:
+        return MISSING
+    if phones1 & phones2:
+        return 0
+    for one in phones1:
+        for other in phones2:
+            if len(one) == len(other) and OSA.distance(one, other) <= 1:
+                return 1
+    return 2
+
+
+def _street_parts(street):
+    words = street.split()
+    number = words[0] if words and words[0][:1].isdigit() else ""
+    return number, " ".join(word for word in words if not word[:1].isdigit())
+
+
+def compare_street(first, second):
+    """Street alone: 0 same, 1 same house number and a typo in the street, 2 same street and another
+    number (or a close one), 3 different."""
+    if not first or not second:
+        return MISSING
+    if first == second:
+        return 0
+    number1, name1 = _street_parts(first)
+    number2, name2 = _street_parts(second)
+    similarity = _jw(name1, name2) if name1 and name2 else 0.0
+    if number1 == number2 and similarity >= 0.9:
+        return 1
+    if similarity >= 0.95 or (number1 == number2 and similarity >= 0.8):
+        return 2
+    return 3
+
+
+def compare_zip(first, second):
+    """0 same, 1 one digit changed or two swapped, 2 different."""
+    if not first or not second:
+        return MISSING
+    if first == second:
+        return 0
+    return 1 if len(first) == len(second) and OSA.distance(first, second) <= 1 else 2
+
+
+def compare_city(first, second):
+    """0 same, 1 a typo, 2 different."""
+    if not first or not second:
+        return MISSING
+    if first == second:
+        return 0
+    return 1 if _jw(first, second) >= 0.9 else 2
+
+
+def compare_address(first, second):
+    """Street, zip and town together (they agree together: one field, not three pieces of evidence):
+    0 same address, 1 the same address with a typo (street, zip digit or town),
+    2 the same street with another house number, 3 the same town, another street, 4 elsewhere."""
+    street = compare_street(first.get("street"), second.get("street"))
+    zip_level = compare_zip(first.get("zip"), second.get("zip"))
+    city = compare_city(first.get("city"), second.get("city"))
+    if street == zip_level == city == MISSING:
+        return MISSING
+    town = min(level for level in (zip_level, city) if level != MISSING) if (zip_level, city) != (
+        MISSING, MISSING) else MISSING
+    if street == MISSING:
+        # no street on one side: the town alone
+        return 3 if town in (0, 1) else 4
+    if town in (MISSING, 2):
+        return 4 if town == 2 or street == 3 else 3
+    if street == 0 and zip_level in (0, MISSING) and city in (0, MISSING):
+        return 0
+    if street in (0, 1):
+        return 1
+    if street == 2:
+        return 2
+    return 3
+
+
+def _vat_digits(vat):
+    return vat[2:] if len(vat) > 2 and vat[:2].isalpha() else vat
+
+
+def compare_vat(first, second):
+    """0 same number (with or without its country prefix), 1 different."""
+    if not first or not second:
+        return MISSING
+    return 0 if _vat_digits(first) == _vat_digits(second) else 1
+
+
+def compare_exact(field):
+    def compare(first, second):
+        if not first or not second:
+            return MISSING
+        return 0 if first == second else 1
+    return compare
+
+
+def compare_company(first, second):
+    """Employer of a person: 0 same (or a typo), 1 different."""
+    if not first or not second:
+        return MISSING
+    return 0 if first == second or _jw(first, second) >= 0.92 else 1
+
+
+# field: (levels in words, comparison of two records)
+FIELDS = (
+    ("name", ("same", "a typo", "given name missing", "a relative's", "different"),
+     lambda a, b: compare_name(a.get("name"), b.get("name"))),
+    ("email", ("same", "similar", "different"),
+     lambda a, b: compare_email(a.get("email"), b.get("email"), (a.get("name"), b.get("name")))),
+    ("phone", ("same", "one digit off", "different"), compare_phone),
+    ("address", ("same", "a typo", "other house number", "same town", "elsewhere"), compare_address),
+    ("vat", ("same", "different"), lambda a, b: compare_vat(a.get("vat"), b.get("vat"))),
+    ("domain", ("same", "different"), lambda a, b: compare_exact("domain")(a.get("domain"), b.get("domain"))),
+    ("company", ("same", "different"), lambda a, b: compare_company(a.get("company"), b.get("company"))),
+)
+FIELD_NAMES = tuple(field for field, _levels, _compare in FIELDS)
+LEVELS = {field: levels for field, levels, _compare in FIELDS}
+# fields whose exact level is weighed by the frequency of the value
+TF_FIELDS = ("name", "phone")
+# fields that a household or a firm shares (see ``Model.match_weight``)
+SHARED_FIELDS = frozenset(("address", "phone", "email", "company", "domain"))
+
+
+def kind_of(record):
+    return "company" if record.get("is_company") else "person"
+
+
+def compare(first, second):
+    """The comparison vector of a pair: one level per field (``MISSING`` when a side is empty)."""
+    return tuple(function(first, second) for _field, _levels, function in FIELDS)
+
+
+def tf_values(record, field):
+    """The values of ``record`` counted for the term frequency of ``field``."""
+    if field == "phone":
+        return _phones(record)
+    value = record.get(field)
+    return {value} if value else set()
+
+
+class TermFrequencies(object):
+    """How often each value of the TF fields occurs, per kind; only values seen twice or more
+    are kept (the others count as once)."""
+
+    def __init__(self, counts=None, totals=None):
+        self.counts = counts or {}  # (kind, field) -> {value: count}
+        self.totals = totals or {}  # kind -> number of records
+
+    @classmethod
+    def from_records(cls, records):
+        counts, totals = {}, {}
+        for record in records:
+            kind = kind_of(record)
+            totals[kind] = totals.get(kind, 0) + 1
+            for field in TF_FIELDS:
+                table = counts.setdefault((kind, field), {})
+                for value in tf_values(record, field):
+                    table[value] = table.get(value, 0) + 1
+        for table in counts.values():
+            for value in [value for value, count in table.items() if count < 2]:
+                del table[value]
+        return cls(counts, totals)
+
+    def frequency(self, kind, field, first, second):
+        """Share of the records holding the value both records agree on (the rarest one for phones)."""
+        total = self.totals.get(kind)
+        if not total:
+            return None
+        values = tf_values(first, field) & tf_values(second, field)
+        if not values:
+            return None
+        table = self.counts.get((kind, field), {})
+        return min(max(table.get(value, 1), 2) for value in values) / float(total)
+
+
+class Model(object):
+    """m and u per field and level, per kind, and the prior share of duplicates among blocked pairs."""
+
+    def __init__(self, m=None, u=None, prior=None):
+        self.m = m or {}  # kind -> field -> [probability per level]
+        self.u = u or {}
+        self.prior = prior or {}  # kind -> probability that two records drawn at random are the same
+
+    def to_dict(self):
+        return {"m": self.m, "u": self.u, "prior": self.prior}
+
+    @classmethod
+    def from_dict(cls, data):
+        return cls(data["m"], data["u"], data["prior"])
+
+    def weight(self, kind, field, level):
+        return math.log(self.m[kind][field][level] / self.u[kind][field][level], 2)
+
+    def field_weights(self, kind, first, second, vector=None, frequencies=None):
+        """[(field, level, weight)] of the fields present on both sides, TF-adjusted."""
+        vector = vector or compare(first, second)
+        result = []
+        for field, level in zip(FIELD_NAMES, vector):
+            if level == MISSING:
+                continue
+            weight = self.weight(kind, field, level)
+            if level == 0 and frequencies is not None and field in TF_FIELDS:
+                frequency = frequencies.frequency(kind, field, first, second)
+                if frequency:
+                    # the chance that two different records share this very value
+                    weight = math.log(self.m[kind][field][0] / max(frequency, 1e-7), 2)
+                    # agreeing on a value however common is still no evidence against
+                    weight = max(weight, 0.5)
+            result.append((field, level, weight))
+        return result
+
+    def match_weight(self, kind, weights):
+        """Prior log-odds plus the fields' weights, the fields a household or a firm shares
+        (``SHARED_FIELDS``) counted as one piece of evidence: their best agreement, plus any
+        disagreement. Relatives at one address share its landline and often its e-mail, and
+        colleagues a switchboard, ``contact@`` and the firm: summed as if independent they
+        would outweigh the different given name."""
+        total = self.prior_weight(kind)
+        shared = []
+        for field, _level, weight in weights:
+            if field in SHARED_FIELDS and weight > 0 and kind == "person":
+                shared.append(weight)
+            else:
+                total += weight
+        if shared:
+            total += max(shared)
+        return total
+
+    def prior_weight(self, kind):
+        prior = min(max(self.prior.get(kind, 0.01), 1e-6), 1 - 1e-6)
+        return math.log(prior / (1 - prior), 2)
+
+    def score(self, first, second, frequencies=None):
+        """``(probability, explanation)``: explanation is [(field, level, weight)]."""
+        kind = kind_of(first)
+        weights = self.field_weights(kind, first, second, frequencies=frequencies)
+        return probability(self.match_weight(kind, weights)), weights
+
+
+def probability(match_weight):
+    if match_weight > 60:
+        return 1.0
+    if match_weight < -60:
+        return 0.0
+    return 1.0 / (1.0 + 2.0 ** -match_weight)
+
+
+def explain(weights, labels=None):
+    """'name a typo +6.2, zip different -3.1': each field's level and weight, strongest first."""
+    labels = labels or {}
+    parts = []
+    for field, level, weight in sorted(weights, key=lambda item: -abs(item[2])):
+        field_label = labels.get(field, field)
+        level_label = labels.get((field, level), LEVELS[field][level])
+        parts.append("%s %s %+.1f" % (field_label, level_label, weight))
+    return ", ".join(parts)
+
+
+# ---------------------------------------------------------------------- estimation
+def _smooth(counts, total, floor=1e-4):
+    """Probabilities of the levels from counts, never exactly 0 (a level unseen is rare, not impossible)."""
+    size = len(counts)
+    probabilities = [(count + 0.5) / (total + 0.5 * size) if total else 1.0 / size for count in counts]
+    probabilities = [max(value, floor) for value in probabilities]
+    norm = sum(probabilities)
+    return [value / norm for value in probabilities]
+
+
+def estimate_u(vectors):
+    """u per field and level from the comparison vectors of random pairs (different records
+    almost surely): ``{field: [u per level]}``."""
+    result = {}
+    for index, (field, levels, _compare) in enumerate(FIELDS):
+        counts = [0] * len(levels)
+        for vector in vectors:
+            if vector[index] != MISSING:
+                counts[vector[index]] += 1
+        result[field] = _smooth(counts, sum(counts), floor=1e-5)
+    return result
+
+
+def expectation_maximisation(patterns, u, m=None, prior=0.1, iterations=60, tolerance=1e-6, ignored=(),
+                             estimate_m=True, learned=None):
+    """Estimate m (and the prior share of duplicates) from blocked pairs, u fixed.
+
+    ``patterns``: {comparison vector: number of blocked pairs}; a missing field is left out
+    of a pair's likelihood, and so are the ``ignored`` fields (those the pairs were selected
+    on: they agree by construction and say nothing), whose m stays as given. With
+    ``estimate_m`` false only the prior moves; with ``learned`` only these fields' m move.
+    Returns ``(m, prior)``.
+    """
+    if m is None:
+        # start from "duplicates mostly agree": most weight on the most agreeing level
+        m = {}
+        for field, levels, _compare in FIELDS:
+            size = len(levels)
+            m[field] = [0.7] + [0.3 / (size - 1)] * (size - 1)
+    m = {field: list(values) for field, values in m.items()}
+    items = list(patterns.items())
+    used = [(index, field) for index, field in enumerate(FIELD_NAMES) if field not in ignored]
+    for _iteration in range(iterations):
+        m_counts = {field: [0.0] * len(levels) for field, levels, _compare in FIELDS}
+        matched_total = 0.0
+        pairs_total = 0.0
+        for vector, count in items:
+            log_m = log_u = 0.0
+            for index, field in used:
+                level = vector[index]
+                if level != MISSING:
+                    log_m += math.log(m[field][level])
+                    log_u += math.log(u[field][level])
+            odds = prior / (1 - prior) * math.exp(min(log_m - log_u, 700))
+            share = odds / (1 + odds)
+            matched_total += share * count
+            pairs_total += count
+            for index, field in used:
+                level = vector[index]
+                if level != MISSING:
+                    m_counts[field][level] += share * count
+        new_prior = min(max(matched_total / pairs_total, 1e-6), 1 - 1e-6) if pairs_total else prior
+        new_m = {}
+        change = abs(new_prior - prior)
+        for field, counts in m_counts.items():
+            frozen = field in ignored or (learned is not None and field not in learned)
+            if not estimate_m or frozen or not sum(counts):
+                new_m[field] = m[field]
+                continue
+            new_m[field] = _smooth(counts, sum(counts))
+            change = max(change, max(abs(a - b) for a, b in zip(new_m[field], m[field])))
+        m, prior = new_m, new_prior
+        if change < tolerance:
+            break
+    return m, prior
+
+
+def random_pairs(records, count, seed=0):
+    """``count`` random pairs of distinct records of one kind (for u)."""
+    rng = random.Random(seed)
+    if len(records) < 2:
+        return []
+    pairs = []
+    for _index in range(count):
+        first, second = rng.sample(range(len(records)), 2)
+        pairs.append((records[first], records[second]))
+    return pairs
+
+
+def train(records, blocked_pairs, seed=0, random_count=20000, defaults=None):
+    """A ``Model`` estimated on ``records`` (dicts with ``id``) and their blocked pairs (id, id).
+
+    Per kind: u from random pairs, m and the prior by EM on the blocked pairs; a kind with
+    too few records or pairs keeps the ``defaults`` model's values.
+    """
+    by_id = {record["id"]: record for record in records}
+    model = Model()
+    defaults = defaults or DEFAULT_MODEL
+    for kind in KINDS:
+        of_kind = [record for record in records if kind_of(record) == kind]
+        patterns = {}
+        for first, second in blocked_pairs:
+            one, other = by_id[first], by_id[second]
+            if kind_of(one) == kind == kind_of(other):
+                vector = compare(one, other)
+                patterns[vector] = patterns.get(vector, 0) + 1
+        estimate_kind(model, kind, [compare(a, b) for a, b in random_pairs(of_kind, random_count, seed)],
+                      patterns, defaults, len(of_kind))
+    return model
+
+
+def estimate_kind(model, kind, random_vectors, patterns, defaults=None, record_count=0):
+    """Fill ``model`` for ``kind`` from random-pair vectors and blocked-pair patterns (or the defaults)."""
+    defaults = defaults or DEFAULT_MODEL
+    if len(random_vectors) < 1000 or sum(patterns.values()) < 200:
+        model.m[kind] = defaults.m[kind]
+        model.u[kind] = defaults.u[kind]
+        model.prior[kind] = defaults.prior[kind]
+        return model
+    u = estimate_u(random_vectors)
+    m = {field: list(values) for field, values in defaults.m[kind].items()}
+    # Fields that agree together for people who are not the same (an address and a landline
+    # for a family, an address and a switchboard for colleagues) break EM's independence
+    # assumption if estimated all at once: as Splink does, a session takes the pairs that agree
+    # on the name, learns the m of the other fields and leaves the name's own m alone. The
+    # name's m stays the default's: among pairs sharing an address and a phone, EM cannot tell
+    # a relative from the same person without the very name it would be estimating.
+    for selection, ignored, learned in TRAINING_SESSIONS:
+        index = FIELD_NAMES.index(selection[0])
+        session = {vector: count for vector, count in patterns.items() if vector[index] in selection[1]}
+        if sum(session.values()) < 50:
+            continue
+        session_m, _prior = expectation_maximisation(session, u, m=m, ignored=ignored, learned=learned)
+        for field in learned:
+            m[field] = session_m[field]
+    model.m[kind], model.u[kind] = m, u
+    model.prior[kind] = estimate_prior(patterns, record_count) if record_count else defaults.prior[kind]
+    return model
+
+
+def estimate_prior(patterns, record_count, recall=0.7):
+    """The probability that two records of the base, drawn at random, are the same: the pairs
+    that agree on the name and on the address, a phone or an e-mail (all but surely duplicates,
+    taken as ``recall`` of them) over all pairs of the base. Blocked pairs are no sample of the
+    base: their share of duplicates would count every family at one address as evidence."""
+    name, address, email, phone = (FIELD_NAMES.index(field) for field in ("name", "address", "email", "phone"))
+    sure = sum(count for vector, count in patterns.items()
+               if vector[name] in (0, 1) and (vector[address] in (0, 1) or vector[email] == 0 or vector[phone] == 0))
+    all_pairs = record_count * (record_count - 1) / 2.0
+    return min(max(sure / recall, 1.0) / all_pairs, 0.5) if all_pairs else 0.5
+
+
+# EM sessions: (field and levels selecting the pairs, fields left out of that session, fields it learns)
+TRAINING_SESSIONS = (
+    (("name", (0, 1)), ("name",), ("email", "phone", "address", "vat", "domain", "company")),
+)
+
+
+GIVEN_NAME_MISSING = 2
+
+
+def partial_side(first, second, weights):
+    """The id of the record whose name lacks the given name when the pair matched on that
+    level, else None."""
+    for field, level, _weight in weights:
+        if field == "name" and level == GIVEN_NAME_MISSING:
+            return first["id"] if len(first["name"]) <= len(second["name"]) else second["id"]
+    return None
+
+
+def ambiguous_pairs(partial_links):
+    """Pairs to drop: a record without its given name ("Goni" at one address) that matches two
+    or more records of different names ("Virginie Goni", "Alexandre Goni") could be any of them.
+
+    ``partial_links``: iterable of ``(pair, partial record id, other record's name)``."""
+    names = {}
+    for pair, partial, other_name in partial_links:
+        names.setdefault(partial, {}).setdefault(other_name, []).append(pair)
+    dropped = set()
+    for by_name in names.values():
+        others = sorted(by_name)
+        if any(compare_name(one, other) >= 3 for index, one in enumerate(others) for other in others[index + 1:]):
+            for pairs in by_name.values():
+                dropped.update(pairs)
+    return dropped
+
+
+def scan(records, model, threshold, blocked_pairs, frequencies=None, excluded=()):
+    """Scored pairs at or above the probability ``threshold``: [(id1, id2, probability, weights)].
+
+    Pairs made only ambiguous by a missing given name are left out (``ambiguous_pairs``)."""
+    by_id = {record["id"]: record for record in records}
+    excluded = set(excluded)
+    found = []
+    partial_links = []
+    for first, second in sorted(blocked_pairs):
+        if (first, second) in excluded:
+            continue
+        one, other = by_id[first], by_id[second]
+        if bool(one.get("is_company")) != bool(other.get("is_company")):
+            continue
+        score, weights = model.score(one, other, frequencies)
+        if score >= threshold:
+            found.append((first, second, score, weights))
+            partial = partial_side(one, other, weights)
+            if partial is not None:
+                partial_links.append(((first, second), partial, by_id[second if partial == first else first]["name"]))
+    dropped = ambiguous_pairs(partial_links)
+    return [item for item in found if item[:2] not in dropped]
+
+
+def _default_model():
+    # estimated by ``train`` on ``hard_synthetic.HardAddressBook(20000, seed=1)`` and rounded: the
+    # starting point of EM and the model of a base too small to estimate its own
+    m = {
+        "person": {
+            "name": [0.62, 0.2, 0.14, 0.03, 0.01], "email": [0.7, 0.2, 0.1], "phone": [0.85, 0.1, 0.05],
+            "address": [0.7, 0.22, 0.04, 0.02, 0.02], "vat": [0.95, 0.05], "domain": [0.9, 0.1],
+            "company": [0.95, 0.05],
+        },
+        "company": {
+            "name": [0.62, 0.28, 0.04, 0.04, 0.02], "email": [0.85, 0.1, 0.05], "phone": [0.85, 0.1, 0.05],
+            "address": [0.7, 0.22, 0.04, 0.02, 0.02], "vat": [0.97, 0.03], "domain": [0.95, 0.05],
+            "company": [0.9, 0.1],
+        },
+    }
+    u = {
+        kind: {
+            "name": [0.0002, 0.0005, 0.001, 0.03, 0.9683], "email": [0.0001, 0.0005, 0.9994],
+            "phone": [0.0005, 0.0005, 0.999], "address": [0.0001, 0.0002, 0.0004, 0.02, 0.9793],
+            "vat": [0.0001, 0.9999], "domain": [0.0002, 0.9998], "company": [0.02, 0.98],
+        } for kind in KINDS
+    }
+    # two records drawn at random from a base of about 10,000 of which a fifth are typed twice
+    return Model(m, u, {"person": 1e-4, "company": 1e-4})
+
+
+DEFAULT_MODEL = _default_model()
+
+
+def keys_for_scoring(values, default_country="FR"):
+    """Normalised keys of raw values, as the scan reads them (a convenience for tests and benches)."""
+    return normalize.partner_keys(values, default_country)

@@ -1,0 +1,129 @@
+import random
+
+import pytest
+
+from .. import fellegi_sunter as fs
+from .. import hard_synthetic, matching, normalize, synthetic
+
+
+def _records(rows):
+    records = []
+    for row in rows:
+        keys = normalize.partner_keys(row)
+        keys["id"] = row["id"]
+        records.append(keys)
+    return records
+
+
+def test_em_recovers_known_m_and_prior_from_generated_comparison_vectors():
+    # Given comparison vectors drawn from known m, u and share of duplicates
+    rng = random.Random(4)
+    u = {field: [0.02] + [0.98 / (len(levels) - 1)] * (len(levels) - 1) for field, levels, _c in fs.FIELDS}
+    true_m = {field: [0.8] + [0.2 / (len(levels) - 1)] * (len(levels) - 1) for field, levels, _c in fs.FIELDS}
+    true_m["name"] = [0.6, 0.2, 0.1, 0.05, 0.05]
+    true_m["address"] = [0.5, 0.3, 0.1, 0.05, 0.05]
+    share = 0.3
+
+    def draw(probabilities):
+        return rng.choices(range(len(probabilities)), probabilities)[0]
+
+    patterns = {}
+    for _index in range(20000):
+        params = true_m if rng.random() < share else u
+        vector = tuple(draw(params[field]) if rng.random() > 0.1 else fs.MISSING for field in fs.FIELD_NAMES)
+        patterns[vector] = patterns.get(vector, 0) + 1
+    # When EM estimates m with u known, starting from a flat guess
+    m, prior = fs.expectation_maximisation(patterns, u, iterations=200)
+    # Then it finds the parameters back
+    assert prior == pytest.approx(share, abs=0.02)
+    for field in fs.FIELD_NAMES:
+        for estimated, expected in zip(m[field], true_m[field]):
+            assert estimated == pytest.approx(expected, abs=0.03), field
+
+
+def test_missing_values_are_neutral_and_a_typo_is_weaker_than_a_match():
+    model = fs.DEFAULT_MODEL
+    full = normalize.partner_keys({"name": "Jean Kerguelen", "email": "jk@acme.fr", "street": "5 rue Pasteur",
+                                   "zip": "29200", "city": "Brest"})
+    no_email = dict(full, email="")
+    typo = dict(full, name="jean kerguelin")
+    _score, weights = model.score(full, no_email)
+    assert "email" not in [field for field, _level, _weight in weights]
+    assert model.score(full, no_email)[0] > 0.9
+    name_weight = {field: weight for field, _level, weight in model.score(full, typo)[1]}["name"]
+    assert 0 < name_weight < model.weight("person", "name", 0)
+
+
+def test_a_frequent_name_weighs_less_than_a_rare_one():
+    records = [dict(normalize.partner_keys({"name": "Jean Martin", "city": "Paris%d" % index}), id=index)
+               for index in range(50)]
+    records += [dict(normalize.partner_keys({"name": "Yann Kerguelen", "city": "Brest"}), id=100 + index)
+                for index in range(2)]
+    records += [dict(normalize.partner_keys({"name": "Someone Number%d" % index}), id=1000 + index)
+                for index in range(2000)]
+    frequencies = fs.TermFrequencies.from_records(records)
+    model = fs.DEFAULT_MODEL
+
+    def name_weight(first, second):
+        weights = model.field_weights("person", first, second, frequencies=frequencies)
+        return [weight for field, _level, weight in weights if field == "name"][0]
+
+    common = name_weight(records[0], records[1])
+    rare = name_weight(records[50], records[51])
+    assert rare > common + 3
+
+
+def test_explanation_names_each_field_with_its_weight():
+    first = normalize.partner_keys({"name": "Jean Dupont", "zip": "75001", "street": "3 rue Cler", "city": "Paris"})
+    second = normalize.partner_keys({"name": "Jean Dupond", "zip": "13001", "street": "8 rue Vieille",
+                                     "city": "Marseille"})
+    _score, weights = fs.DEFAULT_MODEL.score(first, second)
+    text = fs.explain(weights)
+    assert "name a typo +" in text and "address elsewhere -" in text
+
+
+def test_normalisation_gaps_diminutives_company_words_and_vat_prefix():
+    assert normalize.normalize_person_name("Bob SMITH") == normalize.normalize_person_name("Smith, Robert")
+    assert normalize.normalize_company_name("Ets Martin & Fils") == normalize.normalize_company_name(
+        "Société Martin et Fils")
+    assert normalize.partner_keys({"vat": "40303265045", "country_code": "FR"})["vat"] == "FR40303265045"
+    keys = normalize.partner_keys({"phone": "0470 12 34 56", "country_code": "BE"})
+    assert keys["phone"] == "+32470123456"
+
+
+def _hard_result(size, seed, threshold=0.9):
+    book = hard_synthetic.HardAddressBook(size, seed=seed)
+    records = _records(book.rows)
+    pairs = matching.candidate_pairs(records, max_block=200)
+    model = fs.train(records, pairs)
+    found = fs.scan(records, model, threshold, pairs, fs.TermFrequencies.from_records(records))
+    return book, pairs, hard_synthetic.evaluate(found, book)
+
+
+def test_hard_address_book_f1_and_precision():
+    book, pairs, result = _hard_result(4000, seed=21)
+    # the blocking keeps (nearly) every true pair although none shares an exact key for sure
+    assert len(pairs & book.true_pairs) / float(len(book.true_pairs)) >= 0.99
+    assert result["precision"] >= 0.98, hard_synthetic.report(result)
+    assert result["f1"] >= 0.97, hard_synthetic.report(result)
+    # each corruption class is reported, and look-alikes were generated
+    assert {"given_missing", "zip_digit", "other_email", "diminutive", "swapped"} <= set(result["recall_per_class"])
+    assert all(result["negatives"][kind] > 50 for kind in hard_synthetic.NEGATIVE_CLASSES)
+
+
+def test_no_loss_on_the_easy_address_book():
+    # the quality set of bench/bench_contact_dedup.py
+    book = synthetic.AddressBook(3000, seed=5)
+    records = _records(book.rows)
+    pairs = matching.candidate_pairs(records, max_block=200)
+    model = fs.train(records, pairs)
+    found = fs.scan(records, model, 0.9, pairs, fs.TermFrequencies.from_records(records))
+    precision, recall = matching.precision_recall(found, book.true_pairs)
+    old_precision, old_recall = matching.precision_recall(matching.scan(records), book.true_pairs)
+    assert precision >= old_precision and recall >= old_recall
+
+
+def test_the_generator_is_seeded():
+    first = hard_synthetic.HardAddressBook(300, seed=5)
+    second = hard_synthetic.HardAddressBook(300, seed=5)
+    assert first.rows == second.rows and first.true_pairs == second.true_pairs
