@@ -131,6 +131,7 @@ class LogVerdict(object):
         self.failed_tests = []
         self.records = 0
         self.ran_by_addon = {}
+        self.failure_details = {}
 
     @property
     def failed(self):
@@ -164,6 +165,10 @@ class LogVerdict(object):
             current = (level, logger, is_test_output)
             if is_test_output:
                 if msg.startswith("` "):
+                    # the traceback of the last failed test: keep its last line (the assertion)
+                    text = msg[2:]
+                    if self.failed_tests and text.strip() and not text.startswith((" ", "Traceback", "---", "===")):
+                        self.failure_details[len(self.failed_tests) - 1] = text.strip()
                     continue
                 ran = RAN.match(msg)
                 if ran:
@@ -199,8 +204,9 @@ class LogVerdict(object):
 
     def report(self):
         lines = []
-        for name in self.failed_tests:
-            lines.append("  failed: %s" % name)
+        for index, name in enumerate(self.failed_tests):
+            detail = self.failure_details.get(index)
+            lines.append("  failed: %s%s" % (name, " -> %s" % detail[:300] if detail else ""))
         for problem in self.problems:
             lines.append("  error: %s" % problem[:400])
         return "\n".join(lines)
@@ -239,7 +245,9 @@ def summarize(path, addons=(), db=None, exit_code=None):
     else:
         if not verdict.records:
             verdict.problems.append("the Odoo log %s is empty: Odoo stopped before it logged anything" % path)
-    if exit_code:
+    # Odoo 11 exits 1 when tests failed: that is already counted; any other non-zero
+    # code (killed, a database that failed to load), or 1 with nothing failed, counts
+    if exit_code and (exit_code != 1 or not verdict.failed):
         verdict.problems.append(exit_cause(exit_code))
     if addons and db:
         try:
