@@ -318,6 +318,5 @@ rename_db() {
 }
 
 settle_modules() {
-    "$VENV/bin/python" "$ROOT/scripts/odoodb.py" settle-modules "$1" -c "$ROOT/odoo.conf" \
-        --db_host="$PGHOST" --db_port="$PGPORT" --db_user="$PGUSER" --data-dir="$LOCAL/data" --log-level=warn
+    "$VENV/bin/python" "$ROOT/scripts/odoodb.py" settle-modules "$1"
 }

@@ -96,22 +96,25 @@ def pending_modules(cr):
 
 def settle_modules(db):
     """Put the known bridge modules left 'to install' back to 'uninstalled' (see
-    BRIDGE_MODULES); any other module left pending fails, naming it."""
-    import odoo
-    registry = _config(db)
-    with odoo.api.Environment.manage(), registry.cursor() as cr:
-        cr.execute("""UPDATE ir_module_module SET state = 'uninstalled'
-                      WHERE state = 'to install' AND name IN %s RETURNING name""",
-                   (tuple(BRIDGE_MODULES),))
-        reset = sorted(r[0] for r in cr.fetchall())
-        stuck = pending_modules(cr)
+    BRIDGE_MODULES); any other module left pending fails, naming it. Plain SQL: no
+    registry to load."""
+    import psycopg2
+    conn = psycopg2.connect(dbname=db)
+    try:
+        with conn, conn.cursor() as cr:
+            cr.execute("""UPDATE ir_module_module SET state = 'uninstalled'
+                          WHERE state = 'to install' AND name IN %s RETURNING name""",
+                       (tuple(BRIDGE_MODULES),))
+            reset = sorted(r[0] for r in cr.fetchall())
+            stuck = pending_modules(cr)
+    finally:
+        conn.close()
     if reset:
         print("settled (bridge modules that cannot install here): %s" % ", ".join(reset))
     if stuck:
         print("error: modules left pending in %s (an install that did not finish?): %s"
               % (db, ", ".join("%s (%s)" % row for row in stuck)), file=sys.stderr)
         sys.exit(1)
-    del odoo
 
 
 class LogVerdict(object):
