@@ -302,8 +302,8 @@ ensure_template_unlocked() {
     odoo_cmd -d "$work" -i "$BASE_MODULES" --stop-after-init --logfile="$log" \
         || die "install of $BASE_MODULES failed: see $log"
     settle_modules "$work" >>"$log"
-    "$VENV/bin/python" "$ROOT/scripts/odoodb.py" summarize "$log" >&2 \
-        || die "errors while building the template: see $log"
+    "$VENV/bin/python" "$ROOT/scripts/odoodb.py" summarize "$log" >"$log.verdict" \
+        || { sed '$d' "$log.verdict" >&2; die "errors while building the template: see $log"; }
     rename_db "$work" "$name"
     echo "$name"
 }
