@@ -120,7 +120,9 @@ def fingerprint(raw):
     """
     if isinstance(raw, str):
         raw = raw.encode("utf-8", "surrogateescape")
-    raw = (raw or b"").replace(b"\r\n", b"\n")
+    # IMAP servers hand a stored NUL back as 0x80 (dovecot) and lone LFs as CRLF: both
+    # are left out, so that every way in gives one key
+    raw = (raw or b"").replace(b"\x00", b"").replace(b"\x80", b"").replace(b"\r\n", b"\n")
     head, _sep, body = raw.partition(b"\n\n")
     kept, current = [], None
     for line in head.split(b"\n"):
@@ -138,10 +140,17 @@ def fingerprint(raw):
     return digest.hexdigest()
 
 
+_KEY_JUNK_RE = re.compile(r"[^\x21-\x7e]")
+
+
 def message_key(raw, msg=None):
-    """The deduplication key: the Message-Id, or ``fp:<sha256>`` without one."""
+    """The deduplication key: the Message-Id, or ``fp:<sha256>`` without one.
+
+    A Message-Id is ASCII (RFC 5322): other characters (8-bit bytes, NUL, which
+    transports rewrite) are left out of the key, at most 900 characters are kept."""
     msg = msg if msg is not None else parse_bytes(raw)
-    return message_id(msg) or "fp:%s" % fingerprint(raw)
+    key = _KEY_JUNK_RE.sub("", message_id(msg))[:900]
+    return key if len(key) > 2 else "fp:%s" % fingerprint(raw)
 
 
 # --------------------------------------------------------------------------- storable text

@@ -159,7 +159,7 @@ class MailGatewayMessage(models.Model):
         try:
             head = email.parser.BytesParser(policy=email.policy.compat32).parsebytes(
                 mailparse.processable(raw), headersonly=True)
-            key = mailparse.storable(mailparse.message_id(head), 900) or "fp:%s" % mailparse.fingerprint(raw)
+            key = mailparse.message_key(raw, head)
             _name, address = mailparse.sender(head)
             values = {
                 "subject": mailparse.storable(mailparse.header(head, "Subject"), 512),

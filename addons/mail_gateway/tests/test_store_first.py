@@ -126,18 +126,29 @@ class TestServerAndRetention(GatewayCase):
         partner_model = self.env["ir.model"]._get("res.partner")
         server = self.env["fetchmail.server"].create({
             "name": "Partners", "server": "imap.example.com", "type": "imap", "use_gateway": True,
-            "object_id": partner_model.id, "attach": False, "original": True})
-        raw = (b"From: Ann <ann@client.example>\r\nTo: nobody@elsewhere.example\r\nSubject: New supplier\r\n"
-               b"Message-Id: <srv1@client.example>\r\nMIME-Version: 1.0\r\n"
-               b"Content-Type: multipart/mixed; boundary=\"b\"\r\n\r\n--b\r\nContent-Type: text/plain\r\n\r\n"
-               b"Hello\r\n--b\r\nContent-Type: application/pdf; name=\"a.pdf\"\r\nContent-Disposition: attachment; "
-               b"filename=\"a.pdf\"\r\nContent-Transfer-Encoding: base64\r\n\r\nJVBERi0xLjQK\r\n--b--\r\n")
-        record = self.Gateway.receive(raw, "imap", fetchmail_server=server)
-        self.assertEqual((record.state, record.res_model), ("processed", "res.partner"))
-        names = self.env["ir.attachment"].search([("res_model", "=", "res.partner"),
-                                                  ("res_id", "=", record.res_id)]).mapped("name")
-        self.assertNotIn("a.pdf", names, "attachments not kept: the server says so")
-        self.assertIn("original_email.eml", names, "the original is kept: the server says so")
+            "object_id": partner_model.id, "attach": True, "original": True})
+
+        def mail(index):
+            return (b"From: Ann <ann@client.example>\r\nTo: nobody@elsewhere.example\r\nSubject: New supplier\r\n"
+                    b"Message-Id: <srv%d@client.example>\r\nMIME-Version: 1.0\r\n"
+                    b"Content-Type: multipart/mixed; boundary=\"b\"\r\n\r\n--b\r\nContent-Type: text/plain\r\n\r\n"
+                    b"Hello\r\n--b\r\nContent-Type: application/pdf; name=\"a.pdf\"\r\nContent-Disposition: "
+                    b"attachment; filename=\"a.pdf\"\r\nContent-Transfer-Encoding: base64\r\n\r\nJVBERi0xLjQK\r\n"
+                    b"--b--\r\n" % index)
+
+        def attachments(record):
+            return sorted(self.env["ir.attachment"].search([("res_model", "=", "res.partner"),
+                                                            ("res_id", "=", record.res_id)]).mapped("name"))
+
+        # the server's model makes the record, its options keep the attachment and the original
+        first = self.Gateway.receive(mail(1), "imap", fetchmail_server=server)
+        self.assertEqual((first.state, first.res_model), ("processed", "res.partner"))
+        self.assertEqual(attachments(first), ["a.pdf", "original_email.eml"])
+        # without "Keep Attachments", none is kept (as Odoo's own fetch does)
+        server.attach = False
+        second = self.Gateway.receive(mail(2), "imap", fetchmail_server=server)
+        self.assertEqual((second.state, second.res_model), ("processed", "res.partner"))
+        self.assertEqual(attachments(second), [])
 
     def test_raw_sources_of_old_processed_messages_are_purged_failed_ones_kept(self):
         self.params.set_param("mail_gateway.retention_days", "30")
@@ -163,8 +174,9 @@ class TestServerAndRetention(GatewayCase):
         self.assertEqual(manager.read(["state"])[0]["state"], "processed")
         with self.assertRaises(AccessError):
             manager.read(["raw"])
-        values = self.env["res.config.settings"].sudo(self.manager).default_get(["mail_gateway_throttle_limit"])
-        self.assertNotIn("top-secret", repr(values))
+        Settings = self.env["res.config.settings"]
+        self.assertNotIn("mail_gateway_http_secret", Settings.sudo(self.manager).fields_get())
+        self.assertNotIn("http_secret", Settings.sudo(self.manager)._gateway_keys_for_user())
         admin_values = self.env["res.config.settings"].default_get(["mail_gateway_http_secret"])
         self.assertEqual(admin_values.get("mail_gateway_http_secret"), "top-secret")
         self.assertTrue(base64.b64decode(record.raw))

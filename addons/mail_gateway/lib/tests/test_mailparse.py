@@ -156,3 +156,66 @@ def test_allow_list():
     assert mailparse.in_allow_list("a@b.example", "partner.example\na@b.example")
     assert not mailparse.in_allow_list("c@b.example", "partner.example, a@b.example")
     assert not mailparse.in_allow_list("", "partner.example")
+
+
+HOSTILE = os.path.join(os.path.dirname(__file__), "hostile")
+
+
+@pytest.mark.parametrize("name", sorted(os.listdir(HOSTILE)))
+def test_hostile_corpus_never_breaks_the_parser(name):
+    with open(os.path.join(HOSTILE, name), "rb") as handle:
+        raw = handle.read()
+    msg = mailparse.parse_bytes(mailparse.processable(raw))
+    assert b"\x00" not in mailparse.processable(raw)
+    key = mailparse.storable(mailparse.message_key(raw, msg))
+    assert key and "\x00" not in key
+    for value in (mailparse.header(msg, "Subject"), mailparse.sender(msg)[1], ", ".join(mailparse.recipients(msg))):
+        cleaned = mailparse.storable(value, 512)
+        cleaned.encode("utf-8")  # PostgreSQL takes it
+        assert "\x00" not in cleaned
+    mailparse.classify_detail(msg)
+
+
+def test_hostile_corpus_is_large_and_regenerated_identically():
+    from . import hostile_corpus
+    assert len(os.listdir(HOSTILE)) >= 100
+    assert hostile_corpus.load() == hostile_corpus.build()
+
+
+def test_storable_text():
+    assert mailparse.storable("a\x00b\udcff") == "ab\ufffd"
+    assert mailparse.storable("x" * 10, 4) == "xxxx"
+    assert mailparse.storable(None) == ""
+
+
+def _mail(headers, subject="Quote", sender="bob@client.example"):
+    lines = ["From: %s" % sender, "To: sales@example.com", "Subject: %s" % subject]
+    lines += ["%s: %s" % item for item in headers.items()]
+    return mailparse.parse_bytes(("\r\n".join(lines) + "\r\n\r\nBody\r\n").encode())
+
+
+@pytest.mark.parametrize("headers,subject,expected", [
+    ({"Auto-Submitted": "auto-replied"}, "Quote", ("auto_reply", "Auto-Submitted")),
+    ({"Auto-Submitted": "no"}, "Quote", None),
+    ({"Return-Path": "<>"}, "Quote", ("auto_reply", "Return-Path")),
+    ({"Return-Path": "<bob@client.example>"}, "Quote", None),
+    ({"X-Loop": "robot@x.example"}, "Quote", ("loop", "X-Loop")),
+    ({"Precedence": "auto_reply"}, "Quote", ("auto_reply", "Precedence")),
+    ({"Precedence": "junk"}, "Quote", ("bulk", "Precedence")),
+    ({"Precedence": "list", "List-Id": "<sales.example.com>"}, "Quote", None),
+    ({"Precedence": "list", "List-Id": "<news.example.com>"}, "Quote", ("bulk", "Precedence")),
+    ({"List-Id": "Sales <sales.example.com>", "List-Unsubscribe": "<mailto:u@example.com>"}, "Quote", None),
+    ({"List-Unsubscribe": "<mailto:u@example.com>"}, "Quote", ("bulk", "List-Unsubscribe")),
+    ({}, "Absence de livraison", None),
+    ({}, "Out of office: back Monday", None),
+    ({"X-Auto-Response-Suppress": "DR, RN"}, "Out of office: back Monday", ("auto_reply", "subject")),
+    ({"X-Failed-Recipients": "x@y.example"}, "Undeliverable: offer", ("bounce", "subject")),
+    ({"X-Auto-Response-Suppress": "DR, RN, NRN, OOF"}, "Our order", None),
+])
+def test_classification_signals(headers, subject, expected):
+    decision = mailparse.classify_detail(_mail(headers, subject), own_lists={"sales.example.com"})
+    assert (decision[:2] if decision else None) == expected
+
+
+def test_own_list_ids():
+    assert mailparse.own_list_ids(["Sales@Example.com", "bad"]) == {"sales.example.com"}
