@@ -1,0 +1,412 @@
+from collections import defaultdict
+from datetime import timedelta
+
+from odoo import SUPERUSER_ID, _, api, fields, models
+from odoo.exceptions import UserError
+
+from ..lib import approval
+
+#: Changing one of these on a quotation that went through approval starts a new cycle.
+ORDER_FIELDS_REOPENING = {"partner_id", "pricelist_id", "payment_term_id", "team_id", "user_id", "company_id"}
+
+
+class SaleOrder(models.Model):
+    """The approval cycle of a quotation.
+
+    Contract: ``_approval_missing_rules`` tells, per order, the rules that apply and are not
+    approved in the current cycle; ``_approval_check`` raises when that is not empty and the
+    user may not bypass. The check sits in ``write`` on the move to *sent* or *sale*, so
+    that every way to send or confirm (buttons, mark as sent, e-mail composer, RPC, portal)
+    goes through it.
+    """
+
+    _inherit = "sale.order"
+
+    approval_state = fields.Selection(
+        selection=[("draft", "Not requested"), ("pending", "Waiting for approval"),
+                   ("approved", "Approved"), ("refused", "Refused")],
+        string="Approval",
+        default="draft",
+        required=True,
+        copy=False,
+        index=True,
+        track_visibility="onchange",
+    )
+    approval_cycle = fields.Integer(
+        default=0,
+        copy=False,
+    )
+    approval_request_ids = fields.One2many(
+        comodel_name="sale.approval.request",
+        inverse_name="order_id",
+        string="Approval history",
+        copy=False,
+    )
+    approval_needed = fields.Boolean(
+        compute="_compute_approval_needed",
+        help="Rules apply to this quotation and have not all approved it.",
+    )
+    approval_missing = fields.Char(
+        string="Approval needed for",
+        compute="_compute_approval_needed",
+    )
+    approval_can_decide = fields.Boolean(
+        compute="_compute_approval_can_decide",
+    )
+    customer_answer_ids = fields.One2many(
+        comodel_name="sale.quotation.answer",
+        inverse_name="order_id",
+        string="Customer answers",
+        copy=False,
+    )
+    customer_answer = fields.Selection(
+        selection=[("accepted", "Accepted"), ("refused", "Refused")],
+        copy=False,
+        track_visibility="onchange",
+    )
+    expiry_reminder_sent = fields.Boolean(
+        copy=False,
+        help="The salesperson was reminded that this quotation expires soon.",
+    )
+
+    @api.multi
+    def _compute_approval_needed(self):
+        open_orders = self.filtered(lambda order: order.state in ("draft", "sent") and order.id)
+        missing = open_orders._approval_missing_rules() if open_orders else {}
+        for order in self:
+            rules = missing.get(order.id)
+            order.approval_needed = bool(rules)
+            order.approval_missing = ", ".join(rules.mapped("name")) if rules else False
+
+    @api.multi
+    def _compute_approval_can_decide(self):
+        for order in self:
+            order.approval_can_decide = bool(order._approval_requests_of_user(self.env.user))
+
+    # ------------------------------------------------------------------ rules
+
+    @api.multi
+    def _approval_matching_rules(self):
+        """{order id: the rules that apply to it}, every rule evaluated once over the batch."""
+        matching = defaultdict(lambda: self.env["sale.approval.rule"])
+        if not self:
+            return matching
+        for rule in self.env["sale.approval.rule"]._rules_for(self):
+            for order in rule._matching_orders(self):
+                matching[order.id] |= rule
+        return matching
+
+    @api.multi
+    def _approval_current_requests(self):
+        self.ensure_one()
+        return self.sudo().approval_request_ids.filtered(
+            lambda request: request.cycle == self.approval_cycle and request.state != approval.CANCELLED)
+
+    @api.multi
+    def _approval_missing_rules(self):
+        """{order id: rules that apply and have not approved the order's current version}."""
+        missing = {}
+        for order_id, rules in self._approval_matching_rules().items():
+            order = self.browse(order_id)
+            approved = order._approval_current_requests().filtered(
+                lambda request: request.state == approval.APPROVED).mapped("rule_id")
+            if rules - approved:
+                missing[order_id] = rules - approved
+        return missing
+
+    def _approval_user_can_bypass(self):
+        # the superuser is what portal and other sudo() code run as: it never bypasses
+        return self.env.uid != SUPERUSER_ID and self.env.user.has_group("sale_approval.group_sale_approval_bypass")
+
+    @api.multi
+    def _approval_check(self, action):
+        """Raise unless every rule applying to these orders approved them (or the user may bypass)."""
+        if not self:
+            return
+        missing = self._approval_missing_rules()
+        if not missing:
+            return
+        if self._approval_user_can_bypass():
+            for order in self.browse(list(missing)):
+                order.sudo().message_post(body=_(
+                    "Quotation %(action)s without approval by %(user)s (bypass right); rules: %(rules)s") % {
+                    "action": action, "user": self.env.user.name,
+                    "rules": ", ".join(missing[order.id].mapped("name"))})
+            return
+        lines = ["%s: %s" % (order.name, ", ".join(missing[order.id].mapped("name")))
+                 for order in self.browse(list(missing))]
+        raise UserError(_("These quotations need approval before they can be %(action)s:\n%(orders)s\n"
+                          "Use \"Request approval\" and wait for every approver.") % {
+                              "action": action, "orders": "\n".join(lines)})
+
+    # ------------------------------------------------------------------ guards
+
+    @api.multi
+    def write(self, vals):
+        target = vals.get("state")
+        if target in ("sent", "sale"):
+            moving = self.filtered(lambda order: order.state in ("draft", "sent") and order.state != target)
+            moving._approval_check(_("sent") if target == "sent" else _("confirmed"))
+        if "validity_date" in vals and "expiry_reminder_sent" not in vals:
+            vals = dict(vals, expiry_reminder_sent=False)
+        result = super(SaleOrder, self).write(vals)
+        if ORDER_FIELDS_REOPENING & set(vals):
+            self._approval_reopen()
+        return result
+
+    @api.multi
+    def action_quotation_send(self):
+        self.filtered(lambda order: order.state == "draft")._approval_check(_("sent"))
+        return super(SaleOrder, self).action_quotation_send()
+
+    @api.multi
+    def print_quotation(self):
+        # printing stays possible for a quotation waiting for approval: it is only not marked as sent
+        blocked = self.filtered(lambda order: order.state == "draft")._approval_missing_rules()
+        if blocked and not self._approval_user_can_bypass():
+            return self.env.ref("sale.action_report_saleorder").report_action(self)
+        return super(SaleOrder, self).print_quotation()
+
+    # ------------------------------------------------------------------ cycle
+
+    def _approval_approvers(self, rule):
+        """Approvers of ``rule`` for this order, with the delegates of those away today."""
+        today = fields.Date.context_today(self)
+        users = rule._approvers_for(self)
+        for user in users:
+            if user._sale_approval_is_away(today):
+                users |= user.sale_approval_delegate_id
+        return users
+
+    @api.multi
+    def action_approval_request(self):
+        """Ask every rule that applies, tier by tier; the first tier's approvers are notified."""
+        now = fields.Datetime.now()
+        matching = self._approval_matching_rules()
+        for order in self:
+            if order.state not in ("draft", "sent"):
+                raise UserError(_("Only a quotation can be submitted for approval (%s).") % order.name)
+            if order.approval_state == "pending":
+                raise UserError(_("%s is already waiting for approval.") % order.name)
+            rules = matching.get(order.id)
+            if not rules:
+                raise UserError(_("No approval rule applies to %s: it can be sent and confirmed.") % order.name)
+            cycle = order.approval_cycle + 1
+            values = []
+            for rule in rules:
+                approvers = order._approval_approvers(rule)
+                if not approvers:
+                    raise UserError(_(
+                        "Nobody can approve rule %(rule)s for %(order)s: set its approver, the team leader "
+                        "or the salesperson's manager.") % {"rule": rule.name, "order": order.name})
+                values.append({
+                    "order_id": order.id, "rule_id": rule.id, "tier": rule.tier, "cycle": cycle,
+                    "state": approval.WAITING, "approver_ids": [(6, 0, approvers.ids)],
+                    "requested_by_id": self.env.uid, "requested_on": now, "company_id": order.company_id.id,
+                    "currency_id": order.currency_id.id, "amount_untaxed": order.amount_untaxed,
+                    "amount_total": order.amount_total, "salesperson_id": order.user_id.id,
+                    "team_id": order.team_id.id,
+                })
+            order.sudo().write({"approval_cycle": cycle, "approval_state": "pending"})
+            for request_values in values:
+                self.env["sale.approval.request"].sudo().create(request_values)
+            order.sudo().message_post(body=_(
+                "Approval requested by %(user)s for %(order)s (untaxed %(amount)s): %(rules)s") % {
+                    "user": self.env.user.name, "order": order.name, "amount": order._approval_amount_label(),
+                    "rules": ", ".join(rules.mapped("name"))})
+            order._approval_open_next_tier()
+        return True
+
+    def _approval_amount_label(self):
+        return "%.2f %s" % (self.amount_untaxed, self.currency_id.name or "")
+
+    def _approval_open_next_tier(self):
+        self.ensure_one()
+        requests = self._approval_current_requests()
+        tier = approval.tiers_to_open([(request.tier, request.state) for request in requests])
+        if tier is None:
+            if requests and all(request.state == approval.APPROVED for request in requests):
+                self.sudo().write({"approval_state": "approved"})
+                self.sudo().message_post(
+                    body=_("Quotation approved: it can be sent and confirmed."),
+                    partner_ids=self.user_id.partner_id.ids, subtype="mail.mt_note")
+            return
+        opening = requests.filtered(lambda request: request.tier == tier and request.state == approval.WAITING)
+        opening.write({"state": approval.PENDING, "requested_on": fields.Datetime.now()})
+        self._approval_notify(opening)
+
+    def _approval_notify(self, requests):
+        """An activity for each approver and an e-mail (internal note addressed to them)."""
+        users = requests.mapped("approver_ids")
+        if not users:
+            return
+        activity_type = self.env.ref("sale_approval.mail_activity_approval")
+        model = self.env["ir.model"]._get("sale.order")
+        Activity = self.env["mail.activity"].sudo()
+        existing = Activity.search([("res_model", "=", "sale.order"), ("res_id", "=", self.id),
+                                    ("activity_type_id", "=", activity_type.id)]).mapped("user_id")
+        summary = _("Approve %(order)s (%(amount)s)") % {"order": self.name, "amount": self._approval_amount_label()}
+        for user in users - existing:
+            Activity.create({
+                "res_model_id": model.id, "res_id": self.id, "activity_type_id": activity_type.id,
+                "user_id": user.id, "summary": summary, "date_deadline": fields.Date.context_today(self),
+            })
+        self.sudo().message_post(
+            body=_("%(order)s waits for your approval: %(rules)s") % {
+                "order": self.name, "rules": ", ".join(requests.mapped("rule_id.name"))},
+            partner_ids=users.mapped("partner_id").ids, subtype="mail.mt_note")
+
+    def _approval_close_activities(self, users, feedback):
+        activity_type = self.env.ref("sale_approval.mail_activity_approval")
+        activities = self.env["mail.activity"].sudo().search([
+            ("res_model", "=", "sale.order"), ("res_id", "=", self.id),
+            ("activity_type_id", "=", activity_type.id), ("user_id", "in", users.ids)])
+        still_asked = self._approval_current_requests().filtered(
+            lambda request: request.state == approval.PENDING).mapped("approver_ids")
+        for activity in activities:
+            if activity.user_id == self.env.user:
+                activity.action_feedback(feedback=feedback)
+            elif activity.user_id not in still_asked:
+                activity.unlink()
+
+    def _approval_requests_of_user(self, user):
+        self.ensure_one()
+        if self.state not in ("draft", "sent") or self.approval_state != "pending":
+            return self.env["sale.approval.request"]
+        return self._approval_current_requests().filtered(
+            lambda request: request.state == approval.PENDING and user in request.approver_ids)
+
+    def _approval_decider(self, request, user):
+        """The absent approver ``user`` decides for, when ``user`` is only their delegate."""
+        direct = request.rule_id._approvers_for(self)
+        if user in direct:
+            return self.env["res.users"]
+        return direct.filtered(lambda approver: approver.sale_approval_delegate_id == user)[:1]
+
+    @api.multi
+    def action_approval_approve(self):
+        """Approve, as the current user, what waits for them on these quotations."""
+        user = self.env.user
+        for order in self:
+            requests = order._approval_requests_of_user(user)
+            if not requests:
+                raise UserError(_("Nothing on %s waits for your approval.") % order.name)
+            amount = order.currency_id.compute(order.amount_untaxed, order.company_id.currency_id, round=False)
+            if not approval.within_limit(amount, user.sale_approval_limit):
+                raise UserError(_("%(order)s (untaxed %(amount)s) is above your approval limit of %(limit).2f "
+                                  "%(currency)s.") % {
+                    "order": order.name, "amount": order._approval_amount_label(),
+                    "limit": user.sale_approval_limit, "currency": order.company_id.currency_id.name})
+            for request in requests:
+                request._decide(approval.APPROVED, user, on_behalf=order._approval_decider(request, user))
+            order.sudo().message_post(body=_("Approved by %(user)s: %(rules)s") % {
+                "user": user.name, "rules": ", ".join(requests.mapped("rule_id.name"))})
+            order._approval_close_activities(requests.mapped("approver_ids"), _("Approved"))
+            order._approval_open_next_tier()
+        return True
+
+    @api.multi
+    def action_approval_refuse(self, reason=None, note=None):
+        """Refuse, as the current user, with a reason (a ``sale.refusal.reason`` and/or a text)."""
+        if not reason and not note:
+            raise UserError(_("Say why the quotation is refused."))
+        user = self.env.user
+        for order in self:
+            requests = order._approval_requests_of_user(user)
+            if not requests:
+                raise UserError(_("Nothing on %s waits for your approval.") % order.name)
+            for request in requests:
+                request._decide(approval.REFUSED, user, on_behalf=order._approval_decider(request, user),
+                                reason=reason, note=note)
+            order._approval_current_requests().filtered(
+                lambda request: request.state in (approval.WAITING, approval.PENDING)).write(
+                    {"state": approval.CANCELLED})
+            order.sudo().write({"approval_state": "refused"})
+            order.sudo().message_post(
+                body=_("Approval refused by %(user)s: %(reason)s") % {
+                    "user": user.name,
+                    "reason": " - ".join(part for part in (reason.name if reason else "", note or "") if part)},
+                partner_ids=order.user_id.partner_id.ids, subtype="mail.mt_note")
+            order._approval_close_activities(requests.mapped("approver_ids"), _("Refused"))
+        return True
+
+    @api.multi
+    def action_approval_refuse_wizard(self):
+        self.ensure_one()
+        return {
+            "type": "ir.actions.act_window",
+            "name": _("Refuse approval"),
+            "res_model": "sale.approval.refuse.wizard",
+            "view_mode": "form",
+            "target": "new",
+            "context": {"default_order_id": self.id},
+        }
+
+    @api.multi
+    def _approval_reopen(self):
+        """A quotation changed after approval was asked: cancel what is open and start over."""
+        touched = self.filtered(lambda order: order.approval_state != "draft" and order.state in ("draft", "sent"))
+        for order in touched:
+            order._approval_current_requests().filtered(
+                lambda request: request.state in (approval.WAITING, approval.PENDING)).write(
+                    {"state": approval.CANCELLED})
+            order.sudo().write({"approval_state": "draft", "approval_cycle": order.approval_cycle + 1})
+            activity_type = self.env.ref("sale_approval.mail_activity_approval")
+            self.env["mail.activity"].sudo().search([
+                ("res_model", "=", "sale.order"), ("res_id", "=", order.id),
+                ("activity_type_id", "=", activity_type.id)]).unlink()
+            order.sudo().message_post(body=_("The quotation changed (untaxed %s): its approval must be asked "
+                                             "again.") % order._approval_amount_label())
+
+    # ------------------------------------------------------------------ customer's answer
+
+    @api.multi
+    def action_customer_accept(self, signed_by, signature, ip_address=None, user_agent=None):
+        """See ``sale.quotation.answer.record_acceptance``."""
+        self.ensure_one()
+        return self.env["sale.quotation.answer"].record_acceptance(self, signed_by, signature, ip_address,
+                                                                   user_agent)
+
+    @api.multi
+    def action_customer_refuse(self, reason=None, note=None, ip_address=None, user_agent=None):
+        """See ``sale.quotation.answer.record_refusal``."""
+        self.ensure_one()
+        return self.env["sale.quotation.answer"].record_refusal(self, reason, note, ip_address, user_agent)
+
+    @api.model
+    def _cron_expiry_reminder(self):
+        """Remind each salesperson once, N days (company setting) before a quotation expires.
+
+        The flag is claimed with one UPDATE ... RETURNING, so two runs at the same time
+        never remind twice.
+        """
+        today = fields.Date.from_string(fields.Date.context_today(self))
+        horizon = max(self.env["res.company"].sudo().search([]).mapped("sale_expiry_reminder_days") or [0])
+        candidates = self.sudo().search([
+            ("state", "in", ("draft", "sent")), ("expiry_reminder_sent", "=", False),
+            ("validity_date", ">=", fields.Date.to_string(today)),
+            ("validity_date", "<=", fields.Date.to_string(today + timedelta(days=horizon))),
+        ])
+        due = candidates.filtered(lambda order: fields.Date.from_string(order.validity_date) <= today + timedelta(
+            days=order.company_id.sale_expiry_reminder_days))
+        if not due:
+            return 0
+        self.env.cr.execute(
+            "UPDATE sale_order SET expiry_reminder_sent = true WHERE id IN %s AND expiry_reminder_sent IS NOT TRUE"
+            " RETURNING id", [tuple(due.ids)])
+        claimed = self.sudo().browse([row[0] for row in self.env.cr.fetchall()])
+        claimed.invalidate_cache(["expiry_reminder_sent"])
+        activity_type = self.env.ref("mail.mail_activity_data_todo")
+        model = self.env["ir.model"]._get("sale.order")
+        for order in claimed:
+            if order.user_id:
+                self.env["mail.activity"].sudo().create({
+                    "res_model_id": model.id, "res_id": order.id, "activity_type_id": activity_type.id,
+                    "user_id": order.user_id.id, "date_deadline": order.validity_date,
+                    "summary": _("Quotation %(order)s expires on %(date)s") % {
+                        "order": order.name, "date": order.validity_date},
+                })
+            order.message_post(
+                body=_("This quotation expires on %s without an answer from the customer.") % order.validity_date,
+                partner_ids=order.user_id.partner_id.ids, subtype="mail.mt_note")
+        return len(claimed)

@@ -1,0 +1,28 @@
+from odoo import api, models
+
+#: Changing one of these on a line of a quotation that went through approval starts a new cycle.
+LINE_FIELDS_REOPENING = {"product_id", "product_uom_qty", "product_uom", "price_unit", "discount", "tax_id"}
+
+
+class SaleOrderLine(models.Model):
+    _inherit = "sale.order.line"
+
+    @api.model
+    def create(self, vals):
+        line = super(SaleOrderLine, self).create(vals)
+        line.order_id._approval_reopen()
+        return line
+
+    @api.multi
+    def write(self, vals):
+        result = super(SaleOrderLine, self).write(vals)
+        if LINE_FIELDS_REOPENING & set(vals):
+            self.mapped("order_id")._approval_reopen()
+        return result
+
+    @api.multi
+    def unlink(self):
+        orders = self.mapped("order_id")
+        result = super(SaleOrderLine, self).unlink()
+        orders.exists()._approval_reopen()
+        return result

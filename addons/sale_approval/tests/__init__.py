@@ -1,0 +1,3 @@
+from . import test_rules
+from . import test_cycle
+from . import test_customer_answer
