@@ -5,6 +5,7 @@ from . import res_partner
 from . import sale_deposit
 from . import account_invoice
 from . import account_invoice_line
+from . import account_move
 from . import sale_order
 from . import stock_picking
 from . import sale_order_line

@@ -1,4 +1,5 @@
-from odoo import api, fields, models
+from odoo import SUPERUSER_ID, _, api, fields, models
+from odoo.exceptions import AccessError
 
 from .deposit_terms import KINDS
 
@@ -54,10 +55,12 @@ class SaleDeposit(models.Model):
     amount_paid = fields.Monetary(
         string="Paid",
         compute="_compute_amounts",
+        help="Money received on the deposit invoice; credit notes reconciled with it aside.",
     )
     amount_refunded = fields.Monetary(
-        string="Refunded",
+        string="Credited",
         compute="_compute_amounts",
+        help="Credit notes (avoirs) cancelling the deposit: refunds, withdrawal, cancellation.",
     )
     amount_deducted = fields.Monetary(
         string="Deducted",
@@ -66,6 +69,12 @@ class SaleDeposit(models.Model):
     amount_forfeited = fields.Monetary(
         string="Forfeited",
         compute="_compute_amounts",
+    )
+    amount_to_deduct = fields.Monetary(
+        string="Left to deduct",
+        compute="_compute_amounts",
+        help="Invoiced, paid or not, and neither deducted from a final invoice nor credited: the final "
+             "invoices deduct it, so that the customer is never invoiced twice for the same goods.",
     )
     amount_remaining = fields.Monetary(
         string="Remaining",
@@ -80,6 +89,13 @@ class SaleDeposit(models.Model):
         "account.move",
         string="Forfeit entry",
         readonly=True,
+        help="Entries of earlier versions; a forfeit is now a credit note and an indemnity invoice.",
+    )
+    forfeit_invoice_id = fields.Many2one(
+        "account.invoice",
+        string="Indemnity invoice",
+        readonly=True,
+        help="The earnest money kept, invoiced as an indemnity outside the scope of VAT.",
     )
     forfeit_amount = fields.Monetary(
         readonly=True,
@@ -95,21 +111,44 @@ class SaleDeposit(models.Model):
                  "deduction_line_ids.price_total", "forfeit_amount")
     def _compute_amounts(self):
         for deposit in self:
-            invoice = deposit.invoice_id
+            invoice = deposit.invoice_id.sudo()
             deposit.state = invoice.state if invoice.state in ("draft", "open", "paid", "cancel") else "draft"
-            paid = 0.0
+            invoiced = paid = 0.0
             if invoice.state in ("open", "paid"):
-                paid = invoice.amount_total - invoice.residual
+                invoiced = invoice.amount_total
+                # money only: a credit note reconciled with the deposit invoice is no payment
+                paid = sum(payment["amount"] for payment in invoice._get_payments_vals()
+                           if not payment["invoice_id"])
             refunded = 0.0
             for refund in invoice.refund_invoice_ids.filtered(lambda r: r.state in ("open", "paid")):
                 refunded += sum(refund.invoice_line_ids.filtered(
                     lambda line: not line.is_deposit_penalty).mapped("price_total"))
             deducted = 0.0
-            for line in deposit.deduction_line_ids.filtered(lambda l: l.invoice_id.state != "cancel"):
+            for line in deposit.sudo().deduction_line_ids.filtered(lambda l: l.invoice_id.state != "cancel"):
                 sign = -1 if line.invoice_id.type == "out_invoice" else 1
                 deducted += sign * line.price_total
+            round_ = deposit.currency_id.round
             deposit.amount_paid = paid
             deposit.amount_refunded = refunded
             deposit.amount_deducted = deducted
             deposit.amount_forfeited = deposit.forfeit_amount
-            deposit.amount_remaining = max(paid - refunded - deducted - deposit.forfeit_amount, 0.0)
+            deposit.amount_to_deduct = max(round_(invoiced - refunded - deducted), 0.0)
+            deposit.amount_remaining = max(round_(min(paid - refunded - deducted, deposit.amount_to_deduct)), 0.0)
+
+    @api.model
+    def _deposit_may_write(self):
+        """Deposits drive accounting: only the code (as superuser) and sales managers change them."""
+        return self.env.uid == SUPERUSER_ID or self.env.user.has_group("sales_team.group_sale_manager")
+
+    @api.model
+    def create(self, values):
+        if not self._deposit_may_write():
+            raise AccessError(_("Deposits are created by \"Ask a deposit\" on the order, not by hand."))
+        return super(SaleDeposit, self).create(values)
+
+    @api.multi
+    def write(self, values):
+        if not self._deposit_may_write():
+            raise AccessError(_("Only a sales manager can change a deposit: its kind and amounts drive the "
+                                "accounting."))
+        return super(SaleDeposit, self).write(values)

@@ -1,8 +1,11 @@
-from odoo import _, api, fields, models
-from odoo.exceptions import UserError, ValidationError
+from odoo import SUPERUSER_ID, _, api, fields, models
+from odoo.exceptions import AccessError, UserError, ValidationError
 
 from ..lib import deposit as deposit_lib
+from ..lib import invariants as deposit_invariants
 from .deposit_terms import TERM_FIELDS
+
+OVERRIDE_FIELDS = ("deposit_confirm_unpaid", "deposit_deliver_unpaid")
 
 
 class SaleOrder(models.Model):
@@ -12,6 +15,14 @@ class SaleOrder(models.Model):
     deposit_partial_delivery = fields.Boolean(
         string="Partial delivery allowed",
         default=True,
+        track_visibility="onchange",
+    )
+    # overrides of the payment rules: sales managers only, and tracked in the chatter
+    deposit_confirm_unpaid = fields.Boolean(
+        track_visibility="onchange",
+    )
+    deposit_deliver_unpaid = fields.Boolean(
+        track_visibility="onchange",
     )
     deposit_agreed_date = fields.Date(
         string="Agreed delivery date",
@@ -129,7 +140,35 @@ class SaleOrder(models.Model):
             partner = self.env["res.partner"].browse(values["partner_id"])
             company = self.env["res.company"].browse(values.get("company_id")) or self.env.user.company_id
             values = dict(self._deposit_default_terms(partner, company), **values)
+        self.browse()._check_deposit_override(values)
         return super(SaleOrder, self).create(values)
+
+    @api.multi
+    def write(self, values):
+        self._check_deposit_override(values)
+        return super(SaleOrder, self).write(values)
+
+    def _check_deposit_override(self, values):
+        """Only a sales manager lets an order be confirmed or delivered before its deposit is paid.
+
+        A salesperson may only bring in the customer's or the company's terms (choosing the customer);
+        any other value of these fields, on a new order or an existing one, is refused.
+        """
+        names = [name for name in OVERRIDE_FIELDS if name in values]
+        if not names or self.env.uid == SUPERUSER_ID or self.env.user.has_group("sales_team.group_sale_manager"):
+            return
+        for order in self or [self.browse()]:
+            partner = self.env["res.partner"].browse(values.get("partner_id")) or order.partner_id
+            company = self.env["res.company"].browse(values.get("company_id")) or order.company_id \
+                or self.env.user.company_id
+            defaults = self._deposit_default_terms(partner, company) if partner else {}
+            for name in names:
+                if bool(values[name]) == bool(order[name]) if order else False:
+                    continue
+                if partner and bool(values[name]) == bool(defaults.get(name)):
+                    continue
+                raise AccessError(_("Only a sales manager can change \"%s\" on an order.")
+                                  % self._fields[name].get_description(self.env)["string"])
 
     def _deposit_kind(self):
         """Kind stated on the order, else presumed from the customer (consumer: arrhes)."""
@@ -244,7 +283,7 @@ class SaleOrder(models.Model):
             invoice = self.env["account.invoice"].sudo().create(invoice_values)
             invoice.compute_taxes()
             invoice.action_invoice_open()
-            deposit = self.env["sale.deposit"].create({
+            deposit = self.env["sale.deposit"].sudo().create({
                 "name": invoice.number or order.name,
                 "order_id": order.id,
                 "kind": kind,
@@ -303,21 +342,28 @@ class SaleOrder(models.Model):
         return left
 
     def _deduct_deposits(self, invoice):
-        """Deduct the paid deposits from a final invoice, by negative lines or a separate credit note."""
+        """Deduct the invoiced deposits, paid or not, from a final invoice.
+
+        Every deposit invoice validated and not yet deducted nor credited is deducted: an unpaid
+        one stays due on its own invoice, so that the customer is never invoiced twice for the
+        same goods. The deduction is made by negative lines, or by a separate credit note that
+        is validated and reconciled with the deposit invoices still open, then with the final
+        invoice once validated.
+        """
         self.ensure_one()
-        deposits = self.deposit_ids.filtered(lambda d: d.amount_remaining > 0)
+        deposits = self.deposit_ids.filtered(lambda d: d.amount_to_deduct > 0)
         if not deposits:
             return self.env["account.invoice"]
         digits = self.currency_id.decimal_places
         goods = sum(invoice.invoice_line_ids.filtered(
             lambda l: self in l.sale_line_ids.mapped("order_id")).mapped("price_total"))
         left = goods + self._deposit_left_to_invoice()
-        total = deposit_lib.deduction(sum(deposits.mapped("amount_remaining")), goods, left, digits=digits)
+        total = deposit_lib.deduction(sum(deposits.mapped("amount_to_deduct")), goods, left, digits=digits)
         line_values = []
         for deposit in deposits:
             if total <= 0:
                 break
-            part = min(total, deposit_lib.to_decimal(deposit.amount_remaining, digits))
+            part = min(total, deposit_lib.to_decimal(deposit.amount_to_deduct, digits))
             total -= part
             line_values += self._prepare_deduction_lines(deposit, float(part))
         if not line_values:
@@ -326,20 +372,39 @@ class SaleOrder(models.Model):
             values = self._prepare_deposit_invoice(deposits[0].kind, 0.0)
             values.update({
                 "type": "out_refund",
+                "deposit_final_invoice_id": invoice.id,
                 "comment": _("Deposits deducted from invoice of order %s") % self.name,
                 "invoice_line_ids": [(0, 0, dict(vals, price_unit=-vals["price_unit"])) for vals in line_values],
             })
-            credit_note = self.env["account.invoice"].create(values)
+            credit_note = self.env["account.invoice"].sudo().create(values)
             credit_note.compute_taxes()
+            credit_note.action_invoice_open()
+            self._deposit_reconcile(deposits.mapped("invoice_id") | credit_note)
             return credit_note
-        invoice.write({"invoice_line_ids": [(0, 0, vals) for vals in line_values]})
-        invoice.compute_taxes()
+        invoice.sudo().write({"invoice_line_ids": [(0, 0, vals) for vals in line_values]})
+        invoice.sudo().compute_taxes()
         return invoice
 
     def _prepare_deduction_lines(self, deposit, amount):
-        """Negative lines mirroring the deposit invoice's lines, for a tax-included ``amount``."""
+        """Negative lines mirroring the deposit invoice's lines, for a tax-included ``amount``.
+
+        When ``amount`` is all that is left of the deposit, each line takes exactly the untaxed
+        amount left on it, so that the deposit account ends at zero to the cent.
+        """
         result = []
-        lines = deposit.invoice_id.invoice_line_ids
+        lines = deposit.invoice_id.sudo().invoice_line_ids
+        closing = self.currency_id.compare_amounts(amount, deposit.amount_to_deduct) >= 0
+        used = {}
+        if closing:
+            for line in deposit.sudo().deduction_line_ids.filtered(lambda l: l.invoice_id.state != "cancel"):
+                sign = -1 if line.invoice_id.type == "out_invoice" else 1
+                key = tuple(sorted(line.invoice_line_tax_ids.ids))
+                used[key] = used.get(key, 0.0) + sign * line.price_subtotal
+            for refund in deposit.invoice_id.sudo().refund_invoice_ids.filtered(
+                    lambda r: r.state in ("open", "paid")):
+                for line in refund.invoice_line_ids.filtered(lambda l: not l.is_deposit_penalty):
+                    key = tuple(sorted(line.invoice_line_tax_ids.ids))
+                    used[key] = used.get(key, 0.0) + line.price_subtotal
         left = amount
         for index, line in enumerate(lines):
             if index == len(lines) - 1:
@@ -350,6 +415,8 @@ class SaleOrder(models.Model):
             taxes = line.invoice_line_tax_ids
             price_included = taxes and all(tax.price_include for tax in taxes)
             untaxed = self.currency_id.round(taxed * line.price_subtotal / line.price_total) if line.price_total else 0
+            if closing and not price_included:
+                untaxed = self.currency_id.round(line.price_subtotal - used.pop(tuple(sorted(taxes.ids)), 0.0))
             result.append({
                 "name": _("Deduction of %(label)s (%(number)s)") % {
                     "label": line.name, "number": deposit.invoice_id.number},
@@ -364,6 +431,143 @@ class SaleOrder(models.Model):
                 "deduct_deposit_id": deposit.id,
             })
         return result
+
+    def _deposit_reconcile(self, invoices):
+        """Reconcile the open receivable lines of ``invoices`` (a deposit invoice and its credit notes)."""
+        invoices = invoices.sudo().filtered(lambda i: i.state == "open")
+        for account in invoices.mapped("account_id"):
+            lines = invoices.mapped("move_id.line_ids").filtered(
+                lambda l: l.account_id == account and not l.reconciled)
+            if lines.filtered(lambda l: l.debit) and lines.filtered(lambda l: l.credit):
+                lines.reconcile()
+        self._deposit_book_exchange_difference()
+
+    def _deposit_book_exchange_difference(self):
+        """Book the residue an exchange rate change leaves on the deposit account.
+
+        A deposit invoiced in another currency is booked at the day's rate, and its deduction or
+        credit note at a later rate: once the order's deposits are all used (nothing left on the
+        deposit account in the order's currency), what is left in the company's currency is an
+        exchange gain or loss, booked in the exchange difference journal.
+        """
+        moves = self.env["account.move"]
+        for order in self.sudo():
+            company = order.company_id
+            if order.currency_id == company.currency_id or not order.deposit_ids:
+                continue
+            facts = order._deposit_account_lines()
+            if not facts["lines"] or not order.currency_id.is_zero(facts["balance_currency"]):
+                continue
+            residue = company.currency_id.round(facts["balance_company"])
+            if company.currency_id.is_zero(residue):
+                continue
+            journal = company.currency_exchange_journal_id
+            if not journal:
+                raise UserError(_("Please set the exchange difference journal of company %s.") % company.name)
+            account = facts["lines"][0].account_id
+            gain = residue < 0  # a credit left on the deposit account: debit it, credit a gain
+            other = journal.default_credit_account_id if gain else journal.default_debit_account_id
+            partner = order.partner_invoice_id.commercial_partner_id
+            label = _("Exchange difference on the deposits of order %s") % order.name
+            move = self.env["account.move"].create({
+                "journal_id": journal.id,
+                "ref": label,
+                "date": fields.Date.context_today(order),
+                "deposit_exchange_order_id": order.id,
+                "line_ids": [
+                    (0, 0, {"name": label, "account_id": account.id, "partner_id": partner.id,
+                            "debit": max(-residue, 0.0), "credit": max(residue, 0.0),
+                            "currency_id": order.currency_id.id, "amount_currency": 0.0}),
+                    (0, 0, {"name": label, "account_id": other.id, "partner_id": partner.id,
+                            "debit": max(residue, 0.0), "credit": max(-residue, 0.0)}),
+                ],
+            })
+            move.post()
+            moves |= move
+        return moves
+
+    def _deposit_documents(self):
+        """The order's posted customer documents: deposit invoices, final invoices, credit notes."""
+        self.ensure_one()
+        order = self.sudo()
+        deposit_invoices = order.deposit_ids.mapped("invoice_id")
+        documents = (order.invoice_ids | deposit_invoices | deposit_invoices.mapped("refund_invoice_ids")
+                     | order.deposit_return_invoice_ids
+                     | self.env["account.invoice"].sudo().search([("deposit_order_id", "=", order.id)]))
+        return documents.filtered(lambda i: i.state in ("open", "paid") and i.type in ("out_invoice", "out_refund"))
+
+    def _deposit_amount_in_order_currency(self, line):
+        if self.currency_id != self.company_id.currency_id and line.currency_id == self.currency_id:
+            return line.amount_currency
+        return line.balance
+
+    def _deposit_account_lines(self):
+        """Lines on the deposit accounts of the order's posted documents and exchange entries."""
+        self.ensure_one()
+        accounts = self.sudo().deposit_ids.mapped("invoice_id.invoice_line_ids.account_id")
+        moves = self._deposit_documents().mapped("move_id") | self.env["account.move"].sudo().search(
+            [("deposit_exchange_order_id", "=", self.id), ("state", "=", "posted")])
+        lines = moves.mapped("line_ids").filtered(lambda l: l.account_id in accounts)
+        return {
+            "lines": lines,
+            "balance_currency": sum(self._deposit_amount_in_order_currency(line) for line in lines),
+            "balance_company": sum(lines.mapped("balance")),
+        }
+
+    def _deposit_accounting_facts(self):
+        """What the posted entries say about the order, for the checks of ``lib/invariants.py``."""
+        self.ensure_one()
+        order = self.sudo()
+        company = order.company_id
+        documents = order._deposit_documents()
+        lines = documents.mapped("move_id.line_ids")
+        in_currency = order._deposit_amount_in_order_currency
+        forfeit_account = company._deposit_account("deposit_forfeit_account_id", "7718")
+        penalty_account = company._deposit_account("deposit_penalty_account_id", "6718")
+        receivable = sum(in_currency(line) for line in lines if line.account_id.internal_type == "receivable")
+        indemnity = -sum(in_currency(line) for line in lines if line.account_id == forfeit_account)
+        penalty = sum(in_currency(line) for line in lines if line.account_id == penalty_account)
+        vat_booked = -sum(in_currency(line) for line in lines if line.tax_line_id)
+        deposit_lines = order._deposit_account_lines()
+        kept_total = vat_due = 0.0
+        fully_invoiced = order.state in ("sale", "done")
+        for line in order.order_line.filtered(lambda l: not l.is_downpayment and l.product_uom_qty > 0):
+            kept = line.product_uom_qty - line.deposit_qty_returned
+            kept_total += line.price_total * kept / line.product_uom_qty
+            vat_due += line.price_tax * kept / line.product_uom_qty
+            if abs(line.qty_invoiced - kept) > 1e-6:
+                fully_invoiced = False
+        residuals = [(invoice, invoice.residual_signed) for invoice in documents]
+        open_documents = [invoice for invoice, residual in residuals if not order.currency_id.is_zero(residual)]
+        settled = bool(documents) and order.currency_id.is_zero(sum(residual for _inv, residual in residuals))
+        deposit_invoices = order.deposit_ids.mapped("invoice_id")
+        return deposit_invariants.OrderFacts(
+            reference=order.name,
+            digits=order.currency_id.decimal_places,
+            order_total=order.amount_total,
+            kept_total=kept_total,
+            vat_due=vat_due,
+            goods_invoiced=receivable - indemnity + penalty,
+            indemnity=indemnity,
+            penalty=penalty,
+            vat_booked=vat_booked,
+            deposit_balance=deposit_lines["balance_currency"],
+            deposit_balance_company=deposit_lines["balance_company"],
+            fully_invoiced=fully_invoiced,
+            cancelled=order.state == "cancel",
+            settled=settled,
+            open_deposit_invoices=[i.number for i in open_documents if i in deposit_invoices],
+            open_documents=len(open_documents),
+            tolerance_units=len(documents) + len(order.order_line),
+        )
+
+    @api.multi
+    def _deposit_check_accounting(self):
+        """The accounting rules the orders' posted entries break (see ``lib/invariants.py``), as sentences."""
+        errors = []
+        for order in self:
+            errors += deposit_invariants.check(order._deposit_accounting_facts())
+        return errors
 
     # ---------------------------------------------------------- returned goods
     def _compute_deposit_returns(self):
@@ -432,7 +636,12 @@ class SaleOrder(models.Model):
                     raise UserError(_(
                         "Order %s has paid deposits: use \"Customer withdraws\" or \"Seller fails\" "
                         "so that the deposits are settled.") % order.name)
-        return super(SaleOrder, self).action_cancel()
+        result = super(SaleOrder, self).action_cancel()
+        # deposit invoices still open are credited: the customer owes nothing on a cancelled order
+        for order in self.filtered(lambda o: o.state == "cancel"):
+            for deposit in order.deposit_ids.filtered(lambda d: d.amount_to_deduct > 0):
+                order.sudo()._deposit_credit_note(deposit.sudo(), _("Cancellation of order %s") % order.name)
+        return result
 
     def _check_deposit_manager(self, what):
         if not self.env.user.has_group("sales_team.group_sale_manager"):
@@ -440,7 +649,7 @@ class SaleOrder(models.Model):
 
     @api.multi
     def action_deposit_customer_withdraws(self):
-        """The customer withdraws: arrhes are kept as income outside VAT; an acompte is refunded,
+        """The customer withdraws: arrhes are kept as an indemnity outside VAT; an acompte is refunded,
         on a sales manager's decision only, as both parties were bound."""
         for order in self:
             deposits = order.deposit_ids.filtered(lambda d: d.amount_remaining > 0)
@@ -469,74 +678,82 @@ class SaleOrder(models.Model):
                                % self.env.user.name)
         return self.with_context(deposit_cancel_settled=True).action_cancel()
 
+    def _deposit_credit_note(self, deposit, description, extra_lines=None, amount=None):
+        """Validated credit note (avoir) cancelling what is left of a deposit, price and VAT through the
+        tax engine, reconciled with the deposit invoice as far as it is open.
+
+        :param extra_lines: values of further lines (a penalty outside the scope of VAT).
+        :param amount: tax-included amount to credit; what is left to deduct by default.
+        """
+        amount = deposit.amount_to_deduct if amount is None else amount
+        invoice = deposit.invoice_id
+        lines = [dict(vals, price_unit=-vals["price_unit"], deduct_deposit_id=False,
+                      name=_("Cancellation of %(label)s") % {"label": vals["name"]})
+                 for vals in self._prepare_deduction_lines(deposit, amount)] if amount > 0 else []
+        lines += extra_lines or []
+        if not lines:
+            return self.env["account.invoice"]
+        values = self._prepare_deposit_invoice(deposit.kind, amount)
+        values.update({
+            "type": "out_refund",
+            "name": description,
+            "refund_invoice_id": invoice.id,
+            "comment": description,
+            "invoice_line_ids": [(0, 0, vals) for vals in lines],
+        })
+        credit_note = self.env["account.invoice"].sudo().create(values)
+        credit_note.compute_taxes()
+        credit_note.action_invoice_open()
+        self._deposit_reconcile(invoice | credit_note)
+        return credit_note
+
     def _forfeit_deposit(self, deposit):
-        """Keep earnest money: reverse the deposit's revenue and VAT, book the whole as income."""
+        """Keep earnest money: a credit note cancels the deposit invoice (price and VAT), and the amount
+        kept is invoiced as an indemnity outside the scope of VAT (7718), settled by the money received."""
         company = self.company_id
         account = company._deposit_account("deposit_forfeit_account_id", "7718")
         if not account:
             raise UserError(_("Please set the forfeited earnest money account in the Sales settings."))
+        kept = deposit.amount_remaining
         invoice = deposit.invoice_id
-        ratio = deposit.amount_remaining / deposit.amount
-        receivable = invoice.account_id
-        lines = []
-        total_debit = 0.0
-        total_currency = 0.0
-        for move_line in invoice.move_id.line_ids.filtered(lambda l: l.account_id != receivable):
-            debit = company.currency_id.round((move_line.credit - move_line.debit) * ratio)
-            amount_currency = self.currency_id.round(-move_line.amount_currency * ratio) \
-                if move_line.currency_id else 0.0
-            total_debit += debit
-            total_currency += amount_currency
-            lines.append((0, 0, {
-                "name": _("Earnest money kept: %s") % move_line.name,
-                "account_id": move_line.account_id.id,
-                "partner_id": move_line.partner_id.id,
-                "debit": max(debit, 0.0),
-                "credit": max(-debit, 0.0),
-                "currency_id": move_line.currency_id.id,
-                "amount_currency": amount_currency,
-            }))
-        lines.append((0, 0, {
-            "name": _("Earnest money kept on order %s (outside the scope of VAT)") % self.name,
-            "account_id": account.id,
-            "partner_id": invoice.commercial_partner_id.id,
-            "debit": max(-total_debit, 0.0),
-            "credit": max(total_debit, 0.0),
-            "currency_id": invoice.currency_id.id if invoice.currency_id != company.currency_id else False,
-            "amount_currency": -total_currency if invoice.currency_id != company.currency_id else 0.0,
-        }))
-        journal = self.env["account.journal"].search(
-            [("type", "=", "general"), ("company_id", "=", company.id)], limit=1) or invoice.journal_id
-        move = self.env["account.move"].create({
-            "journal_id": journal.id,
-            "ref": _("Forfeit of %s") % invoice.number,
-            "date": fields.Date.context_today(self),
-            "line_ids": lines,
+        credit_note = self._deposit_credit_note(
+            deposit, _("Earnest money kept on order %s: the deposit invoice is cancelled") % self.name)
+        values = self._prepare_deposit_invoice(deposit.kind, kept)
+        values.update({
+            "type": "out_invoice",
+            "name": _("Indemnity, order %s") % self.name,
+            "comment": _("Earnest money kept after the customer withdrew from order %s (Code de la "
+                         "consommation, L214-1): an indemnity outside the scope of VAT.") % self.name,
+            "invoice_line_ids": [(0, 0, {
+                "name": _("Earnest money kept on order %s (outside the scope of VAT)") % self.name,
+                "origin": self.name,
+                "account_id": account.id,
+                "quantity": 1.0,
+                "price_unit": kept,
+                "is_deposit_forfeit": True,
+            })],
         })
-        move.post()
-        deposit.write({"forfeit_move_id": move.id, "forfeit_amount": deposit.amount_remaining})
-        return move
+        indemnity = self.env["account.invoice"].sudo().create(values)
+        indemnity.action_invoice_open()
+        self._deposit_reconcile(invoice | credit_note | indemnity)
+        deposit.write({"forfeit_invoice_id": indemnity.id, "forfeit_amount": kept})
+        return credit_note | indemnity
 
     def _refund_deposit(self, deposit, penalty):
-        """Credit note refunding what is left of a deposit; with ``penalty``, as much again outside VAT."""
-        invoice = deposit.invoice_id
-        amount = deposit.amount_remaining
-        ratio = amount / deposit.amount
-        refund = invoice.refund(description=_("Refund of deposit on order %s") % self.name)
-        if ratio < 1:
-            for line in refund.invoice_line_ids:
-                line.price_unit = self.currency_id.round(line.price_unit * ratio)
+        """Credit note cancelling what is left of a deposit; with ``penalty``, the money received is
+        credited once more, outside the scope of VAT (6718): arrhes paid back twice."""
+        extra = []
         if penalty:
             account = self.company_id._deposit_account("deposit_penalty_account_id", "6718")
             if not account:
                 raise UserError(_("Please set the earnest money penalty account in the Sales settings."))
-            refund.write({"invoice_line_ids": [(0, 0, {
+            extra.append({
                 "name": _("Earnest money paid back twice (order %s), outside the scope of VAT") % self.name,
+                "origin": self.name,
                 "account_id": account.id,
                 "quantity": 1.0,
-                "price_unit": amount,
+                "price_unit": deposit.amount_remaining,
                 "is_deposit_penalty": True,
-            })]})
-        refund.compute_taxes()
-        refund.action_invoice_open()
-        return refund
+            })
+        return self._deposit_credit_note(
+            deposit, _("Refund of deposit on order %s") % self.name, extra_lines=extra)

@@ -1,5 +1,5 @@
-from odoo import _, api, fields, models
-from odoo.exceptions import UserError
+from odoo import SUPERUSER_ID, _, api, fields, models
+from odoo.exceptions import AccessError, UserError
 
 
 class StockPicking(models.Model):
@@ -44,12 +44,18 @@ class StockPicking(models.Model):
         return super(StockPicking, self).button_validate()
 
     @api.multi
+    def write(self, values):
+        if "deposit_override_by" in values and self.env.uid != SUPERUSER_ID:
+            raise AccessError(_("A delivery before payment is allowed with the button of a sales manager only."))
+        return super(StockPicking, self).write(values)
+
+    @api.multi
     def action_deposit_allow_unpaid(self):
         """A sales manager lets the delivery go before the deposit is paid; logged on order and delivery."""
         if not self.env.user.has_group("sales_team.group_sale_manager"):
             raise UserError(_("Only a sales manager can allow a delivery before the deposit is paid."))
         for picking in self:
-            picking.deposit_override_by = self.env.user
+            picking.sudo().deposit_override_by = self.env.user
             message = _("Delivery %(delivery)s allowed before the deposit is paid, by %(user)s.") % {
                 "delivery": picking.name, "user": self.env.user.name}
             picking.message_post(body=message)

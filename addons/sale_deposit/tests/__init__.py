@@ -2,3 +2,5 @@ from . import test_deposit_invoice
 from . import test_final_invoice
 from . import test_delivery_and_cancellation
 from . import test_returns
+from . import test_deposit_accounting
+from . import test_deposit_properties

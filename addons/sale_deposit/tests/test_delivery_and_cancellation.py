@@ -71,19 +71,29 @@ class TestCancellation(DepositCase):
 
     def test_customer_withdrawing_loses_the_arrhes_as_income_outside_vat(self):
         order = self._paid_order("arrhes", partner=self.consumer)
+        deposit_invoice = order.deposit_ids.invoice_id
         order.sudo(self.salesman).action_deposit_customer_withdraws()
         self.assertEqual(order.state, "cancel")
-        move = order.deposit_ids.forfeit_move_id
-        self.assertEqual(move.state, "posted")
-        self.assertBalanced(move)
-        # revenue of the deposit and its VAT reversed, the whole 360 kept as income
-        self.assertAlmostEqual(self._balance(move, "4191"), 300.0)
-        self.assertAlmostEqual(self._balance(move, "4457"), 60.0)
-        self.assertAlmostEqual(self._balance(move, "7718"), -360.0)
+        # an avoir cancels the deposit invoice, price and VAT, through the tax engine
+        credit_note = deposit_invoice.refund_invoice_ids
+        self.assertEqual(credit_note.type, "out_refund")
+        self.assertAlmostEqual(credit_note.amount_untaxed, 300.0)
+        self.assertAlmostEqual(credit_note.amount_tax, 60.0)
+        self.assertEqual(credit_note.tax_line_ids.tax_id, self.vat20)
+        self.assertAlmostEqual(self._balance(credit_note.move_id, "4191"), 300.0)
+        # the 360 kept are invoiced as an indemnity outside the scope of VAT, on 7718
+        indemnity = order.deposit_ids.forfeit_invoice_id
+        self.assertEqual(indemnity.state, "paid")
+        self.assertFalse(indemnity.tax_line_ids)
+        self.assertAlmostEqual(self._balance(indemnity.move_id, "7718"), -360.0)
+        self.assertAlmostEqual(order.deposit_ids.amount_forfeited, 360.0)
         self.assertAlmostEqual(order.deposit_remaining, 0.0)
-        # over both entries the VAT collected on the deposit is nil
-        deposit_move = order.deposit_ids.invoice_id.move_id
-        self.assertAlmostEqual(self._balance(deposit_move, "4457") + self._balance(move, "4457"), 0.0)
+        # the tax report's VAT on the deposit is back to zero: the tax lines cancel each other
+        tax_lines = (deposit_invoice | credit_note | indemnity).mapped("move_id.line_ids").filtered("tax_line_id")
+        self.assertAlmostEqual(sum(tax_lines.mapped("balance")), 0.0)
+        # and the money received settles the indemnity: nothing left open
+        self.assertEqual(credit_note.state, "paid")
+        self.assertEqual(order._deposit_check_accounting(), [])
 
     def test_seller_failing_refunds_twice_the_arrhes(self):
         order = self._paid_order("arrhes", partner=self.consumer)
@@ -102,7 +112,11 @@ class TestCancellation(DepositCase):
         self.assertFalse(penalty.invoice_line_tax_ids)
         self.assertEqual(penalty.account_id.code, "671800")
         self.assertBalanced(refund.move_id)
+        self.assertAlmostEqual(self._balance(refund.move_id, "6718"), 360.0)
         self.assertAlmostEqual(order.deposit_remaining, 0.0)
+        # the VAT of the deposit is cancelled by the avoir's tax line; 720 are owed to the customer
+        self.assertAlmostEqual(refund.residual, 720.0)
+        self.assertEqual(order._deposit_check_accounting(), [])
 
     def test_acompte_binds_the_customer_unless_a_manager_decides(self):
         order = self._paid_order("acompte")

@@ -49,13 +49,6 @@ class TestFinalInvoice(DepositCase):
         # and everything invoiced adds up to the order, never more
         self.assertAlmostEqual(order.deposit_invoiced + first.amount_total + second.amount_total, order.amount_total)
 
-    def test_unpaid_deposit_is_not_deducted(self):
-        order = self._order(deposit_kind="acompte", deposit_method="percent_untaxed", deposit_value=30)
-        order.action_confirm()
-        invoice = self._final_invoice(order)
-        self.assertFalse(invoice.invoice_line_ids.filtered("deduct_deposit_id"))
-        self.assertAlmostEqual(invoice.amount_total, 1200.0)
-
     def test_separate_credit_note_when_negative_lines_are_refused(self):
         self.company.deposit_deduction_mode = "credit_note"
         order = self._confirmed_paid()
@@ -64,8 +57,32 @@ class TestFinalInvoice(DepositCase):
         self.assertFalse(invoice.invoice_line_ids.filtered(lambda l: l.price_unit < 0))
         credit_note = self.env["account.invoice"].search(
             [("deposit_order_id", "=", order.id), ("type", "=", "out_refund")])
+        # the credit note is validated at once, with the deposit's VAT
+        self.assertEqual(credit_note.state, "open")
         self.assertAlmostEqual(credit_note.amount_total, 360.0)
         self.assertAlmostEqual(credit_note.amount_tax, 60.0)
+        # and settles the final invoice with it once validated: 840 left to pay
+        invoice.action_invoice_open()
+        self.assertEqual(credit_note.state, "paid")
+        self.assertAlmostEqual(invoice.residual, 840.0)
+        self.assertAlmostEqual(self._balance(order.deposit_ids.invoice_id.move_id, "4191")
+                               + self._balance(credit_note.move_id, "4191"), 0.0)
+        self.assertEqual(order._deposit_check_accounting(), [])
+
+    def test_separate_credit_note_settles_an_unpaid_deposit_invoice(self):
+        self.company.deposit_deduction_mode = "credit_note"
+        order = self._order(deposit_kind="acompte", deposit_method="percent_untaxed", deposit_value=30)
+        order.action_confirm()
+        deposit_invoice = order.deposit_ids.invoice_id
+        invoice = self._final_invoice(order)
+        invoice.action_invoice_open()
+        credit_note = self.env["account.invoice"].search(
+            [("deposit_order_id", "=", order.id), ("type", "=", "out_refund")])
+        # the unpaid deposit invoice is cancelled by the credit note: the customer owes the 1 200 of the order
+        self.assertEqual((deposit_invoice.state, credit_note.state), ("paid", "paid"))
+        self.assertAlmostEqual(invoice.residual, 1200.0)
+        self._pay(invoice)
+        self.assertEqual(order._deposit_check_accounting(), [])
 
     def test_credit_note_already_issued_on_the_deposit_is_not_deducted_twice(self):
         order = self._confirmed_paid()

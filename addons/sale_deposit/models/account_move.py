@@ -1,0 +1,13 @@
+from odoo import fields, models
+
+
+class AccountMove(models.Model):
+    _inherit = "account.move"
+
+    deposit_exchange_order_id = fields.Many2one(
+        "sale.order",
+        string="Exchange difference on deposits of",
+        readonly=True,
+        index=True,
+        copy=False,
+    )

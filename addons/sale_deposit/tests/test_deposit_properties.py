@@ -1,0 +1,253 @@
+"""Random order histories, each step checked against the accounting invariants on posted entries.
+
+Every example builds one order (one or two lines, several VAT rates, euros or dollars, acompte or
+arrhes, either deduction mode) and plays a short random history on it: deposit requests, full and
+partial payments, partial deliveries, returns, invoices, credit notes, an exchange rate change, the
+customer's withdrawal, the seller's default, cancellation. After each step the books of the order
+must satisfy ``lib/invariants.py``. A failure is reported as the scenario that led to it, shrunk by
+hypothesis to its shortest form.
+
+The seed is written in the log; ``DEPOSIT_HYPOTHESIS_SEED=<seed>`` replays a run,
+``DEPOSIT_HYPOTHESIS_EXAMPLES`` changes the number of histories (200 by default).
+"""
+import logging
+import os
+import random
+
+from hypothesis import HealthCheck, Phase, given, seed, settings
+from hypothesis import strategies as st
+
+from odoo import fields
+from odoo.exceptions import UserError
+
+from .common import DepositCase
+
+_logger = logging.getLogger(__name__)
+
+EXAMPLES = int(os.environ.get("DEPOSIT_HYPOTHESIS_EXAMPLES") or 200)
+SEED = int(os.environ.get("DEPOSIT_HYPOTHESIS_SEED") or random.SystemRandom().randrange(2 ** 32))
+MAX_STEPS = 6
+
+STEPS = ("ask_deposit", "pay_deposit", "deliver", "return_goods", "invoice", "credit_returns",
+         "pay_invoices", "change_rate", "withdraw", "seller_fails", "cancel")
+
+
+class OrderHistory(object):
+    """One order and the story of what happened to it, told as a user would."""
+
+    def __init__(self, case, data):
+        self.case = case
+        self.data = data
+        self.story = []
+        self.order = None
+
+    def say(self, text):
+        self.story.append(text)
+
+    def draw(self, strategy, label):
+        return self.data.draw(strategy, label=label)
+
+    # ------------------------------------------------------------------ setup
+    def start(self):
+        case = self.case
+        currency = self.draw(st.sampled_from(["EUR", "USD"]), "currency")
+        mode = self.draw(st.sampled_from(["lines", "credit_note"]), "deduction mode")
+        case.company.deposit_deduction_mode = mode
+        taxes = [("20%", case.vat20), ("5.5%", case.vat55), ("20% included", case.vat20_included)]
+        lines = []
+        for index in range(self.draw(st.integers(1, 2), "number of lines")):
+            product = self.draw(st.sampled_from([case.product, case.delivered_product]), "product")
+            qty = self.draw(st.integers(1, 4), "quantity")
+            price = self.draw(st.sampled_from([100.0, 33.33, 9.99, 250.0]), "price")
+            tax_label, tax = self.draw(st.sampled_from(taxes), "tax")
+            lines.append((product, qty, price, tax))
+            self.say("line %d: %d x %s at %.2f, VAT %s (invoiced on %s quantities)" % (
+                index + 1, qty, product.name, price, tax_label,
+                "ordered" if product.invoice_policy == "order" else "delivered"))
+        kind = self.draw(st.sampled_from(["acompte", "arrhes"]), "kind")
+        method, value = self.draw(st.sampled_from(
+            [("percent_taxed", 30), ("percent_untaxed", 40), ("fixed", 50), ("percent_taxed", 100)]), "terms")
+        partner = case.consumer if kind == "arrhes" else case.business
+        terms = {"deposit_kind": kind, "deposit_method": method, "deposit_value": value,
+                 "deposit_deliver_unpaid": True}
+        if currency == "USD":
+            terms["pricelist_id"] = case.usd_pricelist.id
+        self.order = case._order(partner=partner, lines=lines, **terms)
+        self.order.action_confirm()
+        self.say("order %s in %s, %s of %s %s, deduction by %s: confirmed, %.2f in all, deposit invoice %.2f" % (
+            self.order.name, currency, kind, value, method, mode, self.order.amount_total,
+            sum(self.order.deposit_ids.mapped("amount"))))
+
+    # ------------------------------------------------------------------ steps
+    def possible(self):
+        order = self.order
+        if order.state == "cancel":
+            return []
+        names = ["ask_deposit", "invoice", "change_rate"]
+        deposit_invoices = order.deposit_ids.mapped("invoice_id")
+        if deposit_invoices.filtered(lambda i: i.state == "open"):
+            names.append("pay_deposit")
+        if order.picking_ids.filtered(lambda p: p.picking_type_code == "outgoing"
+                                      and p.state not in ("done", "cancel")):
+            names.append("deliver")
+        if self._delivered():
+            names.append("return_goods")
+        else:
+            names += ["withdraw", "seller_fails", "cancel"]
+        if order.deposit_return_to_credit:
+            names.append("credit_returns")
+        if self._finals().filtered(lambda i: i.state == "open"):
+            names.append("pay_invoices")
+        return [name for name in STEPS if name in names]
+
+    def _delivered(self):
+        return self.order.picking_ids.filtered(
+            lambda p: p.picking_type_code == "outgoing" and p.state == "done")
+
+    def _finals(self):
+        return self.order._deposit_documents().filtered(
+            lambda i: i.type == "out_invoice" and not i.deposit_order_id)
+
+    def step(self):
+        name = self.draw(st.sampled_from(self.possible()), "step")
+        try:
+            with self.case.env.cr.savepoint():
+                text = getattr(self, "do_" + name)()
+        except UserError as error:
+            self.case.env.clear()
+            text = "%s refused: %s" % (name.replace("_", " "), error.name)
+        self.order.invalidate_cache()
+        self.say(text)
+
+    def do_ask_deposit(self):
+        percent = self.draw(st.sampled_from([10, 25]), "deposit percent")
+        deposit = self.order.create_deposit("percent_taxed", percent)
+        return "a further deposit of %s%% is asked: invoice %.2f" % (percent, deposit.amount)
+
+    def do_pay_deposit(self):
+        invoice = self.order.deposit_ids.mapped("invoice_id").filtered(lambda i: i.state == "open")[0]
+        half = self.draw(st.booleans(), "partial payment")
+        amount = self.order.currency_id.round(invoice.residual / 2) if half else invoice.residual
+        self.case._pay(invoice, amount)
+        return "the customer pays %.2f on deposit invoice %.2f" % (amount, invoice.amount_total)
+
+    def do_deliver(self):
+        part = self.draw(st.booleans(), "partial delivery")
+        picking = self.order.picking_ids.filtered(
+            lambda p: p.picking_type_code == "outgoing" and p.state not in ("done", "cancel"))
+        picking.action_assign()
+        shipped = []
+        for move in picking.move_lines:
+            qty = 1.0 if part and move.product_uom_qty > 1 else move.product_uom_qty
+            move.quantity_done = qty
+            shipped.append("%d %s" % (qty, move.product_id.name))
+        result = picking.button_validate()
+        if isinstance(result, dict) and result.get("res_model") == "stock.backorder.confirmation":
+            self.case.env["stock.backorder.confirmation"].create({"pick_ids": [(4, picking.id)]}).process()
+        return "delivered: %s" % ", ".join(shipped)
+
+    def do_return_goods(self):
+        delivery = self._delivered()[0]
+        to_refund = self.draw(st.booleans(), "return to refund")
+        wizard = self.case.env["stock.return.picking"].with_context(
+            active_id=delivery.id, active_ids=delivery.ids, active_model="stock.picking").create({})
+        returnable = wizard.product_return_moves.filtered(lambda m: m.quantity > 0)
+        if not returnable:
+            raise UserError("nothing left to return")
+        returnable[0].write({"quantity": 1, "to_refund": to_refund})
+        (wizard.product_return_moves - returnable[0]).write({"quantity": 0})
+        picking = self.case.env["stock.picking"].browse(wizard.create_returns()["res_id"])
+        picking.action_assign()
+        for move in picking.move_lines:
+            move.quantity_done = move.product_uom_qty
+        picking.button_validate()
+        return "1 %s sent back%s" % (returnable[0].product_id.name, " (to refund)" if to_refund else "")
+
+    def do_invoice(self):
+        invoices = self.case.env["account.invoice"].browse(self.order.action_invoice_create())
+        invoices.filtered(lambda i: i.state == "draft").action_invoice_open()
+        return "invoiced and validated: %s" % ", ".join(
+            "%s %.2f" % (i.type, i.amount_total) for i in invoices)
+
+    def do_credit_returns(self):
+        credit_notes = self.order.action_deposit_credit_returns()
+        return "returned goods credited: %.2f" % sum(credit_notes.mapped("amount_total"))
+
+    def do_pay_invoices(self):
+        open_invoices = self._finals().filtered(lambda i: i.state == "open")
+        for invoice in open_invoices:
+            self.case._pay(invoice)
+        return "the customer pays the final invoices (%.2f)" % sum(open_invoices.mapped("amount_total"))
+
+    def do_change_rate(self):
+        factor = self.draw(st.sampled_from([0.9, 1.1]), "rate change")
+        rate = self.case.usd_rate
+        rate.rate = round(rate.rate * factor, 6)
+        return "the dollar's rate changes to %s per euro" % rate.rate
+
+    def do_withdraw(self):
+        self.order.sudo(self.case.manager).action_deposit_customer_withdraws()
+        return "the customer withdraws from the order"
+
+    def do_seller_fails(self):
+        self.order.sudo(self.case.manager).action_deposit_seller_fails()
+        return "the company cannot deliver and cancels the order"
+
+    def do_cancel(self):
+        self.order.action_cancel()
+        return "the order is cancelled"
+
+    def check(self):
+        errors = self.order._deposit_check_accounting()
+        if errors:
+            raise AssertionError("The books of the order break the rules (seed %s):\n  %s\nScenario:\n  %s" % (
+                SEED, "\n  ".join(errors), "\n  ".join(
+                    "%d. %s" % (index + 1, text) for index, text in enumerate(self.story))))
+
+
+class TestDepositProperties(DepositCase):
+
+    @classmethod
+    def setUpClass(cls):
+        super(TestDepositProperties, cls).setUpClass()
+        cls.manager.groups_id |= cls.env.ref("stock.group_stock_manager")
+        usd = cls.env.ref("base.USD")
+        usd.active = True
+        cls.usd_pricelist = cls.env["product.pricelist"].create({"name": "USD", "currency_id": usd.id})
+        today = fields.Date.context_today(usd)
+        cls.env["res.currency.rate"].search([("currency_id", "=", usd.id), ("name", ">=", today)]).unlink()
+        cls.usd_rate = cls.env["res.currency.rate"].create({
+            "currency_id": usd.id, "rate": 1.15, "name": today, "company_id": cls.company.id})
+
+    def test_random_order_histories_keep_the_books_right(self):
+        case = self
+        _logger.info("sale_deposit property suite: %d histories, seed %s "
+                     "(DEPOSIT_HYPOTHESIS_SEED=%s replays it)", EXAMPLES, SEED, SEED)
+        counts = {"histories": 0, "steps": 0}
+
+        @seed(SEED)
+        @settings(max_examples=EXAMPLES, deadline=None, database=None, derandomize=False,
+                  suppress_health_check=list(HealthCheck), print_blob=False,
+                  phases=[Phase.explicit, Phase.generate, Phase.shrink])
+        @given(st.data())
+        def history(data):
+            cr = case.env.cr
+            cr.execute("SAVEPOINT deposit_history")
+            try:
+                story = OrderHistory(case, data)
+                story.start()
+                story.check()
+                for _index in range(data.draw(st.integers(1, MAX_STEPS), label="number of steps")):
+                    if not story.possible():
+                        break
+                    story.step()
+                    story.check()
+                    counts["steps"] += 1
+                counts["histories"] += 1
+            finally:
+                cr.execute("ROLLBACK TO SAVEPOINT deposit_history")
+                case.env.clear()
+
+        history()
+        _logger.info("sale_deposit property suite: %(histories)d histories, %(steps)d steps checked", counts)
+        self.assertGreaterEqual(counts["histories"], EXAMPLES)
