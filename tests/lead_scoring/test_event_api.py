@@ -6,16 +6,21 @@ import urllib.request
 import harness
 
 
-def _key(admin_rpc, with_id=False):
+def _key(admin_rpc, with_id=False, kind="secret"):
     team_id = admin_rpc.call("crm.team", "search", [], limit=1)[0]
-    key_id = admin_rpc.call("crm.lead.api.key", "create", {"name": "Site web", "team_id": team_id, "rate_limit": 0})
+    key_id = admin_rpc.call("crm.lead.api.key", "create", {"name": "Site web", "team_id": team_id, "rate_limit": 0,
+                                                           "key_kind": kind})
     action = admin_rpc.call("crm.lead.api.key", "action_generate_key", [key_id])
     secret = action["context"]["crm_leads_new_key"][str(key_id)]
     return (secret, key_id) if with_id else secret
 
 
-def _post_events(odoo_server, secret, events):
-    # the tracking script posts text/plain with the key in the body (no CORS preflight)
+def _post_events(odoo_server, secret, events, in_address=False):
+    # the tracking script posts text/plain (no CORS preflight) with the key in the address;
+    # the scripts of earlier versions put it in the body
+    if in_address:
+        return harness.post_json(odoo_server.url + "/api/crm/v1/events?key=" + secret, {"events": events},
+                                 {"Content-Type": "text/plain"})
     return harness.post_json(odoo_server.url + "/api/crm/v1/events", {"key": secret, "events": events},
                              {"Content-Type": "text/plain"})
 
@@ -46,7 +51,8 @@ def test_website_events_raise_the_lead_score(odoo_server, admin_rpc):
 
 
 def test_anonymous_visitor_events_join_the_lead_of_the_website_form(odoo_server, admin_rpc):
-    secret, key_id = _key(admin_rpc, with_id=True)
+    # the website's pages carry a publishable key: events and forms only
+    secret, key_id = _key(admin_rpc, with_id=True, kind="publishable")
     admin_rpc.call("crm.lead.api.key", "write", [key_id], {"form_min_seconds": 1})
     token = admin_rpc.call("crm.lead.api.key", "read", [key_id], ["form_token"])[0]["form_token"]
     visitor = "pytest-visitor-%d" % int(time.time())
@@ -54,8 +60,12 @@ def test_anonymous_visitor_events_join_the_lead_of_the_website_form(odoo_server,
     status, body, _headers = _post_events(odoo_server, secret, [
         {"type": "page_view", "url": "https://www.example.com/pricing", "visitor_id": visitor},
         {"type": "download", "url": "https://www.example.com/papers/a.pdf", "visitor_id": visitor},
-        {"type": "download", "url": "https://www.example.com/papers/b.pdf", "visitor_id": visitor}])
+        {"type": "download", "url": "https://www.example.com/papers/b.pdf", "visitor_id": visitor}], in_address=True)
     assert status == 201, body
+    # a wrong key in the address is refused before the body is read
+    status, body, _headers = harness.post_json(odoo_server.url + "/api/crm/v1/events?key=crm_pk_wrong",
+                                               b"not even json", {"Content-Type": "text/plain"})
+    assert (status, body["error"]["code"]) == (401, "invalid_key")
     # when the visitor sends the crm_leads website form, which carries the tracking id
     script = urllib.request.urlopen("%s/crm/form/%s/embed.js" % (odoo_server.url, token)).read().decode()
     stamp = script.split('name=\\"ts\\" value=\\"')[1].split("\\")[0]

@@ -4,43 +4,110 @@ Import them as ``from odoo.addons.crm_leads.controllers.common import ...``:
 
 - ``json_response(payload, status)`` and ``error_response(status, code, message, field)``
   answer with ``{"error": {"code": ..., "message": ..., "field": ...}}`` on failure;
-- ``read_json_body(limit)`` reads the body or raises ``ApiError`` (400, 413);
+- ``read_json_body(limit)`` reads the body (once: Odoo's retries get it again) or raises
+  ``ApiError`` (400, 413);
+- ``busy_response(seconds)``: 503 with ``Retry-After`` (``ir.http`` answers it when the
+  database cannot serve a request of these endpoints);
 - ``api_key_from_request()`` authenticates ``Authorization: Bearer <key>`` or
   ``X-Api-Key`` against ``crm.lead.api.key`` or raises ``ApiError`` (401);
-- ``check_rate_limit(bucket, limit)`` raises ``ApiError`` (429) past ``limit`` per minute.
+- ``check_rate_limit(bucket, limit)`` raises ``ApiError`` (429, Retry-After) past ``limit``
+  per minute, counted in PostgreSQL for all workers.
 """
 import json
+import logging
+import random
 
+import psycopg2
+import werkzeug.exceptions
+import werkzeug.wrappers
+
+import odoo
 from odoo import http
 from odoo.http import request
+from odoo.service.model import PG_CONCURRENCY_ERRORS_TO_RETRY
+from odoo.sql_db import PoolError
 
 from ..lib import api as api_lib
 
+_logger = logging.getLogger(__name__)
+
 MAX_BODY_BYTES = 1024 * 1024
-RATE_LIMITER = api_lib.RateLimiter()
 API_PREFIX = "/api/crm/"
+#: the public entry points of leads: a client must never take a busy server for its own fault
+INTAKE_PREFIXES = (API_PREFIX, "/crm/form/")
+BODY_ENVIRON_KEY = "crm_leads.body"
+DB_ENVIRON_KEY = "crm_leads.db"
+BUSY_ENVIRON_KEY = "crm_leads.busy"
 
 
-def _patch_json_dispatch():
-    """Let ``type='http'`` routes under /api/crm/ receive ``Content-Type: application/json``.
+def is_overload(exception):
+    """True when ``exception`` says the database cannot serve the request now: a conflict
+    Odoo gave up retrying, no free connection in the pool, or PostgreSQL refusing clients."""
+    if isinstance(exception, PoolError):
+        return True
+    if isinstance(exception, psycopg2.OperationalError):
+        return exception.pgcode in PG_CONCURRENCY_ERRORS_TO_RETRY or exception.pgcode in (None, "53300")
+    return False
 
-    Odoo 11 turns every JSON request into a JSON-RPC one (and refuses it on an http
-    route); a REST client sends plain JSON, so under our prefix the request stays plain.
+
+class IntakeHttpRequest(http.HttpRequest):
+    """A request of the lead endpoints (web service, website form).
+
+    When Odoo could not reach the database for it, Odoo falls back to the routes that need
+    no database, where ours are unknown: the answer is then 503 with Retry-After, never a
+    404 that a client would take for its own fault."""
+
+    def _handle_exception(self, exception):
+        environ = self.httprequest.environ
+        if isinstance(exception, werkzeug.exceptions.NotFound) and (
+                environ.get(BUSY_ENVIRON_KEY) or (environ.get(DB_ENVIRON_KEY) and not self.session.db)):
+            _logger.warning("%s %s answered 503: the database could not be reached",
+                            self.httprequest.method, self.httprequest.path)
+            return busy_response(random.randint(1, 5), environ)
+        return super(IntakeHttpRequest, self)._handle_exception(exception)
+
+
+def _patch_dispatch():
+    """Odoo's dispatch, adapted for our endpoints (``INTAKE_PREFIXES``):
+
+    - ``type='http'`` routes under /api/crm/ receive ``Content-Type: application/json``:
+      Odoo 11 turns every JSON request into a JSON-RPC one (and refuses it on an http
+      route); a REST client sends plain JSON, so under our prefix the request stays plain;
+    - a database that cannot be reached while Odoo picks it for the request (no free
+      connection, too many clients) gives 503 with Retry-After (``IntakeHttpRequest``),
+      not the error page of a missing route.
     """
-    original = http.Root.get_request
-    if getattr(original, "_crm_leads_patched", False):
+    original_get_request = http.Root.get_request
+    if getattr(original_get_request, "_crm_leads_patched", False):
         return
+    original_setup_db = http.Root.setup_db
 
     def get_request(self, httprequest):
-        if httprequest.path.startswith(API_PREFIX):
-            return http.HttpRequest(httprequest)
-        return original(self, httprequest)
+        if httprequest.path.startswith(INTAKE_PREFIXES):
+            return IntakeHttpRequest(httprequest)
+        return original_get_request(self, httprequest)
+
+    def setup_db(self, httprequest):
+        if not httprequest.path.startswith(INTAKE_PREFIXES):
+            return original_setup_db(self, httprequest)
+        try:
+            original_setup_db(self, httprequest)
+            if httprequest.session.db:
+                # the registry's check needs a connection: make sure one is there
+                odoo.sql_db.db_connect(httprequest.session.db).cursor().close()
+        except Exception as error:  # pylint: disable=broad-except
+            if not is_overload(error):
+                raise
+            httprequest.environ[BUSY_ENVIRON_KEY] = True
+            httprequest.session.db = None
+        httprequest.environ[DB_ENVIRON_KEY] = httprequest.session.db
 
     get_request._crm_leads_patched = True
     http.Root.get_request = get_request
+    http.Root.setup_db = setup_db
 
 
-_patch_json_dispatch()
+_patch_dispatch()
 
 
 class ApiError(Exception):
@@ -73,15 +140,39 @@ def error_response(status, code, message, field=None, headers=None):
     return json_response(error_body(code, message, field), status, headers)
 
 
-def read_json_body(limit=MAX_BODY_BYTES):
-    """The decoded JSON body; ApiError 413 past ``limit`` bytes, 400 when not JSON."""
+def busy_response(retry_after, environ=None):
+    """503 with ``Retry-After``: the server could not take the request now, the client sends
+    the same request again (with the same Idempotency-Key) after ``retry_after`` seconds.
+    Needs no database; readable by any page (it says nothing of the key or the leads)."""
+    origin = (environ or request.httprequest.environ).get("HTTP_ORIGIN")
+    headers = [("Content-Type", "application/json; charset=utf-8"), ("Retry-After", str(retry_after))]
+    if origin:
+        headers += [("Access-Control-Allow-Origin", origin), ("Vary", "Origin")]
+    body = error_body("busy", "The server is busy: send the same request again in %d seconds." % retry_after)
+    return werkzeug.wrappers.Response(json.dumps(body), status=503, headers=headers)
+
+
+def read_body(limit=MAX_BODY_BYTES):
+    """The raw body, read from the stream once and kept on the request: when Odoo runs the
+    request again after a serialization failure, the stream is empty but the body is the
+    same. ApiError 413 past ``limit`` bytes."""
     httprequest = request.httprequest
     length = httprequest.content_length
     if length is not None and length > limit:
         raise ApiError(413, "body_too_large", "The body is larger than %d bytes." % limit)
-    data = httprequest.stream.read(limit + 1)
+    data = httprequest.environ.get(BODY_ENVIRON_KEY)
+    if data is None:
+        data = httprequest.stream.read(limit + 1)
+        httprequest.environ[BODY_ENVIRON_KEY] = data
     if len(data) > limit:
         raise ApiError(413, "body_too_large", "The body is larger than %d bytes." % limit)
+    return data
+
+
+def read_json_body(limit=MAX_BODY_BYTES):
+    """The decoded JSON body (read once, see ``read_body``); ApiError 413 past ``limit``
+    bytes, 400 when not JSON."""
+    data = read_body(limit)
     try:
         return json.loads(data.decode("utf-8") or "null")
     except (ValueError, UnicodeDecodeError):
@@ -99,11 +190,15 @@ def api_key_from_request(token=None):
     return key
 
 
-def check_rate_limit(bucket, limit, cost=1):
-    """ApiError 429 (with Retry-After) when ``bucket`` went past ``limit`` requests a minute."""
-    if not RATE_LIMITER.allow(bucket, limit, cost):
-        raise ApiError(429, "rate_limited", "Too many requests: at most %d per minute." % limit,
-                       headers=[("Retry-After", str(RATE_LIMITER.retry_after(bucket)))])
+def check_rate_limit(bucket, limit, cost=1, message=None, headers=None):
+    """ApiError 429 (with Retry-After) when ``bucket`` went past ``limit`` requests a minute.
+
+    Counted in PostgreSQL (``crm.lead.api.request._rate_limit_hit``), so that every worker
+    process and every server of the database shares the same count."""
+    allowed, retry_after = request.env["crm.lead.api.request"].sudo()._rate_limit_hit(bucket, limit, cost)
+    if not allowed:
+        raise ApiError(429, "rate_limited", message or "Too many requests: at most %d per minute." % limit,
+                       headers=list(headers or []) + [("Retry-After", str(retry_after))])
 
 
 def client_ip():

@@ -1,5 +1,6 @@
 """GET /crm_leads/pipeline.csv?ids=1,2,3: the pipeline as CSV for the logged-in user
-(only the leads the user may read; the whole open pipeline without ``ids``)."""
+(only the leads the user may read; the whole open pipeline without ``ids``; a long
+selection as ``?selection=<crm.lead.export.selection id>``)."""
 from odoo import fields, http
 from odoo.http import content_disposition, request
 
@@ -7,9 +8,13 @@ from odoo.http import content_disposition, request
 class PipelineExportController(http.Controller):
 
     @http.route("/crm_leads/pipeline.csv", type="http", auth="user", methods=["GET"])
-    def pipeline_csv(self, ids="", **_kwargs):
+    def pipeline_csv(self, ids="", selection=None, **_kwargs):
         Lead = request.env["crm.lead"]
-        lead_ids = [int(lead_id) for lead_id in ids.split(",") if lead_id.strip().isdigit()]
+        if selection and selection.isdigit():
+            # a transient record: only its creator reads it
+            lead_ids = request.env["crm.lead.export.selection"].browse(int(selection)).lead_ids()
+        else:
+            lead_ids = [int(lead_id) for lead_id in ids.split(",") if lead_id.strip().isdigit()]
         domain = [("id", "in", lead_ids)] if lead_ids else Lead._pipeline_export_domain()
         leads = Lead.search(domain)
         filename = "pipeline-%s.csv" % fields.Date.context_today(Lead)

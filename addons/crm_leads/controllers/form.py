@@ -15,7 +15,7 @@ from odoo import http
 from odoo.http import request
 
 from ..lib import api as api_lib
-from .common import RATE_LIMITER, client_ip, error_body, json_response
+from .common import ApiError, check_rate_limit, client_ip, error_body, json_response
 
 EMBED_JS = """(function () {
     "use strict";
@@ -42,7 +42,12 @@ EMBED_JS = """(function () {
             input.classList.remove("o_crm_leads_invalid");
         });
         fetch(form.action, {method: "POST", body: data, mode: "cors", credentials: "omit"})
-            .then(function (response) { return response.json(); })
+            .then(function (response) {
+                if (response.status === 503) {
+                    throw new Error("busy");
+                }
+                return response.json();
+            })
             .then(function (answer) {
                 if (answer.error) {
                     var input = answer.error.field && form.querySelector("[name=" + answer.error.field + "]");
@@ -112,10 +117,11 @@ class LeadFormController(http.Controller):
             return json_response({}, 204, cors + [("Access-Control-Allow-Methods", "POST, OPTIONS"),
                                                   ("Access-Control-Allow-Headers", "Content-Type"),
                                                   ("Access-Control-Max-Age", "600")])
-        bucket = "form:%d:%s" % (key.id, client_ip())
-        if not RATE_LIMITER.allow(bucket, key.form_ip_rate_limit):
-            return json_response(error_body("rate_limited", key._form_rate_limited_message()), 429,
-                                 cors + [("Retry-After", str(RATE_LIMITER.retry_after(bucket)))])
+        try:
+            check_rate_limit("form:%d:%s" % (key.id, client_ip()), key.form_ip_rate_limit,
+                             message=key._form_rate_limited_message(), headers=cors)
+        except ApiError as error:
+            return error.response()
         status, answer = key._form_submit(posted)
         return json_response(answer, status, cors)
 

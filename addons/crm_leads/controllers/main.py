@@ -9,7 +9,10 @@ utm_campaign, visitor_id (the anonymous id of the website's tracking script).
 
 Answers: 201 ``{"id": 12, "status": "created"}`` for one lead; 200
 ``{"created": n, "rejected": m, "results": [{"index": 0, "status": "created", "id": 12}, ...]}``
-for a batch; errors ``{"error": {"code", "message", "field"}}`` with 400, 401, 413, 429.
+for a batch; errors ``{"error": {"code", "message", "field"}}`` with 400, 401, 403 (a
+publishable key), 413, 429 (with Retry-After); 503 with Retry-After when the server is
+busy: send the same request again (with the same Idempotency-Key) after that many seconds.
+The body is read once and kept, so Odoo's retries after a serialization failure get it.
 """
 import json
 import logging
@@ -39,6 +42,10 @@ class LeadApiController(http.Controller):
             return json_response({}, 204, self._cors_preflight_headers(origin))
         try:
             key = api_key_from_request()
+            if not key.can_create_leads():
+                raise ApiError(403, "secret_key_required",
+                               "A publishable key only sends events and website forms: create leads with a "
+                               "secret key, from your server.")
             check_rate_limit("key:%d" % key.id, key.rate_limit)
             cors = self._cors_headers(origin, key)
             idempotency_key = (request.httprequest.headers.get("Idempotency-Key") or "").strip()[:255]

@@ -1,16 +1,16 @@
-"""Helpers of the web service that need no ORM: keys, tokens, rate limits."""
+"""Helpers of the web service that need no ORM: keys, tokens, rate-limit windows."""
 import hashlib
 import hmac
 import secrets
-import threading
-import time
 
 KEY_PREFIX = "crm_"
+#: what a key starts with, by kind (keys made before kinds existed start with KEY_PREFIX only)
+KIND_PREFIXES = {"secret": "crm_sk_", "publishable": "crm_pk_"}
 
 
-def new_key():
-    """A fresh API key: a public prefix of 8 characters and a secret."""
-    return KEY_PREFIX + secrets.token_urlsafe(32)
+def new_key(kind="secret"):
+    """A fresh API key: a public prefix that says its kind, and a secret."""
+    return KIND_PREFIXES.get(kind, KEY_PREFIX) + secrets.token_urlsafe(32)
 
 
 def hash_key(token):
@@ -39,36 +39,22 @@ def origin_allowed(origin, allowed):
     return bool(origin) and origin.strip().rstrip("/").lower() in entries
 
 
-class RateLimiter(object):
-    """Sliding one-minute window per key, in the memory of one Odoo process.
+def rate_decision(counted, now, limit, cost=1, window=60):
+    """Sliding-window rate limit: ``(allowed, retry_after)``.
 
-    With several workers each process counts its own share, so a client gets at most
-    ``limit`` per minute per worker: a cheap guard against floods, not billing.
-    """
-
-    def __init__(self, window=60.0, clock=time.monotonic):
-        self.window = window
-        self.clock = clock
-        self._hits = {}
-        self._lock = threading.Lock()
-
-    def allow(self, key, limit, cost=1):
-        """Count ``cost`` requests for ``key``; False (and nothing counted) when over."""
-        if not limit or limit <= 0:
-            return True
-        now = self.clock()
-        with self._lock:
-            hits = [hit for hit in self._hits.get(key, []) if now - hit < self.window]
-            if len(hits) + cost > limit:
-                self._hits[key] = hits
-                return False
-            hits.extend([now] * cost)
-            self._hits[key] = hits
-            return True
-
-    def retry_after(self, key):
-        """Seconds until the oldest counted request leaves the window."""
-        hits = self._hits.get(key) or []
-        if not hits:
-            return 0
-        return max(1, int(self.window - (self.clock() - min(hits))) + 1)
+    :param counted: ``[(second, hits)]`` already counted in the last ``window`` seconds
+        (epoch seconds), oldest first
+    :param now: the time of this request (epoch seconds)
+    ``retry_after`` (whole seconds, at least 1) is how long until enough of the counted
+    requests leave the window for this one to pass; 0 when allowed."""
+    recent = [(second, hits) for second, hits in counted if second > now - window]
+    total = sum(hits for _second, hits in recent)
+    if total + cost <= limit:
+        return True, 0
+    if cost > limit:
+        return False, int(window)
+    for second, hits in recent:
+        total -= hits
+        if total + cost <= limit:
+            return False, max(1, int(second + window - now + 0.999))
+    return False, int(window)

@@ -6,6 +6,9 @@ A row is a dict with ``name``, ``customer``, ``stage``, ``stage_sequence``, ``sa
 import csv
 import io
 
+#: what makes a spreadsheet read a cell as a formula (or hide its start): = + - @ tab, CR
+FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
+
 #: (row key, column width in characters) of the pipeline sheet and CSV, in order
 COLUMNS = (("name", 40), ("customer", 30), ("stage", 18), ("salesperson", 22), ("team", 18),
            ("closing", 12), ("expected_revenue", 16), ("probability", 12), ("weighted_revenue", 16))
@@ -44,9 +47,17 @@ def summarise(rows, no_date_label="-"):
     return {"by_stage": by_stage, "by_month": by_month, "total": _total(rows)}
 
 
+def csv_text(value):
+    """A text cell that no spreadsheet runs as a formula: one starting with = + - @, a tab
+    or a carriage return gets a leading apostrophe (shown as text, the value kept)."""
+    if isinstance(value, str) and value.startswith(FORMULA_STARTS):
+        return "'" + value
+    return value
+
+
 def to_csv(headers, rows):
     """CSV text that a French spreadsheet opens as is: UTF-8 with a byte order mark,
-    ``;`` between fields, decimal comma for the amounts."""
+    ``;`` between fields, decimal comma for the amounts, no text cell run as a formula."""
     out = io.StringIO()
     writer = csv.writer(out, delimiter=";", lineterminator="\r\n")
     writer.writerow(headers)
@@ -56,6 +67,9 @@ def to_csv(headers, rows):
             value = row.get(key)
             if isinstance(value, float):
                 value = ("%.2f" % value).replace(".", ",")
+            else:
+                # names, customers, stages... come from users and visitors
+                value = csv_text(value)
             line.append("" if value is None or value is False else value)
         writer.writerow(line)
     return "\ufeff" + out.getvalue()

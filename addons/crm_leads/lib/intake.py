@@ -41,6 +41,12 @@ MAX_TEXT = 10000
 MAX_NAME = 256
 
 
+def like_escape(value):
+    """``value`` for an ``=ilike`` / ``ilike`` lookup that matches it literally: ``%`` and
+    ``_`` (and the escape character itself) lose their wildcard meaning."""
+    return value.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_")
+
+
 def normalise_email(value):
     """Strip and lower-case an e-mail address (the part in angle brackets if any)."""
     value = (value or "").strip()

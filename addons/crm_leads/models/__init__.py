@@ -8,3 +8,4 @@ from . import crm_lead_api_request
 from . import crm_lead_assignment_member
 from . import crm_lead_assignment_rule
 from . import crm_lead_export
+from . import ir_http

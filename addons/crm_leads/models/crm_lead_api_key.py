@@ -8,6 +8,12 @@ from ..lib import form as form_lib
 from ..lib.intake import clean_payload
 
 
+KEY_KINDS = [
+    ("secret", "Secret"),
+    ("publishable", "Publishable"),
+]
+
+
 class CrmLeadApiKey(models.Model):
     _name = "crm.lead.api.key"
     _description = "Lead web service key"
@@ -30,6 +36,15 @@ class CrmLeadApiKey(models.Model):
         "res.company",
         required=True,
         default=lambda self: self.env.user.company_id,
+    )
+    key_kind = fields.Selection(
+        KEY_KINDS,
+        string="Kind",
+        required=True,
+        default="secret",
+        help="Secret: for your servers only; creates leads through the web service, and sends events and "
+             "website forms. Publishable: may be written in public web pages (the tracking script); only "
+             "sends events and website forms.",
     )
     active = fields.Boolean(default=True)
     allowed_origins = fields.Text(
@@ -221,7 +236,7 @@ class CrmLeadApiKey(models.Model):
         self.ensure_one()
         if not self.env.user.has_group("sales_team.group_sale_manager"):
             raise UserError(_("Only a sales manager can generate API keys."))
-        token = api_lib.new_key()
+        token = api_lib.new_key(self.key_kind)
         self.sudo().write({"hashed_key": api_lib.hash_key(token), "key_prefix": token[:8]})
         return {
             "type": "ir.actions.act_window",
@@ -234,6 +249,22 @@ class CrmLeadApiKey(models.Model):
         }
 
     @api.multi
+    def write(self, vals):
+        """A publishable key may already be in public pages: it never becomes secret."""
+        if vals.get("key_kind") == "secret" and "hashed_key" not in vals:
+            published = self.sudo().filtered(lambda key: key.key_kind == "publishable" and key.hashed_key)
+            if published:
+                raise UserError(_("The key %s may already be in public web pages: it cannot become secret. "
+                                  "Create a secret key instead.") % ", ".join(published.mapped("name")))
+        return super(CrmLeadApiKey, self).write(vals)
+
+    @api.multi
+    def can_create_leads(self):
+        """True for a secret key: only it creates leads through the web service."""
+        self.ensure_one()
+        return self.key_kind == "secret"
+
+    @api.multi
     def action_revoke(self):
         """Revoke the key: requests made with it are refused from now on."""
         self.write({"active": False})
@@ -242,7 +273,7 @@ class CrmLeadApiKey(models.Model):
     @api.model
     def _generate(self, values):
         """Create a key and return ``(record, secret)``: for code and tests."""
-        token = api_lib.new_key()
+        token = api_lib.new_key(values.get("key_kind") or "secret")
         values = dict(values, hashed_key=api_lib.hash_key(token), key_prefix=token[:8])
         return self.sudo().create(values), token
 

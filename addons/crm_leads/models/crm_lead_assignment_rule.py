@@ -1,6 +1,17 @@
+from contextlib import contextmanager
+
+import psycopg2
+
 from odoo import api, fields, models
 
 from ..lib import assignment
+
+#: seconds a request waits for the turns of its rules (a turn is held for milliseconds)
+TURN_LOCK_TIMEOUT = 5
+LOCK_NOT_AVAILABLE = "55P03"
+# NO KEY UPDATE: leads being created with the rule (a foreign key) do not block it
+TURNS_LOCK_SQL = ("SELECT id, last_user_id FROM crm_lead_assignment_rule WHERE id IN %s "
+                  "ORDER BY id FOR NO KEY UPDATE")
 
 
 class CrmLeadAssignmentRule(models.Model):
@@ -77,18 +88,14 @@ class CrmLeadAssignmentRule(models.Model):
 
     def _pick_user(self, exclude=()):
         """The salesperson who gets the next lead of this rule (empty when all are full)."""
-        state = self._assignment_state(exclude)
-        user_id = self._assignment_next(state)
-        self._assignment_save(state)
+        with self._assignment_turns(exclude) as states:
+            user_id = self._assignment_next(states[self])
         return self.env["res.users"].browse(user_id)
 
     def _assignment_state(self, exclude=()):
-        """Lock the rule (one assignment at a time per rule, so that concurrent requests take
-        turns) and read, once, what choosing its salespeople needs."""
+        """Read, once and without any lock, what choosing this rule's salespeople needs
+        (whose turn it is comes from ``_assignment_turns``)."""
         self.ensure_one()
-        self.env.cr.execute("SELECT id FROM crm_lead_assignment_rule WHERE id = %s FOR UPDATE", (self.id,))
-        # a concurrent request may have moved the turn before the lock was ours
-        self.invalidate_cache(["last_user_id"], self.ids)
         members = [(member.user_id.id, member.weight) for member in self.member_ids if member.user_id.active]
         user_ids = [user_id for user_id, _weight in members]
         rule_counts = {}
@@ -97,7 +104,59 @@ class CrmLeadAssignmentRule(models.Model):
                 [("intake_rule_id", "=", self.id), ("user_id", "in", user_ids)], ["user_id"], ["user_id"])
             rule_counts = {group["user_id"][0]: group["user_id_count"] for group in groups}
         return {"members": members, "open_counts": self._open_lead_counts(user_ids), "rule_counts": rule_counts,
-                "last_user_id": self.last_user_id.id, "exclude": tuple(exclude or ())}
+                "last_user_id": None, "exclude": tuple(exclude or ())}
+
+    @contextmanager
+    def _assignment_turns(self, exclude=()):
+        """Yield ``{rule: state}`` for these rules, each state holding whose turn it is, and
+        keep the turns the caller moved (with ``_assignment_next``) for the next request.
+
+        The turns are read and moved in a short transaction of their own, which locks the
+        rules' rows (all at once, in id order) only while the caller picks the salespeople
+        and commits at once: concurrent requests take turns one after the other instead of
+        holding the rule until they commit, and none of them fails on a concurrent update of
+        the rule (the request's own transaction never writes the rule). A rule this
+        transaction created or changed itself, or a database in test mode, has its turn
+        moved in the request's own transaction instead."""
+        rules = self.sudo().sorted("id")
+        states = {rule: rule._assignment_state(exclude) for rule in rules}
+        side, turns = None, {}
+        if rules and self.pool.test_cr is None:
+            side = self.pool.cursor()
+        try:
+            if side is not None:
+                try:
+                    side.execute("SET TRANSACTION ISOLATION LEVEL READ COMMITTED")
+                    # a row this request's transaction changed would wait for it forever
+                    side.execute("SET LOCAL lock_timeout = '%ds'" % TURN_LOCK_TIMEOUT)
+                    side.execute(TURNS_LOCK_SQL, (tuple(rules.ids),))
+                    turns = dict(side.fetchall())
+                except psycopg2.OperationalError as error:
+                    if error.pgcode != LOCK_NOT_AVAILABLE:
+                        raise
+                    side.rollback()
+                    turns = {}
+            own = [rule_id for rule_id in rules.ids if rule_id not in turns]
+            if own:
+                self.env.cr.execute(TURNS_LOCK_SQL, (tuple(own),))
+                own_turns = dict(self.env.cr.fetchall())
+            else:
+                own_turns = {}
+            for rule, state in states.items():
+                state["last_user_id"] = turns[rule.id] if rule.id in turns else own_turns.get(rule.id)
+            before = {rule: state["last_user_id"] for rule, state in states.items()}
+            yield states
+            for rule, state in states.items():
+                if state["last_user_id"] and state["last_user_id"] != before[rule]:
+                    cr = side if rule.id in turns else self.env.cr
+                    cr.execute("UPDATE crm_lead_assignment_rule SET last_user_id = %s WHERE id = %s",
+                               (state["last_user_id"], rule.id))
+            if side is not None:
+                side.commit()
+            rules.invalidate_cache(["last_user_id"], rules.ids)
+        finally:
+            if side is not None:
+                side.close()
 
     def _assignment_next(self, state):
         """The user id who gets the next lead (None when all are full), counted in ``state``
@@ -111,9 +170,3 @@ class CrmLeadAssignmentRule(models.Model):
                 counts[user_id] = counts.get(user_id, 0) + 1
             state["last_user_id"] = user_id
         return user_id
-
-    def _assignment_save(self, state):
-        """Keep whose turn it is for the next request."""
-        self.ensure_one()
-        if state["last_user_id"] and state["last_user_id"] != self.last_user_id.id:
-            self.sudo().write({"last_user_id": state["last_user_id"]})

@@ -1,7 +1,25 @@
 """Exports of the pipeline and its forecast: Excel, CSV and a PDF summary."""
-from odoo import _, api, models
+from odoo import _, api, fields, models
 
 from ..lib import export as export_lib
+
+#: above this many selected leads, the CSV address names a selection kept on the server
+MAX_IDS_IN_URL = 500
+
+
+class CrmLeadExportSelection(models.TransientModel):
+    """The leads selected for a CSV download too many to name in its address (only the
+    user who made it can read it; cleaned like every transient record)."""
+
+    _name = "crm.lead.export.selection"
+    _description = "Leads selected for a pipeline download"
+
+    lead_ids_text = fields.Text(required=True)
+
+    @api.multi
+    def lead_ids(self):
+        self.ensure_one()
+        return [int(lead_id) for lead_id in self.lead_ids_text.split(",") if lead_id.isdigit()]
 
 
 class CrmLead(models.Model):
@@ -56,11 +74,16 @@ class CrmLead(models.Model):
         as ``xlsx``, ``csv`` or ``pdf``."""
         leads = self or self.search(self._pipeline_export_domain())
         if export_format == "csv":
-            return {
-                "type": "ir.actions.act_url",
-                "url": "/crm_leads/pipeline.csv?ids=%s" % ",".join(str(lead_id) for lead_id in leads.ids),
-                "target": "self",
-            }
+            if not self:
+                url = "/crm_leads/pipeline.csv"
+            elif len(leads) <= MAX_IDS_IN_URL:
+                url = "/crm_leads/pipeline.csv?ids=%s" % ",".join(str(lead_id) for lead_id in leads.ids)
+            else:
+                # a long selection is kept on the server: an address has a length limit
+                selection = self.env["crm.lead.export.selection"].create({
+                    "lead_ids_text": ",".join(str(lead_id) for lead_id in leads.ids)})
+                url = "/crm_leads/pipeline.csv?selection=%d" % selection.id
+            return {"type": "ir.actions.act_url", "url": url, "target": "self"}
         report = {"xlsx": "crm_leads.action_report_pipeline_xlsx",
                   "pdf": "crm_leads.action_report_pipeline_summary"}[export_format]
         return self.env.ref(report).report_action(leads)

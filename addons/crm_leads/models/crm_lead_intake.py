@@ -13,8 +13,8 @@ method that other addons extend with ``super()``:
     _intake_notify           activity and e-mail to the assignee
 
 ``intake_create_batch`` runs the same steps for a batch (the JSON web service): the
-leads one after the other up to the create, then assignment and notification once for
-the created leads, all in one savepoint (a lead that fails gets a savepoint of its own).
+leads one after the other up to the create, each in a savepoint of its own (a lead that
+fails is rejected alone), then assignment and notification once for the created leads.
 A batch is an import: as Odoo's own import does by default, its leads get no tracking
 line nor creator follower each (the assignee is still alerted), and the model's default
 values are computed once for the leads of the same kind.
@@ -26,7 +26,7 @@ from datetime import timedelta
 from odoo import _, api, fields, models
 from odoo.exceptions import AccessError, UserError, ValidationError
 
-from ..lib.intake import is_valid_email, normalise_email, normalise_text
+from ..lib.intake import is_valid_email, like_escape, normalise_email, normalise_text
 
 #: what rejects one lead of a batch (the others are created)
 INTAKE_ERRORS = (ValidationError, UserError, AccessError)
@@ -68,38 +68,23 @@ class CrmLead(models.Model):
 
         :param items: list of ``(values, options)``, as ``intake_create`` takes them
 
-        A rejected lead leaves nothing behind and the others are created. The batch runs
-        in one savepoint; when a lead fails, the batch is rolled back and run again with a
-        savepoint around that lead only (so a batch of good leads opens no subtransaction
-        per lead). The created leads are then assigned and notified together."""
-        failing = set()
+        A rejected lead leaves nothing behind and the others are created: each lead runs
+        through the pipeline once, in a savepoint of its own (a batch of 500 costs 500 runs
+        whatever number of them are rejected). The created leads are then assigned and
+        notified together."""
         leads = self
         if len(items) > 1:
             leads = self.with_context(mail_notrack=True, mail_create_nosubscribe=True)
             defaults = {}
             items = [(values, dict(options, intake_defaults=defaults)) for values, options in items]
-        while True:
+        results, groups = [], []
+        for values, options in items:
             try:
                 with self.env.cr.savepoint():
-                    return leads._intake_run_batch(items, channel, failing)
-            except _LeadRejected as rejected:
+                    lead, context = leads._intake_create_one(values, channel, options)
+            except INTAKE_ERRORS as error:
                 # the cache may hold what the rolled back savepoint created
                 self.env.clear()
-                failing.add(rejected.index)
-
-    @api.model
-    def _intake_run_batch(self, items, channel, failing):
-        results, groups = [], []
-        for index, (values, options) in enumerate(items):
-            try:
-                if index in failing:
-                    with self.env.cr.savepoint():
-                        lead, context = self._intake_create_one(values, channel, options)
-                else:
-                    lead, context = self._intake_create_one(values, channel, options)
-            except INTAKE_ERRORS as error:
-                if index not in failing:
-                    raise _LeadRejected(index)
                 results.append(error)
                 continue
             results.append(lead)
@@ -110,9 +95,9 @@ class CrmLead(models.Model):
                     break
             else:
                 groups.append([lead, context])
-        for leads, context in groups:
-            leads._intake_assign(context)
-            leads._intake_notify(context)
+        for group_leads, context in groups:
+            group_leads._intake_assign(context)
+            group_leads._intake_notify(context)
         return results
 
     @api.model
@@ -150,7 +135,7 @@ class CrmLead(models.Model):
                 raise ValidationError(_("'%s' is not a valid e-mail address.") % vals["email_from"])
         country_code = vals.pop("country_code", None) or context.get("country_code")
         if country_code and not vals.get("country_id"):
-            country = self.env["res.country"].search([("code", "=ilike", country_code.strip())], limit=1)
+            country = self.env["res.country"].search([("code", "=ilike", like_escape(country_code.strip()))], limit=1)
             if not country and context["channel"] in ("api", "form"):
                 raise ValidationError(_("Unknown country code '%s'.") % country_code)
             vals["country_id"] = country.id or False
@@ -162,7 +147,7 @@ class CrmLead(models.Model):
             Tag = self.env["crm.lead.tag"].sudo()
             tag_ids = []
             for name in tags:
-                tag = Tag.search([("name", "=ilike", name)], limit=1) or Tag.create({"name": name})
+                tag = Tag.search([("name", "=ilike", like_escape(name))], limit=1) or Tag.create({"name": name})
                 tag_ids.append(tag.id)
             vals["tag_ids"] = [(6, 0, tag_ids)]
         utm = context.get("utm") or {}
@@ -170,7 +155,8 @@ class CrmLead(models.Model):
                                   ("campaign", "utm.campaign", "campaign_id")):
             if utm.get(key) and not vals.get(field):
                 Model = self.env[model].sudo()
-                record = Model.search([("name", "=ilike", utm[key])], limit=1) or Model.create({"name": utm[key]})
+                record = Model.search([("name", "=ilike", like_escape(utm[key]))], limit=1) \
+                    or Model.create({"name": utm[key]})
                 vals[field] = record.id
         if context.get("team_id") and not vals.get("team_id"):
             vals["team_id"] = context["team_id"]
@@ -234,40 +220,44 @@ class CrmLead(models.Model):
         else the sender's team (API key), or the company's default team, left for the team
         leader to assign.
 
-        For a batch, each rule is locked and its counts read once, then kept in memory as
-        leads are given. Only the fields that change are written, one write per set of
-        values: a lead that stays where it was created (no rule, already in the right team)
-        costs no write, no tracking, no recompute."""
+        The rules are matched first; then whose turn it is in each matching rule is read
+        and moved once for all the leads, in a short transaction of its own
+        (``crm.lead.assignment.rule._assignment_turns``), so that concurrent requests
+        neither wait for each other's end nor fail on the rule. Only the fields that change
+        are written, one write per set of values: a lead that stays where it was created
+        (no rule, already in the right team) costs no write, no tracking, no recompute."""
         Rule = self.env["crm.lead.assignment.rule"].sudo()
-        rules_by_company, states, writes = {}, OrderedDict(), OrderedDict()
-        now = fields.Datetime.now()
+        rules_by_company, matched = {}, []
         for lead in self.sudo():
             if lead.user_id and not exclude_users:
                 continue
             company_id = lead.company_id.id or self.env.user.company_id.id
             if company_id not in rules_by_company:
                 rules_by_company[company_id] = Rule.search([("company_id", "in", [company_id])])
-            values = None
-            for rule in rules_by_company[company_id]:
-                if not rule._matches(lead):
-                    continue
-                if rule not in states:
-                    states[rule] = rule._assignment_state(exclude=exclude_users or ())
-                user_id = rule._assignment_next(states[rule])
-                if user_id:
-                    values = {"team_id": rule.team_id.id, "user_id": user_id, "intake_rule_id": rule.id,
-                              "intake_assigned_date": now}
-                    break
-            if values is None:
-                default_team = (lead.company_id or self.env.user.company_id).intake_default_team_id
-                team = self.env["crm.team"].browse(context.get("team_id")) or default_team or lead.team_id
-                values = {"team_id": team.id, "user_id": False, "intake_rule_id": False}
-            changed = lead._intake_changed_values(values)
-            if changed:
-                key = tuple(sorted(changed.items()))
-                writes[key] = writes.get(key, self.browse().sudo()) | lead
-        for rule, state in states.items():
-            rule._assignment_save(state)
+            matched.append((lead, [rule for rule in rules_by_company[company_id] if rule._matches(lead)]))
+        writes = OrderedDict()
+        now = fields.Datetime.now()
+        involved = Rule.browse()
+        for _lead, rules in matched:
+            for rule in rules:
+                involved |= rule
+        with involved._assignment_turns(exclude=exclude_users or ()) as states:
+            for lead, rules in matched:
+                values = None
+                for rule in rules:
+                    user_id = rule._assignment_next(states[rule])
+                    if user_id:
+                        values = {"team_id": rule.team_id.id, "user_id": user_id, "intake_rule_id": rule.id,
+                                  "intake_assigned_date": now}
+                        break
+                if values is None:
+                    default_team = (lead.company_id or self.env.user.company_id).intake_default_team_id
+                    team = self.env["crm.team"].browse(context.get("team_id")) or default_team or lead.team_id
+                    values = {"team_id": team.id, "user_id": False, "intake_rule_id": False}
+                changed = lead._intake_changed_values(values)
+                if changed:
+                    key = tuple(sorted(changed.items()))
+                    writes[key] = writes.get(key, self.browse().sudo()) | lead
         for key, leads in writes.items():
             leads.write(dict(key))
         return True
@@ -344,11 +334,3 @@ class CrmLead(models.Model):
                         subtype="mail.mt_note",
                     )
         return True
-
-
-class _LeadRejected(Exception):
-    """A lead of a batch failed outside a savepoint of its own: run the batch again."""
-
-    def __init__(self, index):
-        super(_LeadRejected, self).__init__(index)
-        self.index = index

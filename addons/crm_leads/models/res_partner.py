@@ -1,10 +1,6 @@
 from odoo import api, models
 
-from ..lib.intake import is_valid_email, normalise_email
-
-
-def _like_escape(value):
-    return value.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_")
+from ..lib.intake import is_valid_email, like_escape as _like_escape, normalise_email
 
 
 class ResPartner(models.Model):

@@ -17,7 +17,7 @@ class PipelineXlsx(models.AbstractModel):
         rows = export_lib.with_weighted(leads._pipeline_export_rows())
         sheet = workbook.add_worksheet(_("Pipeline"))
         for col, (header, (_key, width)) in enumerate(zip(leads._pipeline_export_headers(), export_lib.COLUMNS)):
-            sheet.write(0, col, header, bold)
+            sheet.write_string(0, col, header, bold)
             sheet.set_column(col, col, width)
         for line, row in enumerate(rows, start=1):
             for col, (key, _width) in enumerate(export_lib.COLUMNS):
@@ -25,7 +25,8 @@ class PipelineXlsx(models.AbstractModel):
                 if isinstance(value, float):
                     sheet.write_number(line, col, value, money)
                 else:
-                    sheet.write(line, col, value or "")
+                    # text as text: write() would make "=..." a formula
+                    sheet.write_string(line, col, value or "")
         summary = leads._pipeline_summary()
         total_line = len(rows) + 1
         sheet.write(total_line, 0, _("Total"), bold)
@@ -42,7 +43,7 @@ class PipelineXlsx(models.AbstractModel):
                 forecast.write(line, col, header, bold)
             for entry in lines:
                 line += 1
-                forecast.write(line, 0, entry["label"])
+                forecast.write_string(line, 0, entry["label"])
                 forecast.write_number(line, 1, entry["count"])
                 forecast.write_number(line, 2, entry["expected_revenue"], money)
                 forecast.write_number(line, 3, entry["weighted_revenue"], money)

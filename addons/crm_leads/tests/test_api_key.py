@@ -1,4 +1,4 @@
-from odoo.exceptions import AccessError
+from odoo.exceptions import AccessError, UserError
 
 from .common import IntakeCase
 
@@ -32,3 +32,18 @@ class TestApiKey(IntakeCase):
             self.env["crm.lead.api.key"].sudo(self.alice).search([])
         with self.assertRaises(AccessError):
             self.env["crm.lead.api.key"].sudo(self.alice).create({"name": "Mine", "team_id": self.team.id})
+
+    def test_a_publishable_key_says_its_kind_and_cannot_become_secret(self):
+        # the keys made before kinds existed, and new ones by default, are secret: they create leads
+        self.assertEqual(self.key.key_kind, "secret")
+        self.assertTrue(self.key.can_create_leads())
+        # a key for the tracking script is publishable: its prefix says so and it creates no lead
+        key, secret = self.env["crm.lead.api.key"]._generate({
+            "name": "Tracker", "team_id": self.team.id, "key_kind": "publishable"})
+        self.assertTrue(secret.startswith("crm_pk_"))
+        self.assertEqual(key.key_prefix, "crm_pk_" + secret[7])
+        self.assertFalse(key.can_create_leads())
+        # once published, it never gets the secret key's rights
+        with self.assertRaises(UserError):
+            key.write({"key_kind": "secret"})
+        self.assertEqual(key.key_kind, "publishable")

@@ -1,3 +1,5 @@
+from unittest.mock import patch
+
 from odoo.exceptions import ValidationError
 
 from .common import IntakeCase
@@ -63,3 +65,22 @@ class TestIntakeBatch(IntakeCase):
             self.assertIn(lead.user_id.partner_id, lead.message_ids.mapped("partner_ids"))
         self.assertIn("stage_id", single.message_ids.mapped("tracking_value_ids.field"))
         self.assertIn(self.env.user.partner_id, single.message_partner_ids)
+
+    def test_a_batch_runs_the_pipeline_once_per_lead_whatever_it_rejects(self):
+        # given a batch of ten leads, every other one with an unknown country
+        items = self._items(*[{"country_code": "ZZ"} if index % 2 else {} for index in range(10)])
+        Lead = type(self.Lead)
+        original = Lead._intake_create_one
+        runs = []
+
+        def counted(model, values, channel, options):
+            runs.append(values["email_from"])
+            return original(model, values, channel, options)
+
+        with patch.object(Lead, "_intake_create_one", counted):
+            results = self.Lead.intake_create_batch(items, "api")
+        # then each lead went through the pipeline once: five rejections cost no re-run
+        self.assertEqual(len(runs), 10)
+        self.assertEqual([isinstance(result, ValidationError) for result in results], [False, True] * 5)
+        created = self.Lead.search([("email_from", "in", ["b%d@example.fr" % index for index in range(10)])])
+        self.assertEqual(sorted(created.mapped("email_from")), ["b%d@example.fr" % index for index in (0, 2, 4, 6, 8)])

@@ -52,3 +52,16 @@ class TestIntakePipeline(IntakeCase):
     def test_email_channel_keeps_an_odd_address(self):
         lead = self.Lead.intake_create({"name": "Mail", "email_from": "Jean <JEAN@EXAMPLE.COM>"}, "email")
         self.assertEqual(lead.email_from, "jean@example.com")
+
+    def test_wildcards_in_tag_and_campaign_names_are_taken_literally(self):
+        # given a tag and a campaign whose names a wildcard lookup would match
+        tag = self.env["crm.lead.tag"].create({"name": "50xyoff"})
+        campaign = self.env["utm.campaign"].create({"name": "Spring ABC"})
+        # when a lead names "50%_off" and the campaign "Spring%"
+        lead = self.Lead.intake_create({"name": "Promo", "email_from": "promo@example.fr", "tags": ["50%_off"]},
+                                       "api", api_key=self.key, utm={"campaign": "Spring%"})
+        # then new ones are made with those exact names, the others are left alone
+        self.assertEqual(lead.tag_ids.name, "50%_off")
+        self.assertNotEqual(lead.tag_ids, tag)
+        self.assertEqual(lead.campaign_id.name, "Spring%")
+        self.assertNotEqual(lead.campaign_id, campaign)

@@ -66,3 +66,17 @@ class TestLeadApi(HttpCase):
         with self._http_env() as env:
             created = env["crm.lead"].search([("intake_api_key_id", "=", self.key_id)])
             self.assertEqual(sorted(created.mapped("name")), ["One", "Three", "Two"])
+
+    def test_a_publishable_key_creates_no_lead(self):
+        # given the key written in the website's pages for the tracking script
+        with self._http_env() as env:
+            team = env["crm.team"].search([], limit=1)
+            key, secret = env["crm.lead.api.key"]._generate({"name": "Tracker", "team_id": team.id,
+                                                             "rate_limit": 0, "key_kind": "publishable"})
+            key_id = key.id
+        self.headers["Authorization"] = "Bearer %s" % secret
+        # when someone posts a lead with it, then it is refused and nothing is created
+        status, body = self._post({"name": "Spam", "email": "spam@example.fr"})
+        self.assertEqual((status, body["error"]["code"]), (403, "secret_key_required"))
+        with self._http_env() as env:
+            self.assertFalse(env["crm.lead"].search([("intake_api_key_id", "=", key_id)]))

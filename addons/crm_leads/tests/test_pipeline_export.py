@@ -3,6 +3,10 @@ import re
 import zipfile
 from xml.etree import ElementTree
 
+from unittest.mock import patch
+
+from ..models import crm_lead_export
+
 from .common import IntakeCase
 
 NS = {"x": "http://schemas.openxmlformats.org/spreadsheetml/2006/main"}
@@ -25,9 +29,12 @@ def read_xlsx(content):
             for cell in row.findall("x:c", NS):
                 column = re.match(r"[A-Z]+", cell.get("r")).group(0)
                 raw = cell.find("x:v", NS)
-                if raw is None:
+                if raw is None and cell.find("x:f", NS) is None:
                     continue
-                value = strings[int(raw.text)] if cell.get("t") == "s" else float(raw.text)
+                if cell.find("x:f", NS) is not None:
+                    value = ("formula", cell.find("x:f", NS).text)
+                else:
+                    value = strings[int(raw.text)] if cell.get("t") == "s" else float(raw.text)
                 values[ord(column) - ord("A")] = value
             rows.append([values.get(col, "") for col in range(max(values) + 1)] if values else [])
         sheets[sheet.get("name")] = rows
@@ -106,3 +113,27 @@ class TestPipelineExport(IntakeCase):
         # a salesperson of another team exports nothing of this team
         rows = self.Lead.sudo(self.carol).search(self.Lead._pipeline_export_domain())._pipeline_export_rows()
         self.assertFalse([row for row in rows if row["team"] == "Web France"])
+
+    def test_names_typed_by_visitors_are_exported_as_text_never_as_formulas(self):
+        # given an opportunity whose name and company a visitor typed as formulas
+        evil = self.Lead.create({"name": '=HYPERLINK("http://evil.example","Facture")', "type": "opportunity",
+                                 "team_id": self.team.id, "partner_name": "@SUM(1+1)", "planned_revenue": 10})
+        # then the Excel cells read back as the same text, not as formulas
+        report = self.env.ref("crm_leads.action_report_pipeline_xlsx").sudo(self.manager)
+        pipeline = read_xlsx(report.render_xlsx(evil.ids, {})[0])["Pipeline"]
+        self.assertEqual(pipeline[1][:2], ['=HYPERLINK("http://evil.example","Facture")', "@SUM(1+1)"])
+        # and the CSV cells start with an apostrophe, which spreadsheets show as text
+        line = evil.sudo(self.manager)._pipeline_export_csv().splitlines()[1]
+        self.assertTrue(line.startswith('"\'=HYPERLINK(""http://evil.example"",""Facture"")";\'@SUM(1+1);'), line)
+
+    def test_a_long_selection_is_downloaded_without_its_ids_in_the_address(self):
+        with patch.object(crm_lead_export, "MAX_IDS_IN_URL", 2):
+            action = self.opportunities.sudo(self.manager).action_pipeline_export("csv")
+        # the address names a selection kept for the manager, not the ids
+        self.assertRegex(action["url"], r"^/crm_leads/pipeline\.csv\?selection=\d+$")
+        selection = self.env["crm.lead.export.selection"].sudo(self.manager).browse(
+            int(action["url"].split("=")[1]))
+        self.assertEqual(sorted(selection.lead_ids()), sorted(self.opportunities.ids))
+        # the whole pipeline needs no id at all
+        self.assertEqual(self.Lead.sudo(self.manager).browse().action_pipeline_export("csv")["url"],
+                         "/crm_leads/pipeline.csv")

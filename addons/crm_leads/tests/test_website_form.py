@@ -68,8 +68,9 @@ class TestWebsiteForm(IntakeCase):
         self.key._form_submit(self._posted(visitor_id="visitor-123"))
         lead = self.Lead.search([("email_from", "=", "jeanne@martin.example.fr")])
         self.assertEqual(len(lead), 1)
-        if "visitor_id" in self.Lead._fields:
-            self.assertEqual(lead.visitor_id, "visitor-123")
+        if "visitor_id" not in self.Lead._fields:
+            self.skipTest("lead_scoring is not installed: leads keep no visitor id")
+        self.assertEqual(lead.visitor_id, "visitor-123")
 
     def test_revoked_key_has_no_form_and_snippet_names_the_form(self):
         self.assertIn("/crm/form/%s/embed.js" % self.key.form_token, self.key.form_snippet)

@@ -5,10 +5,15 @@ Body (JSON)::
     {"events": [{"type": "page_view", "url": "...", "visitor_id": "...",
                  "lead_id": 12, "timestamp": "2026-01-31 10:00:00"}]}
 
-The crm_leads API key goes in an ``Authorization: Bearer`` or ``X-Api-Key`` header, or,
-for the tracking script (which posts ``text/plain`` so that browsers need no CORS
-preflight and cannot set headers), in a ``key`` member of the body. Errors answer
-``{"error": {"code", "message", "field"}}`` like the other crm_leads endpoints.
+The crm_leads API key (a publishable one is enough) goes in an ``Authorization: Bearer``
+or ``X-Api-Key`` header, or, for the tracking script (which posts ``text/plain`` so that
+browsers need no CORS preflight and cannot set headers), in the address
+(``/api/crm/v1/events?key=...``); it is checked, and its rate limit counted in
+PostgreSQL, before the body is read. A ``key`` member of the body is still accepted for
+small bodies. An event names a lead of the key's company only (else the whole call is
+refused); an anonymous visitor's events join only the leads of the key's company. Errors
+answer ``{"error": {"code", "message", "field"}}`` like the other crm_leads endpoints; 429
+and 503 with Retry-After.
 """
 from odoo import SUPERUSER_ID, _, http
 from odoo.exceptions import AccessError, ValidationError
@@ -16,8 +21,10 @@ from odoo.http import request
 
 from odoo.addons.crm_leads.controllers.common import (
     ApiError, api_key_from_request, check_rate_limit, error_response, json_response, read_json_body)
+from odoo.addons.crm_leads.lib import api as api_lib
 
 MAX_EVENTS = 500
+KEY_IN_BODY_BYTES = 16 * 1024
 EVENTS_PER_MINUTE = 600
 # the tracking script posts from any website
 CORS = [("Access-Control-Allow-Origin", "*")]
@@ -32,21 +39,34 @@ class LeadEventController(http.Controller):
                 ("Access-Control-Allow-Headers", "Content-Type, Authorization, X-Api-Key"),
                 ("Access-Control-Allow-Methods", "POST, OPTIONS")])
         try:
-            body = read_json_body()
-            token = body.get("key") if isinstance(body, dict) else None
-            key = api_key_from_request(token if token and isinstance(token, str) else None)
-            check_rate_limit("events:%s" % key.id, EVENTS_PER_MINUTE)
+            key, body = self._key_then_body()
             events = self._events(body)
             user_id = key.user_id.id if "user_id" in key._fields and key.user_id else SUPERUSER_ID
             env = request.env(user=user_id)
             try:
-                recorded = env["crm.lead.event"].sudo().record_events(events)
+                recorded = env["crm.lead.event"].sudo().record_events(events, company_id=key.company_id.id)
             except (ValidationError, AccessError) as error:
                 request.env.cr.rollback()
                 raise ApiError(400, "invalid_event", error.name, "events")
         except ApiError as error:
             return error_response(error.status, error.code, error.message, error.field, CORS + error.headers)
         return json_response({"recorded": len(recorded), "ids": recorded.ids}, 201, CORS)
+
+    def _key_then_body(self):
+        """``(key, body)``: a key sent in a header or in the address (``?key=``, the tracking
+        script) is checked, and its rate limit counted, before the body is read; a key sent
+        only in the body (tracking scripts of earlier versions, one event per call) lets
+        the body be read first, up to ``KEY_IN_BODY_BYTES``."""
+        token = request.httprequest.args.get("key")
+        if not (token or api_lib.token_from_headers(request.httprequest.headers)):
+            body = read_json_body(KEY_IN_BODY_BYTES)
+            token = body.get("key") if isinstance(body, dict) else None
+            key = api_key_from_request(token if token and isinstance(token, str) else None)
+            check_rate_limit("events:%s" % key.id, EVENTS_PER_MINUTE)
+            return key, body
+        key = api_key_from_request(token if isinstance(token, str) else None)
+        check_rate_limit("events:%s" % key.id, EVENTS_PER_MINUTE)
+        return key, read_json_body()
 
     def _events(self, body):
         events = body.get("events") if isinstance(body, dict) else body

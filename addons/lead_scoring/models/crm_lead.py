@@ -283,10 +283,12 @@ class CrmLead(models.Model):
     def _scoring_attach_visitor_events(self):
         """Give the lead the events its visitor made before submitting a form."""
         for lead in self.filtered("visitor_id"):
+            # only the visitor's events sent to the lead's company
             self.env.cr.execute(
                 "UPDATE crm_lead_event SET lead_id = %s, partner_id = %s "
-                "WHERE visitor_id = %s AND lead_id IS NULL",
-                (lead.id, lead.partner_id.id or None, lead.visitor_id))
+                "WHERE visitor_id = %s AND lead_id IS NULL AND company_id = %s",
+                (lead.id, lead.partner_id.id or None, lead.visitor_id,
+                 lead.company_id.id or self.env.user.company_id.id))
         self.env["crm.lead.event"].invalidate_cache(["lead_id", "partner_id"])
         self.invalidate_cache(["event_ids", "event_count"], self.ids)
 

@@ -62,8 +62,11 @@ class CrmLeadEvent(models.Model):
     )
 
     @api.model
-    def _event_vals(self, payload):
-        """Check one event payload and return crm.lead.event values (ValidationError if bad)."""
+    def _event_vals(self, payload, company_id=None):
+        """Check one event payload and return crm.lead.event values (ValidationError if bad).
+
+        With ``company_id`` (the sender's company), the event may only name a lead of that
+        company, and it belongs to that company."""
         if not isinstance(payload, dict):
             raise ValidationError(_("An event must be an object."))
         event_type = payload.get("type") or payload.get("event_type")
@@ -85,26 +88,31 @@ class CrmLeadEvent(models.Model):
         lead_id = payload.get("lead_id")
         if lead_id:
             lead = self.env["crm.lead"].browse(int(lead_id)) if str(lead_id).isdigit() else None
-            if not lead or not lead.exists():
+            # another company's lead is answered as an unknown one: its existence is not told
+            if not lead or not lead.exists() or (company_id and lead.company_id.id != company_id):
                 raise ValidationError(_("Unknown lead %s: no event recorded.") % lead_id)
             vals["lead_id"] = lead.id
             vals["partner_id"] = lead.partner_id.id
-            vals["company_id"] = lead.company_id.id or self.env.user.company_id.id
+            vals["company_id"] = lead.company_id.id or company_id or self.env.user.company_id.id
         elif not vals["visitor_id"]:
             raise ValidationError(_("An event needs a lead_id or a visitor_id."))
+        elif company_id:
+            vals["company_id"] = company_id
         return vals
 
     @api.model
     @api.returns("self")
-    def record_events(self, payloads):
+    def record_events(self, payloads, company_id=None):
         """Record behaviour events and re-score their leads.
 
         :param payloads: list of dicts with ``type``, ``url``, ``name``, ``timestamp``
             (UTC), and ``lead_id`` or ``visitor_id``
+        :param company_id: the sender's company (the web service gives its key's): events
+            may only name its leads, and anonymous ones join only its leads
         :return: the created events (their ids over RPC). Nothing is created when any
             payload is bad.
         """
-        vals_list = [self._event_vals(payload) for payload in payloads]
+        vals_list = [self._event_vals(payload, company_id) for payload in payloads]
         events = self.browse()
         for vals in vals_list:
             events |= self.create(vals)
@@ -122,8 +130,9 @@ class CrmLeadEvent(models.Model):
                                             order="id desc")
         by_visitor = {}
         for lead in leads:
-            by_visitor.setdefault(lead.visitor_id, lead)
+            # a visitor id is only known within a company: never another company's lead
+            by_visitor.setdefault((lead.visitor_id, lead.company_id.id), lead)
         for event in anonymous:
-            lead = by_visitor.get(event.visitor_id)
+            lead = by_visitor.get((event.visitor_id, event.company_id.id))
             if lead:
                 event.write({"lead_id": lead.id, "partner_id": lead.partner_id.id})

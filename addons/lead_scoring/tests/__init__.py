@@ -4,3 +4,4 @@ from . import test_predictive
 from . import test_report
 from . import test_assignment
 from . import test_full_recompute
+from . import test_event_company

@@ -27,3 +27,13 @@ def test_csv_opens_in_a_french_spreadsheet():
     assert text.startswith("\ufeffname;customer;")
     line = text.splitlines()[1]
     assert line == "Toiture;Martin;Proposition;;;2031-06-10;1000,00;40,00;400,00"
+
+
+def test_csv_cells_from_visitors_are_never_formulas():
+    rows = [dict(ROWS[0], name='=HYPERLINK("http://evil.example","x")', customer="@SUM(A1)", stage="-2+3",
+                 salesperson="+33 6 12", team="\tTeam")]
+    line = export.to_csv([label for label, _width in export.COLUMNS], rows).splitlines()[1]
+    assert line.startswith('"\'=HYPERLINK(""http://evil.example"",""x"")";\'@SUM(A1);\'-2+3;\'+33 6 12;\'\tTeam;')
+    # amounts stay numbers
+    assert line.endswith(";1000,00;40,00;400,00")
+    assert export.csv_text("Toiture") == "Toiture" and export.csv_text(None) is None

@@ -50,15 +50,19 @@ def test_keys_tokens_and_origins():
     assert api.origin_allowed("https://any.com", "*")
 
 
-def test_rate_limiter_window():
-    now = [0.0]
-    limiter = api.RateLimiter(window=60, clock=lambda: now[0])
-    assert limiter.allow("k", 2) and limiter.allow("k", 2)
-    assert not limiter.allow("k", 2)
-    assert limiter.retry_after("k") > 0
-    now[0] = 61
-    assert limiter.allow("k", 2)
-    assert limiter.allow("other", 0)
+def test_rate_decision_is_a_sliding_minute():
+    # two requests counted at 100 and 130: a limit of 2 refuses at 150 until 160, when the first leaves
+    assert api.rate_decision([(100, 1), (130, 1)], 150.0, limit=2) == (False, 10)
+    assert api.rate_decision([(100, 1), (130, 1)], 160.5, limit=2) == (True, 0)
+    assert api.rate_decision([(100, 1), (130, 1)], 150.0, limit=3) == (True, 0)
+    # a burst in one second waits for that second to leave the window
+    assert api.rate_decision([(100, 5)], 100.2, limit=5) == (False, 60)
+    assert api.rate_decision([], 100.0, limit=2, cost=3) == (False, 60)
+
+
+def test_keys_say_their_kind():
+    assert api.new_key("secret").startswith("crm_sk_")
+    assert api.new_key("publishable").startswith("crm_pk_")
 
 
 def test_clean_payload_keeps_the_visitor_id_apart_for_the_pipeline():

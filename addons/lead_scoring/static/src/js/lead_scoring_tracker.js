@@ -1,6 +1,6 @@
 /* Lead scoring tracker: add to any website page
  *   <script src="https://<odoo>/lead_scoring/static/src/js/lead_scoring_tracker.js"
- *           data-endpoint="https://<odoo>/api/crm/v1/events" data-key="<API key>" async></script>
+ *           data-endpoint="https://<odoo>/api/crm/v1/events" data-key="<publishable API key>" async></script>
  * It records a page view per page, a download per click on a link to a file, keeps an
  * anonymous visitor id in localStorage and adds it (hidden input "visitor_id") to every
  * form of the page, so that the visitor's past events join the lead the form creates.
@@ -27,14 +27,16 @@
     }
 
     function track(type, url) {
-        var body = JSON.stringify({key: key, events: [{type: type, url: url || window.location.href,
+        var body = JSON.stringify({events: [{type: type, url: url || window.location.href,
             visitor_id: visitorId}]});
+        // the key in the address: the server checks it before it reads the body
+        var address = endpoint + (endpoint.indexOf("?") === -1 ? "?" : "&") + "key=" + encodeURIComponent(key);
         // text/plain: a simple request, no CORS preflight
         if (navigator.sendBeacon) {
-            navigator.sendBeacon(endpoint, new Blob([body], {type: "text/plain"}));
+            navigator.sendBeacon(address, new Blob([body], {type: "text/plain"}));
         } else {
             var request = new XMLHttpRequest();
-            request.open("POST", endpoint, true);
+            request.open("POST", address, true);
             request.setRequestHeader("Content-Type", "text/plain");
             request.send(body);
         }
