@@ -88,7 +88,7 @@ def probes(tmp_path_factory):
 
 @pytest.fixture(scope="module")
 def runs(probes):
-    """All probe runs, three at a time (each installs one tiny addon in a clone of the template)."""
+    """All probe runs, two at a time (each installs one tiny addon in a clone of the template)."""
     cases = {
         "passing": (probes, "probe_passing", "--no-pytest"),
         "failing": (probes, "probe_failing", "--no-pytest"),
@@ -99,7 +99,7 @@ def runs(probes):
         "missing_component": (probes, "probe_missing_component"),
         "misspelt": (None, "crm_lead"),
     }
-    with ThreadPoolExecutor(3) as pool:
+    with ThreadPoolExecutor(2) as pool:
         futures = {key: pool.submit(_run, *args) for key, args in cases.items()}
         results = {key: future.result() for key, future in futures.items()}
     with ThreadPoolExecutor(1) as pool:
