@@ -1,0 +1,596 @@
+"""Who may do what, on every model of our six addons: the access matrix, as data.
+
+``MODELS[model]`` holds, per role, the records the role may read, write and delete and
+whether it may create. Records are named fixtures built by ``tests/access/conftest.py``
+(``lead_s1`` is salesman 1's lead, ``ctr_a`` customer A's contract, ``*_oc`` the other
+company's); a name missing from a set means "refused". Roles missing from a model's
+``rights`` may do nothing on it. ``test_access_matrix.py`` walks every cell through
+JSON-RPC as each real user; ``test_matrix_complete.py`` fails when a model of our addons
+is missing here; ``scripts``-free ``python -m tests.access.readme`` writes the addons'
+README "Access rights" sections from it.
+
+Roles (users built by the conftest, all in the main company unless told):
+
+- ``public``: the website visitor (checked on the access control lists: it cannot log in)
+- ``portal_a`` / ``portal_b``: portal users, contacts of customer A / customer B
+- ``salesman_1`` / ``salesman_2``: salespeople (own documents), members of team 1 / team 2;
+  team 1 shows its unassigned leads to its members, team 2 does not
+- ``team_leader``: salesperson (own documents) leading team 1, not a member of it
+- ``sales_manager``: sales manager (all documents, merges duplicates)
+- ``accountant``: billing user, no sales rights
+- ``other_company``: sales manager and billing user of the other company only
+- ``api_secret`` / ``api_publishable``: a lead web service key (Bearer secret) and the
+  public identifier of its website form; they can only create through their endpoints
+"""
+
+ROLES = [
+    "public", "portal_a", "portal_b", "salesman_1", "salesman_2", "team_leader", "sales_manager",
+    "accountant", "other_company", "api_secret", "api_publishable",
+]
+# the roles that log in and are walked through JSON-RPC
+RPC_ROLES = ["portal_a", "portal_b", "salesman_1", "salesman_2", "team_leader", "sales_manager",
+             "accountant", "other_company"]
+API_ROLES = ["api_secret", "api_publishable"]
+
+ROLE_LABELS = {
+    "public": "Public (website visitor)",
+    "portal_a": "Portal customer",
+    "portal_b": "Portal customer (other)",
+    "salesman_1": "Salesperson",
+    "salesman_2": "Salesperson, team hiding unassigned leads",
+    "team_leader": "Team leader",
+    "sales_manager": "Sales manager",
+    "accountant": "Billing (accountant)",
+    "other_company": "User of another company",
+    "api_secret": "API key (secret)",
+    "api_publishable": "Website form (publishable identifier)",
+}
+
+
+def rights(read="", write=None, unlink="", create=False):
+    """One role's cell: space-separated record names; ``write`` defaults to ``read``."""
+    read = set(read.split())
+    return {
+        "read": read,
+        "write": set(write.split()) if write is not None else set(read),
+        "unlink": set(unlink.split()),
+        "create": create,
+    }
+
+
+def full(names):
+    return rights(names, names, names, True)
+
+
+# ---------------------------------------------------------------- record sets
+LEADS = "lead_s1 lead_tl lead_t1_free lead_s2 lead_t2_free lead_free lead_oc"
+LEADS_MAIN = "lead_s1 lead_tl lead_t1_free lead_s2 lead_t2_free lead_free"
+TEAM_1_LEADS = "lead_s1 lead_tl lead_t1_free"
+EVENTS = "ev_s1 ev_tl ev_t1_free ev_s2 ev_t2_free ev_free ev_visitor ev_oc"
+EVENTS_MAIN = "ev_s1 ev_tl ev_t1_free ev_s2 ev_t2_free ev_free ev_visitor"
+TEAM_1_EVENTS = "ev_s1 ev_tl ev_t1_free"
+LEAD_REPORTS = "rep_s1 rep_tl rep_t1_free rep_s2 rep_t2_free rep_free rep_oc"
+LEAD_REPORTS_MAIN = "rep_s1 rep_tl rep_t1_free rep_s2 rep_t2_free rep_free"
+TEAM_1_REPORTS = "rep_s1 rep_tl rep_t1_free"
+
+# ``kind``: "checked" (walked cell by cell), "stock" (a stock model we only add fields or
+# behaviour to: its rights are Odoo's, listed with the reason), "abstract" (no table),
+# "transient" (wizard rows: Odoo gives each user their own rows only), "unwalked" (a model
+# that landed while this matrix was written: its rights are said, not yet walked).
+MODELS = {
+    # ------------------------------------------------------------ crm_leads
+    "crm.lead": {
+        "addon": "crm_leads",
+        "kind": "checked",
+        "records": LEADS,
+        "rights": {
+            "salesman_1": rights(TEAM_1_LEADS, create=True),
+            "salesman_2": rights("lead_s2", create=True),
+            "team_leader": rights(TEAM_1_LEADS, create=True),
+            "sales_manager": full(LEADS_MAIN),
+            "other_company": full("lead_oc"),
+            "api_secret": rights(create=True),
+            "api_publishable": rights(create=True),
+        },
+        "note": "Salespeople: their own leads, their team's, and its unassigned ones when the team "
+                "shows them (Sales Team > Members See Unassigned Leads); team leaders: their team's.",
+    },
+    "crm.lead.api.key": {
+        "addon": "crm_leads",
+        "kind": "checked",
+        "records": "key_main key_oc",
+        "rights": {
+            "sales_manager": full("key_main"),
+            "other_company": full("key_oc"),
+        },
+        "note": "The key's hash is readable by administrators only.",
+    },
+    "crm.lead.api.request": {
+        "addon": "crm_leads",
+        "kind": "checked",
+        "records": "req_main req_oc",
+        "rights": {
+            "sales_manager": rights("req_main", "", "req_main"),
+            "other_company": rights("req_oc", "", "req_oc"),
+        },
+    },
+    "crm.lead.assignment.rule": {
+        "addon": "crm_leads",
+        "kind": "checked",
+        "records": "arule_main arule_oc",
+        "rights": {
+            "salesman_1": rights("arule_main", ""),
+            "salesman_2": rights("arule_main", ""),
+            "team_leader": rights("arule_main", ""),
+            "sales_manager": full("arule_main"),
+            "other_company": full("arule_oc"),
+        },
+    },
+    "crm.lead.assignment.member": {
+        "addon": "crm_leads",
+        "kind": "checked",
+        "records": "amember_main amember_oc",
+        "rights": {
+            "salesman_1": rights("amember_main", ""),
+            "salesman_2": rights("amember_main", ""),
+            "team_leader": rights("amember_main", ""),
+            "sales_manager": full("amember_main"),
+            "other_company": full("amember_oc"),
+        },
+    },
+    "crm.lead.forecast.report": {
+        "addon": "crm_leads",
+        "kind": "checked",
+        "records": "forecast_main forecast_oc",
+        "rights": {
+            "sales_manager": rights("forecast_main", ""),
+            "other_company": rights("forecast_oc", ""),
+        },
+    },
+    "report.crm_leads.report_pipeline_summary": {
+        "addon": "crm_leads", "kind": "abstract",
+        "note": "PDF report of the leads the user selects: renders what the user can read.",
+    },
+    "report.crm_leads.pipeline_xlsx": {
+        "addon": "crm_leads", "kind": "abstract",
+        "note": "Excel export of the leads the user selects: renders what the user can read.",
+    },
+    # ------------------------------------------------------------ lead_scoring
+    "lead.scoring.rule": {
+        "addon": "lead_scoring",
+        "kind": "checked",
+        "records": "lsrule_main lsrule_oc",
+        "rights": {
+            "salesman_1": rights("lsrule_main", ""),
+            "salesman_2": rights("lsrule_main", ""),
+            "team_leader": rights("lsrule_main", ""),
+            "sales_manager": full("lsrule_main"),
+            "other_company": full("lsrule_oc"),
+        },
+    },
+    "lead.scoring.model": {
+        "addon": "lead_scoring",
+        "kind": "checked",
+        "records": "lsmodel_main lsmodel_oc",
+        "rights": {
+            "salesman_1": rights("lsmodel_main", ""),
+            "salesman_2": rights("lsmodel_main", ""),
+            "team_leader": rights("lsmodel_main", ""),
+            "sales_manager": full("lsmodel_main"),
+            "other_company": full("lsmodel_oc"),
+        },
+        "note": "The trained model's data is readable by administrators only.",
+    },
+    "crm.lead.event": {
+        "addon": "lead_scoring",
+        "kind": "checked",
+        "records": EVENTS,
+        "rights": {
+            "salesman_1": rights(TEAM_1_EVENTS, "", create=True),
+            "salesman_2": rights("ev_s2", "", create=True),
+            "team_leader": rights(TEAM_1_EVENTS, "", create=True),
+            "sales_manager": full(EVENTS_MAIN),
+            "other_company": full("ev_oc"),
+            "api_secret": rights(create=True),
+        },
+        "note": "Events follow their lead: whoever cannot read the lead does not see its events.",
+    },
+    "lead.scoring.report": {
+        "addon": "lead_scoring",
+        "kind": "checked",
+        "records": LEAD_REPORTS,
+        "rights": {
+            "salesman_1": rights(TEAM_1_REPORTS, ""),
+            "salesman_2": rights("rep_s2", ""),
+            "team_leader": rights(TEAM_1_REPORTS, ""),
+            "sales_manager": rights(LEAD_REPORTS_MAIN, ""),
+            "other_company": rights("rep_oc", ""),
+        },
+        "note": "The scoring analysis follows the lead rules.",
+    },
+    # ------------------------------------------------------------ contact_dedup
+    "contact.dedup.group": {
+        "addon": "contact_dedup",
+        "kind": "checked",
+        "records": "dgroup_partner dgroup_lead dgroup_oc",
+        "rights": {
+            "salesman_1": rights("dgroup_partner", ""),
+            "salesman_2": rights("dgroup_partner", ""),
+            "team_leader": rights("dgroup_partner", ""),
+            "sales_manager": full("dgroup_partner dgroup_lead"),
+            "other_company": full("dgroup_partner dgroup_oc"),
+        },
+        "note": "Salespeople see the possible duplicate contacts; duplicate leads are reviewed by "
+                "the merge group (sales managers). Contacts shared by all companies make groups shared too.",
+    },
+    "contact.dedup.pair": {
+        "addon": "contact_dedup",
+        "kind": "checked",
+        "records": "dpair_partner dpair_lead dpair_oc",
+        "rights": {
+            "salesman_1": rights("dpair_partner", ""),
+            "salesman_2": rights("dpair_partner", ""),
+            "team_leader": rights("dpair_partner", ""),
+            "sales_manager": full("dpair_partner dpair_lead"),
+            "other_company": full("dpair_partner dpair_oc"),
+        },
+    },
+    "contact.dedup.exclusion": {
+        "addon": "contact_dedup",
+        "kind": "checked",
+        "records": "dexclusion",
+        "rights": {
+            "sales_manager": full("dexclusion"),
+            "other_company": full("dexclusion"),
+        },
+        "note": "A pair marked as not duplicates holds only two record ids.",
+    },
+    "contact.dedup.merge": {
+        "addon": "contact_dedup", "kind": "transient",
+        "note": "Merge wizard: the merge needs the merge group, and the accounting manager group when a "
+                "contact has journal items.",
+    },
+    "contact.dedup.merge.line": {"addon": "contact_dedup", "kind": "transient", "note": "Line of the merge wizard."},
+    "contact.dedup.merge.log": {
+        "addon": "contact_dedup", "kind": "unwalked",
+        "note": "Added during this session: the record of a merge, kept to undo it; not yet walked record by "
+                "record.",
+    },
+    "contact.dedup.merge.log.line": {
+        "addon": "contact_dedup", "kind": "unwalked",
+        "note": "Added during this session: what a merge moved, line by line; not yet walked record by record.",
+    },
+    # ------------------------------------------------------------ mail_gateway
+    "mail.gateway.message": {
+        "addon": "mail_gateway",
+        "kind": "checked",
+        "records": "mail_main mail_oc",
+        "rights": {
+            "salesman_1": rights("mail_main", ""),
+            "salesman_2": rights("mail_main", ""),
+            "team_leader": rights("mail_main", ""),
+            "sales_manager": rights("mail_main", "mail_main", "mail_main"),
+            "other_company": rights("mail_oc", "mail_oc", "mail_oc"),
+        },
+        "note": "The raw source of a message is readable by administrators only.",
+    },
+    "mail.gateway.rule": {
+        "addon": "mail_gateway",
+        "kind": "checked",
+        "records": "mrule_main mrule_oc",
+        "rights": {
+            "salesman_1": rights("mrule_main", ""),
+            "salesman_2": rights("mrule_main", ""),
+            "team_leader": rights("mrule_main", ""),
+            "sales_manager": full("mrule_main"),
+            "other_company": full("mrule_oc"),
+        },
+    },
+    # ------------------------------------------------------------ sale_deposit
+    "sale.deposit": {
+        "addon": "sale_deposit",
+        "kind": "checked",
+        "records": "dep_a dep_b dep_oc",
+        "rights": {
+            "portal_a": rights("dep_a", ""),
+            "portal_b": rights("dep_b", ""),
+            "salesman_1": rights("dep_a", create=True),
+            "salesman_2": rights("dep_b", create=True),
+            "team_leader": rights(create=True),
+            "sales_manager": full("dep_a dep_b"),
+            "accountant": rights("dep_a dep_b", create=True),
+            "other_company": full("dep_oc"),
+        },
+        "note": "Salespeople: the deposits of their own orders. The fields that drive the accounting "
+                "are written by the application, not by users.",
+    },
+    "sale.deposit.wizard": {"addon": "sale_deposit", "kind": "transient", "note": "Deposit invoice wizard."},
+    "sale.deposit.terms.mixin": {"addon": "sale_deposit", "kind": "abstract",
+                                 "note": "Deposit terms shared by companies, customers and orders."},
+    # ------------------------------------------------------------ recurring_billing
+    "recurring.contract": {
+        "addon": "recurring_billing",
+        "kind": "checked",
+        "records": "ctr_a ctr_b ctr_oc",
+        "rights": {
+            "portal_a": rights("ctr_a", ""),
+            "portal_b": rights("ctr_b", ""),
+            "salesman_1": rights("ctr_a", create=True),
+            "salesman_2": rights("ctr_b", create=True),
+            "team_leader": rights(create=True),
+            "sales_manager": full("ctr_a ctr_b"),
+            "accountant": rights("ctr_a ctr_b"),
+            "other_company": full("ctr_oc"),
+        },
+        "note": "Salespeople: their own contracts and unassigned ones; customers: theirs.",
+    },
+    "recurring.contract.line": {
+        "addon": "recurring_billing",
+        "kind": "checked",
+        "records": "cline_a cline_b cline_oc",
+        "rights": {
+            "portal_a": rights("cline_a", ""),
+            "portal_b": rights("cline_b", ""),
+            "salesman_1": rights("cline_a", "cline_a", "cline_a", True),
+            "salesman_2": rights("cline_b", "cline_b", "cline_b", True),
+            "team_leader": rights(create=True),
+            "sales_manager": full("cline_a cline_b"),
+            "accountant": rights("cline_a cline_b", ""),
+            "other_company": full("cline_oc"),
+        },
+    },
+    "recurring.contract.period": {
+        "addon": "recurring_billing",
+        "kind": "checked",
+        "records": "period_a period_b period_oc",
+        "rights": {
+            "salesman_1": rights("period_a", ""),
+            "salesman_2": rights("period_b", ""),
+            "sales_manager": full("period_a period_b"),
+            "accountant": rights("period_a period_b", create=True),
+            "other_company": full("period_oc"),
+        },
+    },
+    "recurring.contract.pause": {
+        "addon": "recurring_billing",
+        "kind": "checked",
+        "records": "pause_a pause_b pause_oc",
+        "rights": {
+            "salesman_1": rights("pause_a", create=True),
+            "salesman_2": rights("pause_b", create=True),
+            "team_leader": rights(create=True),
+            "sales_manager": rights("pause_a pause_b", create=True),
+            "other_company": rights("pause_oc", create=True),
+        },
+    },
+    "recurring.contract.adjustment": {
+        "addon": "recurring_billing",
+        "kind": "checked",
+        "records": "adj_a adj_b adj_oc",
+        "rights": {
+            "salesman_1": rights("adj_a", create=True),
+            "salesman_2": rights("adj_b", create=True),
+            "team_leader": rights(create=True),
+            "sales_manager": rights("adj_a adj_b", create=True),
+            "accountant": rights("adj_a adj_b"),
+            "other_company": rights("adj_oc", create=True),
+        },
+    },
+    "recurring.price.change": {
+        "addon": "recurring_billing",
+        "kind": "checked",
+        "records": "pchange_a pchange_b pchange_oc",
+        "rights": {
+            "salesman_1": full("pchange_a"),
+            "salesman_2": full("pchange_b"),
+            "team_leader": rights(create=True),
+            "sales_manager": full("pchange_a pchange_b"),
+            "accountant": rights("pchange_a pchange_b", ""),
+            "other_company": full("pchange_oc"),
+        },
+    },
+    "recurring.usage": {
+        "addon": "recurring_billing",
+        "kind": "checked",
+        "records": "usage_a usage_b usage_oc",
+        "rights": {
+            "portal_a": rights("usage_a", ""),
+            "portal_b": rights("usage_b", ""),
+            "salesman_1": full("usage_a"),
+            "salesman_2": full("usage_b"),
+            "team_leader": rights(create=True),
+            "sales_manager": full("usage_a usage_b"),
+            "accountant": rights("usage_a usage_b"),
+            "other_company": full("usage_oc"),
+        },
+    },
+    "recurring.revenue.report": {
+        "addon": "recurring_billing",
+        "kind": "checked",
+        "records": "mrr_a mrr_b mrr_oc",
+        "rights": {
+            "salesman_1": rights("mrr_a", ""),
+            "salesman_2": rights("mrr_b", ""),
+            "sales_manager": rights("mrr_a mrr_b", ""),
+            "accountant": rights("mrr_a mrr_b", ""),
+            "other_company": rights("mrr_oc", ""),
+        },
+        "note": "The revenue analysis follows the contract rules.",
+    },
+    "report.recurring_billing.contract_mrr_xlsx": {
+        "addon": "recurring_billing", "kind": "abstract",
+        "note": "Excel export of the contracts the user selects: renders what the user can read.",
+    },
+    # ------------------------------------------------------------ stock models we extend
+    "sale.order": {
+        "addon": "sale_deposit",
+        "kind": "checked",
+        "records": "so_a so_b so_oc",
+        "rights": {
+            "portal_a": rights("so_a", ""),
+            "portal_b": rights("so_b", ""),
+            "salesman_1": rights("so_a", create=True),
+            "salesman_2": rights("so_b", create=True),
+            "team_leader": rights(create=True),
+            "sales_manager": full("so_a so_b"),
+            "accountant": rights("so_a so_b"),
+            "other_company": full("so_oc"),
+        },
+        "note": "Odoo's rules: salespeople their own orders, customers those they follow.",
+    },
+    "account.invoice": {
+        "addon": "recurring_billing",
+        "kind": "checked",
+        "records": "inv_a inv_b inv_oc",
+        "rights": {
+            "portal_a": rights("inv_a", ""),
+            "portal_b": rights("inv_b", ""),
+            "salesman_1": rights("inv_a inv_b", create=True),
+            "salesman_2": rights("inv_a inv_b", create=True),
+            "team_leader": rights("inv_a inv_b", create=True),
+            "sales_manager": full("inv_a inv_b"),
+            "accountant": full("inv_a inv_b"),
+            "other_company": full("inv_oc"),
+        },
+        "note": "Odoo's rules: customers read the invoices they follow; every salesperson of the company "
+                "reads and edits its invoices (Odoo 11's sales access, left as it is).",
+    },
+    "res.partner": {
+        "addon": "contact_dedup",
+        "kind": "checked",
+        "records": "cust_a contact_a cust_b contact_b",
+        "rights": {
+            "portal_a": rights("cust_a contact_a", ""),
+            "portal_b": rights("cust_b contact_b", ""),
+            "salesman_1": rights("cust_a contact_a cust_b contact_b", create=True),
+            "salesman_2": rights("cust_a contact_a cust_b contact_b", create=True),
+            "team_leader": rights("cust_a contact_a cust_b contact_b", create=True),
+            "sales_manager": rights("cust_a contact_a cust_b contact_b", create=True),
+            "accountant": rights("cust_a contact_a cust_b contact_b", ""),
+            "other_company": rights("cust_a contact_a cust_b contact_b", create=True),
+        },
+        "note": "Contacts are shared between companies; merging is for the merge group, and for "
+                "accounting managers when a contact has journal items.",
+        # Odoo's access list lets the website's public user read contacts; Odoo's rule limits it
+        # to its own
+        "public_acl": {"read"},
+    },
+    "res.company": {"addon": "crm_leads", "kind": "stock", "note": "Settings fields only; Odoo's rights."},
+    "account.move": {"addon": "sale_deposit", "kind": "stock", "note": "Journal entries: Odoo's accounting rights."},
+    "ir.http": {"addon": "crm_leads", "kind": "abstract", "note": "Request dispatch; no records."},
+    "crm.lead.export.selection": {"addon": "crm_leads", "kind": "transient",
+                                  "note": "The leads picked for an export: each user's own rows."},
+    "contact.dedup.weight": {
+        "addon": "contact_dedup",
+        "kind": "checked",
+        "records": "dweight",
+        "rights": {
+            "sales_manager": rights("dweight", ""),
+            "other_company": rights("dweight", ""),
+        },
+        "note": "Learned matching weights: read by the merge group, written by the application.",
+    },
+    "mail.gateway.imap.folder": {
+        "addon": "mail_gateway",
+        "kind": "checked",
+        "records": "imap_folder",
+        "rights": {},
+        "note": "IMAP folders of an incoming mail server: administrators only.",
+    },
+    "recurring.contract.amendment": {
+        "addon": "recurring_billing", "kind": "unwalked",
+        "note": "Added during this session: salespeople read, write, create and delete, billing reads "
+                "(access list); not yet walked record by record.",
+    },
+    "recurring.invoicing.issue": {
+        "addon": "recurring_billing", "kind": "unwalked",
+        "note": "Added during this session: read by salespeople (their own contracts') and billing, one "
+                "company each; written by the invoicing run; not yet walked record by record.",
+    },
+    "recurring.invoicing.run": {
+        "addon": "recurring_billing", "kind": "unwalked",
+        "note": "Added during this session: read by salespeople and billing, one company each; written "
+                "by the invoicing cron; not yet walked record by record.",
+    },
+    "recurring.mrr.snapshot": {
+        "addon": "recurring_billing",
+        "kind": "checked",
+        "records": "snap_a snap_b snap_oc",
+        "rights": {
+            "salesman_1": rights("snap_a", ""),
+            "salesman_2": rights("snap_b", ""),
+            "sales_manager": rights("snap_a snap_b", ""),
+            "accountant": rights("snap_a snap_b", ""),
+            "other_company": rights("snap_oc", ""),
+        },
+        "note": "Monthly MRR of each contract, written by the cron; follows the contract rules.",
+    },
+    "res.config.settings": {"addon": "crm_leads", "kind": "stock",
+                            "note": "Settings: administrators; gateway secrets are never returned to others."},
+    "fetchmail.server": {"addon": "mail_gateway", "kind": "stock",
+                         "note": "Incoming mail servers: administrators only (Odoo's rights)."},
+    "sale.order.line": {"addon": "sale_deposit", "kind": "stock", "note": "Follows its order (Odoo's rules)."},
+    "account.invoice.line": {"addon": "sale_deposit", "kind": "stock", "note": "Follows its invoice (Odoo's rules)."},
+    "stock.picking": {"addon": "sale_deposit", "kind": "stock", "note": "Delivery block fields only; Odoo's rights."},
+    "product.template": {"addon": "recurring_billing", "kind": "stock",
+                         "note": "Subscription fields only; Odoo's rights."},
+    "crm.team": {"addon": "crm_leads", "kind": "stock",
+                 "note": "Adds the 'Members See Unassigned Leads' option; Odoo's rights."},
+}
+
+# Fields readable by administrators only: (model, field, record); every RPC role that can read
+# the record must be refused the field, the administrator gets it.
+SENSITIVE_FIELDS = [
+    ("crm.lead.api.key", "hashed_key", "key_main"),
+    ("mail.gateway.message", "raw", "mail_main"),
+    ("lead.scoring.model", "model_data", "lsmodel_main"),
+]
+# Settings fields (res.config.settings.default_get / get_values) holding secrets.
+SENSITIVE_SETTINGS = ["mail_gateway_http_secret"]
+
+# Fields no user writes over RPC: (model, field, record, value to try, roles that try).
+CODE_WRITTEN_FIELDS = [
+    ("sale.deposit", "kind", "dep_a", "arrhes", ["salesman_1"]),
+    ("sale.deposit", "forfeit_amount", "dep_a", 1.0, ["salesman_1"]),
+    ("sale.deposit", "amount", "dep_a", 1.0, ["salesman_1"]),
+]
+
+# Cells that wait for another change (reason); a mismatch there is an expected failure.
+PENDING = {}
+
+# What each fixture record is, for the README tables (salesperson 1 is in team 1, led by the
+# team leader; customer A is portal A's company).
+RECORD_LABELS = {
+    "lead_s1": "salesperson 1's lead", "lead_tl": "team leader's lead (team 1)",
+    "lead_t1_free": "team 1's unassigned lead", "lead_s2": "salesperson 2's lead",
+    "lead_t2_free": "team 2's unassigned lead", "lead_free": "lead of no team",
+    "lead_oc": "other company's lead",
+    "key_main": "company key", "key_oc": "other company's key",
+    "req_main": "company request", "req_oc": "other company's request",
+    "arule_main": "company rule", "arule_oc": "other company's rule",
+    "amember_main": "company rule's member", "amember_oc": "other company's member",
+    "forecast_main": "company forecast", "forecast_oc": "other company's forecast",
+    "lsrule_main": "company rule", "lsrule_oc": "other company's rule",
+    "lsmodel_main": "company model", "lsmodel_oc": "other company's model",
+    "dgroup_partner": "duplicate contacts", "dgroup_lead": "duplicate leads of team 2",
+    "dgroup_oc": "other company's duplicates", "dpair_partner": "pair of contacts",
+    "dpair_lead": "pair of team 2's leads", "dpair_oc": "other company's pair", "dexclusion": "excluded pair",
+    "mail_main": "company message", "mail_oc": "other company's message",
+    "mrule_main": "company rule", "mrule_oc": "other company's rule",
+    "cust_a": "customer A", "contact_a": "customer A's contact", "cust_b": "customer B",
+    "contact_b": "customer B's contact",
+}
+for _tag, _who in (("a", "customer A's (salesperson 1)"), ("b", "customer B's (salesperson 2)"),
+                   ("oc", "other company's")):
+    for _prefix, _what in (("ctr", "contract"), ("cline", "contract line"), ("period", "invoiced period"),
+                           ("pause", "pause"), ("adj", "adjustment"), ("pchange", "price change"),
+                           ("usage", "usage"), ("mrr", "revenue row"), ("dep", "deposit"), ("so", "order"),
+                           ("inv", "invoice"), ("snap", "MRR snapshot")):
+        RECORD_LABELS["%s_%s" % (_prefix, _tag)] = "%s %s" % (_who, _what)
+for _suffix, _what in (("s1", "salesperson 1's lead"), ("tl", "team leader's lead"),
+                       ("t1_free", "team 1's unassigned lead"), ("s2", "salesperson 2's lead"),
+                       ("t2_free", "team 2's unassigned lead"), ("free", "lead of no team"),
+                       ("oc", "other company's lead")):
+    RECORD_LABELS["ev_" + _suffix] = "events of the " + _what
+    RECORD_LABELS["rep_" + _suffix] = "analysis of the " + _what
+RECORD_LABELS["ev_visitor"] = "anonymous visitor's events"
