@@ -103,15 +103,17 @@ def test_fetch_resumes_after_the_imap_server_dies_mid_fetch(admin_rpc, dovecot, 
     import threading
     import time
     tag = uuid.uuid4().hex[:8]
-    sender = "resume-%s@imap.example" % tag
+    sender = "@resume-%s.example" % tag
     count = 40
-    dovecot.append(*[message(sender=sender, message_id="<r%d-%s@imap.example>" % (i, tag)) for i in range(count)])
+    # one sender each (the flood throttle stays out of it)
+    dovecot.append(*[message(sender="buyer%d%s" % (i, sender), message_id="<r%d-%s@imap.example>" % (i, tag))
+                     for i in range(count)])
     server_id = make_server(admin_rpc, dovecot)
 
     def cut():
         # restart dovecot while the gateway is fetching: every connection is cut
         deadline = time.time() + 60
-        while time.time() < deadline and not gateway_records(admin_rpc, [("email_from", "=", sender)]):
+        while time.time() < deadline and not gateway_records(admin_rpc, [("email_from", "ilike", sender)]):
             time.sleep(0.05)
         dovecot.kill()
         dovecot.start()
@@ -123,4 +125,4 @@ def test_fetch_resumes_after_the_imap_server_dies_mid_fetch(admin_rpc, dovecot, 
     # a second fetch picks up whatever the first could not reach
     admin_rpc.call("fetchmail.server", "fetch_mail", [server_id])
     assert lead_count(admin_rpc, sender) == count
-    assert len(gateway_records(admin_rpc, [("email_from", "=", sender)])) == count
+    assert len(gateway_records(admin_rpc, [("email_from", "ilike", sender)])) == count

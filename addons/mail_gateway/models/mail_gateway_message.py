@@ -352,7 +352,8 @@ class MailGatewayMessage(models.Model):
             # the fingerprint becomes the Message-Id, so that Odoo keeps one too
             del msg["Message-Id"]
             msg["Message-Id"] = "<%s@mail-gateway>" % self.message_key[3:]
-        text = mailparse.text_body(msg)
+        # decoded parts may hold NUL bytes (=00, base64): never into a text column
+        text = mailparse.storable(mailparse.text_body(msg))
         rule = self._match_rule(msg, address, text)
         outcome = {}
         team = rule.team_id if rule else self.env["crm.team"]
@@ -399,6 +400,10 @@ class MailGatewayMessage(models.Model):
         """
         server = server or self.env["fetchmail.server"]
         msg_dict = MailThread.message_parse(msg, save_original=bool(server.original))
+        for key, value in msg_dict.items():
+            if isinstance(value, str):
+                # decoded parts may hold NUL bytes (=00, base64): PostgreSQL refuses them in text
+                msg_dict[key] = mailparse.storable(value)
         if server and not server.attach:
             msg_dict.pop("attachments", None)
         if MailThread.env["mail.message"].search_count([("message_id", "=", msg_dict["message_id"])]):

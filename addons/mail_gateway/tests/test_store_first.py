@@ -18,6 +18,13 @@ class TestStoreFirst(GatewayCase):
         self.assertIn("40 chaises", lead.description)
         self.assertNotIn("\x00", lead.description)
 
+    def test_nul_bytes_decoded_from_the_transfer_encoding_are_processed(self):
+        raw = self.mail(body="Bonjour=00, 40 chaises=00.", message_id="<qp-nul@client.example>",
+                        headers={"Content-Transfer-Encoding": "quoted-printable"})
+        record = self.Gateway.receive(raw, "http")
+        self.assertEqual((record.state, record.result), ("processed", "created"))
+        self.assertEqual(self.Lead.browse(record.res_id).description, "Bonjour, 40 chaises.")
+
     def test_invalid_utf8_headers_are_cleaned_in_text_only(self):
         raw = self.mail(subject="Offre", message_id="<bad-utf8@client.example>").replace(
             b"Subject: Offre", b"Subject: Offre \xff\xfe \xc3\x28")

@@ -9,6 +9,7 @@ random bytes come from a seeded generator.
 import base64
 import os
 import random
+import sys
 
 HERE = os.path.join(os.path.dirname(os.path.abspath(__file__)), "hostile")
 TO = "sales@example.com"
@@ -352,4 +353,4 @@ if __name__ == "__main__":
     for file_name, data in build():
         with open(os.path.join(HERE, file_name), "wb") as handle:
             handle.write(data)
-    print("%d messages written to %s" % (len(os.listdir(HERE)), HERE))
+    sys.stdout.write("%d messages written to %s\n" % (len(os.listdir(HERE)), HERE))
