@@ -19,6 +19,7 @@
         "views/crm_lead_views.xml",
         "views/crm_lead_api_key_views.xml",
         "views/crm_lead_assignment_rule_views.xml",
+        "views/crm_team_views.xml",
         "views/res_config_settings_views.xml",
         "views/crm_lead_form_templates.xml",
         "report/crm_lead_forecast_report_views.xml",

@@ -43,6 +43,8 @@ class CrmLeadEvent(models.Model):
         string="Lead",
         ondelete="cascade",
         index=True,
+        # the salesperson's record rule goes through the lead: a join, not a list of lead ids
+        auto_join=True,
     )
     partner_id = fields.Many2one(
         comodel_name="res.partner",
