@@ -19,6 +19,8 @@
         "data/mail_template_data.xml",
         "views/recurring_contract_views.xml",
         "views/recurring_revenue_report_views.xml",
+        "views/recurring_invoicing_issue_views.xml",
+        "views/res_company_views.xml",
         "views/recurring_contract_reports.xml",
         "views/product_template_views.xml",
         "views/portal_templates.xml",

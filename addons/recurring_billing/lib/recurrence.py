@@ -148,34 +148,47 @@ def invoice_date(period, mode):
     raise RecurrenceError("Unknown invoicing mode %r" % (mode,))
 
 
+def paused_days(start, end, paused):
+    """How many days from ``start`` to ``end`` (included) fall in the ``paused`` ranges
+    ((first paused day, last paused day or None while the pause lasts), not overlapping)."""
+    days = 0
+    for p_start, p_end in paused:
+        first, last = max(start, p_start), min(end, p_end) if p_end else end
+        if last >= first:
+            days += (last - first).days + 1
+    return min(days, (end - start).days + 1)
+
+
+def is_fully_paused(period, paused):
+    return paused_days(period.start, period.end, paused) >= period.days
+
+
 def due_periods(date_start, interval, unit, mode, today, date_end=None, anchor=None, count=None,
                 days_ahead=0, invoiced_starts=(), paused=()):
     """The periods to invoice on ``today`` (looking ``days_ahead`` days ahead), oldest
     first: every period whose invoice date has come and that is not in
     ``invoiced_starts``, so that a contract that fell behind catches up in one run.
-    ``paused`` holds (start, end) ranges during which nothing is invoiced: a period
-    starting in a pause is skipped."""
+    ``paused`` holds (first day, last day) ranges during which nothing is billed: a period
+    wholly paused is skipped, a period partly paused is due (billed for the rest of it)."""
     horizon = today + datetime.timedelta(days=days_ahead)
     invoiced = set(invoiced_starts)
     result = []
     for period in iter_periods(date_start, interval, unit, date_end, anchor, count):
         if invoice_date(period, mode) > horizon:
             break
-        if period.start in invoiced:
-            continue
-        if any(p_start <= period.start <= (p_end or period.start) for p_start, p_end in paused):
+        if period.start in invoiced or is_fully_paused(period, paused):
             continue
         result.append(period)
     return result
 
 
 def next_invoice_date(date_start, interval, unit, mode, date_end=None, anchor=None, count=None,
-                      invoiced_starts=(), after=None):
-    """The invoice date of the first period not invoiced yet (and starting on or after
-    ``after`` when given, for a resumed contract), or None when all are invoiced."""
+                      invoiced_starts=(), after=None, paused=()):
+    """The invoice date of the first period not invoiced yet nor wholly paused (and
+    starting on or after ``after`` when given), or None when all are invoiced."""
     invoiced = set(invoiced_starts)
     for period in iter_periods(date_start, interval, unit, date_end, anchor, count):
-        if period.start in invoiced or (after and period.start < after):
+        if period.start in invoiced or (after and period.start < after) or is_fully_paused(period, paused):
             continue
         return invoice_date(period, mode)
     return None

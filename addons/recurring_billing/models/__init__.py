@@ -11,3 +11,8 @@ from . import account_invoice_line
 from . import product_template
 from . import sale_order
 from . import sale_order_line
+from . import recurring_invoicing_run
+from . import recurring_invoicing_issue
+from . import res_company
+from . import recurring_contract_amendment
+from . import recurring_mrr_snapshot

@@ -74,6 +74,11 @@ class RecurringContract(models.Model):
     fiscal_position_id = fields.Many2one(
         "account.fiscal.position",
     )
+    analytic_account_id = fields.Many2one(
+        "account.analytic.account",
+        string="Analytic account",
+        help="Put on every invoice line of the contract.",
+    )
     journal_id = fields.Many2one(
         "account.journal",
         domain=[("type", "=", "sale")],
@@ -218,12 +223,14 @@ class RecurringContract(models.Model):
     )
     note = fields.Text()
 
-    @api.depends("line_ids.price_subtotal", "recurring_interval", "recurring_unit")
+    @api.depends("line_ids.price_subtotal", "recurring_interval", "recurring_unit", "state")
     def _compute_amounts(self):
         for contract in self:
             total = sum(contract.line_ids.filtered(lambda line: not line.is_usage).mapped("price_subtotal"))
             contract.amount_period = total
-            if contract.recurring_interval > 0 and contract.recurring_unit:
+            if contract.state in ("paused", "closed"):  # no recurring revenue while paused or once closed
+                contract.mrr = 0.0
+            elif contract.recurring_interval > 0 and contract.recurring_unit:
                 months = recurrence.months_per_period(contract.recurring_interval, contract.recurring_unit)
                 contract.mrr = total / months
             else:
@@ -285,6 +292,28 @@ class RecurringContract(models.Model):
             values["name"] = self.env["ir.sequence"].next_by_code("recurring.contract") or _("New")
         return super(RecurringContract, self).create(values)
 
+    @api.multi
+    def write(self, values):
+        locked = set(values) & set(self._billing_terms())
+        if locked:
+            for contract in self.filtered("period_ids"):
+                changed = [name for name in locked
+                           if contract._fields[name].convert_to_write(contract[name], contract) != values[name]]
+                if changed:
+                    raise UserError(_(
+                        "Contract %(name)s is already invoiced: its %(terms)s cannot change, or periods would "
+                        "overlap or be skipped. Change its lines from a date, or close it and start a new "
+                        "contract.") % {
+                        "name": contract.name,
+                        "terms": ", ".join(contract._fields[name].get_description(self.env)["string"]
+                                           for name in sorted(changed))})
+        return super(RecurringContract, self).write(values)
+
+    @api.model
+    def _billing_terms(self):
+        """Fields that make the calendar of the invoiced periods: locked once one is invoiced."""
+        return ("date_start", "recurring_interval", "recurring_unit", "period_alignment", "invoicing_mode")
+
     # -- calendar -------------------------------------------------------------------
 
     @api.multi
@@ -324,13 +353,46 @@ class RecurringContract(models.Model):
                 continue
             kwargs = contract._recurrence_kwargs()
             invoiced = [fields.Date.from_string(p.date_start) for p in contract.period_ids]
-            paused = contract._paused_ranges()
-            after = max([end for _start, end in paused if end] or [None]) if paused else None
             next_date = recurrence.next_invoice_date(
                 kwargs["date_start"], kwargs["interval"], kwargs["unit"], contract.invoicing_mode,
                 date_end=kwargs["date_end"], anchor=kwargs["anchor"], count=kwargs["count"],
-                invoiced_starts=invoiced, after=after)
+                invoiced_starts=invoiced, paused=contract._paused_ranges())
             contract.next_invoice_date = next_date
+
+    @api.multi
+    def _mrr_at(self, day):
+        """The contract's MRR on ``day`` in its currency, from its history: the lines running
+        that day with the quantity and price they had then; nothing while it was paused,
+        before it started or after it ended."""
+        self.ensure_one()
+        if self.is_template or self.state == "draft" or not self.date_start:
+            return 0.0
+        text = fields.Date.to_string(day)
+        if self.date_start > text or (self.date_end and self.date_end < text):
+            return 0.0
+        if recurrence.paused_days(day, day, self._paused_ranges()):
+            return 0.0
+        kwargs = self._recurrence_kwargs()
+        period = recurrence.period_of(kwargs["anchor"] or kwargs["date_start"], day, kwargs["interval"],
+                                      kwargs["unit"])
+        total = 0.0
+        for line in self.line_ids.filtered(lambda line: not line.is_usage):
+            if (line.date_start and line.date_start > text) or (line.date_end and line.date_end < text):
+                continue
+            quantity, price = line._terms_at(day, period)
+            total += quantity * price
+        return total / recurrence.months_per_period(self.recurring_interval, self.recurring_unit)
+
+    @api.multi
+    def _company_mrr_at(self, day):
+        """``_mrr_at`` in the company's currency at the rate of ``day``."""
+        self.ensure_one()
+        mrr = self._mrr_at(day)
+        company_currency = self.company_id.currency_id
+        if not mrr or self.currency_id == company_currency:
+            return mrr
+        return self.currency_id.with_context(date=fields.Date.to_string(day)).compute(
+            mrr, company_currency, round=False)
 
     # -- lifecycle ------------------------------------------------------------------
 
@@ -360,10 +422,15 @@ class RecurringContract(models.Model):
 
     @api.multi
     def action_resume(self):
-        """Resume a paused contract: the next period is the first one starting from today."""
-        today = fields.Date.context_today(self)
+        """Resume a paused contract from today: the pause's last day is yesterday, and a
+        period partly paused is billed for its other days."""
+        today = fields.Date.from_string(fields.Date.context_today(self))
+        last_paused_day = fields.Date.to_string(today - recurrence.ONE_DAY)
         for contract in self.filtered(lambda c: c.state == "paused"):
-            contract.pause_ids.filtered(lambda p: not p.date_end).write({"date_end": today})
+            pauses = contract.pause_ids.filtered(lambda p: not p.date_end)
+            # paused and resumed the same day: nothing was paused
+            pauses.filtered(lambda p: p.date_start > last_paused_day).unlink()
+            (pauses.exists()).write({"date_end": last_paused_day})
             contract.state = "running"
         self._compute_next_invoice_date()
         return True
@@ -375,13 +442,17 @@ class RecurringContract(models.Model):
 
     @api.multi
     def action_close(self):
-        """Close now: the term ends today unless it already ended."""
+        """Close now: the term ends today unless it already ended; the usage and the
+        adjustments not invoiced yet go on a closing invoice."""
         today = fields.Date.context_today(self)
         for contract in self:
             values = {"state": "closed", "next_invoice_date": False}
             if not contract.date_end or contract.date_end > today:
                 values["date_end"] = max(today, contract.date_start or today)
+            started = contract.state != "draft" and contract.date_start and contract.date_start <= today
             contract.write(values)
+            if started:
+                contract._invoice_closing()
         return True
 
     @api.multi
@@ -423,6 +494,7 @@ class RecurringContract(models.Model):
                 self.message_post(body=_("Contract renewed until %s.") % new_end)
             elif fully_invoiced:
                 self.write({"state": "closed"})
+                self._invoice_closing()
                 self.message_post(body=_("Contract closed at the end of its term."))
             return
         if today >= alert_from and self.alert_sent_date != self.date_end:

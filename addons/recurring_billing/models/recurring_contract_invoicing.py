@@ -7,11 +7,14 @@ the invoiced periods table, UNIQUE (contract, period start)) in the same transac
 its invoice: whatever happens, a period cannot be invoiced twice.
 """
 import logging
+import sys
 import threading
+import traceback
 
 import psycopg2
 
 from odoo import _, api, fields, models
+from odoo.exceptions import UserError, except_orm
 from odoo.tools import float_is_zero, mute_logger
 
 from ..lib import proration, recurrence
@@ -20,6 +23,8 @@ _logger = logging.getLogger(__name__)
 
 # contracts invoiced per transaction: a crash loses at most this many contracts' work, redone next run
 COMMIT_BATCH = 50
+# a batch is redone without its failing contract this many times, then one contract at a time
+MAX_BATCH_RETRIES = 4
 
 try:
     from odoo.addons.queue_job.job import job
@@ -77,7 +82,8 @@ class RecurringContractInvoicing(models.Model):
     @api.multi
     def action_invoice_now(self):
         """Button: invoice the periods due today of these contracts."""
-        invoices = self._invoice_contracts(self._invoicing_today(), commit=False)
+        invoices = self.with_context(recurring_raise_errors=True)._invoice_contracts(
+            self._invoicing_today(), commit=False)
         if len(self) == 1:
             return self.action_view_invoices()
         return bool(invoices)
@@ -86,25 +92,77 @@ class RecurringContractInvoicing(models.Model):
     def _invoice_contracts(self, today, commit=None, batch_size=None):
         """Invoice the due periods of the contracts of ``self``, one transaction per batch of
         ``batch_size`` contracts (a crash loses only the batch in progress, which the next
-        run redoes). Returns the invoices created."""
+        run redoes). A contract that fails is left out, its periods unclaimed, and listed
+        in the invoicing issues; the others are invoiced. The run's summary is logged and
+        kept (``recurring.invoicing.run``). Returns the invoices created."""
         if commit is None:
             commit = not getattr(threading.currentThread(), "testing", False) \
                 and not self.env.context.get("recurring_no_commit")
         batch_size = batch_size or self.env.context.get("recurring_commit_batch") or COMMIT_BATCH
         invoices = self.env["account.invoice"]
+        # the run's bookkeeping is written by whoever may invoice the contracts
+        run = self.env["recurring.invoicing.run"].sudo().create({
+            "date": fields.Date.to_string(today), "contract_count": len(self.ids)})
+        summary = {"invoiced": 0, "failed": 0, "skipped": 0, "invoices": 0}
         for index in range(0, len(self.ids), batch_size):
-            invoices |= self.browse(self.ids[index:index + batch_size])._invoice_batch(today)
+            batch_invoices = self.browse(self.ids[index:index + batch_size])._invoice_batch(today, run, summary)
+            invoices |= batch_invoices
+            summary["invoices"] += len(batch_invoices)
+            run.write({"invoiced_count": summary["invoiced"], "failed_count": summary["failed"],
+                       "skipped_count": summary["skipped"], "invoice_count": summary["invoices"]})
             if commit:
                 self.env.cr.commit()  # pylint: disable=invalid-commit
+        run.date_finished = fields.Datetime.now()
+        _logger.info("Recurring invoicing run of %s: %s contracts, %s invoiced, %s failed, %s skipped, "
+                     "%s invoices", today, len(self.ids), summary["invoiced"], summary["failed"],
+                     summary["skipped"], summary["invoices"])
+        if commit:
+            self.env.cr.commit()  # pylint: disable=invalid-commit
         return invoices
 
     @api.multi
-    def _invoice_batch(self, today):
-        """Lock the contracts, claim their due periods, then create all the invoices of the
-        batch together: journals, accounts and taxes resolved once, stored totals and tax
-        lines computed once for the batch, no chatter note nor tracking."""
+    def _invoice_batch(self, today, run=None, summary=None):
+        """Invoice a batch of contracts together (fast), in a savepoint. When a contract of
+        the batch fails, the batch is rolled back, the contract is recorded as an invoicing
+        issue (its periods unclaimed) and the batch is redone without it; when the failing
+        contract cannot be told (or after a few), the contracts are invoiced one by one,
+        each in its own savepoint."""
+        summary = summary if summary is not None else {"invoiced": 0, "failed": 0, "skipped": 0}
+        if self.env.context.get("recurring_raise_errors"):
+            return self._invoice_batch_guarded(today, summary)
+        remaining = self
+        for _attempt in range(MAX_BATCH_RETRIES):
+            counts = dict(summary, current=None)
+            try:
+                with self.env.cr.savepoint():
+                    invoices = remaining._invoice_batch_guarded(today, counts)
+                counts.pop("current")
+                summary.update(counts)
+                return invoices
+            except Exception:  # pylint: disable=broad-except
+                culprit = remaining.browse(counts["current"]) if len(remaining) > 1 else remaining
+                if not counts["current"] and len(remaining) > 1:
+                    break
+                culprit._record_invoicing_failure(today, run, summary)
+                remaining -= culprit
+                if not remaining:
+                    return self.env["account.invoice"]
+        invoices = self.env["account.invoice"]
+        for contract in remaining:
+            try:
+                with self.env.cr.savepoint():
+                    counts = dict(summary, current=None)
+                    invoices |= contract._invoice_batch_guarded(today, counts)
+                counts.pop("current")
+                summary.update(counts)
+            except Exception:  # pylint: disable=broad-except
+                contract._record_invoicing_failure(today, run, summary)
+        return invoices
+
+    @api.multi
+    def _invoice_batch_guarded(self, today, summary):
         try:
-            return self._invoice_batch_steps(today)
+            return self._invoice_batch_steps(today, summary)
         except BaseException:
             # whatever stops the batch (an error, the process being stopped), its pending
             # recomputations must not reach the next batch or the caller's transaction
@@ -112,16 +170,35 @@ class RecurringContractInvoicing(models.Model):
             raise
 
     @api.multi
-    def _invoice_batch_steps(self, today):
+    def _record_invoicing_failure(self, today, run, summary):
+        """Called in an ``except`` block, once the contract's savepoint is rolled back."""
+        self.ensure_one()
+        error = sys.exc_info()[1]
+        message = getattr(error, "name", None) if isinstance(error, except_orm) else None
+        message = message or "%s: %s" % (type(error).__name__, error)
+        _logger.warning("Contract %s (id %s) not invoiced, retried on the next run: %s", self.name, self.id,
+                        message)
+        summary["failed"] += 1
+        run = run or self.env["recurring.invoicing.run"].sudo().create({"date": fields.Date.to_string(today)})
+        self.env["recurring.invoicing.issue"].sudo()._record_failure(
+            self, message, traceback.format_exc(), run, today)
+
+    @api.multi
+    def _invoice_batch_steps(self, today, summary):
+        """Lock the contracts, claim their due periods, then create all the invoices of the
+        batch together: journals, accounts and taxes resolved once, stored totals and tax
+        lines computed once for the batch, no chatter note nor tracking."""
         Invoice = self.env["account.invoice"]
         contracts = self._lock_batch_for_invoicing()
+        summary["skipped"] += len(self) - len(contracts)
         if not contracts:
             return Invoice
         contracts = contracts.with_context(
             tracking_disable=True, mail_create_nolog=True, mail_notrack=True, recompute=False,
-            recurring_invoicing_cache={})
+            recurring_invoicing_cache={}, recurring_run_date=fields.Date.to_string(today))
         claims = []
         for contract in contracts:
+            summary["current"] = contract.id  # the contract to blame when this step fails
             try:
                 with self.env.cr.savepoint():
                     claims.extend((contract, period, contract._claim_period(period))
@@ -130,10 +207,15 @@ class RecurringContractInvoicing(models.Model):
                 # another run invoiced this contract since our snapshot: nothing to do
                 _logger.info("Contract %s skipped, invoiced by a concurrent run: %s", contract.id, error)
                 claims = [claim for claim in claims if claim[0] != contract]
+                summary["skipped"] += 1
+        summary["invoiced"] += len({claim[0].id for claim in claims})
         created = []
         for contract, period, claim in claims:
+            summary["current"] = contract.id
+            contract._apply_amendments_before(period)
             invoice = contract._create_period_invoice(period)
             created.append((contract, claim, invoice))
+        summary["current"] = None
         invoices = contracts.env["account.invoice"].browse(
             [invoice.id for _contract, _claim, invoice in created if invoice])
         if invoices:
@@ -148,7 +230,11 @@ class RecurringContractInvoicing(models.Model):
         contracts.recompute()
         # validation and sending with the caller's context, totals all up to date
         for contract in contracts.with_env(self.env):
+            summary["current"] = contract.id
             contract._finalise_invoices(by_contract.get(contract.id, Invoice))
+        summary["current"] = None
+        self.env["recurring.invoicing.issue"].sudo()._record_success(
+            self.browse(list({claim[0].id for claim in claims})), today)
         return invoices.with_env(self.env)
 
     @api.multi
@@ -229,6 +315,36 @@ class RecurringContractInvoicing(models.Model):
             cache[key] = compute()
         return cache[key]
 
+    @api.multi
+    def _apply_amendments_before(self, period):
+        """Apply the scheduled changes effective by the start of ``period``, about to be invoiced."""
+        self.ensure_one()
+        amendments = self.line_ids.mapped("amendment_ids").filtered(lambda a: a.state == "pending")
+        if amendments:
+            amendments._apply_before(period)
+            self.invalidate_cache(["adjustment_ids"], self.ids)
+
+    @api.multi
+    def _invoice_closing(self):
+        """The last invoice of a closing contract: the usage not invoiced yet and the pending
+        adjustments and scheduled changes up to its end, so that nothing is left behind."""
+        invoices = self.env["account.invoice"]
+        for contract in self.filtered(lambda c: c.date_end and not c.is_template):
+            end = fields.Date.from_string(contract.date_end)
+            last_usage = self.env["recurring.usage"].search(
+                [("contract_id", "=", contract.id), ("invoice_line_id", "=", False)], order="date desc", limit=1)
+            if last_usage:
+                end = max(end, fields.Date.from_string(last_usage.date))
+            after = recurrence.ONE_DAY + end
+            closing = recurrence.Period(after, after)
+            contract._apply_amendments_before(closing)
+            invoice = contract.with_context(recurring_closing=True)._create_period_invoice(closing)
+            if invoice:
+                invoice.name = _("%s: closing invoice") % contract.name
+                contract._finalise_invoices(invoice)
+                invoices |= invoice
+        return invoices
+
     # -- invoice values (extension points) ------------------------------------------
 
     @api.multi
@@ -236,7 +352,8 @@ class RecurringContractInvoicing(models.Model):
         self.ensure_one()
         values = self._prepare_invoice(period)
         lines = []
-        for line in self.line_ids:
+        closing = self.env.context.get("recurring_closing")
+        for line in self.line_ids.filtered(lambda line: line.is_usage or not closing):
             lines.extend(self._prepare_invoice_lines(line, period))
         lines.extend(self._prepare_adjustment_lines(period))
         if not lines:  # nothing used nor due this period: the period is done, no empty invoice
@@ -264,12 +381,40 @@ class RecurringContractInvoicing(models.Model):
             [("type", "=", "sale"), ("company_id", "=", company_id)], limit=1))
 
     @api.multi
+    def _invoice_fiscal_position(self):
+        """The contract's fiscal position, else the customer's (as a person invoicing would get it)."""
+        self.ensure_one()
+        if self.fiscal_position_id:
+            return self.fiscal_position_id
+        partner_id = self.partner_id.id
+        Position = self.env["account.fiscal.position"]
+        return self._invoicing_cache(
+            ("fiscal position", partner_id, self.company_id.id),
+            lambda: Position.browse(Position.with_context(force_company=self.company_id.id)
+                                    .get_fiscal_position(partner_id)))
+
+    @api.multi
+    def _invoice_date(self, period):
+        """The invoice date: the run date, or the period's invoice date when the company
+        asks for it; never on or before the accounting lock date (then: the day after it)."""
+        self.ensure_one()
+        company = self.company_id
+        if company.recurring_invoice_date == "period":
+            day = recurrence.invoice_date(period, self.invoicing_mode)
+        else:
+            run_date = self.env.context.get("recurring_run_date")
+            day = fields.Date.from_string(run_date) if run_date else self._invoicing_today()
+        lock = max(company.period_lock_date or "", company.fiscalyear_lock_date or "")
+        if lock and fields.Date.to_string(day) <= lock:
+            day = fields.Date.from_string(lock) + recurrence.ONE_DAY
+        return day
+
+    @api.multi
     def _prepare_invoice(self, period):
         """Values of the invoice of ``period`` (a lib ``Period``), without lines."""
         self.ensure_one()
         partner = self.partner_id
-        fiscal_position = self.fiscal_position_id or partner.property_account_position_id
-        invoice_date = recurrence.invoice_date(period, self.invoicing_mode)
+        fiscal_position = self._invoice_fiscal_position()
         values = self._invoice_defaults()
         values.update({
             "type": "out_invoice",
@@ -278,7 +423,7 @@ class RecurringContractInvoicing(models.Model):
             "journal_id": self._invoice_journal().id,
             "currency_id": self.currency_id.id,
             "company_id": self.company_id.id,
-            "payment_term_id": self.payment_term_id.id,
+            "payment_term_id": (self.payment_term_id or partner.property_payment_term_id).id,
             "fiscal_position_id": fiscal_position.id,
             # given (as the partner onchange leaves it on a customer invoice), so that
             # account.invoice.create runs no partner onchange per invoice
@@ -288,7 +433,7 @@ class RecurringContractInvoicing(models.Model):
             "name": _("%(contract)s: %(start)s to %(end)s") % {
                 "contract": self.name, "start": self._format_date(period.start),
                 "end": self._format_date(period.end)},
-            "date_invoice": fields.Date.to_string(invoice_date),
+            "date_invoice": fields.Date.to_string(self._invoice_date(period)),
             "recurring_contract_id": self.id,
         })
         return values
@@ -308,9 +453,13 @@ class RecurringContractInvoicing(models.Model):
 
     @api.multi
     def _income_account(self, product, fiscal_position):
-        return self._invoicing_cache(
+        account = self._invoicing_cache(
             ("income", product.id, fiscal_position.id),
             lambda: product.product_tmpl_id.get_product_accounts(fiscal_position)["income"])
+        if not account:
+            raise UserError(_("There is no income account for %(product)s: set one on the product or its "
+                              "category.") % {"product": product.display_name})
+        return account
 
     @api.multi
     def _prepare_invoice_lines(self, line, period):
@@ -346,7 +495,7 @@ class RecurringContractInvoicing(models.Model):
     @api.multi
     def _invoice_line_values(self, product, name, quantity, price_unit, taxes, uom, period):
         self.ensure_one()
-        fiscal_position = self.fiscal_position_id or self.partner_id.property_account_position_id
+        fiscal_position = self._invoice_fiscal_position()
         account = self._income_account(product, fiscal_position)
         partner = self.partner_id
         mapped_taxes = self._invoicing_cache(
@@ -360,6 +509,7 @@ class RecurringContractInvoicing(models.Model):
             "price_unit": price_unit,
             "account_id": account.id,
             "invoice_line_tax_ids": [(6, 0, mapped_taxes.ids)],
+            "account_analytic_id": self.analytic_account_id.id,
             "recurring_period_start": fields.Date.to_string(period.start) if period else False,
             "recurring_period_end": fields.Date.to_string(period.end) if period else False,
         }

@@ -73,6 +73,12 @@ class RecurringContractLine(models.Model):
         "line_id",
         string="Price changes",
     )
+    amendment_ids = fields.One2many(
+        "recurring.contract.amendment",
+        "line_id",
+        string="Scheduled changes",
+        readonly=True,
+    )
 
     @api.depends("quantity", "price_unit")
     def _compute_price_subtotal(self):
@@ -132,20 +138,46 @@ class RecurringContractLine(models.Model):
         return price
 
     @api.multi
+    def _terms_at(self, day, period):
+        """(quantity, unit price) of the line on ``day`` in ``period``: its current terms
+        taken back through the changes applied after that day."""
+        self.ensure_one()
+        quantity, price = self.quantity, self.price_unit
+        text = fields.Date.to_string(day)
+        amendments = self.amendment_ids.sorted(lambda a: (a.date, a.id), reverse=True)
+        for amendment in amendments:
+            if amendment.state == "applied" and amendment.date > text:
+                quantity, price = amendment.old_quantity, amendment.old_price_unit
+        for amendment in amendments.sorted(lambda a: (a.date, a.id)):
+            if amendment.state == "pending" and amendment.date <= text:
+                quantity, price = amendment.quantity, amendment.price_unit
+        first_day = fields.Date.to_string(period.full_start)
+        for change in self.price_change_ids.sorted("date"):
+            if change.date <= first_day:
+                price = change.price_unit
+        return quantity, price
+
+    @api.multi
     def _period_ratio(self, period):
-        """Share of the period this line covers (lines added or stopped within it)."""
+        """Share of the period this line bills: the days it covers (lines added or stopped
+        within it) less the days the contract was paused."""
         self.ensure_one()
         start = max(period.start, fields.Date.from_string(self.date_start)) if self.date_start else period.start
         end = min(period.end, fields.Date.from_string(self.date_end)) if self.date_end else period.end
         if end < start:
             return 0.0
-        return ((end - start).days + 1) / float(period.full_days)
+        days = (end - start).days + 1 - recurrence.paused_days(start, end, self.contract_id._paused_ranges())
+        return days / float(period.full_days)
 
     @api.multi
-    def apply_change(self, date, quantity=None, price_unit=None):
+    def apply_change(self, date, quantity=None, price_unit=None, period_invoiced=None):
         """Change the quantity or the price of a running line from ``date`` within a period:
         the line takes the new values and a prorated adjustment (a charge, or a credit for
-        the unused days of a prepaid period) goes on the next invoice."""
+        the unused days of a prepaid period) goes on the next invoice. A change dated after
+        today is scheduled (``recurring.contract.amendment``): the invoicing run applies it
+        once the periods before it are invoiced, so that they bill the current terms."""
+        # the day the change is made (as the caller sees it, else today)
+        today = self.env.context.get("recurring_today") or fields.Date.context_today(self)
         for line in self:
             contract = line.contract_id
             if quantity is not None and quantity < 0:
@@ -156,10 +188,20 @@ class RecurringContractLine(models.Model):
             kwargs = contract._recurrence_kwargs()
             if day < kwargs["date_start"]:
                 raise UserError(_("The change date is before the start of the contract."))
-            period = recurrence.period_of(kwargs["anchor"] or kwargs["date_start"], day,
-                                          kwargs["interval"], kwargs["unit"])
-            invoiced = bool(contract.period_ids.filtered(
-                lambda p: p.date_start <= fields.Date.to_string(day) <= p.date_end))
+            if contract.state != "draft" and date > today and not self.env.context.get("recurring_apply_now"):
+                self.env["recurring.contract.amendment"].create({
+                    "line_id": line.id, "date": date, "quantity": new_quantity, "price_unit": new_price})
+                continue
+            full = recurrence.period_of(kwargs["anchor"] or kwargs["date_start"], day,
+                                        kwargs["interval"], kwargs["unit"])
+            # the period as the contract bills it: clipped by its start and its end
+            period = recurrence.Period(max(full.start, kwargs["date_start"]),
+                                       min(full.end, kwargs["date_end"]) if kwargs["date_end"] else full.end,
+                                       full.start, full.end)
+            invoiced = period_invoiced
+            if invoiced is None:
+                invoiced = bool(contract.period_ids.filtered(
+                    lambda p: p.date_start <= fields.Date.to_string(day) <= p.date_end))
             if contract.state != "draft" and not line.is_usage:
                 amount = proration.change_adjustment(
                     line.quantity * line.price_unit, new_quantity * new_price, period, day, invoiced,
@@ -176,15 +218,23 @@ class RecurringContractLine(models.Model):
                             "product": line.product_id.display_name, "old_qty": line.quantity,
                             "old_price": line.price_unit, "qty": new_quantity, "price": new_price, "date": date},
                     })
+            if contract.state != "draft" and not self.env.context.get("recurring_amendment_recorded"):
+                # the line's history, for the MRR of past months
+                self.env["recurring.contract.amendment"].create({
+                    "line_id": line.id, "date": date, "quantity": new_quantity, "price_unit": new_price,
+                    "old_quantity": line.quantity, "old_price_unit": line.price_unit, "state": "applied"})
             line.write({"quantity": new_quantity, "price_unit": new_price})
         return True
 
     @api.multi
     def action_stop(self, date):
-        """Stop the line from ``date`` (its last day is the day before): unused prepaid
-        days are credited on the next invoice."""
+        """Stop the line from ``date`` (its last day is the day before): the periods not
+        invoiced yet bill it up to that day; the unused days of a prepaid period are
+        credited on the next invoice."""
         for line in self:
-            line.apply_change(date, quantity=0.0)
+            invoiced = line.contract_id.period_ids.filtered(lambda p: p.date_start <= date <= p.date_end)
+            if invoiced and not line.is_usage:
+                line.with_context(recurring_apply_now=True).apply_change(date, quantity=0.0, period_invoiced=True)
             last_day = fields.Date.from_string(date) - recurrence.ONE_DAY
             line.date_end = fields.Date.to_string(last_day)
         return True

@@ -2,7 +2,8 @@ from odoo import fields, models
 
 
 class RecurringContractPause(models.Model):
-    """A pause of a contract: periods starting within it are not invoiced."""
+    """A pause of a contract, both days included: its days are not billed (a period
+    partly paused is billed for its other days)."""
 
     _name = "recurring.contract.pause"
     _description = "Pause of a contract"
@@ -18,5 +19,5 @@ class RecurringContractPause(models.Model):
         required=True,
     )
     date_end = fields.Date(
-        help="Empty while the contract is still paused.",
+        help="Last paused day; empty while the contract is still paused.",
     )

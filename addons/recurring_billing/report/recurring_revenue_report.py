@@ -1,9 +1,13 @@
-from odoo import fields, models, tools
+from odoo import api, fields, models, tools
+
+STATES = [("draft", "Draft"), ("running", "Running"), ("paused", "Paused"), ("to_renew", "To renew"),
+          ("closed", "Closed")]
 
 
 class RecurringRevenueReport(models.Model):
-    """Monthly recurring revenue by month, contract, customer and product: one row per
-    contract line and month it runs, plus a 'lost' row the month after it ends."""
+    """Monthly recurring revenue by month and contract, read from the monthly snapshots
+    (``recurring.mrr.snapshot``), with its movement from the month before: new,
+    expansion, contraction, churn (lost) and reactivation."""
 
     _name = "recurring.revenue.report"
     _description = "Recurring revenue analysis"
@@ -22,10 +26,6 @@ class RecurringRevenueReport(models.Model):
         string="Customer",
         readonly=True,
     )
-    product_id = fields.Many2one(
-        "product.product",
-        readonly=True,
-    )
     user_id = fields.Many2one(
         "res.users",
         string="Salesperson",
@@ -36,8 +36,8 @@ class RecurringRevenueReport(models.Model):
         readonly=True,
     )
     state = fields.Selection(
-        [("draft", "Draft"), ("running", "Running"), ("paused", "Paused"),
-         ("to_renew", "To renew"), ("closed", "Closed")],
+        STATES,
+        string="Contract status",
         readonly=True,
     )
     mrr = fields.Float(
@@ -48,12 +48,30 @@ class RecurringRevenueReport(models.Model):
         string="ARR",
         readonly=True,
     )
+    previous_mrr = fields.Float(
+        string="MRR the month before",
+        readonly=True,
+    )
     new_mrr = fields.Float(
         string="New MRR",
         readonly=True,
     )
+    expansion_mrr = fields.Float(
+        string="Expansion MRR",
+        readonly=True,
+    )
+    contraction_mrr = fields.Float(
+        string="Contraction MRR",
+        readonly=True,
+        help="Negative: MRR lost by customers who stayed.",
+    )
     lost_mrr = fields.Float(
         string="Lost MRR (churn)",
+        readonly=True,
+        help="Positive: the MRR the month before of the contracts that stopped.",
+    )
+    reactivation_mrr = fields.Float(
+        string="Reactivation MRR",
         readonly=True,
     )
 
@@ -61,35 +79,68 @@ class RecurringRevenueReport(models.Model):
         tools.drop_view_if_exists(self.env.cr, self._table)
         self.env.cr.execute("""
             CREATE VIEW %s AS (
-            WITH lines AS (
-                SELECT l.id AS line_id, c.id AS contract_id, c.partner_id, l.product_id, c.user_id,
-                       c.company_id, c.state,
-                       date_trunc('month', c.date_start)::date AS first_month,
-                       date_trunc('month', c.date_end)::date AS last_month,
-                       l.quantity * l.price_unit / NULLIF(CASE c.recurring_unit
-                           WHEN 'day' THEN c.recurring_interval * 12 / 365.0
-                           WHEN 'week' THEN c.recurring_interval * 12 / 52.0
-                           WHEN 'year' THEN c.recurring_interval * 12.0
-                           ELSE c.recurring_interval * 1.0 END, 0) AS mrr
-                  FROM recurring_contract_line l
-                  JOIN recurring_contract c ON c.id = l.contract_id
-                 WHERE c.state != 'draft' AND NOT COALESCE(c.is_template, FALSE)
-                   AND NOT COALESCE(l.is_usage, FALSE) AND c.date_start IS NOT NULL
+            WITH snapshots AS (
+                SELECT contract_id, partner_id, user_id, company_id, month, mrr FROM recurring_mrr_snapshot
+            ), pairs AS (
+                SELECT cur.contract_id, cur.partner_id, cur.user_id, cur.company_id, cur.month, cur.mrr,
+                       COALESCE(prev.mrr, 0) AS previous_mrr
+                  FROM snapshots cur
+                  LEFT JOIN snapshots prev
+                    ON prev.contract_id = cur.contract_id AND prev.month = (cur.month - interval '1 month')::date
+            ), moves AS (
+                SELECT pairs.*,
+                       pairs.previous_mrr = 0 AND pairs.mrr > 0 AND EXISTS (
+                           SELECT 1 FROM snapshots earlier
+                            WHERE earlier.contract_id = pairs.contract_id AND earlier.month < pairs.month
+                              AND earlier.mrr > 0) AS reactivated
+                  FROM pairs
             )
-            SELECT row_number() OVER () AS id, s.month::date AS month, lines.contract_id, lines.partner_id,
-                   lines.product_id, lines.user_id, lines.company_id, lines.state,
-                   CASE WHEN lines.last_month IS NULL OR s.month <= lines.last_month THEN lines.mrr ELSE 0 END
-                       AS mrr,
-                   CASE WHEN lines.last_month IS NULL OR s.month <= lines.last_month THEN lines.mrr * 12 ELSE 0 END
-                       AS arr,
-                   CASE WHEN s.month = lines.first_month THEN lines.mrr ELSE 0 END AS new_mrr,
-                   CASE WHEN lines.state = 'closed' AND s.month > lines.last_month THEN lines.mrr ELSE 0 END
-                       AS lost_mrr
-              FROM lines
-              CROSS JOIN LATERAL generate_series(
-                  lines.first_month,
-                  LEAST(COALESCE(lines.last_month + interval '1 month', 'infinity'),
-                        date_trunc('month', now()) + interval '12 months'),
-                  interval '1 month') AS s(month)
+            SELECT row_number() OVER (ORDER BY moves.month, moves.contract_id) AS id,
+                   moves.month, moves.contract_id, moves.partner_id, moves.user_id, moves.company_id, c.state,
+                   moves.mrr, moves.mrr * 12 AS arr, moves.previous_mrr,
+                   CASE WHEN moves.previous_mrr = 0 AND moves.mrr > 0 AND NOT moves.reactivated
+                        THEN moves.mrr ELSE 0 END AS new_mrr,
+                   CASE WHEN moves.previous_mrr > 0 AND moves.mrr > moves.previous_mrr
+                        THEN moves.mrr - moves.previous_mrr ELSE 0 END AS expansion_mrr,
+                   CASE WHEN moves.previous_mrr > 0 AND moves.mrr > 0 AND moves.mrr < moves.previous_mrr
+                        THEN moves.mrr - moves.previous_mrr ELSE 0 END AS contraction_mrr,
+                   CASE WHEN moves.previous_mrr > 0 AND moves.mrr = 0 THEN moves.previous_mrr ELSE 0 END
+                       AS lost_mrr,
+                   CASE WHEN moves.reactivated THEN moves.mrr ELSE 0 END AS reactivation_mrr
+              FROM moves
+              JOIN recurring_contract c ON c.id = moves.contract_id
+             WHERE moves.mrr != 0 OR moves.previous_mrr != 0
             )
         """ % self._table)
+
+    @api.model
+    def saas_metrics(self, month, domain=None):
+        """The month's SaaS figures (``month``: its first day, a string): MRR, ARR, the
+        movements, customer and revenue churn rates, net and gross revenue retention. Rates
+        are shares of the MRR (or customers) at the start of the month, None without any."""
+        rows = self.search_read((domain or []) + [("month", "=", month)], [
+            "partner_id", "mrr", "previous_mrr", "new_mrr", "expansion_mrr", "contraction_mrr", "lost_mrr",
+            "reactivation_mrr"])
+        totals = {key: sum(row[key] for row in rows) for key in (
+            "mrr", "previous_mrr", "new_mrr", "expansion_mrr", "contraction_mrr", "lost_mrr", "reactivation_mrr")}
+        by_customer = {}
+        for row in rows:
+            key = row["partner_id"] and row["partner_id"][0]
+            before, now = by_customer.get(key, (0.0, 0.0))
+            by_customer[key] = (before + row["previous_mrr"], now + row["mrr"])
+        customers_before = [key for key, (before, _now) in by_customer.items() if before > 0]
+        customers_lost = [key for key in customers_before if by_customer[key][1] <= 0]
+        start = totals["previous_mrr"]
+        totals.update({
+            "arr": totals["mrr"] * 12,
+            "customers": len([key for key, (_before, now) in by_customer.items() if now > 0]),
+            "customers_before": len(customers_before),
+            "customers_lost": len(customers_lost),
+            "customer_churn_rate": len(customers_lost) / float(len(customers_before)) if customers_before else None,
+            "revenue_churn_rate": (totals["lost_mrr"] - totals["contraction_mrr"]) / start if start else None,
+            "net_revenue_retention": (start + totals["expansion_mrr"] + totals["contraction_mrr"]
+                                      - totals["lost_mrr"]) / start if start else None,
+            "gross_revenue_retention": (start + totals["contraction_mrr"] - totals["lost_mrr"]) / start
+            if start else None,
+        })
+        return totals

@@ -4,3 +4,6 @@ from . import test_lifecycle
 from . import test_sale_and_access
 from . import test_concurrency
 from . import test_xlsx_report
+from . import test_invoicing_issues
+from . import test_amendments
+from . import test_mrr

@@ -119,13 +119,31 @@ class TestInvoicing(RecurringCase):
         self.assertNotIn(contract.id, self.Contract._due_contract_ids(d("2099-01-01")))
         self.assertFalse(self.run_invoicing(contract, "2027-03-15"))
         pause = contract.pause_ids
-        pause.date_start = "2027-01-20"
+        pause.write({"date_start": "2027-01-20", "date_end": "2027-03-15"})
         contract.action_resume()
-        pause.date_end = "2027-03-15"
-        contract._compute_next_invoice_date()
-        self.assertEqual(contract.next_invoice_date, "2027-04-01")
+        self.assertEqual((contract.state, pause.date_end), ("running", "2027-03-15"))
+        # February was wholly paused; March is billed for its 16 days after the pause
+        self.assertEqual(contract.next_invoice_date, "2027-03-01")
         invoices = self.run_invoicing(contract, "2027-04-01")
-        self.assertEqual(self.periods_of(invoices), [("2027-04-01", "2027-04-30")])
+        self.assertEqual(self.periods_of(invoices), [("2027-03-01", "2027-03-31"), ("2027-04-01", "2027-04-30")])
+        self.assertEqual(invoices.mapped("amount_untaxed"), [51.61, 100.0])
+        self.assertIn("16 of 31 days", invoices[0].invoice_line_ids.name)
+
+    def test_pause_from_31_january_to_2_february_bills_february_less_2_days(self):
+        # given 280 a month in advance, January invoiced
+        contract = self.make_contract(start="2027-01-01", price=280.0)
+        self.run_invoicing(contract, "2027-01-01")
+        # when the contract was paused from 31 January to 2 February (both included)
+        self.env["recurring.contract.pause"].create({
+            "contract_id": contract.id, "date_start": "2027-01-31", "date_end": "2027-02-02"})
+        contract._compute_next_invoice_date()
+        self.assertEqual(contract.next_invoice_date, "2027-02-01")
+        # then February is billed for its 26 other days, March in full
+        february = self.run_invoicing(contract, "2027-02-03")
+        self.assertEqual(self.periods_of(february), [("2027-02-01", "2027-02-28")])
+        self.assertEqual(february.amount_untaxed, 260.0)
+        self.assertIn("26 of 28 days", february.invoice_line_ids.name)
+        self.assertEqual(self.run_invoicing(contract, "2027-03-01").amount_untaxed, 280.0)
 
     def test_days_ahead_invoices_the_next_period_early(self):
         contract = self.make_contract(start="2027-01-01", days_ahead=10)
@@ -167,3 +185,27 @@ class TestInvoicing(RecurringCase):
         self.assertEqual(by_contract[other].amount_untaxed, 150.0)
         self.assertEqual(by_contract[other].amount_total, 180.0)
         self.assertEqual(by_contract[other].tax_line_ids.mapped("base"), [150.0])
+
+    def test_invoice_has_the_customers_terms_and_the_run_date_after_the_lock_date(self):
+        # given a customer paying at 30 days, a contract with an analytic account, and books
+        # locked until 31 January 2027
+        terms = self.env.ref("account.account_payment_term_net")
+        self.customer.property_payment_term_id = terms
+        analytic = self.env["account.analytic.account"].create({"name": "Hosting revenue (test)"})
+        contract = self.make_contract(start="2027-01-01", analytic_account_id=analytic.id)
+        self.company.period_lock_date = "2027-01-31"
+        # when the January period is invoiced late, on 20 January, and February on 1 February
+        january = self.run_invoicing(contract, "2027-01-20")
+        february = self.run_invoicing(contract, "2027-02-01")
+        # then both invoices carry the customer's payment terms and the analytic account
+        self.assertEqual((january | february).mapped("payment_term_id"), terms)
+        self.assertEqual((january | february).mapped("invoice_line_ids.account_analytic_id"), analytic)
+        # and are dated on the first open day after the lock date (else the run date),
+        # the period staying on the line
+        self.assertEqual(january.date_invoice, "2027-02-01")
+        self.assertEqual(february.date_invoice, "2027-02-01")
+        self.assertIn("01/01/2027 to 31/01/2027", january.invoice_line_ids.name)
+        # when the company dates invoices on their period, the run date gives way
+        self.company.write({"period_lock_date": False, "recurring_invoice_date": "period"})
+        march = self.run_invoicing(contract, "2027-03-05")
+        self.assertEqual(march.date_invoice, "2027-03-01")

@@ -121,12 +121,24 @@ def test_instalments_stop_after_their_count():
                                  invoiced_starts=[p.start for p in due]) is None
 
 
-def test_paused_periods_are_skipped_and_resume_gives_the_next_date():
+def test_wholly_paused_periods_are_skipped_partly_paused_ones_are_due():
+    # paused from 20 January to 10 April (both included): February and March are skipped,
+    # April is due for its last 20 days
+    paused = [(d("2027-01-20"), d("2027-04-10"))]
     due = rec.due_periods(d("2027-01-01"), 1, "month", "advance", today=d("2027-05-10"),
-                          invoiced_starts=[d("2027-01-01")], paused=[(d("2027-01-20"), d("2027-04-10"))])
-    assert starts(due) == ["2027-05-01"]
+                          invoiced_starts=[d("2027-01-01")], paused=paused)
+    assert starts(due) == ["2027-04-01", "2027-05-01"]
+    assert rec.paused_days(d("2027-04-01"), d("2027-04-30"), paused) == 10
     assert rec.next_invoice_date(d("2027-01-01"), 1, "month", "advance", invoiced_starts=[d("2027-01-01")],
-                                 after=d("2027-04-10")) == d("2027-05-01")
+                                 paused=paused) == d("2027-04-01")
+
+
+def test_a_pause_from_31_january_to_2_february_takes_2_days_of_february():
+    paused = [(d("2027-01-31"), d("2027-02-02"))]
+    assert rec.paused_days(d("2027-02-01"), d("2027-02-28"), paused) == 2
+    assert rec.paused_days(d("2027-01-01"), d("2027-01-31"), paused) == 1
+    # a pause still running takes the rest of the period
+    assert rec.paused_days(d("2027-02-01"), d("2027-02-28"), [(d("2027-02-10"), None)]) == 19
 
 
 def test_local_today_crosses_midnight_in_paris_and_in_honolulu():

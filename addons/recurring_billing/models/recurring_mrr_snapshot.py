@@ -1,0 +1,103 @@
+import calendar
+
+from psycopg2.extras import execute_values
+
+from odoo import api, fields, models
+
+
+def month_end(month):
+    return month.replace(day=calendar.monthrange(month.year, month.month)[1])
+
+
+class RecurringMrrSnapshot(models.Model):
+    """The monthly recurring revenue of a contract in a month, in the company's currency at
+    that month's rate, as it was then: filled each day for the current month by the cron,
+    backfilled from the contracts' history, and kept, so that a change today does not
+    rewrite past months."""
+
+    _name = "recurring.mrr.snapshot"
+    _description = "Monthly recurring revenue of a contract in a month"
+    _order = "month desc, contract_id"
+
+    contract_id = fields.Many2one(
+        "recurring.contract",
+        required=True,
+        ondelete="cascade",
+        index=True,
+        readonly=True,
+    )
+    partner_id = fields.Many2one(
+        "res.partner",
+        string="Customer",
+        readonly=True,
+        help="The customer's company (commercial partner).",
+    )
+    user_id = fields.Many2one(
+        "res.users",
+        string="Salesperson",
+        readonly=True,
+    )
+    company_id = fields.Many2one(
+        "res.company",
+        readonly=True,
+    )
+    month = fields.Date(
+        required=True,
+        index=True,
+        readonly=True,
+        help="First day of the month.",
+    )
+    mrr = fields.Float(
+        string="MRR",
+        readonly=True,
+        help="In the company's currency, at the rate of the month's last day (of today for this month).",
+    )
+
+    _sql_constraints = [
+        ("contract_month_unique", "UNIQUE (contract_id, month)", "A contract has one snapshot a month."),
+    ]
+
+    @api.model
+    def cron_snapshot(self, today=None):
+        """Daily: this month's MRR of every contract (rewritten until the month ends) and the
+        months missing since each contract started (backfilled from its history), up to the
+        month after its end (a zero: its churn). A paused month is a zero too."""
+        today = today or fields.Date.from_string(fields.Date.context_today(self))
+        self.env.cr.execute("""
+            SELECT c.id, s.month::date
+              FROM recurring_contract c
+             CROSS JOIN LATERAL generate_series(
+                 date_trunc('month', c.date_start),
+                 -- up to this month, or the month after the contract's end (its churn, at zero)
+                 LEAST(date_trunc('month', %(today)s::date),
+                       COALESCE(date_trunc('month', c.date_end) + interval '1 month', 'infinity')),
+                 interval '1 month') s(month)
+             WHERE c.state != 'draft' AND NOT COALESCE(c.is_template, FALSE) AND c.date_start <= %(today)s
+               AND (s.month = date_trunc('month', %(today)s::date)
+                    OR NOT EXISTS (SELECT 1 FROM recurring_mrr_snapshot r
+                                    WHERE r.contract_id = c.id AND r.month = s.month::date))
+             ORDER BY c.id, s.month
+        """, {"today": fields.Date.to_string(today)})
+        todo = {}
+        for contract_id, month in self.env.cr.fetchall():
+            todo.setdefault(contract_id, []).append(fields.Date.from_string(month))
+        contracts = self.env["recurring.contract"].browse(list(todo))
+        rows = []
+        for contract in contracts:
+            for month in todo[contract.id]:
+                day = min(month_end(month), today)
+                rows.append((contract.id, contract.partner_id.commercial_partner_id.id or None,
+                             contract.user_id.id or None, contract.company_id.id, fields.Date.to_string(month),
+                             contract._company_mrr_at(day)))
+        if rows:
+            execute_values(self.env.cr, """
+                INSERT INTO recurring_mrr_snapshot (contract_id, partner_id, user_id, company_id, month, mrr,
+                                                    create_uid, create_date, write_uid, write_date)
+                VALUES %s
+                ON CONFLICT (contract_id, month) DO UPDATE
+                   SET mrr = EXCLUDED.mrr, partner_id = EXCLUDED.partner_id, user_id = EXCLUDED.user_id,
+                       write_date = EXCLUDED.write_date
+            """, [row + (self.env.uid, fields.Datetime.now(), self.env.uid, fields.Datetime.now())
+                  for row in rows])
+            self.invalidate_cache()
+        return len(rows)

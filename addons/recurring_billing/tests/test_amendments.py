@@ -1,0 +1,64 @@
+from odoo.exceptions import UserError
+
+from .common import RecurringCase, d
+
+
+class TestAmendments(RecurringCase):
+
+    def test_billing_terms_are_locked_once_invoiced(self):
+        contract = self.make_contract(start="2027-01-01")
+        contract.write({"recurring_interval": 2, "date_start": "2027-01-05"})  # nothing invoiced yet
+        self.run_invoicing(contract, "2027-01-05")
+        for values in ({"date_start": "2027-01-10"}, {"recurring_unit": "week"}, {"recurring_interval": 1},
+                       {"period_alignment": "calendar"}, {"invoicing_mode": "arrears"}):
+            with self.assertRaisesRegex(UserError, "already invoiced"), self.env.cr.savepoint():
+                contract.write(values)
+        contract.write({"recurring_interval": 2, "note": "Still editable"})  # same value, other field
+        self.assertEqual((contract.date_start, contract.recurring_interval), ("2027-01-05", 2))
+
+    def test_change_in_a_clipped_first_period_is_prorated_on_its_actual_days(self):
+        # given 30 a month aligned on the 1st, started on 16 April: the first period is 16-30 April
+        contract = self.make_contract(start="2027-04-16", period_alignment="calendar", price=30.0)
+        first = self.run_invoicing(contract, "2027-04-16")
+        self.assertEqual(first.amount_untaxed, 15.0)
+        # when the quantity goes from 1 to 3 from 21 April (10 days of the 30 of April left)
+        contract.line_ids.apply_change("2027-04-21", quantity=3.0)
+        # then April's 15 days bill 5 days at 30 and 10 days at 90: May's invoice adds 20 exactly
+        may = self.run_invoicing(contract, "2027-05-01")
+        self.assertEqual(sorted(may.invoice_line_ids.mapped("price_subtotal")), [20.0, 90.0])
+        self.assertEqual(contract.line_ids.quantity, 3.0)
+        self.assertEqual(contract.line_ids.amendment_ids.state, "applied")
+
+    def test_change_dated_in_the_future_does_not_bill_the_current_period_at_the_new_quantity(self):
+        # given 100 a month invoiced in arrears from 1 March
+        contract = self.make_contract(start="2027-03-01", invoicing_mode="arrears")
+        # when the customer books, on 10 March, 5 seats from 1 April
+        contract.line_ids.with_context(recurring_today="2027-03-10").apply_change("2027-04-01", quantity=5.0)
+        self.assertEqual(contract.line_ids.quantity, 1.0)
+        # then March is invoiced for 1 seat, April for 5
+        march = self.run_invoicing(contract, "2027-04-01")
+        self.assertEqual(march.amount_untaxed, 100.0)
+        april = self.run_invoicing(contract, "2027-05-01")
+        self.assertEqual(april.amount_untaxed, 500.0)
+        self.assertFalse(contract.adjustment_ids)
+
+    def test_closing_invoices_the_usage_and_credits_left_after_the_last_period(self):
+        # given a contract in advance for January and February, with usage and a credit in February
+        contract = self.make_contract(start="2027-01-01", date_end="2027-02-28")
+        usage_line = self.env["recurring.contract.line"].create({
+            "contract_id": contract.id, "product_id": self.usage_product.id, "name": "SMS", "quantity": 0,
+            "price_unit": 0.1, "is_usage": True})
+        self.env["recurring.usage"].create({"line_id": usage_line.id, "date": "2027-02-10", "quantity": 300})
+        self.run_invoicing(contract, "2027-02-01")
+        self.env["recurring.contract.adjustment"].create({
+            "contract_id": contract.id, "product_id": self.product.id, "name": "Outage credit",
+            "date": "2027-02-20", "amount": -10.0})
+        self.assertFalse(self.run_invoicing(contract, "2027-03-01"))
+        # when the term ends and the daily run closes the contract
+        self.Contract.cron_lifecycle(today=d("2027-03-01"))
+        self.assertEqual(contract.state, "closed")
+        # then a closing invoice carries February's usage and the credit
+        closing = contract.invoice_ids.filtered(lambda invoice: "closing" in invoice.name)
+        self.assertEqual(len(closing), 1)
+        self.assertEqual(sorted(closing.invoice_line_ids.mapped("price_subtotal")), [-10.0, 30.0])
+        self.assertEqual(len(contract.invoice_ids), 3)

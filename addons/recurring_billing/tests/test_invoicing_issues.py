@@ -1,0 +1,66 @@
+from .common import RecurringCase, d
+
+
+class TestInvoicingIssues(RecurringCase):
+
+    def test_a_failing_contract_is_listed_and_retried_while_the_others_are_invoiced(self):
+        # given 100 contracts due on 1 January, one of which has a credit larger than its
+        # first period and must be validated (a negative invoice cannot be)
+        first = self.make_contract(start="2027-01-01", start_it=False)
+        contracts = first
+        for _index in range(99):
+            contracts |= first.copy({"date_start": "2027-01-01"})
+        poisoned = contracts[57]
+        poisoned.write({"invoice_policy": "open", "user_id": self.salesman.id})
+        credit = self.env["recurring.contract.adjustment"].create({
+            "contract_id": poisoned.id, "product_id": self.product.id, "name": "Goodwill credit",
+            "date": "2026-12-15", "amount": -500.0})
+        contracts.action_start()
+        Issue = self.env["recurring.invoicing.issue"]
+        # when one run invoices them in a single batch
+        invoices = contracts._invoice_contracts(d("2027-01-01"), commit=False, batch_size=100)
+        # then the 99 others are invoiced once each, the poisoned one has no invoice and no claimed period
+        self.assertEqual(len(invoices), 99)
+        self.assertEqual(invoices.mapped("recurring_contract_id"), contracts - poisoned)
+        self.assertFalse(poisoned.invoice_ids)
+        self.assertFalse(poisoned.period_ids)
+        self.assertEqual(poisoned.next_invoice_date, "2027-01-01")
+        # and it is listed with its error, and its salesperson has an activity
+        issue = Issue.search([("contract_id", "in", contracts.ids), ("state", "=", "open")])
+        self.assertEqual(issue.contract_id, poisoned)
+        self.assertIn("negative total", issue.error)
+        self.assertEqual(issue.attempt_count, 1)
+        self.assertEqual(poisoned.activity_ids.user_id, self.salesman)
+        self.assertIn(poisoned.name, poisoned.activity_ids.summary)
+        # and the run's summary is kept
+        run = issue.run_id
+        self.assertEqual((run.contract_count, run.invoiced_count, run.failed_count, run.skipped_count,
+                          run.invoice_count), (100, 99, 1, 0, 99))
+
+        # when the next run comes, the contract still failing: retried, listed once, one activity
+        self.assertFalse(contracts._invoice_contracts(d("2027-01-02"), commit=False))
+        self.assertEqual(Issue.search([("contract_id", "=", poisoned.id)]), issue)
+        self.assertEqual(issue.attempt_count, 2)
+        self.assertEqual(len(poisoned.activity_ids), 1)
+
+        # when the credit is fixed, the next run invoices it and the issue is solved
+        credit.amount = -50.0
+        retried = contracts._invoice_contracts(d("2027-01-03"), commit=False)
+        self.assertEqual(retried.recurring_contract_id, poisoned)
+        self.assertEqual(retried.state, "open")
+        self.assertEqual(retried.amount_untaxed, 50.0)
+        self.assertEqual(contracts.mapped("invoice_ids"), invoices | retried)
+        self.assertEqual(issue.state, "solved")
+        self.assertFalse(poisoned.activity_ids)
+
+    def test_a_product_without_income_account_gives_a_clear_error(self):
+        contract = self.make_contract(start="2027-01-01")
+        category = self.env["product.category"].create({"name": "Unconfigured services"})
+        category.property_account_income_categ_id = False
+        accountless = self.env["product.product"].create({"name": "Unconfigured", "type": "service",
+                                                          "categ_id": category.id})
+        self.assertFalse(accountless.product_tmpl_id.get_product_accounts()["income"])
+        contract.line_ids.product_id = accountless
+        self.assertFalse(self.run_invoicing(contract, "2027-01-01"))
+        issue = self.env["recurring.invoicing.issue"].search([("contract_id", "=", contract.id)])
+        self.assertIn("no income account for Unconfigured", issue.error)

@@ -1,0 +1,88 @@
+from .common import RecurringCase, d
+
+
+class TestMrrSnapshots(RecurringCase):
+
+    @classmethod
+    def setUpClass(cls):
+        super(TestMrrSnapshots, cls).setUpClass()
+        Partner = cls.env["res.partner"]
+        cls.Snapshot = cls.env["recurring.mrr.snapshot"]
+        cls.Report = cls.env["recurring.revenue.report"]
+        # 2 x 100 a month since November 2025
+        cls.monthly = cls.make_contract(start="2025-11-01", quantity=2.0,
+                                        partner_id=Partner.create({"name": "Monthly Ltd"}).id)
+        # 1,200 a year since December 2025: 100 a month
+        cls.yearly = cls.make_contract(start="2025-12-01", price=1200.0, recurring_unit="year",
+                                       partner_id=Partner.create({"name": "Yearly Ltd"}).id)
+        # 1 x 100 since November 2025, 2 from January 2026 (changed on 15 January)
+        cls.upgraded = cls.make_contract(start="2025-11-01",
+                                         partner_id=Partner.create({"name": "Upgraded Ltd"}).id)
+        cls.upgraded.line_ids.with_context(recurring_today="2026-01-15").apply_change("2026-01-01", quantity=2.0)
+        # 100 a month since November 2025, paused since 1 February 2026
+        cls.paused = cls.make_contract(start="2025-11-01", partner_id=Partner.create({"name": "Paused Ltd"}).id)
+        cls.env["recurring.contract.pause"].create({"contract_id": cls.paused.id, "date_start": "2026-02-01"})
+        cls.paused.state = "paused"
+        # 50 dollars a month since January 2026: 1 EUR = 1.25 USD in January, 1 USD in February
+        usd = cls.env.ref("base.USD")
+        usd.active = True
+        cls.env["res.currency.rate"].search([("currency_id", "=", usd.id)]).unlink()
+        cls.env["res.currency.rate"].create({"currency_id": usd.id, "name": "2026-01-01", "rate": 1.25})
+        cls.env["res.currency.rate"].create({"currency_id": usd.id, "name": "2026-02-01", "rate": 1.0})
+        cls.dollars = cls.make_contract(start="2026-01-01", price=50.0, currency_id=usd.id,
+                                        partner_id=Partner.create({"name": "Dollar Inc"}).id)
+        cls.contracts = cls.monthly | cls.yearly | cls.upgraded | cls.paused | cls.dollars
+
+    def mrr_by_month(self, contract):
+        snapshots = self.Snapshot.search([("contract_id", "=", contract.id)], order="month")
+        return [(snapshot.month[:7], round(snapshot.mrr, 2)) for snapshot in snapshots]
+
+    def test_snapshots_are_backfilled_from_history_in_the_company_currency(self):
+        # when the daily run first happens on 10 March 2026
+        self.Snapshot.cron_snapshot(today=d("2026-03-10"))
+        # then every month since each contract started has its MRR as it was then
+        self.assertEqual(self.mrr_by_month(self.monthly), [
+            ("2025-11", 200.0), ("2025-12", 200.0), ("2026-01", 200.0), ("2026-02", 200.0), ("2026-03", 200.0)])
+        self.assertEqual(self.mrr_by_month(self.yearly)[0], ("2025-12", 100.0))
+        self.assertEqual(self.mrr_by_month(self.upgraded), [
+            ("2025-11", 100.0), ("2025-12", 100.0), ("2026-01", 200.0), ("2026-02", 200.0), ("2026-03", 200.0)])
+        # the paused months count for nothing, the dollars at each month's rate
+        self.assertEqual(self.mrr_by_month(self.paused), [
+            ("2025-11", 100.0), ("2025-12", 100.0), ("2026-01", 100.0), ("2026-02", 0.0), ("2026-03", 0.0)])
+        self.assertEqual(self.mrr_by_month(self.dollars), [("2026-01", 40.0), ("2026-02", 50.0), ("2026-03", 50.0)])
+        self.assertEqual(self.paused.mrr, 0.0)
+
+    def test_a_price_change_today_does_not_change_last_months_mrr(self):
+        self.Snapshot.cron_snapshot(today=d("2026-03-10"))
+        # when the monthly contract's price goes from 100 to 150 and the next day's run happens
+        self.monthly.line_ids.price_unit = 150.0
+        self.Snapshot.cron_snapshot(today=d("2026-03-11"))
+        # then only this month's MRR changes
+        self.assertEqual(self.mrr_by_month(self.monthly), [
+            ("2025-11", 200.0), ("2025-12", 200.0), ("2026-01", 200.0), ("2026-02", 200.0), ("2026-03", 300.0)])
+
+    def test_movements_and_retention_of_a_month(self):
+        self.Snapshot.cron_snapshot(today=d("2026-03-10"))
+        domain = [("contract_id", "in", self.contracts.ids)]
+        rows = {row.contract_id: row for row in self.Report.search(domain + [("month", "=", "2026-02-01")])}
+        self.assertEqual(rows[self.paused].lost_mrr, 100.0)
+        self.assertEqual(rows[self.dollars].expansion_mrr, 10.0)
+        self.assertEqual(rows[self.monthly].new_mrr + rows[self.monthly].expansion_mrr, 0.0)
+        january = {row.contract_id: row for row in self.Report.search(domain + [("month", "=", "2026-01-01")])}
+        self.assertEqual(january[self.upgraded].expansion_mrr, 100.0)
+        self.assertEqual(january[self.dollars].new_mrr, 40.0)
+        # February: 640 at the start, 10 of expansion, 100 lost with 1 customer of 5
+        metrics = self.Report.saas_metrics("2026-02-01", domain)
+        self.assertEqual(round(metrics["previous_mrr"], 2), 640.0)
+        self.assertEqual(round(metrics["mrr"], 2), 550.0)
+        self.assertEqual(round(metrics["arr"], 2), 6600.0)
+        self.assertEqual(metrics["customer_churn_rate"], 0.2)
+        self.assertAlmostEqual(metrics["revenue_churn_rate"], 100.0 / 640)
+        self.assertAlmostEqual(metrics["net_revenue_retention"], 550.0 / 640)
+        self.assertAlmostEqual(metrics["gross_revenue_retention"], 540.0 / 640)
+        # when the paused contract resumes in March, its MRR comes back as a reactivation
+        self.paused.pause_ids.date_end = "2026-03-05"
+        self.paused.state = "running"
+        self.Snapshot.cron_snapshot(today=d("2026-03-20"))
+        march = self.Report.search(domain + [("month", "=", "2026-03-01"), ("contract_id", "=", self.paused.id)])
+        self.assertEqual((march.reactivation_mrr, march.new_mrr), (100.0, 0.0))
