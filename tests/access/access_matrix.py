@@ -19,8 +19,8 @@ Roles (users built by the conftest, all in the main company unless told):
 - ``sales_manager``: sales manager (all documents, merges duplicates)
 - ``accountant``: billing user, no sales rights
 - ``other_company``: sales manager and billing user of the other company only
-- ``api_secret`` / ``api_publishable``: a lead web service key (Bearer secret) and the
-  public identifier of its website form; they can only create through their endpoints
+- ``api_secret`` / ``api_publishable``: a secret lead web service key, and a publishable one
+  (meant for web pages: behaviour events only); they only create, through their endpoints
 """
 
 ROLES = [
@@ -43,7 +43,7 @@ ROLE_LABELS = {
     "accountant": "Billing (accountant)",
     "other_company": "User of another company",
     "api_secret": "API key (secret)",
-    "api_publishable": "Website form (publishable identifier)",
+    "api_publishable": "API key (publishable)",
 }
 
 
@@ -90,7 +90,6 @@ MODELS = {
             "sales_manager": full(LEADS_MAIN),
             "other_company": full("lead_oc"),
             "api_secret": rights(create=True),
-            "api_publishable": rights(create=True),
         },
         "note": "Salespeople: their own leads, their team's, and its unassigned ones when the team "
                 "shows them (Sales Team > Members See Unassigned Leads); team leaders: their team's.",
@@ -192,6 +191,7 @@ MODELS = {
             "sales_manager": full(EVENTS_MAIN),
             "other_company": full("ev_oc"),
             "api_secret": rights(create=True),
+            "api_publishable": rights(create=True),
         },
         "note": "Events follow their lead: whoever cannot read the lead does not see its events.",
     },

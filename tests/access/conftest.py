@@ -42,7 +42,7 @@ class World(object):
         self.records = {}
         self.domains = {}
         self.api_token = None
-        self.form_token = None
+        self.publishable_token = None
         self.ids = {}
 
     def ref(self, xmlid):
@@ -129,7 +129,10 @@ def _build(world):  # noqa: C901 (one straight script of fixtures)
                     "key_oc")
     action = admin.call("crm.lead.api.key", "action_generate_key", [key_main])
     world.api_token = action["context"]["crm_leads_new_key"][str(key_main)]
-    world.form_token = admin.call("crm.lead.api.key", "read", [key_main], ["form_token"])[0]["form_token"]
+    key_pub = create("crm.lead.api.key", {"name": "Public key %s" % sfx, "team_id": team_1, "company_id": main,
+                                          "key_kind": "publishable"})
+    action = admin.call("crm.lead.api.key", "action_generate_key", [key_pub])
+    world.publishable_token = action["context"]["crm_leads_new_key"][str(key_pub)]
     create("crm.lead.api.request", {"api_key_id": key_main, "idempotency_key": "idem-%s" % sfx}, "req_main")
     create("crm.lead.api.request", {"api_key_id": key_oc, "idempotency_key": "idem-oc-%s" % sfx}, "req_oc")
     arule_main = create("crm.lead.assignment.rule", {"name": "Rule %s" % sfx, "team_id": team_1, "company_id": main,
