@@ -98,6 +98,8 @@ def runs(probes):
         "pytest_failing": (probes, "probe_pytest_failing"),
         "missing_component": (probes, "probe_missing_component"),
         "misspelt": (None, "crm_lead"),
+        # two independent addons: installed once, then each tested in its own process
+        "two_groups": (probes, "probe_passing,probe_failing", "--no-pytest"),
     }
     with ThreadPoolExecutor(2) as pool:
         futures = {key: pool.submit(_run, *args) for key, args in cases.items()}
@@ -154,6 +156,15 @@ def test_a_test_skipped_for_a_missing_component_fails_unless_allowed(runs):
     code, last, causes, _out = runs["missing_component_allowed"]
     assert code == 0, causes
     assert last.endswith(", 0 failed, 1 skipped")
+
+
+def test_independent_addons_tested_side_by_side_keep_every_verdict(runs):
+    code, last, causes, out = runs["two_groups"]
+    assert code != 0
+    assert last == "1 passed, 1 failed, 0 skipped"
+    assert "Odoo tests of probe_passing" in out and "Odoo tests of probe_failing" in out
+    assert any("probe_failing" in c and "deliberate failure" in c for c in causes), causes
+    assert not any("probe_passing" in c for c in causes), causes
 
 
 def test_a_misspelt_addon_fails_at_once_naming_it(runs):
