@@ -4,6 +4,8 @@ import xmlrpc.client
 
 import pytest
 from selenium.webdriver.common.action_chains import ActionChains
+from selenium.webdriver.common.by import By
+from selenium.webdriver.support.ui import WebDriverWait
 
 
 @pytest.fixture(scope="module")
@@ -44,6 +46,36 @@ def test_salesman_cannot_confirm_or_send_by_rpc(approval_setup, admin_rpc):
     assert admin_rpc.call("sale.order", "read", [order_id], ["state"])[0]["state"] == "draft"
 
 
+def _header_button(client, label):
+    """Click a status bar button; on a phone web_responsive folds them into a "Task" dropdown."""
+    toggles = [toggle for toggle in client.driver.find_elements(
+        By.CSS_SELECTOR, ".o_form_view .o_statusbar_buttons_dropdown .dropdown-toggle") if toggle.is_displayed()]
+    if toggles:
+        toggles[0].click()
+        client.click_text(".o_form_view .o_statusbar_buttons_dropdown .dropdown-menu button", label)
+    else:
+        client.header_button(label)
+
+
+def _wait_button(client, label, timeout=30):
+    """Wait until the form offers a status bar button (shown or folded in the phone's dropdown)."""
+    script = ("var label = arguments[0];"
+              "return Array.prototype.some.call(document.querySelectorAll('.o_form_view .o_statusbar_buttons button'),"
+              " function (b) { return b.textContent.trim() === label"
+              " && !b.classList.contains('o_invisible_modifier'); });")
+    WebDriverWait(client.driver, timeout).until(lambda driver: driver.execute_script(script, label))
+    client.wait_idle()
+
+
+def _wait_state(rpc, order_id, state, timeout=30):
+    deadline = time.time() + timeout
+    while time.time() < deadline:
+        if rpc.call("sale.order", "read", [order_id], ["state"])[0]["state"] == state:
+            return
+        time.sleep(0.5)
+    raise AssertionError("order %s never reached %s" % (order_id, state))
+
+
 def _sign(client, name):
     """Type the name and draw a stroke on the portal's signature pad, then accept."""
     driver = client.driver
@@ -66,15 +98,16 @@ def test_request_approve_send_sign_confirmed(layout, request, approval_setup, ad
         # the salesperson's quotation needs approval: the approver (admin) requests and approves it
         client.open_record("sale.order", order_id)
         client.wait_css(".o_sale_approval_banner")
-        client.header_button("Request approval")
-        client.wait_text(".o_form_view .o_statusbar_buttons", "Approve")
-        client.header_button("Approve")
-        client.wait_text(".o_form_view .o_statusbar_buttons", "Send by Email")
+        _wait_button(client, "Request approval")
+        _header_button(client, "Request approval")
+        _wait_button(client, "Approve")
+        _header_button(client, "Approve")
+        _wait_button(client, "Send by Email")
         # then sends it by e-mail
-        client.header_button("Send by Email")
+        _header_button(client, "Send by Email")
         client.wait_css(".modal .modal-footer button")
         client.click_text(".modal .modal-footer button", "Send")
-        client.wait_text(".o_form_view .o_statusbar_status .btn-primary", "Quotation Sent")
+        _wait_state(admin_rpc, order_id, "sent")
         order = admin_rpc.call("sale.order", "read", [order_id], ["state", "approval_state", "access_token"])[0]
         assert (order["state"], order["approval_state"]) == ("sent", "approved")
 

@@ -129,9 +129,8 @@ class SaleOrder(models.Model):
         if self._approval_user_can_bypass():
             for order in self.browse(list(missing)):
                 order.sudo().message_post(body=_(
-                    "Quotation %(action)s without approval by %(user)s (bypass right); rules: %(rules)s") % {
-                    "action": action, "user": self.env.user.name,
-                    "rules": ", ".join(missing[order.id].mapped("name"))})
+                    "%(user)s went on without approval (bypass right); rules: %(rules)s") % {
+                    "user": self.env.user.name, "rules": ", ".join(missing[order.id].mapped("name"))})
             return
         lines = ["%s: %s" % (order.name, ", ".join(missing[order.id].mapped("name")))
                  for order in self.browse(list(missing))]

@@ -4,7 +4,7 @@ import json
 from datetime import timedelta
 
 import odoo
-from odoo import fields
+from odoo import SUPERUSER_ID, api, fields
 from odoo.exceptions import UserError
 from odoo.tests.common import HOST, PORT, HttpCase
 
@@ -112,29 +112,31 @@ class TestPortalRoute(HttpCase):
     """The portal's accept route, as a customer's browser calls it with the e-mailed token."""
 
     def test_portal_accept_of_a_quotation_waiting_for_approval_is_refused(self):
-        env = self.env(context=dict(self.env.context, tracking_disable=True))
-        env["sale.approval.rule"].search([]).write({"active": False})
-        env["sale.approval.rule"].create({
-            "name": "Everything", "condition": "amount", "amount_threshold": 0.0,
-            "approver_kind": "user", "approver_user_id": env.ref("base.user_root").id})
-        partner = env["res.partner"].create({"name": "Portal customer"})
-        product = env["product.product"].create({"name": "Chair", "list_price": 50.0})
-        order = env["sale.order"].create({"partner_id": partner.id, "order_line": [(0, 0, {
-            "product_id": product.id, "name": "Chair", "product_uom_qty": 2, "product_uom": product.uom_id.id,
-            "price_unit": 50.0})]})
-        # sent by someone who could bypass, then not approved: the customer still cannot confirm it
-        env.cr.execute("UPDATE sale_order SET state = 'sent' WHERE id = %s", [order.id])
-        order.invalidate_cache()
+        # Odoo 11: HTTP requests run on the registry's test cursor, not on self.cr
+        with self.registry.cursor() as cr:
+            env = api.Environment(cr, SUPERUSER_ID, {"tracking_disable": True})
+            env["sale.approval.rule"].search([]).write({"active": False})
+            env["sale.approval.rule"].create({
+                "name": "Everything", "condition": "amount", "amount_threshold": 0.0,
+                "approver_kind": "user", "approver_user_id": env.ref("base.user_root").id})
+            partner = env["res.partner"].create({"name": "Portal customer"})
+            product = env["product.product"].create({"name": "Chair", "list_price": 50.0})
+            order = env["sale.order"].create({"partner_id": partner.id, "order_line": [(0, 0, {
+                "product_id": product.id, "name": "Chair", "product_uom_qty": 2,
+                "product_uom": product.uom_id.id, "price_unit": 50.0})]})
+            # sent by someone who could bypass, then not approved: the customer still cannot confirm it
+            cr.execute("UPDATE sale_order SET state = 'sent' WHERE id = %s", [order.id])
+            order_id, token = order.id, order.access_token
         payload = {"jsonrpc": "2.0", "method": "call", "params": {
-            "res_id": order.id, "access_token": order.access_token, "partner_name": "Portal customer",
+            "res_id": order_id, "access_token": token, "partner_name": "Portal customer",
             "signature": SIGNATURE}}
         response = self.opener.post("http://%s:%s/my/quotes/accept" % (HOST, PORT), data=json.dumps(payload),
                                     headers={"Content-Type": "application/json"}, timeout=60)
         body = response.json()
         self.assertIn("result", body, body)
-        result = body["result"]
-        self.assertIn("error", result)
-        self.assertIn("approval", result["error"])
-        order.invalidate_cache()
-        self.assertEqual(order.state, "sent")
-        self.assertFalse(order.customer_answer_ids)
+        self.assertIn("approval", body["result"].get("error", ""))
+        with self.registry.cursor() as cr:
+            order = api.Environment(cr, SUPERUSER_ID, {})["sale.order"].browse(order_id)
+            order.invalidate_cache()
+            self.assertEqual(order.state, "sent")
+            self.assertFalse(order.customer_answer_ids)
