@@ -116,8 +116,9 @@ class CrmLeadAssignmentRule(models.Model):
         and commits at once: concurrent requests take turns one after the other instead of
         holding the rule until they commit, and none of them fails on a concurrent update of
         the rule (the request's own transaction never writes the rule). A rule this
-        transaction created or changed itself, or a database in test mode, has its turn
-        moved in the request's own transaction instead."""
+        transaction created (not visible yet to another one), a rule this transaction
+        changed (found after ``TURN_LOCK_TIMEOUT`` seconds), and a database in test mode
+        have their turn moved in the request's own transaction instead."""
         rules = self.sudo().sorted("id")
         states = {rule: rule._assignment_state(exclude) for rule in rules}
         side, turns = None, {}
