@@ -25,6 +25,8 @@ SCORE_FIELDS = {"score", "score_fit", "score_engagement", "score_grid", "score_e
 BULK_ROWS = 2000
 # above this many leads turned hot by a full recompute, the alerts go to queue jobs of this size
 HOT_BATCH = 200
+# the one waiting job that re-scores every lead after the rules changed
+FULL_RECOMPUTE_JOB_KEY = "lead_scoring.full_recompute"
 
 _SCORE_ASSIGNMENTS = ("score = v.score, score_fit = v.fit, score_engagement = v.engagement, score_grid = v.grid, "
                       "score_explanation = v.explanation, priority = v.priority{temperature} ")
@@ -150,7 +152,7 @@ UPDATE crm_lead AS lead
    AND (new.score, new.fit_rounded, new.eng_rounded, new.grid, new.explanation, new.stars{new_temperature})
        IS DISTINCT FROM (new.old_score, new.old_fit, new.old_engagement, new.old_grid, new.old_explanation,
                          new.old_priority{old_temperature})
-RETURNING lead.id, (new.temperature = 'hot' AND new.active AND new.old_band <> 'hot')
+RETURNING lead.id, (new.temperature = 'hot' AND new.active AND new.old_band <> 'hot'), {temperature_changed}
 """
 
 CurrentScore = collections.namedtuple("CurrentScore", [
@@ -253,7 +255,21 @@ class CrmLead(models.Model):
         if not self.env.context.get("lead_scoring_no_recompute"):
             # a lead just created has no events, unless its visitor's were just attached
             lead._scoring_recompute(with_events=bool(lead.visitor_id))
+            lead._scoring_predict()
         return lead
+
+    @api.multi
+    def _scoring_predict(self):
+        """The predicted win chance of these leads now, from their company's model in use
+        (a new lead has it from its creation, not from the next training)."""
+        default_company = self.env.user.company_id
+        by_company = {}
+        for lead in self:
+            by_company.setdefault((lead.company_id or default_company).id, []).append(lead.id)
+        models = self.env["lead.scoring.model"].sudo().search([("company_id", "in", list(by_company)),
+                                                               ("in_use", "=", True)])
+        for model in models:
+            model._apply(by_company[model.company_id.id])
 
     @api.multi
     def write(self, vals):
@@ -533,6 +549,9 @@ class CrmLead(models.Model):
         if rows:
             self._scoring_write_rows(rows, has_temperature)
             self.invalidate_cache(list(SCORE_FIELDS & set(self._fields)), [row[0] for row in rows])
+            if has_temperature:
+                self._scoring_temperature_written(
+                    [row[0] for row in rows if row[7] != results[row[0]][1].temperature])
         if turned_hot and not self.env.context.get("lead_scoring_intake"):
             self.browse(turned_hot)._scoring_on_hot()
         return len(rows)
@@ -691,6 +710,8 @@ class CrmLead(models.Model):
             set_temperature=", temperature = new.new_temperature" if has_temperature else "",
             new_temperature=", new.new_temperature" if has_temperature else "",
             old_temperature=", new.old_temperature" if has_temperature else "",
+            temperature_changed="new.new_temperature IS DISTINCT FROM new.old_temperature"
+            if has_temperature else "FALSE",
         ), {"times_before": times_before, "times_after": times_after, "limit": 5,
             "raised": labels["raised_label"], "lowered": labels["lowered_label"],
             "company_id": self.env.user.company_id.id})
@@ -699,7 +720,18 @@ class CrmLead(models.Model):
         changed = [row[0] for row in rows]
         if changed:
             self.invalidate_cache(list(SCORE_FIELDS & set(self._fields)), changed)
+            self._scoring_temperature_written([row[0] for row in rows if row[2]])
         return len(changed), [row[0] for row in rows if row[1]]
+
+    @api.model
+    def _scoring_temperature_written(self, lead_ids):
+        """The engine writes temperatures in SQL: the stored fields that depend on them (the
+        lead's *Qualified* flag of crm_leads, and any other addon's) are recomputed now."""
+        if not lead_ids:
+            return
+        leads = self.browse(lead_ids)
+        leads.modified(["temperature"])
+        leads.recompute()
 
     @api.model
     def _scoring_event_condition(self, rule, now):
@@ -718,10 +750,23 @@ class CrmLead(models.Model):
 
     @api.model
     def _scoring_schedule_full_recompute(self):
-        """Rules changed: every score may change (``lead_scoring_no_recompute`` in the
-        context defers it, for loading many rules at once)."""
+        """Rules changed: every score may change. With queue_job, every lead is re-scored by
+        a background job (one waiting at a time, however many rules are saved), not in the
+        request of the manager who saved the rule; without queue_job, at once.
+        ``lead_scoring_no_recompute`` in the context skips it (loading many rules at once),
+        ``lead_scoring_recompute_now`` runs it at once."""
         if self.env.context.get("lead_scoring_no_recompute"):
             return 0
+        if "queue.job" in self.env and not self.env.context.get("lead_scoring_recompute_now"):
+            self.with_delay(description=_("Re-score every lead: the scoring rules changed"),
+                            identity_key=FULL_RECOMPUTE_JOB_KEY)._job_scoring_recompute_all()
+            return 0
+        return self._scoring_recompute_all()
+
+    @api.model
+    @job(default_channel="root")
+    def _job_scoring_recompute_all(self):
+        """Queue job: re-score every lead (the scoring rules changed)."""
         return self._scoring_recompute_all()
 
     @api.model

@@ -128,7 +128,8 @@ class LeadScoringModel(models.Model):
         for record in self.sudo():
             where = "active AND COALESCE(probability, 0) < 100"
             if lead_ids is not None:
-                where += " AND id IN %s" % (tuple(lead_ids) or (0,),)
+                # integers only: "IN (5,)", what a one-element tuple prints, is not SQL
+                where += " AND id IN (%s)" % (",".join(str(int(lead_id)) for lead_id in lead_ids) or "0")
             if not record.in_use or not record.model_data:
                 cr.execute("UPDATE crm_lead SET predictive_probability = 0 WHERE COALESCE(company_id, 0) = %%s "
                            "AND predictive_probability != 0 AND %s" % where, [record.company_id.id or 0])

@@ -10,7 +10,9 @@ class LeadScoringCase(SavepointCase):
     @classmethod
     def setUpClass(cls):
         super(LeadScoringCase, cls).setUpClass()
-        cls.env = cls.env(context=dict(cls.env.context, tracking_disable=True, mail_create_nolog=True))
+        # the re-score after a rule is saved runs at once (a background job otherwise)
+        cls.env = cls.env(context=dict(cls.env.context, tracking_disable=True, mail_create_nolog=True,
+                                       lead_scoring_recompute_now=True))
         cls.company = cls.env.user.company_id
         cls.company.write({
             "lead_scoring_fit_cap": 50, "lead_scoring_engagement_cap": 50,

@@ -143,3 +143,17 @@ class TestLeadScore(LeadScoringCase):
         self.assertTrue(all(lead.score_explanation for lead in leads))
         # three days into a 30-day half-life: 20 points faded to 19
         self.assertIn("+19 Visited the pricing page", leads[2].score_explanation)
+
+    def test_a_lead_warmed_by_its_score_becomes_qualified_when_its_answers_are_known(self):
+        # given a French lead whose need, budget and timing are known, cold at 30 points
+        lead = self._lead("Ready to talk", country_id=self.france.id, qualification_need="A new roof",
+                          qualification_budget="10 k", qualification_timing="Before summer")
+        self.assertEqual((lead.score, lead.temperature, lead.is_qualified), (30, "cold", False))
+        # when its visit of the pricing page warms it (50 points)
+        self._events(lead, ("page_view", "https://www.example.com/pricing", 0))
+        # then it is qualified, as a lead warmed by hand would be
+        self.assertEqual((lead.score, lead.temperature, lead.is_qualified), (50, "warm", True))
+        # and when the rule that warmed it is withdrawn (every lead re-scored in SQL), it cools down
+        # and is no longer qualified
+        self.rule_pricing.write({"active": False})
+        self.assertEqual((lead.score, lead.temperature, lead.is_qualified), (30, "cold", False))

@@ -50,5 +50,8 @@ class TestPredictive(LeadScoringCase):
         hot.invalidate_cache()
         self.assertGreater(hot.predictive_probability, 70)
         self.assertLess(cold.predictive_probability, 30)
+        # a lead created after the training has its prediction at once, not at the next training
+        newcomer = self._lead("Also from Vivatech", source_id=source_good.id)
+        self.assertGreater(newcomer.predictive_probability, 70)
         # cron retraining runs for every company without error
         self.env["lead.scoring.model"]._cron_train()

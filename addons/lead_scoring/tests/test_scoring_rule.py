@@ -93,3 +93,24 @@ class TestScoringRule(LeadScoringCase):
         impact = self.rule_france.sudo(self.manager)
         self.assertGreater(impact.impact_won_rate, 50)
         self.assertGreater(impact.impact_lift, 1)
+
+    def test_saving_a_rule_re_scores_every_lead_in_one_background_job(self):
+        if "queue.job" not in self.env:
+            self.skipTest("queue_job is not installed: the re-score runs at once")
+        from odoo.addons.queue_job.job import Job
+        lead = self._lead("Waiting for the re-score", country_id=self.france.id)
+        self.assertEqual(lead.score, 30)
+        # when the manager saves the rule twice, as a user does (no "at once" in the context)
+        rule = self.rule_france.with_context(lead_scoring_recompute_now=False).sudo(self.manager)
+        rule.write({"points": 40})
+        rule.write({"points": 45})
+        # then the save did not wait for the re-score: one job waits for the job runner
+        lead.invalidate_cache()
+        self.assertEqual(lead.score, 30)
+        jobs = self.env["queue.job"].search([("identity_key", "=", "lead_scoring.full_recompute"),
+                                             ("state", "=", "pending")])
+        self.assertEqual(len(jobs), 1)
+        # and when it runs, the lead has the new score
+        Job.load(self.env, jobs.uuid).perform()
+        lead.invalidate_cache()
+        self.assertEqual(lead.score, 45)
