@@ -11,7 +11,7 @@
         "contacts",
     ],
     "external_dependencies": {
-        "python": ["phonenumbers"],
+        "python": ["phonenumbers", "rapidfuzz", "jellyfish"],
     },
     "data": [
         "security/contact_dedup_security.xml",
@@ -19,6 +19,8 @@
         "data/contact_dedup_cron.xml",
         "views/contact_dedup_group_views.xml",
         "views/contact_dedup_merge_views.xml",
+        "views/contact_dedup_weight_views.xml",
+        "views/contact_dedup_merge_log_views.xml",
         "views/res_partner_views.xml",
         "views/crm_lead_views.xml",
         "views/res_config_settings_views.xml",

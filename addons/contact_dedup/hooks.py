@@ -2,6 +2,8 @@ import logging
 
 from odoo import SUPERUSER_ID, api
 
+from .lib import fellegi_sunter
+
 _logger = logging.getLogger(__name__)
 
 
@@ -18,3 +20,4 @@ def post_init_hook(cr, registry):
     partners = env["res.partner"].search([])
     partners._dedup_update_keys()
     _logger.info("contact_dedup: normalised keys of %d partners", len(partners))
+    env["contact.dedup.weight"]._store_model(fellegi_sunter.DEFAULT_MODEL)

@@ -23,6 +23,8 @@ from . import normalize
 
 MISSING = -1
 KINDS = ("person", "company")
+# below this many records of a kind, the base is too small to estimate its own m, u and frequencies
+MIN_RECORDS = 1000
 
 
 def _jw(first, second):
@@ -234,6 +236,18 @@ FIELDS = (
     ("company", ("same", "different"), lambda a, b: compare_company(a.get("company"), b.get("company"))),
 )
 FIELD_NAMES = tuple(field for field, _levels, _compare in FIELDS)
+# each level in words, as explanations read ("same phone +10.7, other town -5.0")
+PHRASES = {
+    "name": ("same name", "name with a typo", "name without the given name", "a relative's name", "different name"),
+    "email": ("same e-mail", "similar e-mail", "different e-mail"),
+    "phone": ("same phone", "phone one digit off", "different phone"),
+    "address": ("same address", "address with a typo", "same street, other number", "same town, other street",
+                "other town"),
+    "vat": ("same VAT number", "different VAT number"),
+    "domain": ("same web domain", "different web domain"),
+    "company": ("same company", "different company"),
+}
+DEFAULT_THRESHOLD = 0.9
 LEVELS = {field: levels for field, levels, _compare in FIELDS}
 # fields whose exact level is weighed by the frequency of the value
 TF_FIELDS = ("name", "phone")
@@ -284,8 +298,8 @@ class TermFrequencies(object):
     def frequency(self, kind, field, first, second):
         """Share of the records holding the value both records agree on (the rarest one for phones)."""
         total = self.totals.get(kind)
-        if not total:
-            return None
+        if not total or total < MIN_RECORDS:
+            return None  # in a small base every value looks frequent: no adjustment
         values = tf_values(first, field) & tf_values(second, field)
         if not values:
             return None
@@ -365,15 +379,12 @@ def probability(match_weight):
     return 1.0 / (1.0 + 2.0 ** -match_weight)
 
 
-def explain(weights, labels=None):
-    """'name a typo +6.2, zip different -3.1': each field's level and weight, strongest first."""
-    labels = labels or {}
-    parts = []
-    for field, level, weight in sorted(weights, key=lambda item: -abs(item[2])):
-        field_label = labels.get(field, field)
-        level_label = labels.get((field, level), LEVELS[field][level])
-        parts.append("%s %s %+.1f" % (field_label, level_label, weight))
-    return ", ".join(parts)
+def explain(weights, phrases=None):
+    """'name with a typo +6.2, other town -3.1': each field's level in words and its weight,
+    strongest first. ``phrases``: {field: [phrase per level]} (translated), else ``PHRASES``."""
+    phrases = phrases or PHRASES
+    return ", ".join("%s %+.1f" % (phrases[field][level], weight)
+                     for field, level, weight in sorted(weights, key=lambda item: (-abs(item[2]), item[0])))
 
 
 # ---------------------------------------------------------------------- estimation
@@ -490,10 +501,10 @@ def train(records, blocked_pairs, seed=0, random_count=20000, defaults=None):
 def estimate_kind(model, kind, random_vectors, patterns, defaults=None, record_count=0):
     """Fill ``model`` for ``kind`` from random-pair vectors and blocked-pair patterns (or the defaults)."""
     defaults = defaults or DEFAULT_MODEL
-    if len(random_vectors) < 1000 or sum(patterns.values()) < 200:
+    if record_count < MIN_RECORDS or len(random_vectors) < 1000 or sum(patterns.values()) < 200:
         model.m[kind] = defaults.m[kind]
         model.u[kind] = defaults.u[kind]
-        model.prior[kind] = defaults.prior[kind]
+        model.prior[kind] = prior_for_size(record_count) if record_count else defaults.prior[kind]
         return model
     u = estimate_u(random_vectors)
     m = {field: list(values) for field, values in defaults.m[kind].items()}
@@ -514,6 +525,13 @@ def estimate_kind(model, kind, random_vectors, patterns, defaults=None, record_c
     model.m[kind], model.u[kind] = m, u
     model.prior[kind] = estimate_prior(patterns, record_count) if record_count else defaults.prior[kind]
     return model
+
+
+def prior_for_size(record_count):
+    """The prior of a base too small to estimate its own: about one duplicate per record typed
+    twice, spread over all pairs (what ``estimate_prior`` finds on generated bases: ~1/n), and
+    never more than in a base of ``MIN_RECORDS`` (a test base of fifty would make any pair likely)."""
+    return 1.0 / max(record_count, MIN_RECORDS)
 
 
 def estimate_prior(patterns, record_count, recall=0.7):

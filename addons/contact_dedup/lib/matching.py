@@ -160,9 +160,10 @@ def extra_blocking_keys(record):
     """Blocking keys that survive typos, each a string without spaces (stored per partner):
 
     * the e-mail's mailbox name at any domain (a person's work and private addresses);
-    * the sound of the name (French and English phonetic keys of each word, in either order);
-    * each word's sound with the zip code, and with the town (a typo in the zip);
-    * the house number, the sound of the street and the town (a name typed very differently).
+    * each name word's sound (French and English phonetic keys) with the zip code: a typo in
+      the name, the name in either order or without its given name;
+    * each name word's French sound with the town: a typo in the zip code;
+    * the house number, the sound of the street and the town: a name typed very differently.
     """
     keys = []
     kind = "c" if record.get("is_company") else "p"
@@ -171,25 +172,19 @@ def extra_blocking_keys(record):
     if len(local) >= 5 and local not in GENERIC_MAILBOXES:
         keys.append("%s:mailbox:%s" % (kind, local))
     name = record.get("name") or ""
-    words = [word for word in name.split() if len(word) >= 2]
-    french = sorted({phonetic.french(word) for word in words} - {""})
-    if len(french) >= 2:
-        keys.append("%s:sound:%s" % (kind, "-".join(french)))
     zip_code, city = record.get("zip") or "", (record.get("city") or "").replace(" ", "-")
-    for word in words:
-        if len(word) < 3:
-            continue
-        for code in {"f" + phonetic.french(word), "e" + phonetic.english(word)}:
-            if len(code) < 3:
-                continue
-            if zip_code:
-                keys.append("%s:zipsound:%s:%s" % (kind, zip_code, code))
-            if city:
-                keys.append("%s:townsound:%s:%s" % (kind, city[:6], code))
+    for word in {word for word in name.split() if len(word) >= 3}:
+        french = phonetic.french(word)
+        if zip_code:
+            for code in {"f" + french, "e" + phonetic.english(word)}:
+                if len(code) >= 3:
+                    keys.append("%s:zipsound:%s:%s" % (kind, zip_code, code))
+        if city and len(french) >= 2:
+            keys.append("%s:townsound:%s:%s" % (kind, city, french))
     street = _street_key(record.get("street"))
     if street and city:
-        keys.append("%s:address:%s:%s:%s" % (kind, street[0], street[1], city[:4]))
-    return keys
+        keys.append("%s:address:%s:%s:%s" % (kind, street[0], street[1], city))
+    return sorted(set(keys))
 
 
 def candidate_pairs(records, max_block=1000):

@@ -1,11 +1,13 @@
+import json
 import logging
+import random
 
 from psycopg2.extras import execute_values
 
 from odoo import _, api, fields, models
 from odoo.exceptions import UserError
 
-from ..lib import matching
+from ..lib import fellegi_sunter, matching
 
 _logger = logging.getLogger(__name__)
 
@@ -69,9 +71,9 @@ class ContactDedupGroup(models.Model):
     def _dedup_threshold(self):
         value = self.env["ir.config_parameter"].sudo().get_param("contact_dedup.threshold")
         try:
-            return float(value) if value else matching.DEFAULT_THRESHOLD
+            return float(value) if value else fellegi_sunter.DEFAULT_THRESHOLD
         except ValueError:
-            return matching.DEFAULT_THRESHOLD
+            return fellegi_sunter.DEFAULT_THRESHOLD
 
     @api.model
     def _dedup_mode(self):
@@ -121,8 +123,10 @@ class ContactDedupGroup(models.Model):
 
     @api.model
     def _scan_candidate_pairs(self):
-        """Fill ``dedup_scan_pairs`` with pairs of active partners sharing an exact key, or a
-        similar name (pg_trgm) in the same zip. A person's exact name is a key only with
+        """Fill ``dedup_scan_pairs`` with pairs of active partners sharing an exact key, a
+        key that survives typos (``matching.extra_blocking_keys``, stored in ``dedup_blocking``:
+        the sound of the name with the zip or the town, house number and street, mailbox name),
+        or a similar name (pg_trgm) in the same zip. A person's exact name is a key only with
         the city or the street (``matching.blocking_keys``): homonyms are many on a large base.
 
         Set-based SQL; keys shared by more than MAX_BLOCK partners are skipped.
@@ -147,6 +151,11 @@ class ContactDedupGroup(models.Model):
                                                        THEN p.dedup_name || '|' || p.dedup_street END)
                                             ) k(kind, key)
                  WHERE p.active AND k.key IS NOT NULL;
+            INSERT INTO dedup_scan_keys
+                SELECT p.id, 'b', k.key, COALESCE(p.is_company, FALSE), p.company_id
+                  FROM res_partner p
+                 CROSS JOIN LATERAL unnest(string_to_array(p.dedup_blocking, ' ')) k(key)
+                 WHERE p.active AND p.dedup_blocking IS NOT NULL;
             DELETE FROM dedup_scan_keys k USING (
                 SELECT kind, key FROM dedup_scan_keys GROUP BY kind, key
                 HAVING count(*) < 2 OR count(*) > %s) lonely
@@ -178,6 +187,7 @@ class ContactDedupGroup(models.Model):
         Returns the number of open groups.
         """
         self._scan_candidate_pairs()
+        self._dedup_estimate_model()
         return self._score_and_store("res.partner")
 
     @api.model
@@ -201,20 +211,29 @@ class ContactDedupGroup(models.Model):
         The pairs never join two companies' records (each company keeps its own); pairs
         marked "not a duplicate" are dropped in SQL; the others are read through a
         server-side cursor, ``chunk`` rows at a time, with the keys of both records. Pairs
-        above the threshold go straight back to PostgreSQL with their reasons in words, and
-        only the groups (a union-find of the records that have a pair) stay in Python, so
-        memory stays flat however many pairs there are.
+        above the threshold go straight back to PostgreSQL with their explanation in words,
+        and only the groups (a union-find of the records that have a pair) are held in
+        Python, so memory stays flat however many pairs there are.
+
+        Contacts are scored by the Fellegi-Sunter model of the base (``_dedup_model``, a
+        probability), leads by the rule-based matcher (name, e-mail, phone only).
         """
         Model = self.env[res_model]
         table = Model._table
         cr = self.env.cr
         threshold = self._dedup_threshold()
         labels = self._reason_labels()
+        partners = res_model == "res.partner"
+        if partners:
+            model = self._dedup_model()
+            frequencies = self._dedup_term_frequencies()
+            phrases = self._dedup_phrases()
         cr.execute("""
             DELETE FROM dedup_scan_pairs p USING contact_dedup_exclusion e
              WHERE e.res_model = %s AND e.record_low = p.a AND e.record_high = p.b;
             CREATE TEMPORARY TABLE IF NOT EXISTS dedup_scan_scored
-                (a integer, b integer, score float, reasons varchar) ON COMMIT DROP;
+                (a integer, b integer, score float, reasons varchar, partial integer, other_name varchar)
+                ON COMMIT DROP;
             TRUNCATE dedup_scan_scored;
         """, (res_model,))
         columns = Model._dedup_key_columns()
@@ -228,7 +247,6 @@ class ContactDedupGroup(models.Model):
         """.format(table=table, first=", ".join("x.%s" % column for column in columns),
                    second=", ".join("y.%s" % column for column in columns))
         cr.execute(query)  # pylint: disable=sql-injection
-        components = matching.Components()
         to_keys = Model._dedup_keys_from_row
         while True:
             cr.execute("FETCH %s FROM dedup_scan_cursor", (chunk,))
@@ -237,17 +255,167 @@ class ContactDedupGroup(models.Model):
                 break
             scored = []
             for row in rows:
-                score, reasons = matching.score_pair(to_keys(row[0], row[2:2 + width]),
-                                                     to_keys(row[1], row[2 + width:]))
-                if score >= threshold:
-                    scored.append((row[0], row[1], score, self._reasons_text(reasons, labels)))
-                    components.add(row[0], row[1])
+                first, second = to_keys(row[0], row[2:2 + width]), to_keys(row[1], row[2 + width:])
+                if partners:
+                    score, weights = model.score(first, second, frequencies)
+                    if score >= threshold:
+                        partial = fellegi_sunter.partial_side(first, second, weights)
+                        other = second if partial == first["id"] else first
+                        scored.append((row[0], row[1], score, fellegi_sunter.explain(weights, phrases), partial,
+                                       other["name"] if partial else None))
+                else:
+                    score, reasons = matching.score_pair(first, second)
+                    if score >= threshold:
+                        scored.append((row[0], row[1], score, self._reasons_text(reasons, labels), None, None))
             del rows
             if scored:
-                execute_values(cr._obj, "INSERT INTO dedup_scan_scored (a, b, score, reasons) VALUES %s",
-                               scored, page_size=5000)
+                execute_values(cr._obj, "INSERT INTO dedup_scan_scored (a, b, score, reasons, partial, other_name) "
+                                        "VALUES %s", scored, page_size=5000)
         cr.execute("CLOSE dedup_scan_cursor")
+        self._drop_ambiguous_pairs()
+        components = matching.Components()
+        cr.execute("DECLARE dedup_scored_cursor NO SCROLL CURSOR FOR SELECT a, b FROM dedup_scan_scored")
+        while True:
+            cr.execute("FETCH %s FROM dedup_scored_cursor", (chunk,))
+            rows = cr.fetchall()
+            if not rows:
+                break
+            for first, second in rows:
+                components.add(first, second)
+        cr.execute("CLOSE dedup_scored_cursor")
         return self._store_groups(res_model, components)
+
+    @api.model
+    def _drop_ambiguous_pairs(self):
+        """A contact without its given name ("Goni") that matches two people of different names
+        at one address ("Virginie Goni", "Alexandre Goni") could be either: no pair is proposed."""
+        cr = self.env.cr
+        cr.execute("""
+            SELECT partial, array_agg(DISTINCT other_name) FROM dedup_scan_scored WHERE partial IS NOT NULL
+             GROUP BY partial HAVING count(DISTINCT other_name) > 1""")
+        links = [((partial, name), partial, name) for partial, names in cr.fetchall() for name in names]
+        ambiguous = {partial for partial, _name in fellegi_sunter.ambiguous_pairs(links)}
+        if ambiguous:
+            cr.execute("DELETE FROM dedup_scan_scored WHERE partial IN %s", (tuple(ambiguous),))
+
+    # ------------------------------------------------------- Fellegi-Sunter model
+    @api.model
+    def _dedup_model(self):
+        """The matching model of this base (estimated by the last scan), else the defaults."""
+        value = self.env["ir.config_parameter"].sudo().get_param("contact_dedup.model")
+        if value:
+            try:
+                return fellegi_sunter.Model.from_dict(json.loads(value))
+            except (ValueError, KeyError, TypeError):
+                _logger.warning("contact_dedup: unreadable stored model, the defaults are used")
+        # no scan yet: the default m and u, the prior of a base of this size (the planner's count)
+        default = fellegi_sunter.DEFAULT_MODEL
+        size = self._dedup_partner_count()
+        return fellegi_sunter.Model(default.m, default.u, {kind: fellegi_sunter.prior_for_size(size)
+                                                           for kind in fellegi_sunter.KINDS})
+
+    @api.model
+    def _dedup_partner_count(self):
+        """About how many partners there are (PostgreSQL's statistics: no count over the table)."""
+        self.env.cr.execute("SELECT reltuples::bigint FROM pg_class WHERE oid = 'res_partner'::regclass")
+        estimate = self.env.cr.fetchone()[0]
+        if estimate is None or estimate < 1000:
+            self.env.cr.execute("SELECT count(*) FROM res_partner")
+            estimate = self.env.cr.fetchone()[0]
+        return estimate
+
+    @api.model
+    def _dedup_phrases(self):
+        """Each comparison level in words, in the user's language."""
+        return {
+            "name": (_("same name"), _("name with a typo"), _("name without the given name"),
+                     _("a relative's name"), _("different name")),
+            "email": (_("same e-mail"), _("similar e-mail"), _("different e-mail")),
+            "phone": (_("same phone"), _("phone one digit off"), _("different phone")),
+            "address": (_("same address"), _("address with a typo"), _("same street, other number"),
+                        _("same town, other street"), _("other town")),
+            "vat": (_("same VAT number"), _("different VAT number")),
+            "domain": (_("same web domain"), _("different web domain")),
+            "company": (_("same company"), _("different company")),
+        }
+
+    @api.model
+    def _dedup_term_frequencies(self):
+        """How many active partners share each name and each phone number seen twice or more."""
+        cr = self.env.cr
+        cr.execute("SELECT COALESCE(is_company, FALSE), count(*) FROM res_partner WHERE active GROUP BY 1")
+        totals = {("company" if is_company else "person"): count for is_company, count in cr.fetchall()}
+        counts = {}
+        cr.execute("""
+            SELECT COALESCE(is_company, FALSE), dedup_name, count(*) FROM res_partner
+             WHERE active AND dedup_name IS NOT NULL GROUP BY 1, 2 HAVING count(*) > 1""")
+        for is_company, value, count in cr.fetchall():
+            counts.setdefault(("company" if is_company else "person", "name"), {})[value] = count
+        cr.execute("""
+            SELECT is_company, number, count(*) FROM (
+                SELECT COALESCE(is_company, FALSE) AS is_company, dedup_phone AS number FROM res_partner
+                 WHERE active AND dedup_phone IS NOT NULL
+                UNION ALL
+                SELECT COALESCE(is_company, FALSE), dedup_mobile FROM res_partner
+                 WHERE active AND dedup_mobile IS NOT NULL AND dedup_mobile IS DISTINCT FROM dedup_phone) numbers
+             GROUP BY 1, 2 HAVING count(*) > 1""")
+        for is_company, value, count in cr.fetchall():
+            counts.setdefault(("company" if is_company else "person", "phone"), {})[value] = count
+        return fellegi_sunter.TermFrequencies(counts, totals)
+
+    @api.model
+    def _dedup_estimate_model(self, random_records=4000, random_pairs=20000, blocked_sample=100000, chunk=20000):
+        """Re-estimate the model from the base: per kind (persons, companies), u from random
+        pairs of partners, m by EM on a sample of the blocked pairs in ``dedup_scan_pairs``.
+        A kind with fewer than ``fellegi_sunter.MIN_RECORDS`` partners keeps the defaults.
+        Stores the model (``contact_dedup.model``) and its weights (``contact.dedup.weight``)."""
+        cr = self.env.cr
+        Partner = self.env["res.partner"]
+        columns = Partner._dedup_key_columns()
+        width = len(columns)
+        to_keys = Partner._dedup_keys_from_row
+        model = fellegi_sunter.Model()
+        cr.execute("SELECT count(*) FROM dedup_scan_pairs")
+        blocked = cr.fetchone()[0]
+        rng = random.Random(blocked)
+        for kind, is_company in (("person", False), ("company", True)):
+            cr.execute("SELECT count(*) FROM res_partner WHERE active AND COALESCE(is_company, FALSE) = %s",
+                       (is_company,))
+            count = cr.fetchone()[0]
+            random_vectors, patterns = [], {}
+            if count >= fellegi_sunter.MIN_RECORDS:
+                # column names come from the model's code, never from input
+                cr.execute("SELECT id, %s FROM res_partner WHERE active AND COALESCE(is_company, FALSE) = %%s "
+                           "ORDER BY random() LIMIT %%s" % ", ".join(columns),  # pylint: disable=sql-injection
+                           (is_company, random_records))
+                sample = [to_keys(row[0], row[1:]) for row in cr.fetchall()]
+                for _index in range(random_pairs):
+                    first, second = rng.sample(sample, 2)
+                    random_vectors.append(fellegi_sunter.compare(first, second))
+                query = """
+                    DECLARE dedup_estimate_cursor NO SCROLL CURSOR FOR
+                    SELECT p.a, p.b, {first}, {second} FROM dedup_scan_pairs p
+                      JOIN res_partner x ON x.id = p.a
+                      JOIN res_partner y ON y.id = p.b
+                     WHERE COALESCE(x.is_company, FALSE) = %s AND random() < %s
+                """.format(first=", ".join("x.%s" % column for column in columns),
+                           second=", ".join("y.%s" % column for column in columns))
+                share = min(1.0, float(blocked_sample) / max(blocked, 1))
+                cr.execute(query, (is_company, share))  # pylint: disable=sql-injection
+                while True:
+                    cr.execute("FETCH %s FROM dedup_estimate_cursor", (chunk,))
+                    rows = cr.fetchall()
+                    if not rows:
+                        break
+                    for row in rows:
+                        vector = fellegi_sunter.compare(to_keys(row[0], row[2:2 + width]),
+                                                        to_keys(row[1], row[2 + width:]))
+                        patterns[vector] = patterns.get(vector, 0) + 1
+                cr.execute("CLOSE dedup_estimate_cursor")
+            fellegi_sunter.estimate_kind(model, kind, random_vectors, patterns, record_count=count)
+        self.env["ir.config_parameter"].sudo().set_param("contact_dedup.model", json.dumps(model.to_dict()))
+        self.env["contact.dedup.weight"].sudo()._store_model(model)
+        return model
 
     @api.model
     def _store_groups(self, res_model, components):

@@ -79,6 +79,25 @@ class CrmLead(models.Model):
         found.sort(key=lambda item: -item[1])
         return found
 
+    @api.multi
+    def merge_dependences(self, opportunities):
+        """Before Odoo moves the messages and attachments of the merged leads and deletes them,
+        move everything else that points to them (sale orders, activities, events, scores... any
+        foreign key in PostgreSQL's catalog, any row naming a lead by model and id) onto this
+        one, so that nothing is lost with them."""
+        self.ensure_one()
+        Merge = self.env["contact.dedup.merge"]
+        foreign_keys = [key for key in Merge._foreign_keys("crm_lead")
+                        if key not in (("crm_lead", "dedup_duplicate_of_id"),)]
+        for lead in opportunities - self:
+            for table, column in foreign_keys:
+                Merge._move_column(table, column, lead.id, self.id)
+            for table, model_column in Merge._document_tables():
+                Merge._move_column(table, "res_id", lead.id, self.id,
+                                   where="AND moved.\"%s\" = %%s" % model_column, params=("crm.lead",))
+        self.invalidate_cache()
+        return super(CrmLead, self).merge_dependences(opportunities)
+
     @api.onchange("email_from", "phone", "mobile", "contact_name", "partner_name")
     def _onchange_dedup_warning(self):
         values = {field: self[field] for field in ("email_from", "phone", "mobile", "contact_name", "partner_name")}

@@ -6,8 +6,8 @@ class ResConfigSettings(models.TransientModel):
 
     contact_dedup_threshold = fields.Float(
         string="Duplicate threshold",
-        default=0.8,
-        help="Score (0 to 1) from which two records are proposed as duplicates.",
+        default=0.9,
+        help="Probability (0 to 1) that two contacts are the same from which they are proposed as duplicates.",
     )
     contact_dedup_mode = fields.Selection(
         [("warn", "Warn"), ("block", "Block"), ("link", "Auto-link")],
@@ -27,7 +27,7 @@ class ResConfigSettings(models.TransientModel):
         values = super(ResConfigSettings, self).get_values()
         params = self.env["ir.config_parameter"].sudo()
         values.update(
-            contact_dedup_threshold=float(params.get_param("contact_dedup.threshold", "0.8")),
+            contact_dedup_threshold=float(params.get_param("contact_dedup.threshold", "0.9")),
             contact_dedup_mode=params.get_param("contact_dedup.mode", "warn"),
             contact_dedup_email_provider_rules=params.get_param("contact_dedup.email_provider_rules", "1") != "0",
         )

@@ -4,7 +4,7 @@ from odoo import _, api, fields, models
 from odoo.exceptions import ValidationError
 from odoo.tools import split_every
 
-from ..lib import matching, normalize
+from ..lib import fellegi_sunter, matching, normalize
 
 # res.partner fields that feed the normalised keys
 KEY_SOURCE_FIELDS = {"name", "is_company", "email", "phone", "mobile", "vat", "website", "street", "zip",
@@ -25,6 +25,13 @@ class ResPartner(models.Model):
     dedup_zip = fields.Char(string="Normalised zip", readonly=True, copy=False, index=True)
     dedup_city = fields.Char(string="Normalised city", readonly=True, copy=False)
     dedup_company = fields.Char(string="Normalised company", readonly=True, copy=False)
+    dedup_blocking = fields.Char(
+        string="Blocking keys",
+        readonly=True,
+        copy=False,
+        help="Keys that survive typos (sound of the name with the zip or the town, house number and "
+             "street, mailbox name), each shared key making a pair the scan compares.",
+    )
     dedup_merged_into_id = fields.Many2one(
         "res.partner",
         string="Merged into",
@@ -66,15 +73,16 @@ class ResPartner(models.Model):
                      "company_name", "country_code"), row[1:13])), country, rules)
                 if row[13]:
                     keys["vat"] = ""  # a contact inherits its company's VAT: no evidence about the person
-                rows.append((row[0],) + tuple(keys[column] or None for column in KEY_COLUMNS))
+                rows.append((row[0],) + tuple(keys[column] or None for column in KEY_COLUMNS)
+                            + (" ".join(matching.extra_blocking_keys(keys)) or None,))
             if rows:
                 execute_values(self.env.cr._obj, """
-                    UPDATE res_partner p SET %s
-                      FROM (VALUES %%s) AS v(id, %s)
+                    UPDATE res_partner p SET %s, dedup_blocking = v.blocking
+                      FROM (VALUES %%s) AS v(id, %s, blocking)
                      WHERE p.id = v.id""" % (
                     ", ".join("dedup_%s = v.%s" % (column, column) for column in KEY_COLUMNS),
                     ", ".join(KEY_COLUMNS)), rows, page_size=1000)
-        self.invalidate_cache(["dedup_%s" % column for column in KEY_COLUMNS], self.ids)
+        self.invalidate_cache(["dedup_%s" % column for column in KEY_COLUMNS] + ["dedup_blocking"], self.ids)
 
     @api.model
     def _dedup_keys_from_values(self, values):
@@ -113,15 +121,19 @@ class ResPartner(models.Model):
     # ------------------------------------------------------------ prevention
     @api.model
     def _dedup_find(self, values, exclude_ids=(), limit=5):
-        """Existing partners that look like ``values``: list of (partner id, score, reasons), best first.
+        """Existing partners that look like ``values``: list of (partner id, probability, weights),
+        best first; ``weights`` as ``fellegi_sunter.explain`` reads them.
 
         Candidates come from b-tree lookups only, as the scan blocks them (exact keys, the
         exact name, trigram-similar names in the same zip code), so the check stays fast on
         a large base: a name search over the whole base would read thousands of namesakes of
-        a common name, none of which can pass the threshold on a similar name alone.
+        a common name, none of which can pass the threshold on a similar name alone. Like the
+        scan, only partners of the same company (``company_id`` of the values, else the user's)
+        or shared ones are proposed.
         """
         keys = self._dedup_keys_from_values(values)
         keys["id"] = 0
+        company_id = values.get("company_id") or self.env.user.company_id.id
         queries, params = [], []
         for column in ("email", "vat", "domain"):
             if keys[column]:
@@ -141,28 +153,53 @@ class ResPartner(models.Model):
             params += [keys["zip"], keys["name"]]
         if not queries:
             return []
-        self.env.cr.execute("SELECT DISTINCT id FROM (%s) AS candidates LIMIT 500" % " UNION ALL ".join(
-            "(%s)" % query for query in queries), params)
+        self.env.cr.execute("""
+            SELECT DISTINCT c.id FROM (%s) AS c JOIN res_partner p ON p.id = c.id
+             WHERE p.company_id IS NULL OR p.company_id = %%s LIMIT 500""" % " UNION ALL ".join(
+            "(%s)" % query for query in queries), params + [company_id])
         ids = set(row[0] for row in self.env.cr.fetchall()) - set(exclude_ids)
-        threshold = self.env["contact.dedup.group"]._dedup_threshold()
+        if not ids:
+            return []
+        Group = self.env["contact.dedup.group"]
+        threshold = Group._dedup_threshold()
+        model = Group._dedup_model()
+        frequencies = self._dedup_check_frequencies(keys)
         found = []
         for candidate in self._dedup_read_keys(ids).values():
             if candidate["is_company"] != keys["is_company"]:
                 continue
-            score, reasons = matching.score_pair(keys, candidate)
+            score, weights = model.score(keys, candidate, frequencies)
             if score >= threshold:
-                found.append((candidate["id"], score, reasons))
+                found.append((candidate["id"], score, weights))
         found.sort(key=lambda item: -item[1])
         return found[:limit]
 
     @api.model
+    def _dedup_check_frequencies(self, keys):
+        """Term frequencies of the typed name and numbers only (a few index lookups), so that a
+        check scores like the scan without counting the whole base."""
+        cr = self.env.cr
+        kind = fellegi_sunter.kind_of(keys)
+        total = self.env["contact.dedup.group"]._dedup_partner_count()
+        counts = {(kind, "name"): {}, (kind, "phone"): {}}
+        if keys["name"]:
+            cr.execute("SELECT count(*) FROM res_partner WHERE dedup_name = %s AND active", (keys["name"],))
+            counts[(kind, "name")][keys["name"]] = cr.fetchone()[0] + 1
+        for number in {keys["phone"], keys["mobile"]} - {""}:
+            cr.execute("SELECT count(*) FROM res_partner WHERE (dedup_phone = %s OR dedup_mobile = %s) AND active",
+                       (number, number))
+            counts[(kind, "phone")][number] = cr.fetchone()[0] + 1
+        return fellegi_sunter.TermFrequencies(counts, {kind: total + 1})
+
+    @api.model
     def _dedup_describe(self, found):
-        """One line per match, for warnings: 'Acme (92%: same phone, similar name 0.91)'."""
-        Group = self.env["contact.dedup.group"]
+        """One line per match, for warnings: 'Acme (97%: same phone +10.4, same name +9.1)'."""
+        phrases = self.env["contact.dedup.group"]._dedup_phrases()
         partners = self.browse([item[0] for item in found])
         lines = []
-        for partner, (_partner_id, score, reasons) in zip(partners, found):
-            lines.append("%s (%d%%: %s)" % (partner.display_name, round(score * 100), Group._reasons_text(reasons)))
+        for partner, (_partner_id, score, weights) in zip(partners, found):
+            lines.append("%s (%d%%: %s)" % (partner.display_name, int(score * 100),
+                                            fellegi_sunter.explain(weights, phrases)))
         return "\n".join(lines)
 
     @api.onchange("name", "email", "phone", "mobile", "vat", "website", "zip", "parent_id", "is_company")
@@ -174,6 +211,7 @@ class ResPartner(models.Model):
             "company_name")}
         values["parent_id"] = self.parent_id.id
         values["country_id"] = self.country_id.id
+        values["company_id"] = self.company_id.id
         origin = getattr(self, "_origin", self.browse())
         found = self._dedup_find(values, exclude_ids=[origin.id] if origin.id else [])
         if not found:

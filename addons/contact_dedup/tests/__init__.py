@@ -1,3 +1,4 @@
 from . import test_prevention
 from . import test_scan
 from . import test_merge
+from . import test_merge_undo

@@ -20,9 +20,9 @@ class TestPrevention(DedupCase):
                                           "zip": "75002", "city": "Paris", "country_id": self.france.id})
         # then both Acme records come up, by their name (the typo is forgiven) and address
         self.assertEqual({item[0] for item in found}, {self.acme.id, self.acme_copy.id})
-        codes = [code for code, _value in found[0][2]]
-        self.assertIn("same_zip", codes)
-        self.assertTrue({"same_name", "similar_name"} & set(codes), codes)
+        levels = {field: level for field, level, _weight in found[0][2]}
+        self.assertEqual(levels["address"], 0, "same address")
+        self.assertIn(levels["name"], (0, 1), "same name or a typo")
         # and the same typo elsewhere, with nothing else shared, is another company
         self.assertEqual(self.Partner._dedup_find({"name": "Acme Industires", "is_company": True, "zip": "13001",
                                                    "city": "Marseille", "country_id": self.france.id}), [])

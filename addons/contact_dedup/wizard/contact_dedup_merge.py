@@ -31,8 +31,19 @@ class ContactDedupMerge(models.TransientModel):
     line_ids = fields.One2many("contact.dedup.merge.line", "wizard_id", string="Values")
 
     @api.model
-    def action_open(self, partners, group=None):
-        """A merge wizard on these partners, the oldest kept and each differing field pre-filled."""
+    def default_get(self, fields_list):
+        """Opened from a contact list (*Action > Merge duplicates*): the selected contacts."""
+        result = super(ContactDedupMerge, self).default_get(fields_list)
+        context = self.env.context
+        if context.get("active_model") == "res.partner" and context.get("active_ids") and not result.get(
+                "partner_ids"):
+            partners = self.env["res.partner"].browse(context["active_ids"])
+            result.update(self._prepare_values(partners))
+        return result
+
+    @api.model
+    def _prepare_values(self, partners, group=None):
+        """Wizard values for these partners: the oldest kept, each differing field pre-filled."""
         partners = partners.exists()
         if len(partners) < 2:
             raise UserError(_("Select at least two contacts to merge."))
@@ -45,12 +56,17 @@ class ContactDedupMerge(models.TransientModel):
                 continue
             source = dest if dest[field_name] else next(partner for partner, value in values if value)
             lines.append((0, 0, {"field_name": field_name, "source_partner_id": source.id}))
-        wizard = self.create({
+        return {
             "group_id": group.id if group else False,
             "partner_ids": [(6, 0, partners.ids)],
             "dest_partner_id": dest.id,
             "line_ids": lines,
-        })
+        }
+
+    @api.model
+    def action_open(self, partners, group=None):
+        """A merge wizard on these partners, the oldest kept and each differing field pre-filled."""
+        wizard = self.create(self._prepare_values(partners, group))
         return {
             "type": "ir.actions.act_window",
             "name": _("Merge contacts"),
@@ -72,7 +88,9 @@ class ContactDedupMerge(models.TransientModel):
         sources = self.partner_ids - dest
         if dest not in self.partner_ids or not sources:
             raise UserError(_("Keep one of the contacts being merged, and merge at least one other."))
+        self._check_merge_allowed(self.partner_ids)
         Partner = self.env["res.partner"].with_context(active_test=False)
+        previous = {"parent_id": dest.parent_id.id}
         if dest.parent_id in sources:
             # the kept contact was a child of a merged company: it becomes independent, not its own parent
             self.env.cr.execute("UPDATE res_partner SET parent_id = NULL WHERE id = %s", (dest.id,))
@@ -82,8 +100,11 @@ class ContactDedupMerge(models.TransientModel):
             if isinstance(value, models.BaseModel):
                 value = False if value._name == "res.partner" and value in sources else value.id
             values[line.field_name] = value
+            old = dest[line.field_name]
+            previous[line.field_name] = old.id if isinstance(old, models.BaseModel) else old
+        log = []
         with self.env.cr.savepoint():
-            self._move_references(sources, dest)
+            self._move_references(sources, dest, log)
             self.invalidate_cache()
             sources = sources.with_context(active_test=False)
             sources.write({"active": False, "dedup_merged_into_id": dest.id})
@@ -97,6 +118,7 @@ class ContactDedupMerge(models.TransientModel):
                 "%s (#%d)" % (partner.display_name, partner.id) for partner in sources))
             if self.group_id:
                 self.group_id.state = "merged"
+            self.env["contact.dedup.merge.log"].sudo()._record(dest, sources, previous, log, self.group_id)
         return {
             "type": "ir.actions.act_window",
             "res_model": "res.partner",
@@ -106,16 +128,50 @@ class ContactDedupMerge(models.TransientModel):
         }
 
     @api.model
+    def _check_merge_allowed(self, partners):
+        """Refuse a merge across companies (each keeps its own address book) and, unless the
+        user is an accounting manager, a merge of contacts that have journal items (it would
+        rewrite the partner of posted accounting entries)."""
+        companies = partners.mapped("company_id")
+        if len(companies) > 1:
+            raise UserError(_("These contacts belong to different companies (%s): each company keeps its own "
+                              "contacts, they cannot be merged.") % ", ".join(companies.mapped("name")))
+        self.env.cr.execute("SELECT to_regclass('account_move_line') IS NOT NULL")
+        if self.env.cr.fetchone()[0] and not self.env.user.has_group("account.group_account_manager"):
+            self.env.cr.execute("SELECT 1 FROM account_move_line WHERE partner_id IN %s LIMIT 1",
+                                (tuple(partners.ids),))
+            if self.env.cr.fetchone():
+                raise AccessError(_("Some of these contacts have journal items: only an accounting manager may "
+                                    "merge them."))
+
+    @api.model
     def _partner_foreign_keys(self):
         """(table, column) of every foreign key to res_partner(id), from PostgreSQL's catalog."""
+        return self._foreign_keys("res_partner")
+
+    @api.model
+    def _foreign_keys(self, table):
+        """(table, column) of every single-column foreign key to ``table``, from PostgreSQL's catalog."""
         self.env.cr.execute("""
             SELECT cl.relname, att.attname
               FROM pg_constraint con
               JOIN pg_class cl ON cl.oid = con.conrelid
               JOIN pg_attribute att ON att.attrelid = con.conrelid AND att.attnum = con.conkey[1]
-             WHERE con.contype = 'f' AND con.confrelid = 'res_partner'::regclass
+             WHERE con.contype = 'f' AND con.confrelid = %s::regclass
                AND array_length(con.conkey, 1) = 1
-             ORDER BY 1, 2""")
+             ORDER BY 1, 2""", (table,))
+        return self.env.cr.fetchall()
+
+    @api.model
+    def _document_tables(self):
+        """(table, model column) of the tables that point to any record by model name and res_id."""
+        self.env.cr.execute("""
+            SELECT c1.table_name, c1.column_name FROM information_schema.columns c1
+              JOIN information_schema.columns c2 ON c2.table_name = c1.table_name AND c2.column_name = 'res_id'
+                   AND c2.data_type = 'integer'
+             WHERE c1.column_name IN ('res_model', 'model') AND c1.table_schema = 'public'
+               AND c1.table_name NOT IN ('ir_model_data', 'ir_model_fields', 'ir_model_constraint',
+                                         'ir_model_relation', 'ir_act_window', 'ir_act_server', 'ir_ui_view')""")
         return self.env.cr.fetchall()
 
     @api.model
@@ -136,23 +192,34 @@ class ContactDedupMerge(models.TransientModel):
         return bool(self.env.cr.fetchone())
 
     @api.model
-    def _move_column(self, table, column, source_id, dest_id, where="", params=()):
+    def _move_column(self, table, column, source_id, dest_id, where="", params=(), log=None):
         """Point ``table.column`` from source to dest; rows that would collide on a unique index
-        are merged into the dest's row (followers) or dropped when they only repeat a relation."""
+        are merged into the dest's row (followers) or dropped when they only repeat a relation.
+
+        ``log`` (a list) receives every change, so that the merge can be undone:
+        ``(action, table, column, row id, row as JSON, source id)`` with action ``moved``
+        (the column was the source), ``deleted`` (the row as it was) or ``inserted``."""
         cr = self.env.cr
+        params = list(params)
         indexes = self._unique_indexes(table, column)
+        has_id = self._has_column(table, "id")
         conflicts = " ".join(
             "AND NOT EXISTS (SELECT 1 FROM \"%s\" other WHERE other.\"%s\" = %%s %s)" % (
                 table, column,
                 " ".join("AND other.\"%s\" = moved.\"%s\"" % (col, col) for col in cols if col != column))
             for cols in indexes)
+        if log is not None:
+            cr.execute("SELECT %s FROM \"%s\" moved WHERE moved.\"%s\" = %%s %s %s" % (
+                "moved.id, NULL" if has_id else "NULL::integer, row_to_json(moved)::text", table, column, where,
+                conflicts), [source_id] + params + [dest_id] * len(indexes))
+            log.extend(("moved", table, column, row_id, data, source_id) for row_id, data in cr.fetchall())
         cr.execute("UPDATE \"%s\" moved SET \"%s\" = %%s WHERE moved.\"%s\" = %%s %s %s" % (
             table, column, column, where, conflicts),
-            [dest_id, source_id] + list(params) + [dest_id] * len(indexes))
+            [dest_id, source_id] + params + [dest_id] * len(indexes))
         if not indexes:
             return
         cr.execute("SELECT count(*) FROM \"%s\" moved WHERE moved.\"%s\" = %%s %s" % (table, column, where),
-                   [source_id] + list(params))
+                   [source_id] + params)
         if not cr.fetchone()[0]:
             return
         if table == "mail_followers":
@@ -165,50 +232,73 @@ class ContactDedupMerge(models.TransientModel):
                       JOIN mail_followers kept ON kept.\"%s\" = %%s %s
                       JOIN mail_followers_mail_message_subtype_rel rel ON rel.mail_followers_id = moved.id
                      WHERE moved.\"%s\" = %%s %s
-                    ON CONFLICT DO NOTHING""" % (column, match, column, where), [dest_id, source_id] + list(params))
-            cr.execute("DELETE FROM mail_followers moved WHERE moved.\"%s\" = %%s %s" % (column, where),
-                       [source_id] + list(params))
-        elif not self._has_column(table, "id"):
+                    ON CONFLICT DO NOTHING
+                    RETURNING row_to_json(mail_followers_mail_message_subtype_rel)::text""" % (
+                    column, match, column, where), [dest_id, source_id] + params)
+                if log is not None:
+                    log.extend(("inserted", "mail_followers_mail_message_subtype_rel", None, None, data, source_id)
+                               for (data,) in cr.fetchall())
+            if log is not None:
+                # the subtypes first, so that an undo (in reverse order) puts the follower back before them
+                cr.execute("""
+                    SELECT row_to_json(rel)::text FROM mail_followers_mail_message_subtype_rel rel
+                      JOIN mail_followers moved ON moved.id = rel.mail_followers_id
+                     WHERE moved.\"%s\" = %%s %s""" % (column, where), [source_id] + params)
+                log.extend(("deleted", "mail_followers_mail_message_subtype_rel", None, None, data, source_id)
+                           for (data,) in cr.fetchall())
+            self._delete_logged(table, column, source_id, where, params, has_id, log)
+        elif not has_id:
             # a pure relation table: the kept record already has this very relation
-            cr.execute("DELETE FROM \"%s\" moved WHERE moved.\"%s\" = %%s %s" % (table, column, where),
-                       [source_id] + list(params))
+            self._delete_logged(table, column, source_id, where, params, has_id, log)
         else:
             raise UserError(_("Cannot merge: rows of %s would collide on a unique constraint.") % table)
 
     @api.model
-    def _move_references(self, sources, dest):
-        """Move every reference to ``sources`` onto ``dest`` (SQL, the caller's transaction)."""
+    def _delete_logged(self, table, column, source_id, where, params, has_id, log):
+        cr = self.env.cr
+        cr.execute("DELETE FROM \"%s\" moved WHERE moved.\"%s\" = %%s %s RETURNING %s, row_to_json(moved)::text" % (
+            table, column, where, "moved.id" if has_id else "NULL::integer"), [source_id] + list(params))
+        if log is not None:
+            log.extend(("deleted", table, column, row_id, data, source_id) for row_id, data in cr.fetchall())
+
+    @api.model
+    def _move_references(self, sources, dest, log=None):
+        """Move every reference to ``sources`` onto ``dest`` (SQL, the caller's transaction);
+        each change goes to ``log`` when given (see ``_move_column``)."""
         cr = self.env.cr
         foreign_keys = self._partner_foreign_keys()
-        cr.execute("""
-            SELECT c1.table_name, c1.column_name FROM information_schema.columns c1
-              JOIN information_schema.columns c2 ON c2.table_name = c1.table_name AND c2.column_name = 'res_id'
-                   AND c2.data_type = 'integer'
-             WHERE c1.column_name IN ('res_model', 'model') AND c1.table_schema = 'public'
-               AND c1.table_name NOT IN ('ir_model_data', 'ir_model_fields', 'ir_model_constraint',
-                                         'ir_model_relation', 'ir_act_window', 'ir_act_server', 'ir_ui_view')""")
-        document_tables = cr.fetchall()
+        document_tables = self._document_tables()
         reference_fields = self.env["ir.model.fields"].sudo().search([
             ("ttype", "=", "reference"), ("store", "=", True)])
         for source in sources:
             for table, column in foreign_keys:
-                self._move_column(table, column, source.id, dest.id)
+                self._move_column(table, column, source.id, dest.id, log=log)
             for table, model_column in document_tables:
                 self._move_column(table, "res_id", source.id, dest.id,
-                                  where="AND moved.\"%s\" = %%s" % model_column, params=("res.partner",))
+                                  where="AND moved.\"%s\" = %%s" % model_column, params=("res.partner",), log=log)
+            old_reference, new_reference = "res.partner,%d" % source.id, "res.partner,%d" % dest.id
             for field in reference_fields:
                 model = self.env.get(field.model)
                 if model is None or not model._auto or not self._has_column(model._table, field.name):
                     continue
-                cr.execute("UPDATE \"%s\" SET \"%s\" = %%s WHERE \"%s\" = %%s" % (
-                    model._table, field.name, field.name), ("res.partner,%d" % dest.id, "res.partner,%d" % source.id))
-            cr.execute("UPDATE ir_property SET value_reference = %s WHERE value_reference = %s",
-                       ("res.partner,%d" % dest.id, "res.partner,%d" % source.id))
+                cr.execute("UPDATE \"%s\" SET \"%s\" = %%s WHERE \"%s\" = %%s RETURNING id" % (
+                    model._table, field.name, field.name), (new_reference, old_reference))
+                if log is not None:
+                    log.extend(("moved_reference", model._table, field.name, row_id, old_reference, source.id)
+                               for (row_id,) in cr.fetchall())
+            cr.execute("UPDATE ir_property SET value_reference = %s WHERE value_reference = %s RETURNING id",
+                       (new_reference, old_reference))
+            if log is not None:
+                log.extend(("moved_reference", "ir_property", "value_reference", row_id, old_reference, source.id)
+                           for (row_id,) in cr.fetchall())
             cr.execute("""
                 UPDATE ir_property moved SET res_id = %s WHERE res_id = %s AND NOT EXISTS (
                     SELECT 1 FROM ir_property other WHERE other.res_id = %s AND other.fields_id = moved.fields_id
-                       AND other.company_id IS NOT DISTINCT FROM moved.company_id)""",
-                       ("res.partner,%d" % dest.id, "res.partner,%d" % source.id, "res.partner,%d" % dest.id))
+                       AND other.company_id IS NOT DISTINCT FROM moved.company_id)
+                RETURNING id""", (new_reference, old_reference, new_reference))
+            if log is not None:
+                log.extend(("moved_reference", "ir_property", "res_id", row_id, old_reference, source.id)
+                           for (row_id,) in cr.fetchall())
         _logger.info("contact_dedup: merged partners %s into %s", sources.ids, dest.id)
 
 

@@ -79,7 +79,7 @@ def test_explanation_names_each_field_with_its_weight():
                                      "city": "Marseille"})
     _score, weights = fs.DEFAULT_MODEL.score(first, second)
     text = fs.explain(weights)
-    assert "name a typo +" in text and "address elsewhere -" in text
+    assert "name with a typo +" in text and "other town -" in text
 
 
 def test_normalisation_gaps_diminutives_company_words_and_vat_prefix():

@@ -1,0 +1,117 @@
+import json
+
+from psycopg2 import sql
+from psycopg2.extras import execute_values
+
+from odoo import _, api, fields, models
+from odoo.exceptions import AccessError, UserError
+
+
+class ContactDedupMergeLog(models.Model):
+    """One merge of contacts, with every row it changed, so that it can be undone."""
+
+    _name = "contact.dedup.merge.log"
+    _description = "Merge of duplicate contacts"
+    _order = "id desc"
+
+    partner_id = fields.Many2one("res.partner", string="Kept contact", readonly=True, ondelete="set null")
+    dest_id = fields.Integer(string="Kept contact id", readonly=True, required=True)
+    source_ids = fields.Char(string="Merged contact ids", readonly=True, required=True)
+    merged_names = fields.Char(string="Merged contacts", readonly=True)
+    group_id = fields.Many2one("contact.dedup.group", readonly=True, ondelete="set null")
+    previous_values = fields.Text(readonly=True, help="The kept contact's values before the merge (JSON).")
+    state = fields.Selection([("done", "Merged"), ("undone", "Undone")], default="done", required=True,
+                             readonly=True)
+    line_count = fields.Integer(string="Rows changed", readonly=True)
+    line_ids = fields.One2many("contact.dedup.merge.log.line", "log_id", string="Changes", readonly=True)
+
+    @api.model
+    def _record(self, dest, sources, previous, changes, group=None):
+        """Log a merge: ``changes`` as ``ContactDedupMerge._move_column`` collects them."""
+        log = self.create({
+            "partner_id": dest.id, "dest_id": dest.id, "source_ids": ",".join(str(i) for i in sources.ids),
+            "merged_names": ", ".join(sources.mapped("display_name")), "group_id": group.id if group else False,
+            "previous_values": json.dumps(previous), "line_count": len(changes),
+        })
+        if changes:
+            rows = [(log.id, index) + tuple(change) for index, change in enumerate(changes)]
+            execute_values(self.env.cr._obj, """
+                INSERT INTO contact_dedup_merge_log_line
+                    (log_id, sequence, action, table_name, column_name, row_id, row_data, source_id)
+                VALUES %s""", rows, page_size=1000)
+        return log
+
+    @api.multi
+    def action_undo(self):
+        """Put every changed row back, in reverse order; reactivate the merged contacts and give
+        the kept one its previous values."""
+        self.ensure_one()
+        if not self.env.user.has_group("contact_dedup.group_contact_dedup_manager"):
+            raise AccessError(_("Only members of the group Merge duplicates may undo a merge."))
+        if self.state != "done":
+            raise UserError(_("This merge is already undone."))
+        cr = self.env.cr
+        cr.execute("""
+            SELECT action, table_name, column_name, row_id, row_data, source_id FROM contact_dedup_merge_log_line
+             WHERE log_id = %s ORDER BY sequence DESC""", (self.id,))
+        for action, table, column, row_id, data, source_id in cr.fetchall():
+            self._undo_change(action, table, column, row_id, data, source_id)
+        Partner = self.env["res.partner"].with_context(active_test=False, contact_dedup_force=True)
+        sources = Partner.browse([int(item) for item in self.source_ids.split(",")])
+        dest = Partner.browse(self.dest_id)
+        self.invalidate_cache()
+        Partner.invalidate_cache()
+        sources.write({"active": True, "dedup_merged_into_id": False})
+        previous = json.loads(self.previous_values or "{}")
+        if previous:
+            dest.write(previous)
+        family = Partner.search(["|", ("id", "child_of", dest.id), ("id", "child_of", sources.ids)])
+        self.env.add_todo(Partner._fields["commercial_partner_id"], family)
+        Partner.recompute()
+        dest.message_post(body=_("Merge undone: %s are separate contacts again.") % self.merged_names)
+        # the log and the group are the application's bookkeeping, not the user's documents
+        if self.group_id:
+            self.group_id.sudo().state = "open"
+        self.sudo().state = "undone"
+        return True
+
+    @api.model
+    def _undo_change(self, action, table, column, row_id, data, source_id):
+        cr = self.env.cr
+        table_id, column_id = sql.Identifier(table), sql.Identifier(column) if column else None
+        if action == "moved" and row_id:
+            cr.execute(sql.SQL("UPDATE {} SET {} = %s WHERE id = %s").format(table_id, column_id),
+                       (source_id, row_id))
+        elif action == "moved":
+            row = json.loads(data)
+            others = [key for key in row if key != column]
+            query = sql.SQL("UPDATE {} SET {} = %s WHERE ctid = (SELECT ctid FROM {} WHERE {} = %s {} LIMIT 1)")
+            cr.execute(query.format(
+                table_id, column_id, table_id, column_id, sql.SQL(" ").join(
+                    sql.SQL("AND {} IS NOT DISTINCT FROM %s").format(sql.Identifier(key)) for key in others)),
+                [source_id, self.dest_id] + [row[key] for key in others])
+        elif action == "moved_reference":
+            cr.execute(sql.SQL("UPDATE {} SET {} = %s WHERE id = %s").format(table_id, column_id), (data, row_id))
+        elif action == "deleted":
+            cr.execute(sql.SQL("INSERT INTO {} SELECT * FROM json_populate_record(NULL::{}, %s)").format(
+                table_id, table_id), (data,))
+        elif action == "inserted":
+            row = json.loads(data)
+            cr.execute(sql.SQL("DELETE FROM {} WHERE {}").format(table_id, sql.SQL(" AND ").join(
+                sql.SQL("{} IS NOT DISTINCT FROM %s").format(sql.Identifier(key)) for key in row)),
+                list(row.values()))
+
+
+class ContactDedupMergeLogLine(models.Model):
+    _name = "contact.dedup.merge.log.line"
+    _description = "Row changed by a merge of contacts"
+    _order = "log_id, sequence"
+
+    log_id = fields.Many2one("contact.dedup.merge.log", required=True, ondelete="cascade", index=True)
+    sequence = fields.Integer()
+    action = fields.Char(required=True)
+    table_name = fields.Char(required=True)
+    column_name = fields.Char()
+    row_id = fields.Integer()
+    row_data = fields.Text()
+    source_id = fields.Integer()

@@ -1,0 +1,168 @@
+from odoo.exceptions import AccessError, UserError
+
+from .common import DedupCase
+
+
+class TestMergeUndo(DedupCase):
+
+    @classmethod
+    def setUpClass(cls):
+        super(TestMergeUndo, cls).setUpClass()
+        env = cls.env
+        tag_shared = env["res.partner.category"].create({"name": "Bakery client"})
+        tag_copy = env["res.partner.category"].create({"name": "Trade fair 2026"})
+        cls.acme.category_id = [(4, tag_shared.id)]
+        cls.acme_copy.category_id = [(4, tag_shared.id), (4, tag_copy.id)]
+        cls.lead = env["crm.lead"].create({"name": "Ovens", "partner_id": cls.acme_copy.id})
+        # both follow the same lead: their follower rows collide when merged
+        cls.lead.message_subscribe(partner_ids=[cls.acme.id, cls.acme_copy.id])
+        cls.attachment = env["ir.attachment"].create({
+            "name": "kbis.pdf", "datas": "aGVsbG8=", "res_model": "res.partner", "res_id": cls.acme_copy.id})
+        cls.acme_copy.message_post(body="Called about the ovens")
+        cls.order = env["sale.order"].create({"partner_id": cls.acme_copy.id})
+        cls.Wizard = env["contact.dedup.merge"]
+
+    def _snapshot(self, partners):
+        """What points to each partner: {(table, column, partner id): rows}, rows by id (or whole
+        rows for relation tables), over every foreign key of the catalog and every table naming
+        a record by model and id; plus each follower's subtypes."""
+        cr = self.env.cr
+        snapshot = {}
+        for partner in partners:
+            for table, column in self.Wizard._partner_foreign_keys():
+                if table.startswith("contact_dedup_merge_log"):
+                    continue
+                has_id = self.Wizard._has_column(table, "id")
+                cr.execute('SELECT %s FROM "%s" t WHERE "%s" = %%s' % (
+                    "id::text" if has_id else "row_to_json(t)::text", table, column), (partner.id,))
+                snapshot[(table, column, partner.id)] = {row[0] for row in cr.fetchall()}
+            for table, model_column in self.Wizard._document_tables():
+                cr.execute('SELECT id FROM "%s" WHERE res_id = %%s AND "%s" = %%s' % (table, model_column),
+                           (partner.id, "res.partner"))
+                snapshot[(table, "res_id", partner.id)] = {row[0] for row in cr.fetchall()}
+            cr.execute("""SELECT f.id, array_agg(r.mail_message_subtype_id ORDER BY r.mail_message_subtype_id)
+                            FROM mail_followers f LEFT JOIN mail_followers_mail_message_subtype_rel r
+                              ON r.mail_followers_id = f.id WHERE f.partner_id = %s GROUP BY f.id""", (partner.id,))
+            snapshot[("subtypes", "", partner.id)] = {(row[0], tuple(row[1])) for row in cr.fetchall()}
+        return snapshot
+
+    def test_the_list_action_opens_with_the_selected_contacts(self):
+        # Given a user who selects two contacts in a list and picks Action > Merge duplicates
+        action = self.env.ref("contact_dedup.action_contact_dedup_merge_partners")
+        self.assertEqual(action.binding_model_id.model, "res.partner")
+        wizard = self.Wizard.with_context(active_model="res.partner",
+                                          active_ids=[self.acme.id, self.acme_copy.id]).create({})
+        # then the wizard holds them, the oldest kept, and the differing values to choose
+        self.assertEqual(wizard.partner_ids, self.acme | self.acme_copy)
+        self.assertEqual(wizard.dest_partner_id, self.acme)
+        self.assertIn("website", wizard.line_ids.mapped("field_name"))
+
+    def test_contacts_of_two_companies_are_not_merged(self):
+        other_company = self.env["res.company"].create({"name": "Filiale Lyon"})
+        theirs = self.Partner.create({"name": "Acme Industries", "is_company": True, "company_id": other_company.id})
+        self.acme.company_id = self.env.ref("base.main_company")
+        with self.assertRaises(UserError):
+            self.Wizard.browse(self.Wizard.action_open(self.acme | theirs)["res_id"]).action_merge()
+        self.assertTrue(theirs.active)
+
+    def test_contacts_with_journal_items_are_merged_by_accounting_managers_only(self):
+        if "account.move.line" not in self.env:
+            self.skipTest("accounting is not installed")
+        company = self.env.user.company_id
+        journal = self.env["account.journal"].search([("type", "=", "general"), ("company_id", "=", company.id)],
+                                                     limit=1)
+        accounts = self.env["account.account"].search([("company_id", "=", company.id),
+                                                       ("deprecated", "=", False)], limit=2)
+        self.assertTrue(journal and len(accounts) == 2, "the template has a French chart of accounts")
+        move = self.env["account.move"].create({"journal_id": journal.id, "line_ids": [
+            (0, 0, {"name": "debit", "account_id": accounts[0].id, "partner_id": self.acme_copy.id, "debit": 10}),
+            (0, 0, {"name": "credit", "account_id": accounts[1].id, "partner_id": self.acme_copy.id, "credit": 10}),
+        ]})
+        # a sales manager (who may merge duplicates) is refused, the journal items keep their partner
+        wizard = self.Wizard.sudo(self.manager).browse(
+            self.Wizard.sudo(self.manager).action_open(self.acme | self.acme_copy)["res_id"])
+        with self.assertRaises(AccessError):
+            wizard.action_merge()
+        self.assertEqual(move.line_ids.mapped("partner_id"), self.acme_copy)
+        # an accounting manager merges them
+        accountant = self.env["res.users"].with_context(no_reset_password=True).create({
+            "name": "Ada Accountant", "login": "dedup_accountant", "email": "ada@example.com",
+            "groups_id": [(6, 0, [self.env.ref("account.group_account_manager").id,
+                                  self.env.ref("contact_dedup.group_contact_dedup_manager").id])],
+        })
+        wizard = self.Wizard.sudo(accountant).browse(
+            self.Wizard.sudo(accountant).action_open(self.acme | self.acme_copy)["res_id"])
+        wizard.action_merge()
+        self.assertEqual(move.line_ids.mapped("partner_id"), self.acme)
+
+    def test_undo_restores_every_row_followers_and_many2many(self):
+        partners = self.acme | self.acme_copy | self.jean_copy
+        before = self._snapshot(partners)
+        self.assertTrue(before[("res_partner_res_partner_category_rel", "partner_id", self.acme_copy.id)])
+        self.assertTrue(before[("sale_order", "partner_id", self.acme_copy.id)])
+        self.assertTrue(before[("mail_followers", "partner_id", self.acme_copy.id)])
+        self.env.cr.execute("SELECT max(id) FROM mail_message")
+        last_message = self.env.cr.fetchone()[0]
+        # Given the manager merged the copy into the original, choosing the copy's name
+        wizard = self.Wizard.sudo(self.manager).browse(
+            self.Wizard.sudo(self.manager).action_open(self.acme | self.acme_copy)["res_id"])
+        wizard.line_ids.filtered(lambda line: line.field_name == "name").source_partner_id = self.acme_copy
+        wizard.action_merge()
+        self.assertFalse(self.acme_copy.active)
+        self.assertEqual(self.order.partner_id, self.acme)
+        self.assertNotEqual(self._snapshot(partners), before)
+        # When the manager undoes the merge
+        log = self.env["contact.dedup.merge.log"].sudo(self.manager).search([("dest_id", "=", self.acme.id)])
+        self.assertEqual(len(log), 1)
+        log.action_undo()
+        self.invalidate_cache_all()
+        # Then every row points where it pointed before, followers and tags included
+        after = self._snapshot(partners)
+        for key, rows in before.items():
+            if key == ("mail_message", "res_id", self.acme.id):
+                # only the notes of the merge and of its undo are new
+                self.assertLessEqual(rows, after[key])
+                self.assertTrue(all(new > last_message for new in after[key] - rows))
+            else:
+                self.assertEqual(after[key], rows, "%s.%s of #%d" % key)
+        self.assertTrue(self.acme_copy.active)
+        self.assertFalse(self.acme_copy.dedup_merged_into_id)
+        self.assertEqual(self.acme.name, "Acme Industries SARL")
+        self.assertEqual(self.jean_copy.commercial_partner_id, self.acme_copy)
+        self.assertEqual(self.order.partner_id, self.acme_copy)
+        self.assertEqual(log.state, "undone")
+        with self.assertRaises(UserError):
+            log.action_undo()
+
+    def invalidate_cache_all(self):
+        self.env.invalidate_all()
+
+    def test_merging_leads_keeps_their_sale_orders(self):
+        Lead = self.env["crm.lead"]
+        first = Lead.create({"name": "A", "contact_name": "Paul Durand", "email_from": "paul@durand.fr"})
+        second = Lead.create({"name": "B", "contact_name": "Durand Paul", "email_from": "PAUL@durand.fr"})
+        order = self.env["sale.order"].create({"partner_id": self.acme.id, "opportunity_id": second.id})
+        self.Group.scan_leads()
+        group = self.Group.search([("lead_ids", "in", first.ids), ("state", "=", "open")])
+        group.sudo(self.manager).action_merge()
+        kept = (first | second).exists()
+        self.assertEqual(len(kept), 1)
+        self.assertEqual(order.opportunity_id, kept)
+
+    def test_the_check_while_typing_proposes_only_the_users_company(self):
+        other_company = self.env["res.company"].create({"name": "Filiale Lyon"})
+        self.Partner.create({"name": "Louise Michel", "email": "louise@commune.fr", "company_id": other_company.id})
+        self.assertEqual(self.Partner._dedup_find({"name": "Louise Michel", "email": "louise@commune.fr"}), [])
+        found = self.Partner._dedup_find({"name": "Louise Michel", "email": "louise@commune.fr",
+                                          "company_id": other_company.id})
+        self.assertEqual(len(found), 1)
+
+    def test_the_scan_keeps_each_fields_weights_for_managers(self):
+        self.Group.scan_partners()
+        weights = self.env["contact.dedup.weight"].sudo(self.manager).search([("kind", "=", "person")])
+        by_level = {(row.field_name, row.level): row.weight for row in weights}
+        self.assertGreater(by_level[("Name", 0)], 0)
+        self.assertLess(by_level[("Name", 4)], 0)
+        self.assertGreater(by_level[("Name", 0)], by_level[("Name", 1)] - 5)
+        with self.assertRaises(AccessError):
+            self.env["contact.dedup.weight"].sudo(self.salesman).search([]).read(["weight"])
