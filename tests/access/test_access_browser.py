@@ -36,12 +36,13 @@ def test_portal_customer_sees_only_own_contracts(world, odoo_server):
 
 
 def test_salesman_lead_list_shows_own_team_only(world, odoo_server):
-    """Given leads of team 1 (own, teammate's, unassigned) and of team 2, when salesperson 1
-    opens the leads list, team 1's leads are there and team 2's and the team-less ones are not."""
+    """Given leads of team 1 (own, team leader's, unassigned) and of team 2, when salesperson 1
+    opens the opportunities list, team 1's are there and team 2's, the team-less and the other
+    company's are not."""
     client = harness.WebClient(odoo_server, 1400, 900, login=world.users["salesman_1"], password=PASSWORD)
     try:
-        client.driver.get(odoo_server.url + "/web#model=crm.lead&view_type=list")
-        client.wait_text(".o_list_view", "lead_s1 %s" % world.suffix)
+        client.open_action("crm.crm_lead_opportunities", "list")
+        client.wait_text(".o_list_view", "lead_s1 %s" % world.suffix, timeout=90)
         client.wait_idle()
         from selenium.webdriver.common.by import By
         text = client.driver.find_element(By.CSS_SELECTOR, ".o_list_view").text
