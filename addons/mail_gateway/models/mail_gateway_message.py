@@ -332,6 +332,12 @@ class MailGatewayMessage(models.Model):
     def _route(self, raw, msg):
         """Values of the processed record. The message is parsed once (``msg``): Odoo's
         routing gets that parsed message, not the raw bytes to parse again."""
+        _name, address = mailparse.sender(msg)
+        if not (address or mailparse.recipients(msg) or mailparse.header(msg, "Subject").strip()
+                or mailparse.message_id(msg)):
+            # random bytes, a document posted by mistake: kept in the failure queue, no record made of it
+            reason = _("Not an e-mail: no sender, recipient, subject or Message-Id could be read.")
+            return {"state": "failed", "error": reason, "decision": reason}
         own_lists = self._own_lists(msg)
         decision = mailparse.classify_detail(msg, own_lists)
         if decision:
@@ -341,7 +347,6 @@ class MailGatewayMessage(models.Model):
         identifier = mailparse.list_id(msg)
         if identifier and identifier in own_lists:
             notes.append(_("List-Id %s is the alias's own list: not bulk mail.") % identifier)
-        _name, address = mailparse.sender(msg)
         if self._is_throttled(address):
             settings = self._settings()
             return {"state": "ignored", "ignore_reason": "throttled", "error": False,
