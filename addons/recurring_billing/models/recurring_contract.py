@@ -442,15 +442,23 @@ class RecurringContract(models.Model):
 
     @api.multi
     def action_close(self):
-        """Close now: the term ends today unless it already ended; the usage and the
-        adjustments not invoiced yet go on a closing invoice."""
+        """Close now: the term ends today unless it already ended; the periods not invoiced
+        yet up to the end are invoiced, the usage and the adjustments left go on a closing
+        invoice."""
         today = fields.Date.context_today(self)
         for contract in self:
-            values = {"state": "closed", "next_invoice_date": False}
-            if not contract.date_end or contract.date_end > today:
-                values["date_end"] = max(today, contract.date_start or today)
             started = contract.state != "draft" and contract.date_start and contract.date_start <= today
-            contract.write(values)
+            running = started and contract.state in ("running", "to_renew")
+            if not contract.date_end or contract.date_end > today:
+                contract.write({"date_end": max(today, contract.date_start or today)})
+            if running:
+                # every period up to the end, the last (clipped) one included, also when
+                # invoiced in arrears: its invoicing day would be after the contract closed
+                contract._compute_next_invoice_date()
+                day_after = fields.Date.from_string(contract.date_end) + recurrence.ONE_DAY
+                contract.with_context(recurring_raise_errors=True, recurring_invoice_day=today)._invoice_contracts(
+                    day_after, commit=False)
+            contract.write({"state": "closed", "next_invoice_date": False})
             if started:
                 contract._invoice_closing()
         return True

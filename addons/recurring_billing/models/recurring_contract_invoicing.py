@@ -402,7 +402,9 @@ class RecurringContractInvoicing(models.Model):
         if company.recurring_invoice_date == "period":
             day = recurrence.invoice_date(period, self.invoicing_mode)
         else:
-            run_date = self.env.context.get("recurring_run_date")
+            # the day the invoice is made: the run's, unless the caller says (closing invoices
+            # the last period in arrears today, with the day after as the run's date)
+            run_date = self.env.context.get("recurring_invoice_day") or self.env.context.get("recurring_run_date")
             day = fields.Date.from_string(run_date) if run_date else self._invoicing_today()
         lock = max(company.period_lock_date or "", company.fiscalyear_lock_date or "")
         if lock and fields.Date.to_string(day) <= lock:

@@ -1,3 +1,7 @@
+import calendar
+import datetime
+
+from odoo import fields
 from odoo.exceptions import UserError
 
 from .common import RecurringCase, d
@@ -62,3 +66,22 @@ class TestAmendments(RecurringCase):
         self.assertEqual(len(closing), 1)
         self.assertEqual(sorted(closing.invoice_line_ids.mapped("price_subtotal")), [-10.0, 30.0])
         self.assertEqual(len(contract.invoice_ids), 3)
+
+    def test_closing_a_contract_invoiced_in_arrears_invoices_its_last_days(self):
+        # given 3,100 a month in arrears since the start of last month, last month invoiced
+        today = fields.Date.from_string(fields.Date.context_today(self.Contract))
+        this_month = today.replace(day=1)
+        last_month = (this_month - datetime.timedelta(days=1)).replace(day=1)
+        contract = self.make_contract(start=str(last_month), invoicing_mode="arrears", price=3100.0)
+        self.assertEqual(len(self.run_invoicing(contract, str(this_month))), 1)
+        # when the contract is closed today
+        contract.action_close()
+        # then this month is invoiced up to today, prorated, and nothing is left to invoice
+        self.assertEqual(contract.state, "closed")
+        last = contract.invoice_ids.filtered(
+            lambda invoice: invoice.invoice_line_ids.recurring_period_start == str(this_month))
+        self.assertEqual(self.periods_of(last), [(str(this_month), str(today))])
+        days = calendar.monthrange(today.year, today.month)[1]
+        self.assertAlmostEqual(last.amount_untaxed, 3100.0 * today.day / days, places=2)
+        self.assertEqual(last.date_invoice, str(today))
+        self.assertEqual(len(contract.invoice_ids), 2)
