@@ -120,7 +120,8 @@ ensure_node_modules() {
 }
 
 as_postgres() {
-    if [ "$(id -u)" -eq 0 ]; then runuser -u postgres -- "$@"; else "$@"; fi
+    # from / : postgres may not enter the caller's folder (a private checkout)
+    if [ "$(id -u)" -eq 0 ]; then (cd / && runuser -u postgres -- "$@"); else "$@"; fi
 }
 
 # The project's own PostgreSQL 15 cluster, listening on a unix socket only.
@@ -153,7 +154,9 @@ CONF
     fi
     mkdir -p "$PGRUN"; [ "$(id -u)" -eq 0 ] && chown postgres:postgres "$PGRUN"
     if ! as_postgres "$PGBIN/pg_ctl" -D "$PGDATA" status >/dev/null 2>&1; then
-        as_postgres "$PGBIN/pg_ctl" -D "$PGDATA" -l "$PGDATA/server.log" -w start >/dev/null \
+        # the server must not inherit the set-up locks (fd 9) nor the users' lock (fd 8):
+        # it would hold them for as long as it runs, and every later command would wait
+        as_postgres "$PGBIN/pg_ctl" -D "$PGDATA" -l "$PGDATA/server.log" -w start >/dev/null 8>&- 9>&- \
             || die "PostgreSQL did not start: see $PGDATA/server.log"
     fi
     if ! psql -U postgres -tAc "select 1 from pg_roles where rolname='odoo'" | grep -q 1; then

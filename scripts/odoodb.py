@@ -19,6 +19,7 @@ import sys
 LOG_LINE = re.compile(
     r"^\d{4}-\d\d-\d\d \d\d:\d\d:\d\d,\d+ \d+ (?P<level>[A-Z]+) (?P<db>\S+) (?P<logger>[\w.]+): (?P<msg>.*)$")
 RAN = re.compile(r"^Ran (\d+) tests? in ")
+SKIPPED = re.compile(r"skipped '(.*)'$")
 RESULT = re.compile(r"^(OK|FAILED)(?: \((.*)\))?$")
 COUNTS = re.compile(r"^\s*\(((?:\w+=\d+(?:, )?)+)\)$")
 UNMET = re.compile(r"^module (\w+): Unmet dependencies: ")
@@ -135,6 +136,11 @@ class LogVerdict(object):
         self.records = 0
         self.ran_by_addon = {}
         self.failure_details = {}
+        self.skips = []  # (logger, reason) of each skipped test
+        self.refused_skips = 0  # skips counted as failures instead
+        self.finished = False  # Odoo reached its shutdown line
+        self.post_tested = False  # Odoo reached the end of its post-install tests
+        self._problem_detail = None
 
     @property
     def failed(self):
@@ -143,6 +149,10 @@ class LogVerdict(object):
     @property
     def passed(self):
         return self.ran - self.failures - self.errors - self.skipped
+
+    @property
+    def skipped_allowed(self):
+        return self.skipped - self.refused_skips
 
     def _add_counts(self, text):
         for part in text.split(","):
@@ -161,9 +171,20 @@ class LogVerdict(object):
                 # one under an ERROR record was counted with that record.
                 if line.startswith("Traceback") and current and current[0] == "WARNING" and not current[2]:
                     self.problems.append("traceback after WARNING %s" % current[1])
+                    self._problem_detail = len(self.problems) - 1
+                elif self._problem_detail is not None and line.strip() and not line.startswith(
+                        (" ", "\t", "Traceback", "The above exception", "During handling")):
+                    # the last line of a traceback under a problem: its exception, the real cause
+                    self.failure_details[("problem", self._problem_detail)] = line.strip()
                 continue
             self.records += 1
+            self._problem_detail = None
             level, logger, msg = match.group("level", "logger", "msg")
+            if logger == "odoo.service.server":
+                if msg.startswith("Initiating shutdown"):
+                    self.finished = True
+                elif msg.startswith("All post-tested in"):
+                    self.post_tested = True
             is_test_output = ".tests." in logger and logger.startswith("odoo.addons.")
             current = (level, logger, is_test_output)
             if is_test_output:
@@ -195,6 +216,9 @@ class LogVerdict(object):
                     continue
                 if level == "ERROR" and msg.startswith(("FAIL:", "ERROR:")):
                     self.failed_tests.append("%s %s" % (logger, msg))
+                skipped = SKIPPED.search(msg)
+                if skipped:
+                    self.skips.append((logger, skipped.group(1)))
                 continue
             if level in ("ERROR", "CRITICAL"):
                 unmet = UNMET.match(msg)
@@ -204,14 +228,30 @@ class LogVerdict(object):
                         logger == "odoo.modules.loading" and msg.startswith("At least one test failed")):
                     continue
                 self.problems.append("%s %s: %s" % (level, logger, msg))
+                self._problem_detail = len(self.problems) - 1
+
+    def judge_skips(self, not_installed, allow_all=False):
+        """A skipped Odoo test is a failure unless its reason names one of our addons
+        that this run did not install (a peer absent on purpose) or starts with
+        "not applicable here:", or skips are allowed on purpose."""
+        if allow_all:
+            return
+        named = re.compile(r"\b(%s)\b" % "|".join(sorted(not_installed))) if not_installed else None
+        for logger, reason in self.skips:
+            if (named and named.search(reason)) or reason.startswith("not applicable here:"):
+                continue
+            self.refused_skips += 1
+            self.problems.append("%s: a test was skipped, which counts as a failure "
+                                 "(set L2C_ALLOW_SKIPS=1 on purpose): %s" % (logger, reason))
 
     def report(self):
         lines = []
         for index, name in enumerate(self.failed_tests):
             detail = self.failure_details.get(index)
             lines.append("  failed: %s%s" % (name, " -> %s" % detail[:300] if detail else ""))
-        for problem in self.problems:
-            lines.append("  error: %s" % problem[:400])
+        for index, problem in enumerate(self.problems):
+            detail = self.failure_details.get(("problem", index))
+            lines.append("  error: %s%s" % (problem[:400], " -> %s" % detail[:300] if detail else ""))
         return "\n".join(lines)
 
 
@@ -228,9 +268,15 @@ def module_states(db, names):
 
 
 def exit_cause(code):
-    if code > 128:
+    if code == 255:
+        return "Odoo exited with code 255: it could not load the database (see the errors above)"
+    if 128 < code < 255:
         return "Odoo was killed by signal %d (exit code %d)" % (code - 128, code)
     return "Odoo exited with code %d" % code
+
+
+def our_addons():
+    return sorted(name for name in os.listdir(ADDONS) if is_our_addon(name))
 
 
 def summarize(path, addons=(), db=None, exit_code=None, tests_expected=True):
@@ -264,10 +310,24 @@ def summarize(path, addons=(), db=None, exit_code=None, tests_expected=True):
                 verdict.problems.append("addon %s is %s after the install" % (addon, state or "unknown to Odoo"))
             elif tests_expected and not verdict.ran_by_addon.get(addon):
                 verdict.problems.append("addon %s ran no Odoo test" % addon)
+        if states is not None:
+            try:
+                everywhere = module_states(db, our_addons())
+            except Exception:  # the database itself is the problem, said above
+                everywhere = {}
+            not_installed = {name for name in our_addons() if everywhere.get(name) != "installed"}
+            verdict.judge_skips(not_installed, os.environ.get("L2C_ALLOW_SKIPS") == "1")
+    if addons and verdict.records and not exit_code:
+        # Odoo exited 0 (or was not asked) but its run did not reach its end
+        if not verdict.finished:
+            verdict.problems.append("Odoo stopped before the end of its run (no shutdown line in its log)")
+        elif tests_expected and not verdict.post_tested:
+            verdict.problems.append("Odoo's post-install tests did not run to their end")
     details = verdict.report()
     if details:
         print(details)
-    print("odoo: %d passed, %d failed, %d skipped" % (max(verdict.passed, 0), verdict.failed, verdict.skipped))
+    counts = (max(verdict.passed, 0), verdict.failed, verdict.skipped_allowed)
+    print("odoo: %d passed, %d failed, %d skipped" % counts)
     return verdict
 
 

@@ -16,6 +16,8 @@ SETUP = """
 set -euo pipefail
 source scripts/lib.sh
 pg_start
+# a second command while the cluster runs must not wait for the first one's locks
+timeout 60 bash -c 'source scripts/lib.sh; pg_start' || { echo "second pg_start blocked"; exit 1; }
 createdb probe_private
 psql -tAc "select 'answer:' || 6 * 7" probe_private
 echo "pgdata:$PGDATA"

@@ -72,6 +72,23 @@ def probes(tmp_path_factory):
 
         os._exit(0)
         """)
+    # Odoo exits 0 in the middle of the post-install tests: the log just stops
+    exit_post = _addon(base, "probe_exit_in_tests", "self.assertTrue(self.env.user)")
+    (exit_post / "tests" / "__init__.py").write_text("from . import test_probe, test_exit\n")
+    (exit_post / "tests" / "test_exit.py").write_text(textwrap.dedent("""
+        import os
+
+        from odoo.tests import common
+
+
+        @common.at_install(False)
+        @common.post_install(True)
+        class TestExit(common.TransactionCase):
+            def test_exit(self):
+                os._exit(0)
+        """))
+    # an Odoo test skipped because a component is missing
+    _addon(base, "probe_odoo_skip", "self.skipTest('Chromium is not installed')")
     _addon(base, "probe_pytest_failing", "pass", lib_test="""
         def test_deliberate_failure():
             assert 1 + 1 == 3
@@ -98,6 +115,9 @@ def runs(probes):
         "pytest_failing": (probes, "probe_pytest_failing"),
         "missing_component": (probes, "probe_missing_component"),
         "misspelt": (None, "crm_lead"),
+        "exit_in_tests": (probes, "probe_exit_in_tests", "--no-pytest"),
+        "odoo_skip": (probes, "probe_odoo_skip", "--no-pytest"),
+        "two_lists": (None, "crm_leadz", "sale_deposit"),
         # two independent addons: installed once, then each tested in its own process
         "two_groups": (probes, "probe_passing,probe_failing", "--no-pytest"),
     }
@@ -165,6 +185,24 @@ def test_independent_addons_tested_side_by_side_keep_every_verdict(runs):
     assert "Odoo tests of probe_passing" in out and "Odoo tests of probe_failing" in out
     assert any("probe_failing" in c and "deliberate failure" in c for c in causes), causes
     assert not any("probe_passing" in c for c in causes), causes
+
+
+def test_odoo_exiting_zero_in_the_middle_of_its_tests_fails_the_command(runs):
+    code, last, causes, _out = runs["exit_in_tests"]
+    assert code != 0 and ", 0 failed" not in last
+    assert any("did not run to their end" in c or "stopped before the end" in c for c in causes), causes
+
+
+def test_an_odoo_test_skipped_for_a_missing_component_fails(runs):
+    code, last, causes, _out = runs["odoo_skip"]
+    assert code != 0 and ", 0 failed" not in last
+    assert any("Chromium is not installed" in c for c in causes), causes
+
+
+def test_two_addon_lists_are_refused_rather_than_one_dropped(runs):
+    code, _last, causes, _out = runs["two_lists"]
+    assert code != 0
+    assert causes and "one comma-separated list" in causes[0]
 
 
 def test_a_misspelt_addon_fails_at_once_naming_it(runs):
