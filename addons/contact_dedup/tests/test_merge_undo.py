@@ -115,7 +115,7 @@ class TestMergeUndo(DedupCase):
         log = self.env["contact.dedup.merge.log"].sudo(self.manager).search([("dest_id", "=", self.acme.id)])
         self.assertEqual(len(log), 1)
         log.action_undo()
-        self.invalidate_cache_all()
+        self.acme.invalidate_cache()
         # Then every row points where it pointed before, followers and tags included
         after = self._snapshot(partners)
         for key, rows in before.items():
@@ -133,9 +133,6 @@ class TestMergeUndo(DedupCase):
         self.assertEqual(log.state, "undone")
         with self.assertRaises(UserError):
             log.action_undo()
-
-    def invalidate_cache_all(self):
-        self.env.invalidate_all()
 
     def test_merging_leads_keeps_their_sale_orders(self):
         Lead = self.env["crm.lead"]
