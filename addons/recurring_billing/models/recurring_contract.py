@@ -3,7 +3,7 @@ import datetime
 from odoo import _, api, fields, models
 from odoo.exceptions import UserError, ValidationError
 
-from ..lib import recurrence
+from ..lib import proration, recurrence
 
 UNIT_SELECTION = [
     ("day", "Day(s)"),
@@ -413,7 +413,8 @@ class RecurringContract(models.Model):
 
     @api.multi
     def action_pause(self):
-        today = fields.Date.context_today(self)
+        """Pause from today (the day the user sees, ``recurring_today`` in the context)."""
+        today = self.env.context.get("recurring_today") or fields.Date.context_today(self)
         for contract in self.filtered(lambda c: c.state in ("running", "to_renew")):
             self.env["recurring.contract.pause"].create({"contract_id": contract.id, "date_start": today})
             contract.write({"state": "paused"})
@@ -422,18 +423,59 @@ class RecurringContract(models.Model):
 
     @api.multi
     def action_resume(self):
-        """Resume a paused contract from today: the pause's last day is yesterday, and a
-        period partly paused is billed for its other days."""
-        today = fields.Date.from_string(fields.Date.context_today(self))
+        """Resume a paused contract from today: the pause's last day is yesterday, a period
+        partly paused is billed for its other days, and the paused days of periods already
+        invoiced (in advance) are credited on the next invoice."""
+        today = fields.Date.from_string(self.env.context.get("recurring_today")
+                                        or fields.Date.context_today(self))
         last_paused_day = fields.Date.to_string(today - recurrence.ONE_DAY)
         for contract in self.filtered(lambda c: c.state == "paused"):
             pauses = contract.pause_ids.filtered(lambda p: not p.date_end)
             # paused and resumed the same day: nothing was paused
             pauses.filtered(lambda p: p.date_start > last_paused_day).unlink()
-            (pauses.exists()).write({"date_end": last_paused_day})
+            pauses = pauses.exists()
+            pauses.write({"date_end": last_paused_day})
             contract.state = "running"
+            for pause in pauses:
+                contract._credit_paused_days(pause)
         self._compute_next_invoice_date()
         return True
+
+    @api.multi
+    def _credit_paused_days(self, pause):
+        """A credit, on the next invoice, for the days of ``pause`` that periods invoiced
+        before it (in advance) billed: one adjustment per line and period."""
+        self.ensure_one()
+        pause_start, pause_end = fields.Date.from_string(pause.date_start), fields.Date.from_string(pause.date_end)
+        kwargs = self._recurrence_kwargs()
+        anchor = kwargs["anchor"] or kwargs["date_start"]
+        digits = self.currency_id.decimal_places
+        for claim in self.period_ids.sorted("date_start"):
+            first = max(pause_start, fields.Date.from_string(claim.date_start))
+            last = min(pause_end, fields.Date.from_string(claim.date_end))
+            if last < first:
+                continue
+            full = recurrence.period_of(anchor, first, kwargs["interval"], kwargs["unit"])
+            for line in self.line_ids.filtered(lambda line: not line.is_usage):
+                line_first = max(first, fields.Date.from_string(line.date_start)) if line.date_start else first
+                line_last = min(last, fields.Date.from_string(line.date_end)) if line.date_end else last
+                days = (line_last - line_first).days + 1
+                if days <= 0:
+                    continue
+                quantity, price = line._terms_at(line_first, full)
+                amount = proration.round_amount(-quantity * price * days / full.full_days, digits)
+                if not amount:
+                    continue
+                self.env["recurring.contract.adjustment"].create({
+                    "contract_id": self.id,
+                    "line_id": line.id,
+                    "product_id": line.product_id.id,
+                    "date": fields.Date.to_string(line_first),
+                    "amount": float(amount),
+                    "name": _("%(product)s: %(days)s paused days from %(start)s to %(end)s, already invoiced") % {
+                        "product": line.product_id.display_name, "days": days,
+                        "start": self._format_date(line_first), "end": self._format_date(line_last)},
+                })
 
     @api.multi
     def action_give_notice(self):

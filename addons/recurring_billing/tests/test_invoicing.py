@@ -209,3 +209,15 @@ class TestInvoicing(RecurringCase):
         self.company.write({"period_lock_date": False, "recurring_invoice_date": "period"})
         march = self.run_invoicing(contract, "2027-03-05")
         self.assertEqual(march.date_invoice, "2027-03-01")
+
+    def test_paused_days_of_a_prepaid_period_are_credited_on_resume(self):
+        # given 280 a month in advance, January invoiced on 1 January
+        contract = self.make_contract(start="2027-01-01", price=280.0)
+        self.run_invoicing(contract, "2027-01-01")
+        # when the customer pauses on 31 January and resumes on 3 February
+        contract.with_context(recurring_today="2027-01-31").action_pause()
+        contract.with_context(recurring_today="2027-02-03").action_resume()
+        self.assertEqual((contract.pause_ids.date_start, contract.pause_ids.date_end), ("2027-01-31", "2027-02-02"))
+        # then February bills its 26 other days, less 31 January already invoiced (280 / 31)
+        february = self.run_invoicing(contract, "2027-02-03")
+        self.assertEqual(sorted(february.invoice_line_ids.mapped("price_subtotal")), [-9.03, 260.0])
