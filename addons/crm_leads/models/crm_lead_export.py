@@ -1,25 +1,10 @@
 """Exports of the pipeline and its forecast: Excel, CSV and a PDF summary."""
-from odoo import _, api, fields, models
+from odoo import _, api, models
 
 from ..lib import export as export_lib
 
 #: above this many selected leads, the CSV address names a selection kept on the server
 MAX_IDS_IN_URL = 500
-
-
-class CrmLeadExportSelection(models.TransientModel):
-    """The leads selected for a CSV download too many to name in its address (only the
-    user who made it can read it; cleaned like every transient record)."""
-
-    _name = "crm.lead.export.selection"
-    _description = "Leads selected for a pipeline download"
-
-    lead_ids_text = fields.Text(required=True)
-
-    @api.multi
-    def lead_ids(self):
-        self.ensure_one()
-        return [int(lead_id) for lead_id in self.lead_ids_text.split(",") if lead_id.isdigit()]
 
 
 class CrmLead(models.Model):
