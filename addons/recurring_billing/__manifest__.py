@@ -15,6 +15,7 @@
     "data": [
         "security/recurring_billing_security.xml",
         "security/ir.model.access.csv",
+        "security/recurring_billing_access_rules.xml",
         "data/recurring_contract_data.xml",
         "data/mail_template_data.xml",
         "views/recurring_contract_views.xml",
