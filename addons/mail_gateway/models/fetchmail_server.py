@@ -167,8 +167,12 @@ class FetchmailServer(models.Model):
             count += 1
             self._gateway_after_store(imap, uid, size <= cap)
             if size <= cap and record.state == "received":
-                record._process(raw)
-                cr.commit()  # pylint: disable=invalid-commit
+                try:
+                    record._process(raw)
+                    cr.commit()  # pylint: disable=invalid-commit
+                except psycopg2.extensions.TransactionRollbackError:
+                    # stored already: the job processes it in a minute
+                    cr.rollback()
         state.invalidate_cache()
         return count
 

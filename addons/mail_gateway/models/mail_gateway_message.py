@@ -234,6 +234,10 @@ class MailGatewayMessage(models.Model):
             with self.env.cr.savepoint():
                 msg = mailparse.parse_bytes(mailparse.processable(raw))
                 values = self._route(raw, msg)
+        except psycopg2.extensions.TransactionRollbackError:
+            # a concurrent update, not a fault of the message: the caller rolls back and the
+            # message, still stored as received, is processed again (next request or job)
+            raise
         except Exception as exc:  # pylint: disable=broad-except
             # the traceback is kept on the record, in the failure queue
             _logger.warning("Inbound message %s failed: %s", self.message_key, mailparse.storable(str(exc), 300))
@@ -267,7 +271,15 @@ class MailGatewayMessage(models.Model):
                     "Processing was interrupted %d times (worker stopped); kept for a manual retry.") % (row[1] - 1),
                     "error": _("Processing interrupted")})
             else:
-                record._process()
+                try:
+                    record._process()
+                except psycopg2.extensions.TransactionRollbackError:
+                    if not commit:
+                        raise
+                    _logger.info("Inbound message %s met a concurrent update; processed on the next run", row[0])
+                    self.env.cr.rollback()
+                    done += 1
+                    continue
             if commit:
                 self.env.cr.commit()  # pylint: disable=invalid-commit
             done += 1

@@ -1,4 +1,7 @@
 import base64
+from unittest.mock import patch
+
+import psycopg2
 
 from odoo.exceptions import AccessError
 
@@ -58,6 +61,17 @@ class TestStoreFirst(GatewayCase):
         raw = self.mail(message_id="<again@client.example>")
         record, _created = self.Gateway._store(raw, "mta")
         self.assertFalse(self.Gateway.receive(raw, "mta"), "answered as a duplicate")
+        self.assertEqual(record.state, "processed")
+
+    def test_a_concurrent_update_leaves_the_message_waiting_not_failed(self):
+        record, _created = self.Gateway._store(self.mail(message_id="<busy@client.example>"), "http")
+        conflict = psycopg2.extensions.TransactionRollbackError("could not serialize access")
+        with patch.object(type(self.Gateway), "_route", side_effect=conflict):
+            with self.assertRaises(psycopg2.extensions.TransactionRollbackError):
+                record._process()
+        record.invalidate_cache()
+        self.assertEqual(record.state, "received", "left for the next run, not put in the failure queue")
+        self.Gateway._process_pending(commit=False)
         self.assertEqual(record.state, "processed")
 
     def test_a_message_that_kills_every_worker_ends_in_the_failure_queue(self):
