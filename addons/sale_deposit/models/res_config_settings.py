@@ -11,6 +11,7 @@ class ResConfigSettings(models.TransientModel):
     company_deposit_confirm_unpaid = fields.Boolean(related="company_id.deposit_confirm_unpaid")
     company_deposit_deliver_unpaid = fields.Boolean(related="company_id.deposit_deliver_unpaid")
     deposit_deduction_mode = fields.Selection(related="company_id.deposit_deduction_mode")
+    deposit_cash_basis_vat = fields.Boolean(related="company_id.deposit_cash_basis_vat")
     deposit_account_id = fields.Many2one(related="company_id.deposit_account_id")
     deposit_forfeit_account_id = fields.Many2one(related="company_id.deposit_forfeit_account_id")
     deposit_penalty_account_id = fields.Many2one(related="company_id.deposit_penalty_account_id")

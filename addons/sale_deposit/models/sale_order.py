@@ -220,6 +220,16 @@ class SaleOrder(models.Model):
             "account_analytic_id": self.analytic_account_id.id,
         }
 
+    def _deposit_invoice_taxes(self, taxes):
+        """Taxes of a deposit invoice line: the order's, or their twins due on payment (company option)."""
+        self.ensure_one()
+        if not self.company_id.deposit_cash_basis_vat:
+            return taxes
+        result = self.env["account.tax"]
+        for tax in taxes:
+            result |= self.company_id._deposit_cash_basis_tax(tax)
+        return result
+
     def _deposit_tax_groups(self):
         """The order's untaxed and taxed totals per set of taxes, as the deposit lines mirror them."""
         groups = {}
@@ -276,7 +286,8 @@ class SaleOrder(models.Model):
             invoice_values = order.sudo()._prepare_deposit_invoice(kind, amount)
             invoice_values["invoice_line_ids"] = [
                 (0, 0, order.sudo()._prepare_deposit_line(
-                    kind, self.env["account.tax"].browse(list(key)), float(untaxed), float(taxed), label))
+                    kind, order.sudo()._deposit_invoice_taxes(self.env["account.tax"].browse(list(key))),
+                    float(untaxed), float(taxed), label))
                 for key, untaxed, taxed in shares
             ]
             # the salesperson asks for it; the accounting runs with the rights of the system
@@ -368,6 +379,16 @@ class SaleOrder(models.Model):
             line_values += self._prepare_deduction_lines(deposit, float(part))
         if not line_values:
             return self.env["account.invoice"]
+        result = self._deduct_deposit_lines(invoice, deposits, line_values)
+        if self.currency_id.compare_amounts(self._deposit_left_to_invoice(), 0.0) <= 0:
+            # the order is all invoiced (goods sent back are not): a deposit above it is credited
+            for deposit in self.deposit_ids.filtered(lambda d: d.amount_to_deduct > 0):
+                self.sudo()._deposit_credit_note(
+                    deposit.sudo(), _("Deposit above the goods invoiced on order %s") % self.name)
+        return result
+
+    def _deduct_deposit_lines(self, invoice, deposits, line_values):
+        """Book the deduction ``line_values`` on ``invoice``, or on a separate credit note."""
         if self.company_id.deposit_deduction_mode == "credit_note":
             values = self._prepare_deposit_invoice(deposits[0].kind, 0.0)
             values.update({
@@ -490,10 +511,10 @@ class SaleOrder(models.Model):
         """The order's posted customer documents: deposit invoices, final invoices, credit notes."""
         self.ensure_one()
         order = self.sudo()
-        deposit_invoices = order.deposit_ids.mapped("invoice_id")
-        documents = (order.invoice_ids | deposit_invoices | deposit_invoices.mapped("refund_invoice_ids")
-                     | order.deposit_return_invoice_ids
-                     | self.env["account.invoice"].sudo().search([("deposit_order_id", "=", order.id)]))
+        invoices = (order.order_line.mapped("invoice_lines.invoice_id") | order.deposit_ids.mapped("invoice_id")
+                    | order.deposit_return_invoice_ids
+                    | self.env["account.invoice"].sudo().search([("deposit_order_id", "=", order.id)]))
+        documents = invoices | invoices.mapped("refund_invoice_ids")
         return documents.filtered(lambda i: i.state in ("open", "paid") and i.type in ("out_invoice", "out_refund"))
 
     def _deposit_amount_in_order_currency(self, line):
@@ -630,6 +651,10 @@ class SaleOrder(models.Model):
     # ------------------------------------------------------------ cancellation
     @api.multi
     def action_cancel(self):
+        for order in self:
+            if any(line.qty_invoiced > 0 for line in order.order_line if not line.is_downpayment):
+                raise UserError(_("Order %s has invoiced goods: issue a credit note for them before cancelling "
+                                  "the order.") % order.name)
         if not self.env.context.get("deposit_cancel_settled"):
             for order in self:
                 if order.deposit_ids.filtered(lambda d: d.amount_remaining > 0):

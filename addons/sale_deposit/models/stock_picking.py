@@ -1,5 +1,6 @@
 from odoo import SUPERUSER_ID, _, api, fields, models
 from odoo.exceptions import AccessError, UserError
+from odoo.tools import float_compare
 
 
 class StockPicking(models.Model):
@@ -38,9 +39,13 @@ class StockPicking(models.Model):
                     "still due. A sales manager can allow the delivery.") % {
                     "order": order.name, "amount": order.deposit_to_pay, "currency": order.currency_id.symbol})
             if picking.sale_id and not picking.sale_id.deposit_partial_delivery:
-                for move in picking.move_lines:
-                    if move.quantity_done and move.quantity_done < move.product_uom_qty:
-                        raise UserError(_("Order %s must be delivered in full.") % picking.sale_id.name)
+                # every line in full: a line left at zero would go to a backorder just the same
+                moves = picking.move_lines.filtered(lambda m: m.state != "cancel")
+                if any(move.quantity_done for move in moves) and any(
+                        float_compare(move.quantity_done, move.product_uom_qty,
+                                      precision_rounding=move.product_uom.rounding) < 0
+                        for move in moves):
+                    raise UserError(_("Order %s must be delivered in full.") % picking.sale_id.name)
         return super(StockPicking, self).button_validate()
 
     @api.multi

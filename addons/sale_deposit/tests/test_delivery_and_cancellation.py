@@ -40,6 +40,24 @@ class TestPaymentBeforeDelivery(DepositCase):
         self.assertEqual(order.picking_ids.move_lines.quantity_done, 4)
         self.assertNotEqual(order.picking_ids.state, "done")
 
+    def test_order_to_deliver_in_full_refuses_a_picking_with_one_line_left_out(self):
+        chair = self.delivered_product
+        order = self._order(lines=[(self.product, 2, 100.0, self.vat20), (chair, 3, 100.0, self.vat20)],
+                            deposit_partial_delivery=False)
+        order.action_confirm()
+        picking = order.picking_ids
+        picking.action_assign()
+        table_move = picking.move_lines.filtered(lambda m: m.product_id == self.product)
+        table_move.quantity_done = 2
+        with self.assertRaises(UserError):
+            picking.button_validate()
+        self.assertNotEqual(picking.state, "done")
+        self.assertEqual(len(order.picking_ids), 1)
+        # both lines in full go out
+        (picking.move_lines - table_move).quantity_done = 3
+        picking.button_validate()
+        self.assertEqual(picking.state, "done")
+
     def test_order_confirmed_only_once_paid(self):
         order = self._order(deposit_kind="acompte", deposit_method="fixed", deposit_value=200,
                             deposit_confirm_unpaid=False)

@@ -1,4 +1,5 @@
-from odoo.exceptions import AccessError
+from odoo import fields
+from odoo.exceptions import AccessError, UserError
 
 from .common import DepositCase
 
@@ -108,3 +109,112 @@ class TestOverridesAndAccess(DepositCase):
         with self.assertRaises(AccessError):
             order.picking_ids.sudo(self.salesman).write({"deposit_override_by": self.manager.id})
         self.assertFalse(order.picking_ids.deposit_override_by)
+
+
+class TestForeignCurrencyAndCancellation(DepositCase):
+
+    def test_exchange_difference_on_the_deposit_account_is_booked(self):
+        # given a 1 200 $ order whose 600 $ deposit is invoiced at 1.20 $ per euro (500 €)
+        usd = self.env.ref("base.USD")
+        usd.active = True
+        today = fields.Date.context_today(usd)
+        self.env["res.currency.rate"].search([("currency_id", "=", usd.id), ("name", ">=", today)]).unlink()
+        rate = self.env["res.currency.rate"].create({"currency_id": usd.id, "rate": 1.2, "name": today,
+                                                     "company_id": self.company.id})
+        pricelist = self.env["product.pricelist"].create({"name": "USD", "currency_id": usd.id})
+        order = self._order(pricelist_id=pricelist.id, deposit_kind="acompte", deposit_method="percent_taxed",
+                            deposit_value=50)
+        order.action_confirm()
+        deposit_invoice = order.deposit_ids.invoice_id
+        self.assertAlmostEqual(self._balance(deposit_invoice.move_id, "4191"), -416.67)
+        # when the dollar falls to 1.25 per euro before the final invoice
+        rate.rate = 1.25
+        invoice = self._final_invoice(order)
+        invoice.action_invoice_open()
+        self.assertAlmostEqual(invoice.amount_total, 600.0)
+        # then the deduction debits 4191 with 400 € and the 16.67 € left are an exchange gain
+        self.assertAlmostEqual(self._balance(invoice.move_id, "4191"), 400.0)
+        exchange = self.env["account.move"].search([("deposit_exchange_order_id", "=", order.id)])
+        self.assertEqual(exchange.journal_id, self.company.currency_exchange_journal_id)
+        self.assertAlmostEqual(self._balance(exchange, "4191"), 16.67)
+        self.assertAlmostEqual(self._balance(exchange, "766"), -16.67)
+        self.assertAlmostEqual(sum(self._balance(move, "4191") for move in
+                                   deposit_invoice.move_id | invoice.move_id | exchange), 0.0)
+        self.assertEqual(order._deposit_check_accounting(), [])
+
+    def test_cancelling_an_order_credits_its_unpaid_deposit_invoice(self):
+        order = self._order(deposit_kind="acompte", deposit_method="percent_untaxed", deposit_value=30)
+        order.action_confirm()
+        deposit_invoice = order.deposit_ids.invoice_id
+        order.action_cancel()
+        self.assertEqual(order.state, "cancel")
+        credit_note = deposit_invoice.refund_invoice_ids
+        self.assertAlmostEqual(credit_note.amount_total, 360.0)
+        self.assertAlmostEqual(credit_note.amount_tax, 60.0)
+        self.assertEqual((deposit_invoice.state, credit_note.state), ("paid", "paid"))
+        self.assertAlmostEqual(deposit_invoice.residual, 0.0)
+        self.assertEqual(order._deposit_check_accounting(), [])
+
+
+class TestCashBasisVat(DepositCase):
+
+    def test_vat_on_a_deposit_moves_to_the_vat_collected_when_paid(self):
+        # given the option "VAT on deposits when paid" and a 360 € deposit (60 € of VAT)
+        self.company.deposit_cash_basis_vat = True
+        order = self._order(deposit_kind="acompte", deposit_method="percent_untaxed", deposit_value=30)
+        order.action_confirm()
+        invoice = order.deposit_ids.invoice_id
+        collected = self.vat20.account_id
+        tax = invoice.tax_line_ids.tax_id
+        self.assertEqual(tax.tax_exigibility, "on_payment")
+        self.assertEqual(tax.cash_basis_account, collected)
+        self.assertAlmostEqual(invoice.amount_tax, 60.0)
+        # then the VAT waits on 445800 until the payment, and is not yet declarable
+        waiting = invoice.move_id.line_ids.filtered("tax_line_id")
+        self.assertEqual(waiting.account_id.code, "445800")
+        self.assertFalse(waiting.tax_exigible)
+        partner_lines = self.env["account.move.line"].search([("partner_id", "=", self.business.id)])
+        self.assertFalse(partner_lines.filtered(lambda l: l.account_id == collected))
+        # when the customer pays the deposit, the 60 € move to the VAT collected
+        self._pay(invoice)
+        lines = self.env["account.move.line"].search([("partner_id", "=", self.business.id)])
+        self.assertAlmostEqual(sum(lines.filtered(lambda l: l.account_id == collected).mapped("balance")), -60.0)
+        self.assertAlmostEqual(sum(lines.filtered(lambda l: l.account_id.code == "445800").mapped("balance")), 0.0)
+        # and the final invoice deducts it with the same tax: 840 €, nothing left to deduct
+        self._deliver(order)
+        final = self._final_invoice(order)
+        final.action_invoice_open()
+        self.assertAlmostEqual(final.amount_total, 840.0)
+        self.assertEqual(order._deposit_check_accounting(), [])
+
+
+class TestDepositAboveTheGoodsKept(DepositCase):
+
+    def test_a_deposit_above_what_is_invoiced_is_credited_and_cancel_needs_credited_goods(self):
+        # given 10 tables paid in full in advance (1 200 €), one sent back before the invoice
+        order = self._order(deposit_kind="acompte", deposit_method="percent_taxed", deposit_value=100)
+        order.action_confirm()
+        self._pay(order.deposit_ids.invoice_id)
+        self._deliver(order)
+        delivery = order.picking_ids
+        wizard = self.env["stock.return.picking"].with_context(
+            active_id=delivery.id, active_ids=delivery.ids, active_model="stock.picking").create({})
+        wizard.product_return_moves.write({"quantity": 1})
+        returned = self.env["stock.picking"].browse(wizard.create_returns()["res_id"])
+        returned.action_assign()
+        returned.move_lines.quantity_done = 1
+        returned.button_validate()
+        # when the 9 tables kept are invoiced
+        invoice = self._final_invoice(order)
+        invoice.action_invoice_open()
+        # then the invoice is all covered by the deposit, and the 120 € above are credited to the customer
+        self.assertAlmostEqual(invoice.amount_total, 0.0)
+        credit_note = order.deposit_ids.invoice_id.refund_invoice_ids
+        self.assertAlmostEqual(credit_note.amount_total, 120.0)
+        self.assertEqual(credit_note.state, "open")
+        self.assertAlmostEqual(order.deposit_ids.amount_to_deduct, 0.0)
+        self.assertEqual(order._deposit_check_accounting(), [])
+        # and the order cannot be cancelled while goods stay invoiced
+        with self.assertRaises(UserError):
+            order.sudo(self.manager).action_deposit_seller_fails()
+        self.assertEqual(order.state, "sale")
