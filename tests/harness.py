@@ -62,12 +62,14 @@ class OdooServer(object):
         self.wait_ready()
 
     def wait_ready(self, timeout=300):
+        # the first page of a fresh database builds the routing map and may take long on a
+        # busy machine: a short client timeout would only pile up retries on the server
         deadline = time.time() + timeout
         while time.time() < deadline:
             if self.process.poll() is not None:
                 raise RuntimeError("Odoo exited with %s: see %s" % (self.process.returncode, self.log))
             try:
-                with urllib.request.urlopen(self.url + "/web/login", timeout=5) as response:
+                with urllib.request.urlopen(self.url + "/web/login", timeout=120) as response:
                     if response.status == 200:
                         return
             except OSError:
