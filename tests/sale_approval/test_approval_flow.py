@@ -46,34 +46,48 @@ def test_salesman_cannot_confirm_or_send_by_rpc(approval_setup, admin_rpc):
     assert admin_rpc.call("sale.order", "read", [order_id], ["state"])[0]["state"] == "draft"
 
 
-def _header_button(client, label):
-    """Click a status bar button; on a phone web_responsive folds them into a "Task" dropdown."""
-    toggles = [toggle for toggle in client.driver.find_elements(
-        By.CSS_SELECTOR, ".o_form_view .o_statusbar_buttons_dropdown .dropdown-toggle") if toggle.is_displayed()]
-    if toggles:
-        toggles[0].click()
-        client.click_text(".o_form_view .o_statusbar_buttons_dropdown .dropdown-menu button", label)
-    else:
-        client.header_button(label)
+def _header_button(client, label, timeout=60):
+    """Click a status bar button; on a phone web_responsive folds them into a "Task" dropdown,
+    which a redraw of the form may close again: open it and click, until the click lands."""
+    from selenium.common.exceptions import StaleElementReferenceException, WebDriverException
+
+    def click(driver):
+        try:
+            for button in driver.find_elements(By.CSS_SELECTOR, ".o_form_view .o_statusbar_buttons button, "
+                                               ".o_form_view .o_statusbar_buttons_dropdown .dropdown-menu button"):
+                if button.is_displayed() and " ".join(button.text.split()) == label:
+                    button.click()
+                    return True
+            for toggle in driver.find_elements(
+                    By.CSS_SELECTOR, ".o_form_view .o_statusbar_buttons_dropdown .dropdown-toggle"):
+                if toggle.is_displayed():
+                    toggle.click()
+                    break
+        except (StaleElementReferenceException, WebDriverException):
+            pass
+        return False
+    WebDriverWait(client.driver, timeout, poll_frequency=0.5).until(click)
+    client.wait_idle()
 
 
-def _wait_button(client, label, timeout=30):
-    """Wait until the form offers a status bar button (shown or folded in the phone's dropdown)."""
+def _wait_button(client, label, timeout=60, offered=True):
+    """Wait until the form offers (or no longer offers) a status bar button, shown or folded
+    in the phone's dropdown."""
     script = ("var label = arguments[0];"
               "return Array.prototype.some.call(document.querySelectorAll('.o_form_view .o_statusbar_buttons button'),"
               " function (b) { return b.textContent.trim() === label"
               " && !b.classList.contains('o_invisible_modifier'); });")
-    WebDriverWait(client.driver, timeout).until(lambda driver: driver.execute_script(script, label))
+    WebDriverWait(client.driver, timeout).until(lambda driver: driver.execute_script(script, label) == offered)
     client.wait_idle()
 
 
-def _wait_state(rpc, order_id, state, timeout=30):
+def _wait_field(rpc, order_id, field, value, timeout=60):
     deadline = time.time() + timeout
     while time.time() < deadline:
-        if rpc.call("sale.order", "read", [order_id], ["state"])[0]["state"] == state:
+        if rpc.call("sale.order", "read", [order_id], [field])[0][field] == value:
             return
         time.sleep(0.5)
-    raise AssertionError("order %s never reached %s" % (order_id, state))
+    raise AssertionError("order %s: %s never became %s" % (order_id, field, value))
 
 
 def _sign(client, name):
@@ -87,7 +101,8 @@ def _sign(client, name):
     ActionChains(driver).move_to_element_with_offset(pad, -60, 0).click_and_hold().move_by_offset(
         40, 20).move_by_offset(40, -30).move_by_offset(30, 25).release().perform()
     client.wait_clickable(".o_portal_sign_submit").click()
-    client.wait_css("#o_portal_sign_accept .alert-success, .alert-success", timeout=60)
+    # accepting renders the quotation PDF for its SHA-256: slow on a loaded machine
+    client.wait_css("#o_portal_sign_accept .alert-success, .alert-success", timeout=180)
 
 
 @pytest.mark.parametrize("layout", ["desktop", "phone"])
@@ -100,14 +115,20 @@ def test_request_approve_send_sign_confirmed(layout, request, approval_setup, ad
         client.wait_css(".o_sale_approval_banner")
         _wait_button(client, "Request approval")
         _header_button(client, "Request approval")
+        _wait_field(admin_rpc, order_id, "approval_state", "pending")
         _wait_button(client, "Approve")
         _header_button(client, "Approve")
-        _wait_button(client, "Send by Email")
-        # then sends it by e-mail
+        _wait_field(admin_rpc, order_id, "approval_state", "approved")
+        _wait_button(client, "Approve", offered=False)
+        # then sends it by e-mail (the composer renders the quotation PDF: slow on a loaded machine)
         _header_button(client, "Send by Email")
-        client.wait_css(".modal .modal-footer button")
-        client.click_text(".modal .modal-footer button", "Send")
-        _wait_state(admin_rpc, order_id, "sent")
+        client.wait_css(".modal .modal-footer button", timeout=180)
+        client.wait_idle(timeout=120)
+        # (clicked without waiting for the web client: sending may outlast its idle wait)
+        [send] = [button for button in client.driver.find_elements(By.CSS_SELECTOR, ".modal .modal-footer button")
+                  if button.is_displayed() and button.text.strip() == "Send"]
+        send.click()
+        _wait_field(admin_rpc, order_id, "state", "sent", timeout=180)
         order = admin_rpc.call("sale.order", "read", [order_id], ["state", "approval_state", "access_token"])[0]
         assert (order["state"], order["approval_state"]) == ("sent", "approved")
 

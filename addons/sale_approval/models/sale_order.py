@@ -128,7 +128,7 @@ class SaleOrder(models.Model):
             return
         if self._approval_user_can_bypass():
             for order in self.browse(list(missing)):
-                order.sudo().message_post(body=_(
+                order.sudo().message_post(author_id=self.env.user.partner_id.id, body=_(
                     "%(user)s went on without approval (bypass right); rules: %(rules)s") % {
                     "user": self.env.user.name, "rules": ", ".join(missing[order.id].mapped("name"))})
             return
@@ -209,7 +209,7 @@ class SaleOrder(models.Model):
             order.sudo().write({"approval_cycle": cycle, "approval_state": "pending"})
             for request_values in values:
                 self.env["sale.approval.request"].sudo().create(request_values)
-            order.sudo().message_post(body=_(
+            order.sudo().message_post(author_id=self.env.user.partner_id.id, body=_(
                 "Approval requested by %(user)s for %(order)s (untaxed %(amount)s): %(rules)s") % {
                     "user": self.env.user.name, "order": order.name, "amount": order._approval_amount_label(),
                     "rules": ", ".join(rules.mapped("name"))})
@@ -298,8 +298,9 @@ class SaleOrder(models.Model):
                     "limit": user.sale_approval_limit, "currency": order.company_id.currency_id.name})
             for request in requests:
                 request._decide(approval.APPROVED, user, on_behalf=order._approval_decider(request, user))
-            order.sudo().message_post(body=_("Approved by %(user)s: %(rules)s") % {
-                "user": user.name, "rules": ", ".join(requests.mapped("rule_id.name"))})
+            order.sudo().message_post(
+                author_id=user.partner_id.id, body=_("Approved by %(user)s: %(rules)s") % {
+                    "user": user.name, "rules": ", ".join(requests.mapped("rule_id.name"))})
             order._approval_close_activities(requests.mapped("approver_ids"), _("Approved"))
             order._approval_open_next_tier()
         return True
@@ -322,7 +323,7 @@ class SaleOrder(models.Model):
                     {"state": approval.CANCELLED})
             order.sudo().write({"approval_state": "refused"})
             order.sudo().message_post(
-                body=_("Approval refused by %(user)s: %(reason)s") % {
+                author_id=user.partner_id.id, body=_("Approval refused by %(user)s: %(reason)s") % {
                     "user": user.name,
                     "reason": " - ".join(part for part in (reason.name if reason else "", note or "") if part)},
                 partner_ids=order.user_id.partner_id.ids, subtype="mail.mt_note")
@@ -354,8 +355,10 @@ class SaleOrder(models.Model):
             self.env["mail.activity"].sudo().search([
                 ("res_model", "=", "sale.order"), ("res_id", "=", order.id),
                 ("activity_type_id", "=", activity_type.id)]).unlink()
-            order.sudo().message_post(body=_("The quotation changed (untaxed %s): its approval must be asked "
-                                             "again.") % order._approval_amount_label())
+            order.sudo().message_post(
+                author_id=self.env.user.partner_id.id,
+                body=_("The quotation changed (untaxed %s): its approval must be asked again.")
+                % order._approval_amount_label())
 
     # ------------------------------------------------------------------ customer's answer
 

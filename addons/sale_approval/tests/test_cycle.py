@@ -56,6 +56,9 @@ class TestCycle(ApprovalCase):
         self._as(self.director, order).action_approval_approve()
         self.assertEqual(order.approval_state, "approved")
         self.assertEqual(set(requests.mapped("decided_by_id")), {self.leader, self.director})
+        # the chatter tells who approved, as its author
+        approvals = order.message_ids.filtered(lambda message: "Approved by" in (message.body or ""))
+        self.assertEqual(set(approvals.mapped("author_id")), {self.leader.partner_id, self.director.partner_id})
         self.assertFalse(self._as(self.salesman, order).approval_needed)
         self._as(self.salesman, order).action_confirm()
         self.assertEqual(order.state, "sale")
