@@ -99,7 +99,7 @@ def assert_each_period_once(admin_rpc, contract_ids):
 def test_two_runs_at_once_one_killed_with_sigkill_then_a_rerun_invoice_each_period_once(
         odoo_server, admin_rpc, contracts):
     # given two runs started at the same time, committing every 4 contracts (12 invoices)
-    killed, other = [start_worker(odoo_server.db, contracts, pause=0.3) for _index in range(2)]
+    killed, other = [start_worker(odoo_server.db, contracts, pause=pause) for pause in (0.3, 0.05)]
     # when one of them is killed outright in the middle of a batch
     assert wait_lines(killed, "INVOICED", 5) == 5
     os.kill(killed.pid, signal.SIGKILL)
