@@ -93,8 +93,9 @@ def main():
             return 2
     ctx = Context(args.db, args.template)
     rows, failures, wrong = [], [], []
-    provenance = "%s, %s, `%s`, %s" % (_commit(), datetime.datetime.now().strftime("%Y-%m-%d %H:%M"),
-                                       _command(args.names), _machine())
+    provenance = "%s, %s, `%s`, %s, load %.1f at start" % (
+        _commit(), datetime.datetime.now().strftime("%Y-%m-%d %H:%M"), _command(args.names), _machine(),
+        os.getloadavg()[0])
     try:
         for path in paths:
             name = os.path.basename(path)
