@@ -295,6 +295,7 @@ ensure_template_unlocked() {
     local work="${name}_wip" log="$LOCAL/logs/$name.log"
     mkdir -p "$LOCAL/logs"
     drop_db "$work"
+    : > "$log"  # a fresh log: the verdict must not read an earlier, failed build's errors
     say "building template database $name (French company, $BASE_MODULES): a few minutes, once"
     createdb "$work"
     odoo_cmd -d "$work" -i base --stop-after-init --logfile="$log" \
