@@ -19,7 +19,6 @@ import random
 
 from rapidfuzz.distance import JaroWinkler, OSA
 
-from . import normalize
 
 MISSING = -1
 KINDS = ("person", "company")
@@ -632,8 +631,3 @@ def _default_model():
 
 
 DEFAULT_MODEL = _default_model()
-
-
-def keys_for_scoring(values, default_country="FR"):
-    """Normalised keys of raw values, as the scan reads them (a convenience for tests and benches)."""
-    return normalize.partner_keys(values, default_country)
