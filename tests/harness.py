@@ -45,6 +45,34 @@ def odoo_command(db, *args):
     ] + list(args)
 
 
+def odoo_shell(db, script, name):
+    """An ``odoo-bin shell`` process on ``db`` running ``script`` (its stdout a pipe of
+    text lines, its log in .local/logs/<name>-<db>-<ms>.log): real processes for the tests
+    that kill one outright."""
+    log = os.path.join(LOCAL, "logs", "%s-%s-%d.log" % (name, db, time.time() * 1000))
+    command = odoo_command(db, "--logfile=%s" % log)
+    command.insert(2, "shell")
+    process = subprocess.Popen(command, env=pg_env(), stdin=subprocess.PIPE, stdout=subprocess.PIPE,
+                               stderr=subprocess.DEVNULL, universal_newlines=True)
+    process.stdin.write(script)
+    process.stdin.close()
+    return process
+
+
+def read_marked_lines(process, marker, count, timeout=240):
+    """The values printed by ``process`` on lines ``<marker> <value>``, read until ``count``
+    of them came (fewer if it ended or ``timeout`` seconds passed)."""
+    values, deadline = [], time.time() + timeout
+    while len(values) < count and time.time() < deadline:
+        line = process.stdout.readline()
+        if not line:
+            break
+        words = line.split()
+        if words and words[0] == marker:
+            values.append(" ".join(words[1:]))
+    return values
+
+
 class OdooServer(object):
     """An Odoo process of our own on a free port, stopped at the end of the session."""
 

@@ -6,7 +6,9 @@ web service's contract: it sends each lead with an Idempotency-Key, and on a 503
 409 for a replay of a request still running, or a connection that did not get through)
 it waits Retry-After seconds and sends the same request again.
 """
+import os
 import random
+import signal
 import threading
 import time
 import urllib.error
@@ -127,3 +129,46 @@ def test_concurrent_clients_lose_refuse_and_double_no_lead(server, admin_rpc):
     assert max(counts.values()) - min(counts.values()) <= 1, counts
     print("%d leads by %d clients in %.1f s (%.1f leads/s), %d answered busy and %d not reached, then sent again"
           % (len(accepted), CLIENTS, elapsed, len(accepted) / elapsed, client.busy, client.unreachable))
+
+
+TURNS = """
+import time
+rule = env["crm.lead.assignment.rule"].browse(%(rule)d)
+for step in %(steps)r:
+    if step == "pick":
+        print("PICK", rule._pick_user().id, flush=True)
+    elif step == "rollback":
+        env.cr.rollback()
+    elif step == "commit":
+        env.cr.commit()
+    elif step == "wait":
+        time.sleep(600)
+"""
+
+
+def test_a_request_that_fails_after_its_turn_gives_the_turn_back(odoo_server, admin_rpc):
+    """A turn is moved in a short transaction committed before the request's: when the
+    request is rolled back (Odoo retries it after a serialization failure) or its process is
+    killed, the salesperson gets the next lead instead of losing their turn."""
+    tag = uuid.uuid4().hex[:8]
+    users, rule_id, _key_id, _secret = _matching_rule_and_key(admin_rpc, tag)
+
+    def run(steps, count):
+        process = harness.odoo_shell(odoo_server.db, TURNS % {"rule": rule_id, "steps": steps}, "turns")
+        picks = [int(value) for value in harness.read_marked_lines(process, "PICK", count)]
+        return process, picks
+
+    # given a request that took the first turn and was rolled back, then ran again
+    process, picks = run(["pick", "rollback", "pick", "commit", "pick", "commit"], 3)
+    assert process.wait(120) == 0
+    # then its second attempt got the same salesperson, and the next request the next one
+    assert picks == [users[0], users[0], users[1]]
+    # when a process takes a turn and is killed before its transaction ends
+    killed, picks = run(["pick", "wait"], 1)
+    assert picks == [users[2]]
+    os.kill(killed.pid, signal.SIGKILL)
+    assert killed.wait(30) == -signal.SIGKILL
+    # then the next request gets that salesperson, and the turns go on in order
+    process, picks = run(["pick", "commit", "pick", "commit", "pick", "commit"], 3)
+    assert process.wait(120) == 0
+    assert picks == [users[2], users[0], users[1]]

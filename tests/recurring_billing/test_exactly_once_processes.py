@@ -4,7 +4,6 @@ contract ends up invoiced once, with one claim each."""
 import datetime
 import os
 import signal
-import subprocess
 import time
 
 import pytest
@@ -38,25 +37,13 @@ print("DONE", flush=True)
 
 def start_worker(db, contract_ids, pause=0.0, batch=4):
     """An Odoo process (``odoo-bin shell``) invoicing the contracts, one transaction per batch."""
-    log = os.path.join(harness.LOCAL, "logs", "recurring-worker-%s-%d.log" % (db, time.time() * 1000))
-    command = harness.odoo_command(db, "--logfile=%s" % log)
-    command.insert(2, "shell")
-    process = subprocess.Popen(command, env=harness.pg_env(), stdin=subprocess.PIPE, stdout=subprocess.PIPE,
-                               stderr=subprocess.DEVNULL, universal_newlines=True)
-    process.stdin.write(WORKER % {"ids": list(contract_ids), "pause": pause, "batch": batch})
-    process.stdin.close()
-    return process
+    return harness.odoo_shell(db, WORKER % {"ids": list(contract_ids), "pause": pause, "batch": batch},
+                              "recurring-worker")
 
 
 def wait_lines(process, marker, count, timeout=240):
     """Read the worker's output until ``count`` lines ``marker`` (returns how many it saw)."""
-    seen, deadline = 0, time.time() + timeout
-    while seen < count and time.time() < deadline:
-        line = process.stdout.readline()
-        if not line:
-            break
-        seen += line.strip() == marker
-    return seen
+    return len(harness.read_marked_lines(process, marker, count, timeout))
 
 
 @pytest.fixture

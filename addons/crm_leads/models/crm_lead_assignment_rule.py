@@ -12,6 +12,21 @@ LOCK_NOT_AVAILABLE = "55P03"
 # NO KEY UPDATE: leads being created with the rule (a foreign key) do not block it
 TURNS_LOCK_SQL = ("SELECT id, last_user_id FROM crm_lead_assignment_rule WHERE id IN %s "
                   "ORDER BY id FOR NO KEY UPDATE")
+#: first key of the advisory locks that mark a request's round-robin turns as in flight
+TURN_LOCK_NAMESPACE = 0x4C324301
+#: the round-robin turns handed out by the short transactions, and the requests that used
+#: theirs (see ``_assignment_turns``); plain tables: nobody reads them through the ORM
+TURN_LEDGER_SQL = """
+CREATE SEQUENCE IF NOT EXISTS crm_lead_assignment_turn_token_seq;
+CREATE TABLE IF NOT EXISTS crm_lead_assignment_turn (
+    id serial PRIMARY KEY,
+    rule_id integer NOT NULL REFERENCES crm_lead_assignment_rule (id) ON DELETE CASCADE,
+    user_id integer NOT NULL,
+    token bigint NOT NULL,
+    create_date timestamp NOT NULL DEFAULT (now() at time zone 'UTC'));
+CREATE INDEX IF NOT EXISTS crm_lead_assignment_turn_rule_idx ON crm_lead_assignment_turn (rule_id);
+CREATE TABLE IF NOT EXISTS crm_lead_assignment_turn_done (token bigint PRIMARY KEY);
+"""
 
 
 class CrmLeadAssignmentRule(models.Model):
@@ -45,6 +60,10 @@ class CrmLeadAssignmentRule(models.Model):
     )
     last_user_id = fields.Many2one("res.users", readonly=True, copy=False, string="Last Assigned To")
     lead_count = fields.Integer(compute="_compute_lead_count", string="Leads")
+
+    @api.model_cr
+    def init(self):
+        self.env.cr.execute(TURN_LEDGER_SQL)
 
     @api.multi
     def _compute_lead_count(self):
@@ -118,14 +137,23 @@ class CrmLeadAssignmentRule(models.Model):
         the rule (the request's own transaction never writes the rule). A rule this
         transaction created (not visible yet to another one), a rule this transaction
         changed (found after ``TURN_LOCK_TIMEOUT`` seconds), and a database in test mode
-        have their turn moved in the request's own transaction instead."""
+        have their turn moved in the request's own transaction instead.
+
+        A turn moved in the short transaction is committed before the request's; when the
+        request then fails (rolled back, retried by Odoo after a serialization failure, its
+        process killed), its salesperson would lose that turn for good. So each turn given
+        is written down with the request's token, which the request's transaction holds an
+        advisory lock on and marks as used when it commits: a turn whose token is unlocked
+        and unused belongs to a request that ended without its lead, and the next request
+        gives it to the same salesperson (``_assignment_next``)."""
         rules = self.sudo().sorted("id")
         states = {rule: rule._assignment_state(exclude) for rule in rules}
-        side, turns = None, {}
+        side, turns, token, returned = None, {}, None, {}
         if rules and self.pool.test_cr is None:
             side = self.pool.cursor()
         try:
             if side is not None:
+                token = self._turn_token()
                 try:
                     side.execute("SET TRANSACTION ISOLATION LEVEL READ COMMITTED")
                     # a row this request's transaction changed would wait for it forever
@@ -137,6 +165,7 @@ class CrmLeadAssignmentRule(models.Model):
                         raise
                     side.rollback()
                     turns = {}
+                returned = self._returned_turns(side, list(turns)) if turns else {}
             own = [rule_id for rule_id in rules.ids if rule_id not in turns]
             if own:
                 self.env.cr.execute(TURNS_LOCK_SQL, (tuple(own),))
@@ -145,13 +174,32 @@ class CrmLeadAssignmentRule(models.Model):
                 own_turns = {}
             for rule, state in states.items():
                 state["last_user_id"] = turns[rule.id] if rule.id in turns else own_turns.get(rule.id)
+                state["returned"] = returned.get(rule.id, []) if rule.id in turns else []
+                state["given"], state["taken_back"] = [], []
             before = {rule: state["last_user_id"] for rule, state in states.items()}
             yield states
+            ledger = False
             for rule, state in states.items():
+                cr = side if rule.id in turns else self.env.cr
                 if state["last_user_id"] and state["last_user_id"] != before[rule]:
-                    cr = side if rule.id in turns else self.env.cr
                     cr.execute("UPDATE crm_lead_assignment_rule SET last_user_id = %s WHERE id = %s",
                                (state["last_user_id"], rule.id))
+                stale = tuple(turn_id for turn_id, user_id in state["returned"]
+                              if rule.distribution != "round_robin"
+                              or user_id not in [member_id for member_id, _weight in state["members"]])
+                if stale:
+                    side.execute("DELETE FROM crm_lead_assignment_turn WHERE id IN %s", (stale,))
+                if rule.id in turns and (state["given"] or state["taken_back"]):
+                    ledger = True
+                    if state["taken_back"]:
+                        side.execute("UPDATE crm_lead_assignment_turn SET token = %s WHERE id IN %s",
+                                     (token, tuple(state["taken_back"])))
+                    if state["given"]:
+                        side.execute("INSERT INTO crm_lead_assignment_turn (rule_id, user_id, token) "
+                                     "SELECT %s, unnest(%s::int[]), %s", (rule.id, state["given"], token))
+            if ledger:
+                # committed with the request: its turns were used
+                self.env.cr.execute("INSERT INTO crm_lead_assignment_turn_done (token) VALUES (%s)", (token,))
             if side is not None:
                 side.commit()
             rules.invalidate_cache(["last_user_id"], rules.ids)
@@ -159,15 +207,73 @@ class CrmLeadAssignmentRule(models.Model):
             if side is not None:
                 side.close()
 
+    @api.model
+    def _turn_token(self):
+        """A new token for this request's turns, locked until its transaction ends."""
+        cr = self.env.cr
+        cr.execute("SELECT nextval('crm_lead_assignment_turn_token_seq')")
+        token = cr.fetchone()[0]
+        cr.execute("SELECT pg_advisory_xact_lock(%s, %s)", (TURN_LOCK_NAMESPACE, token % 2147483647))
+        return token
+
+    @api.model
+    def _returned_turns(self, side, rule_ids):
+        """``{rule id: [(turn id, user id)]}``: the turns of these rules that a request took
+        and never used (its transaction ended without marking its token as used), oldest
+        first. Read in the short transaction ``side``, which holds the rules' rows; the turns
+        of used tokens are forgotten there."""
+        side.execute("SELECT token, array_agg(id ORDER BY id), array_agg(rule_id ORDER BY id), "
+                     "array_agg(user_id ORDER BY id) FROM crm_lead_assignment_turn WHERE rule_id IN %s "
+                     "GROUP BY token ORDER BY min(id)", (tuple(rule_ids),))
+        returned, forget, tokens_done = {}, [], []
+        for turn_token, turn_ids, turn_rule_ids, user_ids in side.fetchall():
+            side.execute("SELECT pg_try_advisory_xact_lock(%s, %s)",
+                         (TURN_LOCK_NAMESPACE, turn_token % 2147483647))
+            if not side.fetchone()[0]:
+                continue  # its request is still running
+            # the lock is free once the request's commit is visible: read after taking it
+            side.execute("SELECT 1 FROM crm_lead_assignment_turn_done WHERE token = %s", (turn_token,))
+            if side.fetchone():
+                forget.extend(turn_ids)
+                tokens_done.append(turn_token)
+                continue
+            for turn_id, rule_id, user_id in zip(turn_ids, turn_rule_ids, user_ids):
+                returned.setdefault(rule_id, []).append((turn_id, user_id))
+        if forget:
+            side.execute("DELETE FROM crm_lead_assignment_turn WHERE id IN %s", (tuple(forget),))
+            side.execute("DELETE FROM crm_lead_assignment_turn_done WHERE token IN %s "
+                         "AND NOT EXISTS (SELECT 1 FROM crm_lead_assignment_turn turn "
+                         "WHERE turn.token = crm_lead_assignment_turn_done.token)", (tuple(tokens_done),))
+        return returned
+
     def _assignment_next(self, state):
         """The user id who gets the next lead (None when all are full), counted in ``state``
         as holding it."""
         self.ensure_one()
-        user_id = assignment.pick_user(self.distribution, state["members"], state["open_counts"],
-                                       state["rule_counts"], self.max_open_leads, state["last_user_id"],
-                                       state["exclude"])
-        if user_id:
-            for counts in (state["open_counts"], state["rule_counts"]):
-                counts[user_id] = counts.get(user_id, 0) + 1
+        user_id = self._assignment_take_back(state) if self.distribution == "round_robin" else None
+        if not user_id:
+            user_id = assignment.pick_user(self.distribution, state["members"], state["open_counts"],
+                                           state["rule_counts"], self.max_open_leads, state["last_user_id"],
+                                           state["exclude"])
+            if not user_id:
+                return None
             state["last_user_id"] = user_id
+            if self.distribution == "round_robin" and "given" in state:
+                state["given"].append(user_id)
+        for counts in (state["open_counts"], state["rule_counts"]):
+            counts[user_id] = counts.get(user_id, 0) + 1
         return user_id
+
+    def _assignment_take_back(self, state):
+        """The salesperson of a turn that a failed request took (``state["returned"]``), when
+        they can still have a lead: they get it without moving the rule's turn, which had
+        already gone past them."""
+        returned = state.get("returned") or []
+        for index, (turn_id, user_id) in enumerate(returned):
+            member = [(member_id, weight) for member_id, weight in state["members"] if member_id == user_id]
+            if assignment.pick_user("round_robin", member, state["open_counts"], None, self.max_open_leads,
+                                    None, state["exclude"]):
+                del returned[index]
+                state["taken_back"].append(turn_id)
+                return user_id
+        return None
