@@ -271,14 +271,6 @@ class Components(object):
         return sorted(sorted(members) for members in groups.values() if len(members) > 1)
 
 
-def group_pairs(pairs):
-    """Connected components (union-find) of ``(id1, id2, ...)`` pairs: list of sorted id lists."""
-    components = Components()
-    for pair in pairs:
-        components.add(pair[0], pair[1])
-    return components.groups()
-
-
 def precision_recall(found_pairs, true_pairs):
     """Precision and recall of found pairs against the known duplicate pairs."""
     found = {tuple(sorted(pair[:2])) for pair in found_pairs}

@@ -1,8 +1,5 @@
-"""String similarity in plain Python: Jaro-Winkler, pg_trgm-compatible trigrams, token matching."""
+"""String similarity in plain Python: Jaro-Winkler and token matching."""
 import functools
-import re
-
-_WORD = re.compile(r"[0-9a-z]+")
 
 
 def jaro(first, second):
@@ -48,23 +45,6 @@ def jaro_winkler(first, second, prefix_scale=0.1):
             break
         prefix += 1
     return similarity + prefix * prefix_scale * (1.0 - similarity)
-
-
-def trigrams(text):
-    """The trigram set PostgreSQL's pg_trgm builds: each word padded with two spaces before, one after."""
-    grams = set()
-    for word in _WORD.findall((text or "").lower()):
-        padded = "  %s " % word
-        grams.update(padded[i:i + 3] for i in range(len(padded) - 2))
-    return grams
-
-
-def trigram_similarity(first, second):
-    """pg_trgm's similarity(): shared trigrams / all trigrams."""
-    grams1, grams2 = trigrams(first), trigrams(second)
-    if not grams1 or not grams2:
-        return 0.0
-    return len(grams1 & grams2) / float(len(grams1 | grams2))
 
 
 def _monge_elkan(words1, words2):

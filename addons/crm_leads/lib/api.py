@@ -1,6 +1,5 @@
 """Helpers of the web service that need no ORM: keys, tokens, rate-limit windows."""
 import hashlib
-import hmac
 import secrets
 
 KEY_PREFIX = "crm_"
@@ -15,10 +14,6 @@ def new_key(kind="secret"):
 
 def hash_key(token):
     return hashlib.sha256((token or "").encode("utf-8")).hexdigest()
-
-
-def same_hash(token, hashed):
-    return hmac.compare_digest(hash_key(token), hashed or "")
 
 
 def token_from_headers(headers):

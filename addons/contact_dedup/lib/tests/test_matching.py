@@ -44,8 +44,11 @@ def test_weights_are_configurable():
     assert matching.score_pair(first, second, weights)[0] > matching.score_pair(first, second)[0]
 
 
-def test_group_pairs_builds_connected_groups():
-    assert matching.group_pairs([(1, 2), (2, 3), (7, 5)]) == [[1, 2, 3], [5, 7]]
+def test_pairs_make_connected_groups():
+    components = matching.Components()
+    for first, second in [(1, 2), (2, 3), (7, 5)]:
+        components.add(first, second)
+    assert components.groups() == [[1, 2, 3], [5, 7]]
 
 
 def test_scan_excludes_pairs_marked_not_duplicate():

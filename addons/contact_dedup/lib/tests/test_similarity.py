@@ -10,12 +10,6 @@ def test_jaro_winkler_reference_values():
     assert similarity.jaro_winkler("", "abc") == 0.0
 
 
-def test_trigram_similarity_matches_pg_trgm():
-    # SELECT similarity('word', 'two words') = 0.36363637 in PostgreSQL
-    assert similarity.trigram_similarity("word", "two words") == pytest.approx(0.363636, abs=1e-5)
-    assert similarity.trigram_similarity("", "x") == 0.0
-
-
 def test_name_similarity_word_order_typos_abbreviations():
     assert similarity.name_similarity("dupont jean", "jean dupont") == 1.0
     assert similarity.name_similarity("jean dupont", "jean dupond") > 0.9
