@@ -1,7 +1,7 @@
 {
     "name": "Mail Gateway",
     "summary": "Incoming e-mail becomes leads and messages on the right record, never lost, never doubled",
-    "version": "11.0.1.1.0",
+    "version": "11.0.1.2.0",
     "license": "AGPL-3",
     "author": "Lead-to-Cash Team",
     "website": "https://example.com/lead-to-cash",

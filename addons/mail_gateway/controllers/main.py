@@ -83,12 +83,13 @@ class MailGatewayController(http.Controller):
                 return _reply(413, error="message too large", max_size=settings["max_size"])
             if not raw:
                 return _reply(400, error="empty message")
-            record, created = Gateway._store(raw, channel)
+            # a large message gets its queue job in the transaction that stores it
+            record, created, inline = Gateway._store_and_schedule(raw, channel)
             cr.commit()  # pylint: disable=invalid-commit
-            return record.id, created, record.state, len(raw) <= settings["inline_size"]
+            return record.id, created, record.state, inline
 
     def _process(self, registry, record_id):
-        """Process a stored message now; on any database trouble leave it to the cron."""
+        """Process a stored small message now; on any database trouble leave it to the cron."""
         try:
             with registry.cursor() as cr:
                 record = api.Environment(cr, SUPERUSER_ID, {})["mail.gateway.message"].browse(record_id)

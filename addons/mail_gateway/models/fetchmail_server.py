@@ -59,6 +59,40 @@ class FetchmailServer(models.Model):
             return super(FetchmailServer, rest).fetch_mail()
         return True
 
+    @api.model
+    def _gateway_release_install_switch(self):
+        """Upgrade: give back to Odoo's own fetch the servers the install switched.
+
+        Version 11.0.1.0 made *Through the mail gateway* default to on, so its install
+        switched every existing incoming server; later versions make it opt-in. Which
+        install a database had is read from when the module's fields were first created:
+        the gateway's switch (``use_gateway``) before its folder list (``gateway_folders``,
+        new with opt-in) means the switching version was installed. Its servers that
+        existed before that install, still switched, go back to Odoo's fetch; those
+        created since, with the box visible on their form, keep their setting.
+        Nothing is lost or doubled: the old gateway flagged every stored message seen,
+        and Odoo's fetch takes the unread ones. Returns the servers given back."""
+        self.env.cr.execute(
+            """SELECT name, date_init FROM ir_model_data
+                WHERE module = 'mail_gateway' AND model = 'ir.model.fields'
+                  AND name IN ('field_fetchmail_server_use_gateway', 'field_fetchmail_server_gateway_folders')""")
+        created = dict(self.env.cr.fetchall())
+        switched_at = created.get("field_fetchmail_server_use_gateway")
+        opt_in_at = created.get("field_fetchmail_server_gateway_folders")
+        if not switched_at or not opt_in_at or switched_at >= opt_in_at:
+            return self.browse()
+        self.env.cr.execute(
+            """UPDATE fetchmail_server SET use_gateway = false
+                WHERE use_gateway AND create_date < %s RETURNING id""", (switched_at,))
+        servers = self.browse([row[0] for row in self.env.cr.fetchall()])
+        servers.invalidate_cache(["use_gateway"])
+        for server in servers:
+            _logger.warning(
+                "Mail gateway upgrade: incoming server %s (id %d) was switched to the gateway by its install; "
+                "it uses Odoo's fetch again. Tick 'Through the mail gateway' on it to use the gateway.",
+                server.name, server.id)
+        return servers
+
     @api.multi
     def _gateway_fetch_imap(self):
         """Fetch every folder of this server; returns the number of messages stored."""
@@ -139,6 +173,7 @@ class FetchmailServer(models.Model):
             _typ, data = imap.uid("fetch", str(uid), "(RFC822.SIZE)")
             found = _SIZE_RE.search(b" ".join(p if isinstance(p, bytes) else p[0] for p in data if p))
             size = int(found.group(1)) if found else 0
+            inline = False
             if size > cap:
                 _typ, data = imap.uid("fetch", str(uid), "(BODY.PEEK[HEADER])")
                 raw = _literal(data) or b""
@@ -155,7 +190,8 @@ class FetchmailServer(models.Model):
                     # expunged meanwhile
                     continue
                 try:
-                    record, created = Gateway._store(raw, "imap", self)
+                    # a large message gets its queue job in the transaction that stores it
+                    record, created, inline = Gateway._store_and_schedule(raw, "imap", self)
                 except psycopg2.extensions.TransactionRollbackError:
                     # the same message delivered at this instant by another way: resume here next time
                     cr.rollback()
@@ -166,7 +202,7 @@ class FetchmailServer(models.Model):
             cr.commit()  # pylint: disable=invalid-commit
             count += 1
             self._gateway_after_store(imap, uid, size <= cap)
-            if size <= cap and record.state == "received":
+            if size <= cap and inline and record.state == "received":
                 try:
                     record._process(raw)
                     cr.commit()  # pylint: disable=invalid-commit

@@ -8,11 +8,18 @@ import traceback
 from datetime import timedelta
 
 import psycopg2
+from psycopg2 import sql
 
 from odoo import _, api, fields, models, tools
 from odoo.exceptions import UserError
 
 from ..lib import mailparse
+
+try:
+    from odoo.addons.queue_job.job import job
+except ImportError:  # queue_job is optional: without it, the cron processes large messages
+    def job(func=None, **_kwargs):
+        return func if func else (lambda f: f)
 
 _logger = logging.getLogger(__name__)
 
@@ -21,17 +28,21 @@ DEFAULTS = {
     "throttle_limit": 20,
     "throttle_period": 60,
     "max_size": 25 * 1024 * 1024,
-    # larger messages are stored at once and processed by the cron, not in the request
+    # larger messages are stored at once and processed by a queue job, not in the request
     "inline_size": 2 * 1024 * 1024,
+    # the safety-net cron leaves a waiting message to its queue job for this many minutes
+    "stranded_minutes": 15,
     # raw sources of processed and ignored messages are purged after this many days (0: never)
     "retention_days": 90,
 }
 SETTING_KEYS = ("throttle_limit", "throttle_period", "allow_list", "ack_template_id", "http_secret", "max_size",
-                "inline_size", "retention_days", "own_lists")
+                "inline_size", "retention_days", "own_lists", "stranded_minutes")
 # a message whose processing was cut this many times (worker killed) goes to the failure queue
 MAX_ATTEMPTS = 3
 # the model the gateway creates records of when no alias or reply says otherwise
 FALLBACK_MODEL = "crm.lead"
+# identity key of a message's processing job: one waiting job per message
+JOB_KEY = "mail_gateway.message.process:%d"
 
 
 class MailGatewayMessage(models.Model):
@@ -57,6 +68,9 @@ class MailGatewayMessage(models.Model):
         "Raw source purged", readonly=True,
         help="The raw source was deleted after the retention period; the record and its outcome stay.")
     attempts = fields.Integer(readonly=True, help="Processing runs started by the background job.")
+    job_uuid = fields.Char(
+        "Processing job", readonly=True, copy=False,
+        help="The queue job that processes this large message (Settings > Technical > Queue Jobs).")
     oversized = fields.Boolean(
         readonly=True, help="Larger than the incoming server's size cap: only the headers were kept; the message "
                             "itself stays in the mailbox.")
@@ -143,6 +157,53 @@ class MailGatewayMessage(models.Model):
         if record.state == "received":
             record._process(raw)
         return record if created else self.browse()
+
+    @api.model
+    def _store_and_schedule(self, raw, channel="manual", fetchmail_server=None):
+        """Store one message (see ``_store``) and decide who processes it.
+
+        Returns ``(record, created, inline)``. ``inline``: small enough for the caller to
+        process it in the same request, after committing the storage. A larger message
+        that waits gets its queue job here, in the transaction that stores it: once
+        committed, a large message always has a job (or, without queue_job, is left
+        to the cron)."""
+        record, created = self._store(raw, channel, fetchmail_server)
+        inline = len(raw or b"") <= self._settings()["inline_size"]
+        if record.state == "received" and not inline:
+            record._enqueue_processing()
+        return record, created, inline
+
+    @api.multi
+    def _enqueue_processing(self):
+        """Queue one processing job per message. The identity key makes a second
+        request (a redelivery, a retry) reuse the job still waiting instead of adding
+        one; were two jobs ever to run, ``_process`` still processes the message once.
+        Returns the jobs' uuids; none without queue_job (the cron then processes)."""
+        if "queue.job" not in self.env:
+            return []
+        uuids = []
+        for record in self:
+            delayed = record.sudo().with_delay(
+                description=_("Process the large e-mail: %s") % (record.subject or record.message_key)[:200],
+                identity_key=JOB_KEY % record.id)._job_process()
+            record.sudo().write({"job_uuid": delayed.uuid})
+            uuids.append(delayed.uuid)
+        return uuids
+
+    @api.multi
+    @job(default_channel="root")
+    def _job_process(self):
+        """Queue job: process one stored message, its raw source read again from the
+        database. Running it twice, or beside the cron, processes the message once (row
+        lock and state, see ``_process``); a failure puts the message in the failure
+        queue with its error, where *Retry* processes it again."""
+        record = self.sudo().exists()
+        if not record:
+            return _("The message was deleted.")
+        if not record._process():
+            return _("Nothing to do: the message is %s.") % dict(
+                self._fields["state"]._description_selection(self.env)).get(record.state, record.state)
+        return record.decision
 
     @api.model
     def _store(self, raw, channel="manual", fetchmail_server=None, state="received", decision=None, size=None):
@@ -248,17 +309,14 @@ class MailGatewayMessage(models.Model):
 
     @api.model
     def _process_pending(self, limit=100, commit=True):
-        """Process the stored messages still waiting (large ones, or those whose worker
-        died): one at a time, each in its own transaction, ``SKIP LOCKED`` so that two
-        runs at once never take the same message. A message cut ``MAX_ATTEMPTS`` times
+        """Process the stored messages stranded without a job (``_stranded_query``): one at
+        a time, each in its own transaction, ``SKIP LOCKED`` so that two runs at once, or a
+        run and a queue job, never take the same message. A message cut ``MAX_ATTEMPTS`` times
         goes to the failure queue instead of killing workers for ever."""
         done = 0
+        query, params = self._stranded_query()
         while done < limit:
-            self.env.cr.execute(
-                """UPDATE mail_gateway_message SET attempts = attempts + 1
-                    WHERE id = (SELECT id FROM mail_gateway_message WHERE state = 'received'
-                                 ORDER BY id LIMIT 1 FOR UPDATE SKIP LOCKED)
-                RETURNING id, attempts""")
+            self.env.cr.execute(query, params)
             row = self.env.cr.fetchone()
             if not row:
                 break
@@ -286,7 +344,31 @@ class MailGatewayMessage(models.Model):
         return done
 
     @api.model
+    def _stranded_query(self):
+        """The UPDATE that takes one stranded message and counts its attempt: a message
+        still waiting that no queue job (waiting or running) queued in the last
+        ``stranded_minutes`` minutes will process: a worker killed in a request or in
+        a job, a job failed outside the message's processing, a job runner that is not
+        running. Messages a job will process soon are left to it."""
+        stranded = sql.SQL("")
+        params = ()
+        if "queue.job" in self.env:
+            stranded = sql.SQL(
+                """AND (m.job_uuid IS NULL OR NOT EXISTS (
+                           SELECT 1 FROM queue_job j
+                            WHERE j.uuid = m.job_uuid AND j.state IN ('pending', 'enqueued', 'started')
+                              AND j.date_created > (now() at time zone 'UTC') - %s * interval '1 minute'))""")
+            params = (self._settings()["stranded_minutes"],)
+        query = sql.SQL(
+            """UPDATE mail_gateway_message SET attempts = attempts + 1
+                WHERE id = (SELECT m.id FROM mail_gateway_message m WHERE m.state = 'received' {stranded}
+                             ORDER BY m.id LIMIT 1 FOR UPDATE OF m SKIP LOCKED)
+            RETURNING id, attempts""").format(stranded=stranded)
+        return query, params
+
+    @api.model
     def _cron_process_pending(self):
+        """Safety net: process the messages stranded without a job (see ``_stranded_query``)."""
         return self._process_pending()
 
     @api.model

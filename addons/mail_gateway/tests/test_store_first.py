@@ -144,6 +144,38 @@ class TestServerAndRetention(GatewayCase):
                                                       "type": "imap"})
         self.assertFalse(server.use_gateway)
 
+    def test_upgrade_gives_back_the_servers_the_install_switched(self):
+        Server = self.env["fetchmail.server"]
+
+        def server(name, created, use_gateway=True):
+            record = Server.create({"name": name, "server": "imap.example.com", "type": "imap",
+                                    "use_gateway": use_gateway})
+            self.env.cr.execute("UPDATE fetchmail_server SET create_date = %s WHERE id = %s", (created, record.id))
+            return record
+
+        def fields_created(switch, opt_in):
+            for name, date in (("use_gateway", switch), ("gateway_folders", opt_in)):
+                self.env.cr.execute("UPDATE ir_model_data SET date_init = %s WHERE module = 'mail_gateway' "
+                                    "AND name = %s", (date, "field_fetchmail_server_%s" % name))
+                self.assertEqual(self.env.cr.rowcount, 1)
+
+        # given a database where 11.0.1.0 was installed in January (every server switched), upgraded in June
+        before = server("Before the install", "2026-01-01 08:00:00")
+        after = server("Created with the gateway", "2026-03-01 08:00:00")
+        kept_off = server("Never switched", "2026-01-01 08:00:00", use_gateway=False)
+        fields_created("2026-01-10 09:00:00", "2026-06-01 09:00:00")
+        # when the upgrade runs
+        released = Server._gateway_release_install_switch()
+        # then the server the install switched uses Odoo's fetch again, the others are as they were
+        self.assertEqual(released, before)
+        self.assertEqual([s.use_gateway for s in (before, after, kept_off)], [False, True, False])
+        # given a database installed directly with the opt-in version, where a person ticked an old server
+        before.use_gateway = True
+        fields_created("2026-06-01 09:00:00", "2026-06-01 09:00:00")
+        # then the upgrade leaves every server alone
+        self.assertFalse(Server._gateway_release_install_switch())
+        self.assertEqual([s.use_gateway for s in (before, after, kept_off)], [True, True, False])
+
     def test_target_model_and_options_of_the_incoming_server_are_honoured(self):
         partner_model = self.env["ir.model"]._get("res.partner")
         server = self.env["fetchmail.server"].create({
@@ -202,3 +234,97 @@ class TestServerAndRetention(GatewayCase):
         admin_values = self.env["res.config.settings"].default_get(["mail_gateway_http_secret"])
         self.assertEqual(admin_values.get("mail_gateway_http_secret"), "top-secret")
         self.assertTrue(base64.b64decode(record.raw))
+
+
+class TestLargeMail(GatewayCase):
+    """Mail above *Processed at once up to* is stored, answered, and processed by a queue job."""
+
+    @classmethod
+    def setUpClass(cls):
+        super(TestLargeMail, cls).setUpClass()
+        # any message longer than 300 bytes is "large" here
+        cls.params.set_param("mail_gateway.inline_size", "300")
+
+    def setUp(self):
+        super(TestLargeMail, self).setUp()
+        if "queue.job" not in self.env:
+            self.skipTest("queue_job is not installed: large messages are processed by the cron")
+        from odoo.addons.queue_job.job import Job
+        self.Job = Job
+
+    def large_mail(self, message_id):
+        return self.mail(message_id=message_id, body="Plans of the new offices.\n" + "x" * 2000 + "\n")
+
+    def jobs_of(self, record):
+        return self.env["queue.job"].search([("identity_key", "=", "mail_gateway.message.process:%d" % record.id)])
+
+    def run_job(self, job_record):
+        return self.Job.load(self.env, job_record.uuid).perform()
+
+    def test_large_message_is_processed_once_by_its_job(self):
+        # given a large message stored by the hook (or IMAP), then delivered again by the MTA
+        raw = self.large_mail("<large1@client.example>")
+        record, created, inline = self.Gateway._store_and_schedule(raw, "http")
+        self.assertEqual((created, inline, record.state), (True, False, "received"))
+        again, created_again, _inline = self.Gateway._store_and_schedule(raw, "mta")
+        self.assertEqual((again, created_again), (record, False))
+        # then one job waits for it, and the safety-net cron leaves the message to that job
+        job_record = self.jobs_of(record)
+        self.assertEqual(len(job_record), 1)
+        self.assertEqual((job_record.state, record.job_uuid), ("pending", job_record.uuid))
+        self.assertEqual(self.Gateway._process_pending(commit=False), 0)
+        self.assertEqual(record.state, "received")
+        # when the job runs, the message (read again from the database) makes one lead
+        self.run_job(job_record)
+        self.assertEqual((record.state, record.result), ("processed", "created"))
+        lead = self.Lead.browse(record.res_id)
+        self.assertEqual(lead.email_from, "claire@durand.example")
+        self.assertIn("Plans of the new offices.", lead.description)
+        # and running it a second time (a requeued job) changes nothing
+        self.assertIn("Nothing to do", self.run_job(job_record))
+        self.assertEqual(self.leads_from("claire@durand.example"), lead)
+        self.assertEqual(len(self.env["mail.message"].search([("message_id", "=", "<large1@client.example>")])),
+                         1)
+
+    def test_small_message_is_processed_in_the_request_without_a_job(self):
+        record, _created, inline = self.Gateway._store_and_schedule(self.mail(message_id="<small1@c.example>"),
+                                                                    "http")
+        self.assertTrue(inline)
+        self.assertFalse(self.jobs_of(record))
+        self.assertFalse(record.job_uuid)
+
+    def test_failing_job_leaves_the_message_in_the_failure_queue_and_retry_processes_it(self):
+        record, _created, _inline = self.Gateway._store_and_schedule(self.large_mail("<large2@client.example>"),
+                                                                     "http")
+        with patch.object(type(self.Gateway), "_lead_values", side_effect=ValueError("parser exploded")):
+            self.run_job(self.jobs_of(record))
+        self.assertEqual(record.state, "failed")
+        self.assertIn("parser exploded", record.error)
+        self.assertIn("parser exploded", record.decision)
+        self.assertFalse(self.leads_from("claire@durand.example"))
+        # the cron does not take failed messages: they wait for a person
+        self.assertEqual(self.Gateway._process_pending(commit=False), 0)
+        # when a manager retries it after the fix
+        record.sudo(self.manager).action_retry()
+        self.assertEqual((record.state, record.result), ("processed", "created"))
+        self.assertEqual(len(self.leads_from("claire@durand.example")), 1)
+
+    def test_message_stranded_by_its_job_is_processed_by_the_cron(self):
+        self.params.set_param("mail_gateway.stranded_minutes", "15")
+        killed, _created, _inline = self.Gateway._store_and_schedule(
+            self.large_mail("<large3@client.example>"), "http")
+        crashed, _created, _inline = self.Gateway._store_and_schedule(
+            self.mail(message_id="<large4@client.example>", sender="bob@other.example", body="y" * 2000), "http")
+        # given a job started 20 minutes ago whose worker was killed, and a job failed before processing
+        self.jobs_of(killed).write({"state": "started"})
+        self.env.cr.execute("UPDATE queue_job SET date_created = date_created - interval '20 minutes' "
+                            "WHERE uuid = %s", (killed.job_uuid,))
+        self.jobs_of(crashed).write({"state": "failed"})
+        # when the safety-net cron runs, both are processed, once
+        self.assertEqual(self.Gateway._process_pending(commit=False), 2)
+        (killed | crashed).invalidate_cache()
+        self.assertEqual([(r.state, r.attempts) for r in killed | crashed], [("processed", 1), ("processed", 1)])
+        self.assertEqual(self.Gateway._process_pending(commit=False), 0)
+        # and the job that comes back later finds nothing to do
+        self.assertIn("Nothing to do", self.run_job(self.jobs_of(killed)))
+        self.assertEqual(len(self.leads_from("claire@durand.example") | self.leads_from("bob@other.example")), 2)
