@@ -209,3 +209,112 @@ def months_per_period(interval, unit):
     """How many months one period lasts (for MRR): 1 week = 12/52 month."""
     check_recurrence(interval, unit)
     return interval * {"day": 12.0 / 365, "week": 12.0 / 52, "month": 1.0, "year": 12.0}[unit]
+
+
+class Terms(tuple):
+    """Billing terms in force from ``date_from``: every ``interval`` ``unit``, invoiced
+    in ``mode`` (advance or arrears), periods aligned on ``date_from`` ("start") or on the
+    1st of its month ("calendar")."""
+
+    __slots__ = ()
+
+    def __new__(cls, date_from, interval, unit, mode=ADVANCE, alignment="start"):
+        check_recurrence(interval, unit)
+        if mode not in (ADVANCE, ARREARS):
+            raise RecurrenceError("Unknown invoicing mode %r" % (mode,))
+        return tuple.__new__(cls, (date_from, interval, unit, mode, alignment))
+
+    date_from = property(lambda self: self[0])
+    interval = property(lambda self: self[1])
+    unit = property(lambda self: self[2])
+    mode = property(lambda self: self[3])
+    alignment = property(lambda self: self[4])
+
+    @property
+    def anchor(self):
+        return self.date_from.replace(day=1) if self.alignment == "calendar" else self.date_from
+
+
+class Calendar(object):
+    """The periods of a contract whose billing terms changed over time: each ``Terms``
+    holds from its ``date_from`` until the day before the next one's. The terms in force
+    up to a change keep their periods; the last of them is clipped by the change date
+    when the change falls within it (and prorated on its full length); the new terms
+    start their own periods on the change date. No day is in two periods, none is left
+    out. ``count`` stops after that many periods in all (instalments)."""
+
+    def __init__(self, date_start, terms, date_end=None, count=None):
+        terms = sorted(terms, key=lambda item: item.date_from)
+        if not terms or terms[0].date_from != date_start:
+            raise RecurrenceError("The first billing terms must start on the contract's start date %s" % date_start)
+        if len({item.date_from for item in terms}) != len(terms):
+            raise RecurrenceError("Two billing terms cannot start on the same day")
+        if date_end and date_end < date_start:
+            raise RecurrenceError("The end date %s is before the start date %s" % (date_end, date_start))
+        self.date_start, self.terms, self.date_end, self.count = date_start, terms, date_end, count
+
+    def terms_at(self, day):
+        """The terms in force on ``day`` (the first ones before the start)."""
+        current = self.terms[0]
+        for item in self.terms[1:]:
+            if item.date_from > day:
+                break
+            current = item
+        return current
+
+    def _until(self, index):
+        """Last day of the terms at ``index`` (None: endless)."""
+        ends = [self.date_end] if self.date_end else []
+        if index + 1 < len(self.terms):
+            ends.append(self.terms[index + 1].date_from - ONE_DAY)
+        return min(ends) if ends else None
+
+    def iter_periods(self):
+        """(period, terms) pairs, oldest first; endless without an end date nor a count."""
+        produced = 0
+        for index, item in enumerate(self.terms):
+            until = self._until(index)
+            if until is not None and until < item.date_from:
+                if self.date_end and self.date_end < item.date_from:
+                    return
+                continue
+            remaining = None if self.count is None else self.count - produced
+            if remaining is not None and remaining <= 0:
+                return
+            for period in iter_periods(item.date_from, item.interval, item.unit, until, item.anchor, remaining):
+                produced += 1
+                yield period, item
+
+    def period_of(self, day):
+        """The period holding ``day``, clipped by the terms around it and by the contract's
+        start and end, with the full period of its terms as ``full_start``/``full_end``."""
+        index = max(i for i, item in enumerate(self.terms) if item.date_from <= day) \
+            if day >= self.date_start else 0
+        item = self.terms[index]
+        full = period_of(item.anchor, day, item.interval, item.unit)
+        until = self._until(index)
+        start = max(full.start, item.date_from)
+        end = min(full.end, until) if until else full.end
+        return Period(start, max(end, start), full.start, full.end)
+
+    def due_periods(self, today, days_ahead=0, invoiced_starts=(), paused=()):
+        """The (period, terms) to invoice on ``today``, as ``due_periods`` does for one set of terms."""
+        horizon = today + datetime.timedelta(days=days_ahead)
+        invoiced = set(invoiced_starts)
+        result = []
+        for period, item in self.iter_periods():
+            if invoice_date(period, item.mode) > horizon:
+                break
+            if period.start in invoiced or is_fully_paused(period, paused):
+                continue
+            result.append((period, item))
+        return result
+
+    def next_invoice_date(self, invoiced_starts=(), after=None, paused=()):
+        """The invoice date of the first period neither invoiced nor wholly paused."""
+        invoiced = set(invoiced_starts)
+        for period, item in self.iter_periods():
+            if period.start in invoiced or (after and period.start < after) or is_fully_paused(period, paused):
+                continue
+            return invoice_date(period, item.mode)
+        return None

@@ -11,6 +11,8 @@ UNIT_SELECTION = [
     ("month", "Month(s)"),
     ("year", "Year(s)"),
 ]
+# the billing terms a dated change of terms can set (same names on the change and the contract)
+TERMS_FIELDS = ("recurring_interval", "recurring_unit", "period_alignment", "invoicing_mode")
 
 
 class RecurringContract(models.Model):
@@ -196,6 +198,21 @@ class RecurringContract(models.Model):
         string="Pauses",
         readonly=True,
     )
+    terms_change_ids = fields.One2many(
+        "recurring.contract.amendment",
+        "contract_id",
+        string="Changes of billing terms",
+        domain=[("kind", "=", "terms")],
+        context={"default_kind": "terms"},
+        help="Dated changes of frequency, alignment or invoicing mode: the periods before a change keep the "
+             "old terms, the ones from its date the new terms.",
+    )
+    refund_unused_days = fields.Boolean(
+        string="Credit unused days on closing",
+        default=lambda self: self.env.user.company_id.recurring_refund_unused_days,
+        help="Closing the contract before the end of a period invoiced in advance credits the days left, "
+             "prorated, on the closing credit note or invoice.",
+    )
     adjustment_ids = fields.One2many(
         "recurring.contract.adjustment",
         "contract_id",
@@ -295,15 +312,15 @@ class RecurringContract(models.Model):
     @api.multi
     def write(self, values):
         locked = set(values) & set(self._billing_terms())
-        if locked:
-            for contract in self.filtered("period_ids"):
+        if locked and not self.env.context.get("recurring_terms_change"):
+            for contract in self.filtered(lambda c: c.period_ids or c.terms_change_ids):
                 changed = [name for name in locked
                            if contract._fields[name].convert_to_write(contract[name], contract) != values[name]]
                 if changed:
                     raise UserError(_(
                         "Contract %(name)s is already invoiced: its %(terms)s cannot change, or periods would "
-                        "overlap or be skipped. Change its lines from a date, or close it and start a new "
-                        "contract.") % {
+                        "overlap or be skipped. Record a dated change of its billing terms (or of its lines) "
+                        "instead.") % {
                         "name": contract.name,
                         "terms": ", ".join(contract._fields[name].get_description(self.env)["string"]
                                            for name in sorted(changed))})
@@ -312,24 +329,136 @@ class RecurringContract(models.Model):
     @api.model
     def _billing_terms(self):
         """Fields that make the calendar of the invoiced periods: locked once one is invoiced."""
-        return ("date_start", "recurring_interval", "recurring_unit", "period_alignment", "invoicing_mode")
+        return ("date_start",) + TERMS_FIELDS
 
     # -- calendar -------------------------------------------------------------------
 
     @api.multi
-    def _recurrence_kwargs(self):
-        """The arguments of the lib calendar for this contract."""
+    def _calendar(self):
+        """The lib calendar of this contract: its billing terms from its start, then those of
+        each dated change of terms from its date."""
         self.ensure_one()
         start = fields.Date.from_string(self.date_start)
-        anchor = start.replace(day=1) if self.period_alignment == "calendar" else None
-        return {
-            "date_start": start,
-            "interval": self.recurring_interval,
-            "unit": self.recurring_unit,
-            "date_end": fields.Date.from_string(self.date_end) if self.date_end else None,
-            "anchor": anchor,
-            "count": self.instalment_count or None,
-        }
+        changes = self.terms_change_ids.sorted(lambda change: (change.date, change.id))
+        if changes:
+            first = changes[0]
+            terms = [recurrence.Terms(start, first.old_recurring_interval, first.old_recurring_unit,
+                                      first.old_invoicing_mode, first.old_period_alignment)]
+            terms += [recurrence.Terms(fields.Date.from_string(change.date), change.recurring_interval,
+                                       change.recurring_unit, change.invoicing_mode, change.period_alignment)
+                      for change in changes]
+        else:
+            terms = [recurrence.Terms(start, self.recurring_interval, self.recurring_unit, self.invoicing_mode,
+                                      self.period_alignment)]
+        return recurrence.Calendar(start, terms, fields.Date.from_string(self.date_end) if self.date_end else None,
+                                   self.instalment_count or None)
+
+    @api.multi
+    def _terms_changed_on(self, period):
+        """Whether ``period`` is cut by a change of billing terms (on its first day or the day after it)."""
+        self.ensure_one()
+        days = set(self.terms_change_ids.mapped("date"))
+        return bool(days) and (fields.Date.to_string(period.start) in days
+                               or fields.Date.to_string(period.end + recurrence.ONE_DAY) in days)
+
+    @api.multi
+    def _next_terms_boundary(self):
+        """The default date of a change of billing terms: the start of the next period not
+        invoiced yet, after the one running today."""
+        self.ensure_one()
+        today = fields.Date.from_string(self.env.context.get("recurring_today") or fields.Date.context_today(self))
+        day = max(today, fields.Date.from_string(self.date_start))
+        boundary = self._calendar().period_of(day).end + recurrence.ONE_DAY
+        if self.period_ids:
+            last_invoiced = max(fields.Date.from_string(end) for end in self.period_ids.mapped("date_end"))
+            boundary = max(boundary, last_invoiced + recurrence.ONE_DAY)
+        return boundary
+
+    @api.multi
+    def _check_terms_change_date(self, day):
+        """A change of terms comes after the start, after the last change, after the first day
+        of every invoiced period and not after the end: no invoiced period is rewritten."""
+        self.ensure_one()
+        text = fields.Date.to_string(day)
+        if text <= self.date_start:
+            raise UserError(_("A change of billing terms of contract %(name)s must come after its start "
+                              "(%(start)s): before any invoice, edit the terms themselves.") % {
+                "name": self.name, "start": self._format_date(fields.Date.from_string(self.date_start))})
+        if self.date_end and text > self.date_end:
+            raise UserError(_("Contract %(name)s ends on %(end)s: a change of its billing terms on %(date)s "
+                              "would never apply.") % {
+                "name": self.name, "end": self._format_date(fields.Date.from_string(self.date_end)),
+                "date": self._format_date(day)})
+        later = self.terms_change_ids.filtered(lambda change: change.date >= text)
+        if later:
+            raise UserError(_("Contract %(name)s already changes its billing terms on %(date)s: a new change "
+                              "must come after it.") % {
+                "name": self.name, "date": self._format_date(fields.Date.from_string(max(later.mapped("date"))))})
+        invoiced = self.period_ids.filtered(lambda claim: claim.date_start >= text).sorted("date_start")
+        if invoiced:
+            raise UserError(_("The period of contract %(name)s from %(start)s to %(end)s is already invoiced "
+                              "under the current terms: date the change after %(start)s.") % {
+                "name": self.name, "start": self._format_date(fields.Date.from_string(invoiced[-1].date_start)),
+                "end": self._format_date(fields.Date.from_string(invoiced[-1].date_end))})
+
+    @api.multi
+    def _apply_terms_changes(self, today):
+        """Show the terms in force on ``today`` on the contracts: the changes of terms dated
+        on or before it become applied. The calendar never depends on it."""
+        text = fields.Date.to_string(today)
+        for contract in self:
+            changes = contract.terms_change_ids.filtered(
+                lambda change: change.state == "pending" and change.date <= text).sorted(lambda c: (c.date, c.id))
+            for change in changes:
+                contract.with_context(recurring_terms_change=True).write({
+                    name: change[name] for name in TERMS_FIELDS})
+                change.state = "applied"
+
+    @api.multi
+    def action_change_terms(self, date=None, **terms):
+        """Record a change of billing terms (``recurring_interval``, ``recurring_unit``,
+        ``period_alignment``, ``invoicing_mode``) from ``date`` (default: the next period
+        boundary)."""
+        self.ensure_one()
+        values = dict(terms, kind="terms", contract_id=self.id)
+        if date:
+            values["date"] = date
+        return self.env["recurring.contract.amendment"].create(values)
+
+    @api.multi
+    def _credit_unused_days(self, first_unused_day, reason, calendar=None):
+        """Credit, on the next invoice, the days from ``first_unused_day`` of the periods
+        already invoiced: one adjustment per fixed line and period, prorated on the period's
+        full length (``proration.unused_credit``)."""
+        self.ensure_one()
+        calendar = calendar or self._calendar()
+        text = fields.Date.to_string(first_unused_day)
+        digits = self.currency_id.decimal_places
+        Adjustment = self.env["recurring.contract.adjustment"]
+        for claim in self.period_ids.filtered(lambda p: p.date_end >= text).sorted("date_start"):
+            claim_start, claim_end = fields.Date.from_string(claim.date_start), fields.Date.from_string(claim.date_end)
+            full = calendar.period_of(claim_start)
+            for line in self.line_ids.filtered(lambda line: not line.is_usage):
+                start = max(claim_start, fields.Date.from_string(line.date_start)) if line.date_start else claim_start
+                end = min(claim_end, fields.Date.from_string(line.date_end)) if line.date_end else claim_end
+                if end < max(start, first_unused_day):
+                    continue
+                billed = recurrence.Period(start, end, full.full_start, full.full_end)
+                quantity, price = line._terms_at(max(start, first_unused_day), full)
+                amount = proration.unused_credit(quantity * price, billed, max(start, first_unused_day), digits)
+                if not amount:
+                    continue
+                Adjustment.create({
+                    "contract_id": self.id,
+                    "line_id": line.id,
+                    "product_id": line.product_id.id,
+                    "date": fields.Date.to_string(max(start, first_unused_day)),
+                    "amount": float(amount),
+                    "name": _("%(product)s: unused days from %(start)s to %(end)s, already invoiced (%(reason)s)")
+                    % {"product": line.product_id.display_name,
+                       "start": self._format_date(max(start, first_unused_day)),
+                       "end": self._format_date(end), "reason": reason},
+                })
 
     @api.multi
     def _term_end(self, term_start):
@@ -351,13 +480,9 @@ class RecurringContract(models.Model):
             if contract.is_template or contract.state in ("draft", "closed", "paused") or not contract.date_start:
                 contract.next_invoice_date = False
                 continue
-            kwargs = contract._recurrence_kwargs()
             invoiced = [fields.Date.from_string(p.date_start) for p in contract.period_ids]
-            next_date = recurrence.next_invoice_date(
-                kwargs["date_start"], kwargs["interval"], kwargs["unit"], contract.invoicing_mode,
-                date_end=kwargs["date_end"], anchor=kwargs["anchor"], count=kwargs["count"],
+            contract.next_invoice_date = contract._calendar().next_invoice_date(
                 invoiced_starts=invoiced, paused=contract._paused_ranges())
-            contract.next_invoice_date = next_date
 
     @api.multi
     def _mrr_at(self, day):
@@ -372,16 +497,16 @@ class RecurringContract(models.Model):
             return 0.0
         if recurrence.paused_days(day, day, self._paused_ranges()):
             return 0.0
-        kwargs = self._recurrence_kwargs()
-        period = recurrence.period_of(kwargs["anchor"] or kwargs["date_start"], day, kwargs["interval"],
-                                      kwargs["unit"])
+        calendar = self._calendar()
+        period = calendar.period_of(day)
+        terms = calendar.terms_at(day)
         total = 0.0
         for line in self.line_ids.filtered(lambda line: not line.is_usage):
             if (line.date_start and line.date_start > text) or (line.date_end and line.date_end < text):
                 continue
             quantity, price = line._terms_at(day, period)
             total += quantity * price
-        return total / recurrence.months_per_period(self.recurring_interval, self.recurring_unit)
+        return total / recurrence.months_per_period(terms.interval, terms.unit)
 
     @api.multi
     def _company_mrr_at(self, day):
@@ -447,15 +572,14 @@ class RecurringContract(models.Model):
         before it (in advance) billed: one adjustment per line and period."""
         self.ensure_one()
         pause_start, pause_end = fields.Date.from_string(pause.date_start), fields.Date.from_string(pause.date_end)
-        kwargs = self._recurrence_kwargs()
-        anchor = kwargs["anchor"] or kwargs["date_start"]
+        calendar = self._calendar()
         digits = self.currency_id.decimal_places
         for claim in self.period_ids.sorted("date_start"):
             first = max(pause_start, fields.Date.from_string(claim.date_start))
             last = min(pause_end, fields.Date.from_string(claim.date_end))
             if last < first:
                 continue
-            full = recurrence.period_of(anchor, first, kwargs["interval"], kwargs["unit"])
+            full = calendar.period_of(first)
             for line in self.line_ids.filtered(lambda line: not line.is_usage):
                 line_first = max(first, fields.Date.from_string(line.date_start)) if line.date_start else first
                 line_last = min(last, fields.Date.from_string(line.date_end)) if line.date_end else last
@@ -485,9 +609,10 @@ class RecurringContract(models.Model):
     @api.multi
     def action_close(self):
         """Close now: the term ends today unless it already ended; the periods not invoiced
-        yet up to the end are invoiced, the usage and the adjustments left go on a closing
-        invoice."""
-        today = fields.Date.context_today(self)
+        yet up to the end are invoiced, the days invoiced in advance after the end are
+        credited (unless the contract says not to), the usage and the adjustments left go
+        on a closing invoice, or a credit note when the credits are larger."""
+        today = self.env.context.get("recurring_today") or fields.Date.context_today(self)
         for contract in self:
             started = contract.state != "draft" and contract.date_start and contract.date_start <= today
             running = started and contract.state in ("running", "to_renew")
@@ -501,8 +626,13 @@ class RecurringContract(models.Model):
                 contract.with_context(recurring_raise_errors=True, recurring_invoice_day=today)._invoice_contracts(
                     day_after, commit=False)
             contract.write({"state": "closed", "next_invoice_date": False})
+            if started and contract.refund_unused_days:
+                # the prepaid days after the last one are credited on the closing invoice (or credit note)
+                last_day = fields.Date.from_string(contract.date_end)
+                contract._credit_unused_days(last_day + recurrence.ONE_DAY,
+                                             _("contract closed on %s") % contract._format_date(last_day))
             if started:
-                contract._invoice_closing()
+                contract.with_context(recurring_invoice_day=today)._invoice_closing()
         return True
 
     @api.multi

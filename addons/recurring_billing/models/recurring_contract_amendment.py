@@ -1,45 +1,60 @@
-from odoo import api, fields, models
+from odoo import _, api, fields, models
 from odoo.addons import decimal_precision as dp
+from odoo.exceptions import UserError, ValidationError
 
-from ..lib import recurrence
+from .recurring_contract import TERMS_FIELDS, UNIT_SELECTION
+
+MODE_SELECTION = [("advance", "In advance"), ("arrears", "In arrears")]
+ALIGNMENT_SELECTION = [("start", "On the start date"), ("calendar", "On the 1st of the month")]
 
 
 class RecurringContractAmendment(models.Model):
-    """A dated change of a contract line's quantity or price, made before its date. It is
-    applied by the invoicing run once every period before it is invoiced, so that those
-    periods bill the old terms and the later ones the new terms; a change within a period
-    gives a prorated adjustment on the next invoice."""
+    """A dated change of a contract: of a line's quantity or price, or of the contract's
+    billing terms (frequency, alignment, invoicing mode).
+
+    A line change made before its date is applied by the invoicing run once every period
+    before it is invoiced, so that those periods bill the old terms and the later ones the
+    new terms; a change within a period gives a prorated adjustment on the next invoice.
+
+    A change of billing terms closes the current terms the day before its date and opens
+    the new ones on it (the next period boundary by default): the periods before keep the
+    old calendar, the new calendar starts on the change date, no day is billed twice or
+    left out. Within a period not invoiced yet, that period is billed up to the day before
+    (prorated); within a period already invoiced (in advance), its days from the change on
+    are credited on the next invoice and the new terms bill from the change date."""
 
     _name = "recurring.contract.amendment"
-    _description = "Scheduled change of a contract line"
+    _description = "Scheduled change of a contract"
     _order = "date, id"
 
+    kind = fields.Selection(
+        [("line", "Quantity or price"), ("terms", "Billing terms")],
+        default="line",
+        required=True,
+        readonly=True,
+    )
     line_id = fields.Many2one(
         "recurring.contract.line",
-        required=True,
         ondelete="cascade",
         index=True,
     )
     contract_id = fields.Many2one(
-        related="line_id.contract_id",
-        store=True,
-        readonly=True,
+        "recurring.contract",
+        required=True,
+        ondelete="cascade",
         index=True,
     )
     date = fields.Date(
         string="Effective date",
-        required=True,
-        help="First day of the new quantity and price.",
+        help="First day of the new terms. For billing terms, empty means the next period boundary.",
     )
     quantity = fields.Float(
         string="New quantity",
         digits=dp.get_precision("Product Unit of Measure"),
-        required=True,
     )
     price_unit = fields.Float(
         string="New unit price",
         digits=dp.get_precision("Product Price"),
-        required=True,
     )
     old_quantity = fields.Float(
         string="Previous quantity",
@@ -51,6 +66,38 @@ class RecurringContractAmendment(models.Model):
         digits=dp.get_precision("Product Price"),
         readonly=True,
     )
+    recurring_interval = fields.Integer(
+        string="Invoice every",
+    )
+    recurring_unit = fields.Selection(
+        UNIT_SELECTION,
+        string="Period",
+    )
+    period_alignment = fields.Selection(
+        ALIGNMENT_SELECTION,
+    )
+    invoicing_mode = fields.Selection(
+        MODE_SELECTION,
+    )
+    old_recurring_interval = fields.Integer(
+        string="Previously invoiced every",
+        readonly=True,
+    )
+    old_recurring_unit = fields.Selection(
+        UNIT_SELECTION,
+        string="Previous period",
+        readonly=True,
+    )
+    old_period_alignment = fields.Selection(
+        ALIGNMENT_SELECTION,
+        string="Previous alignment",
+        readonly=True,
+    )
+    old_invoicing_mode = fields.Selection(
+        MODE_SELECTION,
+        string="Previous invoicing mode",
+        readonly=True,
+    )
     state = fields.Selection(
         [("pending", "Scheduled"), ("applied", "Applied")],
         default="pending",
@@ -58,18 +105,96 @@ class RecurringContractAmendment(models.Model):
         readonly=True,
     )
 
+    @api.model
+    def create(self, values):
+        if values.get("line_id") and not values.get("contract_id"):
+            values["contract_id"] = self.env["recurring.contract.line"].browse(values["line_id"]).contract_id.id
+        if values.get("kind") == "terms":
+            return self._create_terms_change(values)
+        return super(RecurringContractAmendment, self).create(values)
+
+    @api.multi
+    def write(self, values):
+        if any(amendment.kind == "terms" for amendment in self) and set(values) - {"state"}:
+            raise UserError(_("A change of billing terms cannot be edited once recorded: its credits and "
+                              "calendar are set. Record a later change instead."))
+        return super(RecurringContractAmendment, self).write(values)
+
+    @api.multi
+    def unlink(self):
+        if any(amendment.kind == "terms" for amendment in self) and not self.env.context.get(
+                "recurring_contract_unlink"):
+            raise UserError(_("A change of billing terms cannot be deleted: the periods around it are "
+                              "invoiced by it. Record a later change instead."))
+        return super(RecurringContractAmendment, self).unlink()
+
+    @api.constrains("kind", "date", "line_id", "recurring_interval", "recurring_unit", "period_alignment",
+                    "invoicing_mode")
+    def _check_kind(self):
+        for amendment in self:
+            if not amendment.date:
+                raise ValidationError(_("A scheduled change needs its effective date."))
+            if amendment.kind == "line" and not amendment.line_id:
+                raise ValidationError(_("A change of quantity or price needs its contract line."))
+            if amendment.kind == "terms" and (amendment.recurring_interval <= 0 or not all(
+                    amendment[name] for name in ("recurring_unit", "period_alignment", "invoicing_mode"))):
+                raise ValidationError(_("A change of billing terms needs a frequency of 1 or more periods, a "
+                                        "period, an alignment and an invoicing mode."))
+
+    # -- changes of billing terms ---------------------------------------------------------
+
+    @api.model
+    def _create_terms_change(self, values):
+        """Check the change against the contract's invoiced periods, record it, credit the
+        days from its date of a period already invoiced, and apply it to the contract when
+        its date has come."""
+        contract = self.env["recurring.contract"].browse(values.get("contract_id"))
+        if not contract:
+            raise ValidationError(_("A change of billing terms needs its contract."))
+        contract.ensure_one()
+        if contract.is_template or contract.state == "closed" or not contract.date_start:
+            raise UserError(_("Contract %s is closed or a template: its billing terms cannot change.")
+                            % contract.name)
+        before = contract._calendar()
+        day = fields.Date.from_string(values["date"]) if values.get("date") else contract._next_terms_boundary()
+        old = before.terms_at(day)
+        old_values = {"recurring_interval": old.interval, "recurring_unit": old.unit,
+                      "period_alignment": old.alignment, "invoicing_mode": old.mode}
+        for name in TERMS_FIELDS:
+            if not values.get(name):  # left empty: kept
+                values[name] = old_values[name]
+        if all(values[name] == old_values[name] for name in TERMS_FIELDS):
+            raise UserError(_("The new billing terms of contract %s are the ones in force on that day: "
+                              "nothing to change.") % contract.name)
+        contract._check_terms_change_date(day)
+        values.update({
+            "date": fields.Date.to_string(day),
+            "old_recurring_interval": old.interval,
+            "old_recurring_unit": old.unit,
+            "old_period_alignment": old.alignment,
+            "old_invoicing_mode": old.mode,
+        })
+        change = super(RecurringContractAmendment, self).create(values)
+        contract._credit_unused_days(day, _("billing terms changed on %s") % contract._format_date(day),
+                                     calendar=before)
+        today = fields.Date.from_string(self.env.context.get("recurring_today")
+                                        or fields.Date.context_today(self))
+        contract._apply_terms_changes(today)
+        contract._compute_next_invoice_date()
+        return change
+
+    # -- changes of quantity or price -----------------------------------------------------
+
     @api.multi
     def _apply_before(self, period):
-        """Apply the pending changes effective on or before the first day of ``period``,
+        """Apply the pending line changes effective on or before the first day of ``period``,
         which is about to be invoiced: the periods before it are invoiced."""
-        for amendment in self.filtered(lambda a: a.state == "pending").sorted(lambda a: (a.date, a.id)):
+        for amendment in self.filtered(lambda a: a.state == "pending" and a.kind == "line").sorted(
+                lambda a: (a.date, a.id)):
             day = fields.Date.from_string(amendment.date)
             if day > period.start:
                 continue
-            contract = amendment.contract_id
-            kwargs = contract._recurrence_kwargs()
-            containing = recurrence.period_of(kwargs["anchor"] or kwargs["date_start"], day,
-                                              kwargs["interval"], kwargs["unit"])
+            containing = amendment.contract_id._calendar().period_of(day)
             line = amendment.line_id
             amendment.write({"old_quantity": line.quantity, "old_price_unit": line.price_unit, "state": "applied"})
             line.with_context(recurring_apply_now=True, recurring_amendment_recorded=True).apply_change(

@@ -61,6 +61,10 @@ class RecurringContractInvoicing(models.Model):
         """Cron: invoice every due contract. With queue_job installed, a large run is
         split into jobs of ``batch_size`` contracts that any worker can take."""
         today = today or self._invoicing_today()
+        # the contracts show the billing terms in force today (their calendars do not depend on it)
+        self.env["recurring.contract.amendment"].search(
+            [("kind", "=", "terms"), ("state", "=", "pending"), ("date", "<=", fields.Date.to_string(today))]
+        ).mapped("contract_id")._apply_terms_changes(today)
         ids = self._due_contract_ids(today)
         use_jobs = (len(ids) > batch_size and "queue.job" in self.env
                     and not self.env.context.get("recurring_no_job"))
@@ -197,6 +201,7 @@ class RecurringContractInvoicing(models.Model):
             tracking_disable=True, mail_create_nolog=True, mail_notrack=True, recompute=False,
             recurring_invoicing_cache={}, recurring_run_date=fields.Date.to_string(today))
         claims = []
+        contracts.filtered("terms_change_ids")._apply_terms_changes(today)
         for contract in contracts:
             summary["current"] = contract.id  # the contract to blame when this step fails
             try:
@@ -286,12 +291,9 @@ class RecurringContractInvoicing(models.Model):
     @api.multi
     def _due_periods(self, today):
         self.ensure_one()
-        kwargs = self._recurrence_kwargs()
         invoiced = [fields.Date.from_string(start) for start in self.period_ids.mapped("date_start")]
-        return recurrence.due_periods(
-            kwargs["date_start"], kwargs["interval"], kwargs["unit"], self.invoicing_mode, today,
-            date_end=kwargs["date_end"], anchor=kwargs["anchor"], count=kwargs["count"],
-            days_ahead=self.days_ahead, invoiced_starts=invoiced, paused=self._paused_ranges())
+        return [period for period, _terms in self._calendar().due_periods(
+            today, days_ahead=self.days_ahead, invoiced_starts=invoiced, paused=self._paused_ranges())]
 
     @api.multi
     def _claim_period(self, period):
@@ -339,8 +341,9 @@ class RecurringContractInvoicing(models.Model):
             closing = recurrence.Period(after, after)
             contract._apply_amendments_before(closing)
             invoice = contract.with_context(recurring_closing=True)._create_period_invoice(closing)
-            if invoice:
+            if invoice and invoice.type == "out_invoice":
                 invoice.name = _("%s: closing invoice") % contract.name
+            if invoice:
                 contract._finalise_invoices(invoice)
                 invoices |= invoice
         return invoices
@@ -360,6 +363,8 @@ class RecurringContractInvoicing(models.Model):
             return self.env["account.invoice"]
         carried = [(line_values.pop("_usage_ids", []), line_values.pop("_adjustment_ids", []))
                    for line_values in lines]
+        if sum(line_values["quantity"] * line_values["price_unit"] for line_values in lines) < 0:
+            values = self._prepare_credit_note(values, lines)
         values["invoice_line_ids"] = [(0, 0, line_values) for line_values in lines]
         # batch creation: no "invoice created" note nor field tracking on each new draft invoice;
         # the run computes the tax lines of its whole batch at once (_invoice_batch)
@@ -400,7 +405,7 @@ class RecurringContractInvoicing(models.Model):
         self.ensure_one()
         company = self.company_id
         if company.recurring_invoice_date == "period":
-            day = recurrence.invoice_date(period, self.invoicing_mode)
+            day = recurrence.invoice_date(period, self._calendar().terms_at(period.start).mode)
         else:
             # the day the invoice is made: the run's, unless the caller says (closing invoices
             # the last period in arrears today, with the day after as the run's date)
@@ -437,6 +442,22 @@ class RecurringContractInvoicing(models.Model):
                 "end": self._format_date(period.end)},
             "date_invoice": fields.Date.to_string(self._invoice_date(period)),
             "recurring_contract_id": self.id,
+        })
+        return values
+
+    @api.multi
+    def _prepare_credit_note(self, values, lines):
+        """Turn the values of an invoice whose credits exceed its charges into those of a
+        customer credit note for the difference: the same lines with opposite amounts (so
+        that the note's total is what the customer is owed), no payment terms."""
+        self.ensure_one()
+        for line_values in lines:
+            line_values["price_unit"] = -line_values["price_unit"]
+        values.update({
+            "type": "out_refund",
+            "payment_term_id": False,
+            "name": _("%(contract)s: credit note") % {"contract": self.name} if self.env.context.get(
+                "recurring_closing") else values.get("name"),
         })
         return values
 
@@ -478,7 +499,8 @@ class RecurringContractInvoicing(models.Model):
         nothing is due (line stopped, zero amount)."""
         self.ensure_one()
         ratio = line._period_ratio(period)
-        if not self.prorate and period.days != period.full_days:
+        # a period cut by a change of billing terms is always prorated: the new terms bill the rest
+        if not self.prorate and period.days != period.full_days and not self._terms_changed_on(period):
             ratio = 1.0 if ratio else 0.0
         if not ratio or float_is_zero(line.quantity, precision_digits=6):
             return None
@@ -520,16 +542,16 @@ class RecurringContractInvoicing(models.Model):
     def _prepare_usage_lines(self, line, period):
         """Usage is known once consumed: an invoice carries the usage of the periods that
         ended before it (in advance) or with it (in arrears), one line per period."""
-        until = period.end if self.invoicing_mode == "arrears" else period.start - recurrence.ONE_DAY
+        calendar = self._calendar()
+        arrears = calendar.terms_at(period.start).mode == recurrence.ARREARS
+        until = period.end if arrears else period.start - recurrence.ONE_DAY
         usages = self.env["recurring.usage"].search([
             ("line_id", "=", line.id), ("invoice_line_id", "=", False),
             ("date", "<=", fields.Date.to_string(until))])
-        kwargs = self._recurrence_kwargs()
-        anchor = kwargs["anchor"] or kwargs["date_start"]
         by_period = {}
         for usage in usages:
-            usage_period = recurrence.period_of(anchor, fields.Date.from_string(usage.date),
-                                                kwargs["interval"], kwargs["unit"])
+            full = calendar.period_of(fields.Date.from_string(usage.date))
+            usage_period = recurrence.Period(full.full_start, full.full_end)
             by_period.setdefault(usage_period, self.env["recurring.usage"])
             by_period[usage_period] |= usage
         result = []

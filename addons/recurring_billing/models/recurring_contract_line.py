@@ -185,23 +185,18 @@ class RecurringContractLine(models.Model):
             new_quantity = line.quantity if quantity is None else quantity
             new_price = line.price_unit if price_unit is None else price_unit
             day = fields.Date.from_string(date)
-            kwargs = contract._recurrence_kwargs()
-            if day < kwargs["date_start"]:
+            if date < contract.date_start:
                 raise UserError(_("The change date is before the start of the contract."))
             if contract.state != "draft" and date > today and not self.env.context.get("recurring_apply_now"):
                 self.env["recurring.contract.amendment"].create({
                     "line_id": line.id, "date": date, "quantity": new_quantity, "price_unit": new_price})
                 continue
-            full = recurrence.period_of(kwargs["anchor"] or kwargs["date_start"], day,
-                                        kwargs["interval"], kwargs["unit"])
-            # the period as the contract bills it: clipped by its start and its end
-            period = recurrence.Period(max(full.start, kwargs["date_start"]),
-                                       min(full.end, kwargs["date_end"]) if kwargs["date_end"] else full.end,
-                                       full.start, full.end)
+            # the period as the contract bills it: clipped by its start, its end and its changes of terms
+            period = contract._calendar().period_of(day)
             invoiced = period_invoiced
             if invoiced is None:
                 invoiced = bool(contract.period_ids.filtered(
-                    lambda p: p.date_start <= fields.Date.to_string(day) <= p.date_end))
+                    lambda p: p.date_start == fields.Date.to_string(period.start)))
             if contract.state != "draft" and not line.is_usage:
                 amount = proration.change_adjustment(
                     line.quantity * line.price_unit, new_quantity * new_price, period, day, invoiced,

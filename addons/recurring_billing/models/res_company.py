@@ -12,3 +12,9 @@ class ResCompany(models.Model):
         help="The day the invoice is made keeps invoice numbers in date order (French rule); "
              "the period always stays on the invoice lines.",
     )
+    recurring_refund_unused_days = fields.Boolean(
+        string="Credit unused days of closed contracts",
+        default=True,
+        help="Default of new contracts: closing a contract before the end of a period invoiced in advance "
+             "credits the days left, prorated.",
+    )

@@ -7,3 +7,5 @@ from . import test_xlsx_report
 from . import test_invoicing_issues
 from . import test_amendments
 from . import test_mrr
+from . import test_terms_changes
+from . import test_credit_notes

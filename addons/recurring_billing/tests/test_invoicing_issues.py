@@ -4,17 +4,18 @@ from .common import RecurringCase, d
 class TestInvoicingIssues(RecurringCase):
 
     def test_a_failing_contract_is_listed_and_retried_while_the_others_are_invoiced(self):
-        # given 100 contracts due on 1 January, one of which has a credit larger than its
-        # first period and must be validated (a negative invoice cannot be)
+        # given 100 contracts due on 1 January, one of which sells a product whose category
+        # has no income account
         first = self.make_contract(start="2027-01-01", start_it=False)
         contracts = first
         for _index in range(99):
             contracts |= first.copy({"date_start": "2027-01-01"})
         poisoned = contracts[57]
         poisoned.write({"invoice_policy": "open", "user_id": self.salesman.id})
-        credit = self.env["recurring.contract.adjustment"].create({
-            "contract_id": poisoned.id, "product_id": self.product.id, "name": "Goodwill credit",
-            "date": "2026-12-15", "amount": -500.0})
+        category = self.env["product.category"].create({"name": "Unconfigured services"})
+        category.property_account_income_categ_id = False
+        poisoned.line_ids.product_id = self.env["product.product"].create({
+            "name": "Unconfigured", "type": "service", "categ_id": category.id})
         contracts.action_start()
         Issue = self.env["recurring.invoicing.issue"]
         # when one run invoices them in a single batch
@@ -28,7 +29,7 @@ class TestInvoicingIssues(RecurringCase):
         # and it is listed with its error, and its salesperson has an activity
         issue = Issue.search([("contract_id", "in", contracts.ids), ("state", "=", "open")])
         self.assertEqual(issue.contract_id, poisoned)
-        self.assertIn("negative total", issue.error)
+        self.assertIn("no income account for Unconfigured", issue.error)
         self.assertEqual(issue.attempt_count, 1)
         self.assertEqual(poisoned.activity_ids.user_id, self.salesman)
         self.assertIn(poisoned.name, poisoned.activity_ids.summary)
@@ -43,12 +44,12 @@ class TestInvoicingIssues(RecurringCase):
         self.assertEqual(issue.attempt_count, 2)
         self.assertEqual(len(poisoned.activity_ids), 1)
 
-        # when the credit is fixed, the next run invoices it and the issue is solved
-        credit.amount = -50.0
+        # when the category gets its income account, the next run invoices it and the issue is solved
+        category.property_account_income_categ_id = self.product.product_tmpl_id.get_product_accounts()["income"]
         retried = contracts._invoice_contracts(d("2027-01-03"), commit=False)
         self.assertEqual(retried.recurring_contract_id, poisoned)
         self.assertEqual(retried.state, "open")
-        self.assertEqual(retried.amount_untaxed, 50.0)
+        self.assertEqual(retried.amount_untaxed, 100.0)
         self.assertEqual(contracts.mapped("invoice_ids"), invoices | retried)
         self.assertEqual(issue.state, "solved")
         self.assertFalse(poisoned.activity_ids)
