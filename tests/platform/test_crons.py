@@ -21,6 +21,12 @@ def test_a_scheduled_action_fires_on_a_server_with_a_cron_thread(odoo_db, admin_
         "interval_number": 1, "interval_type": "minutes", "numbercall": 1,
         "nextcall": time.strftime("%Y-%m-%d %H:%M:%S", time.gmtime(time.time() - 60)),
     })
+    # the other due actions wait meanwhile: the cron thread runs them one after the other,
+    # and the IMAP servers of earlier tests, stopped since, cost it ten seconds each
+    others = admin_rpc.call("ir.cron", "search_read", [("id", "!=", cron_id), ("active", "=", True)],
+                            fields=["nextcall"])
+    later = time.strftime("%Y-%m-%d %H:%M:%S", time.gmtime(time.time() + 86400))
+    admin_rpc.call("ir.cron", "write", [cron["id"] for cron in others], {"nextcall": later})
     # When a server with one cron thread runs for a while
     server = harness.OdooServer(odoo_db, extra_args=["--max-cron-threads=1"])
     try:
@@ -32,5 +38,7 @@ def test_a_scheduled_action_fires_on_a_server_with_a_cron_thread(odoo_db, admin_
     finally:
         server.stop()
         admin_rpc.call("ir.cron", "unlink", [cron_id])
+        for cron in others:
+            admin_rpc.call("ir.cron", "write", [cron["id"]], {"nextcall": cron["nextcall"]})
     # Then the action has run
     assert value == "ran"
