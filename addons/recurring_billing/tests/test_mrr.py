@@ -1,3 +1,5 @@
+import xlrd
+
 from .common import RecurringCase, d
 
 
@@ -86,3 +88,27 @@ class TestMrrSnapshots(RecurringCase):
         self.Snapshot.cron_snapshot(today=d("2026-03-20"))
         march = self.Report.search(domain + [("month", "=", "2026-03-01"), ("contract_id", "=", self.paused.id)])
         self.assertEqual((march.reactivation_mrr, march.new_mrr), (100.0, 0.0))
+
+    def test_excel_export_has_the_saas_metrics_of_the_last_twelve_months(self):
+        self.Snapshot.cron_snapshot(today=d("2026-03-10"))
+        # when the manager exports the five contracts to Excel on 10 March 2026
+        report = self.env.ref("recurring_billing.action_report_contract_mrr_xlsx")
+        content, _file_type = report.with_context(active_model="recurring.contract",
+                                                  recurring_today="2026-03-10").render_xlsx(self.contracts.ids, {})
+        # then its second sheet holds one row a month from April 2025 to March 2026
+        sheet = xlrd.open_workbook(file_contents=content).sheet_by_name("SaaS metrics")
+        self.assertEqual(sheet.nrows, 13)
+        self.assertEqual([sheet.cell_value(row, 0) for row in (1, 12)], ["2025-04", "2026-03"])
+        headers = sheet.row_values(0)
+        february = dict(zip(headers, sheet.row_values(11)))
+        self.assertEqual(february["Month"], "2026-02")
+        # February: 640 at the start, 550 at the end, 100 lost with 1 customer of 5, 10 of expansion
+        self.assertEqual((round(february["MRR"], 2), round(february["ARR"], 2)), (550.0, 6600.0))
+        self.assertEqual((february["Lost MRR (churn)"], round(february["Expansion MRR"], 2)), (100.0, 10.0))
+        self.assertEqual((february["Customers"], february["Customers lost"]), (4, 1))
+        self.assertEqual(february["Customer churn rate"], 0.2)
+        self.assertAlmostEqual(february["Net revenue retention"], 550.0 / 640)
+        self.assertAlmostEqual(february["Gross revenue retention"], 540.0 / 640)
+        # before the first contract, no MRR and no rate
+        april = dict(zip(headers, sheet.row_values(1)))
+        self.assertEqual((april["MRR"], april["Net revenue retention"]), (0.0, ""))
