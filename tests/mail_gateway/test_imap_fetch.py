@@ -57,19 +57,32 @@ def test_fetch_with_imap_server_down_loses_nothing(admin_rpc, dovecot):
     assert lead_count(admin_rpc, sender) == 1
 
 
-def test_message_already_read_by_a_person_is_fetched(admin_rpc, dovecot):
+def test_message_already_read_by_a_person_is_fetched_history_is_left_alone(admin_rpc, dovecot):
     tag = uuid.uuid4().hex[:8]
     sender = "read-%s@imap.example" % tag
-    # given a request a person opened in the mailbox before Odoo fetched
-    dovecot.append(message(sender=sender, message_id="<read-%s@imap.example>" % tag))
+    old, unread = "history-%s@imap.example" % tag, "waiting-%s@imap.example" % tag
+    # given a mailbox with its history when the gateway is switched on: a request handled by hand long ago
+    # (read), and an unread one Odoo's own fetch would still take
+    dovecot.append(message(sender=old, message_id="<old-%s@imap.example>" % tag))
     dovecot.flag_all_seen()
+    dovecot.append(message(sender=unread, message_id="<unread-%s@imap.example>" % tag))
     server_id = make_server(admin_rpc, dovecot)
     admin_rpc.call("fetchmail.server", "fetch_mail", [server_id])
-    # then it still becomes a lead
+    # then the unread one becomes a lead, the old read one is left alone (no lead, no record)
+    assert lead_count(admin_rpc, unread) == 1
+    assert lead_count(admin_rpc, old) == 0
+    assert not gateway_records(admin_rpc, [("email_from", "=", old)])
+    # given a new request a person opens in the mailbox before Odoo fetches
+    dovecot.append(message(sender=sender, message_id="<read-%s@imap.example>" % tag))
+    dovecot.flag_all_seen()
+    admin_rpc.call("fetchmail.server", "fetch_mail", [server_id])
+    # then it still becomes a lead, and the history is still left alone
     assert lead_count(admin_rpc, sender) == 1
+    assert lead_count(admin_rpc, old) == 0
     state = admin_rpc.call("mail.gateway.imap.folder", "search_read", [("server_id", "=", server_id)],
-                           fields=["name", "uidvalidity", "last_uid"])
-    assert [(s["name"], s["last_uid"]) for s in state] == [("INBOX", "1")] and state[0]["uidvalidity"] != "0"
+                           fields=["name", "uidvalidity", "last_uid", "baseline_uid"])
+    assert [(s["name"], s["last_uid"], s["baseline_uid"]) for s in state] == [("INBOX", "3", "2")]
+    assert state[0]["uidvalidity"] != "0"
 
 
 def test_size_cap_move_and_uidvalidity(admin_rpc, dovecot):

@@ -3,6 +3,7 @@ import os
 import subprocess
 import sys
 import threading
+import time
 import uuid
 
 import pytest
@@ -89,4 +90,37 @@ def test_mta_pipe_delivers_and_speaks_sysexits(hook, odoo_server, admin_rpc):
     assert run_pipe(message(sender=sender), down).returncode == 75
     # too large: EX_UNAVAILABLE, the MTA bounces it
     assert run_pipe(message(sender=sender, body="y" * (300 * 1024)), odoo_server.url).returncode == 69
+    assert lead_count(admin_rpc, sender) == 1
+
+
+def test_large_message_is_answered_at_once_and_processed_by_its_queue_job(hook, admin_rpc):
+    sender = "large-%s@http.example" % uuid.uuid4().hex[:8]
+    raw = message(sender=sender, subject="Plans of the new offices", body="Plans attached.\r\n" + "x" * 20000)
+    previous = admin_rpc.call("ir.config_parameter", "get_param", "mail_gateway.inline_size")
+    # anything above 4 KB is large here (2 MB by default)
+    admin_rpc.call("ir.config_parameter", "set_param", "mail_gateway.inline_size", "4096")
+    try:
+        status, body, _headers = post(hook, raw)
+    finally:
+        admin_rpc.call("ir.config_parameter", "set_param", "mail_gateway.inline_size", previous or False)
+    # the hook answers 200 as soon as it is stored, processing left to one queue job
+    assert status == 200 and body["state"] == "received"
+    jobs = admin_rpc.call("queue.job", "search_read",
+                          [("identity_key", "=", "mail_gateway.message.process:%d" % body["id"])], fields=["uuid"])
+    assert len(jobs) == 1
+    # the job runner of the running server processes it, once
+    deadline = time.time() + 120
+    record = {}
+    while time.time() < deadline:
+        record = admin_rpc.call("mail.gateway.message", "read", [body["id"]], ["state", "result", "job_uuid"])[0]
+        if record["state"] != "received":
+            break
+        time.sleep(0.5)
+    assert (record["state"], record["result"], record["job_uuid"]) == ("processed", "created", jobs[0]["uuid"])
+    assert lead_count(admin_rpc, sender) == 1
+    # delivered again: a duplicate, no second job, no second lead
+    status, again, _headers = post(hook, raw)
+    assert (status, again["state"], again["id"]) == (200, "duplicate", body["id"])
+    assert admin_rpc.call("queue.job", "search_count",
+                          [("identity_key", "=", "mail_gateway.message.process:%d" % body["id"])]) == 1
     assert lead_count(admin_rpc, sender) == 1

@@ -3,7 +3,9 @@
 Each folder's UIDVALIDITY and last stored UID are kept (mail.gateway.imap.folder):
 a message is fetched once whatever its \\Seen flag (a person reading the mailbox
 first hides nothing), the last UID advances in the transaction that stores the
-message, a lost connection is reopened and the fetch resumes after that UID.
+message, a lost connection is reopened and the fetch resumes after that UID. The
+mail already in a folder when the gateway first reads it is history: only its
+unread messages are taken (what Odoo's own fetch would have taken).
 """
 import imaplib
 import logging
@@ -139,19 +141,46 @@ class FetchmailServer(models.Model):
         return count
 
     @api.multi
-    def _gateway_folder_state(self, folder, uidvalidity):
-        """The folder's state; a new UIDVALIDITY (folder re-created) starts again at UID 0
-        (what was stored before is recognised by its key and not doubled)."""
+    def _gateway_folder_state(self, folder, uidvalidity, highest_uid):
+        """The folder's state. On the first read of a folder, the mail already in it is
+        its history: only its unread messages are taken, as Odoo's own fetch would, up to
+        ``highest_uid`` (the baseline); every later message is taken whatever its flags.
+        A new UIDVALIDITY (folder re-created or renumbered) starts again at UID 0, every
+        message read again (what was stored before is recognised by its key, not doubled)."""
         State = self.env["mail.gateway.imap.folder"].sudo()
         state = State.search([("server_id", "=", self.id), ("name", "=", folder)])
         if not state:
-            state = State.create({"server_id": self.id, "name": folder, "uidvalidity": uidvalidity})
+            state = State.create({"server_id": self.id, "name": folder, "uidvalidity": uidvalidity,
+                                  "baseline_uid": str(highest_uid)})
         elif state.uidvalidity != uidvalidity:
             _logger.warning("UIDVALIDITY of %s on %s changed (%s -> %s): the folder is read again",
                             folder, self.name, state.uidvalidity, uidvalidity)
-            state.write({"uidvalidity": uidvalidity, "last_uid": "0"})
+            state.write({"uidvalidity": uidvalidity, "last_uid": "0", "baseline_uid": "0"})
         self.env.cr.commit()  # pylint: disable=invalid-commit
         return state
+
+    @api.model
+    def _gateway_highest_uid(self, imap):
+        """The highest UID in the selected folder (0 when empty): UIDNEXT - 1, or a search."""
+        _typ, uidnext = imap.response("UIDNEXT")
+        if uidnext and uidnext[-1] and uidnext[-1].isdigit():
+            return int(uidnext[-1]) - 1
+        _typ, data = imap.uid("search", None, "ALL")
+        return max([int(uid) for uid in (data[0] or b"").split()] or [0])
+
+    @api.model
+    def _gateway_uids_to_fetch(self, imap, last, baseline):
+        """UIDs to fetch, in order: the unread ones of the history not yet taken (after
+        ``last``, up to ``baseline``), then every one after both."""
+        uids = []
+        if last < baseline:
+            _typ, data = imap.uid("search", None, "UID %d:%d UNSEEN" % (last + 1, baseline))
+            uids += [int(uid) for uid in (data[0] or b"").split() if last < int(uid) <= baseline]
+        start = max(last, baseline)
+        _typ, data = imap.uid("search", None, "UID %d:*" % (start + 1))
+        # "N:*" also answers the highest UID when it is below N
+        uids += [int(uid) for uid in (data[0] or b"").split() if int(uid) > start]
+        return sorted(set(uids))
 
     @api.multi
     def _gateway_fetch_folder(self, imap, folder):
@@ -162,11 +191,12 @@ class FetchmailServer(models.Model):
             raise imaplib.IMAP4.error("cannot select %s" % folder)
         _typ, validity = imap.response("UIDVALIDITY")
         uidvalidity = (validity[-1] or b"0").decode() if validity and validity[-1] else "0"
-        state = self._gateway_folder_state(folder, uidvalidity)
-        last = int(state.last_uid or 0)
-        typ, data = imap.uid("search", None, "UID %d:*" % (last + 1))
-        # "N:*" also answers the highest UID when it is below N
-        uids = sorted(int(uid) for uid in (data[0] or b"").split() if int(uid) > last)
+        state = self.env["mail.gateway.imap.folder"].sudo().search([("server_id", "=", self.id),
+                                                                    ("name", "=", folder)])
+        highest = 0 if state else self._gateway_highest_uid(imap)
+        state = self._gateway_folder_state(folder, uidvalidity, highest)
+        last, baseline = int(state.last_uid or 0), int(state.baseline_uid or 0)
+        uids = self._gateway_uids_to_fetch(imap, last, baseline)
         cap = self.gateway_max_size or Gateway._settings()["max_size"]
         count = 0
         for uid in uids:
@@ -209,6 +239,10 @@ class FetchmailServer(models.Model):
                 except psycopg2.extensions.TransactionRollbackError:
                     # stored already: the job processes it in a minute
                     cr.rollback()
+        # the whole history was read: from now on, only what comes after the baseline
+        cr.execute("""UPDATE mail_gateway_imap_folder SET last_uid = baseline_uid
+                       WHERE id = %s AND last_uid::bigint < baseline_uid::bigint""", (state.id,))
+        cr.commit()  # pylint: disable=invalid-commit
         state.invalidate_cache()
         return count
 

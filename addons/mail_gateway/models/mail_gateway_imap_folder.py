@@ -14,6 +14,10 @@ class MailGatewayImapFolder(models.Model):
     # 32-bit unsigned numbers of the IMAP server: kept as text (an Odoo Integer is signed 32-bit)
     uidvalidity = fields.Char("UIDVALIDITY", readonly=True)
     last_uid = fields.Char("Last UID stored", readonly=True, default="0")
+    baseline_uid = fields.Char(
+        "History up to UID", readonly=True, default="0",
+        help="The highest UID in the folder when the gateway first read it: of the messages up to this one, "
+             "only the unread ones were taken (as Odoo's own fetch does); every later one is taken, read or not.")
     date_fetch = fields.Datetime("Last fetch", readonly=True)
 
     _sql_constraints = [

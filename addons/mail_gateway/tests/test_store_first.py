@@ -1,9 +1,11 @@
 import base64
+import importlib.util
 from unittest.mock import patch
 
 import psycopg2
 
 from odoo.exceptions import AccessError
+from odoo.modules.module import get_resource_path
 
 from .common import GatewayCase
 
@@ -164,11 +166,16 @@ class TestServerAndRetention(GatewayCase):
         after = server("Created with the gateway", "2026-03-01 08:00:00")
         kept_off = server("Never switched", "2026-01-01 08:00:00", use_gateway=False)
         fields_created("2026-01-10 09:00:00", "2026-06-01 09:00:00")
-        # when the upgrade runs
-        released = Server._gateway_release_install_switch()
+        # when the upgrade runs its migration script
+        script = get_resource_path("mail_gateway", "migrations", "11.0.1.2.0", "post-migrate.py")
+        spec = importlib.util.spec_from_file_location("mail_gateway_post_migrate_11_0_1_2_0", script)
+        migration = importlib.util.module_from_spec(spec)
+        spec.loader.exec_module(migration)
+        migration.migrate(self.env.cr, "11.0.1.1.0")
         # then the server the install switched uses Odoo's fetch again, the others are as they were
-        self.assertEqual(released, before)
+        (before | after | kept_off).invalidate_cache()
         self.assertEqual([s.use_gateway for s in (before, after, kept_off)], [False, True, False])
+        self.assertFalse(Server._gateway_release_install_switch(), "nothing left to give back")
         # given a database installed directly with the opt-in version, where a person ticked an old server
         before.use_gateway = True
         fields_created("2026-06-01 09:00:00", "2026-06-01 09:00:00")
