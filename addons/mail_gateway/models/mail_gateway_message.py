@@ -70,7 +70,7 @@ class MailGatewayMessage(models.Model):
     attempts = fields.Integer(readonly=True, help="Processing runs started by the background job.")
     job_uuid = fields.Char(
         "Processing job", readonly=True, copy=False,
-        help="The queue job that processes this large message (Settings > Technical > Queue Jobs).")
+        help="The queue job that processes this large message (Job Queue > Jobs).")
     oversized = fields.Boolean(
         readonly=True, help="Larger than the incoming server's size cap: only the headers were kept; the message "
                             "itself stays in the mailbox.")

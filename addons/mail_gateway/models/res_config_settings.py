@@ -20,7 +20,7 @@ class ResConfigSettings(models.TransientModel):
     mail_gateway_max_size = fields.Integer("Maximum size (bytes)")
     mail_gateway_inline_size = fields.Integer(
         "Processed at once up to (bytes)",
-        help="Larger messages are stored at once and processed by the background job a minute later.")
+        help="Larger messages are stored and answered at once, then processed by a queue job of their own.")
     mail_gateway_retention_days = fields.Integer(
         "Keep raw sources (days)",
         help="Raw sources of processed and ignored messages are deleted after this many days; 0 keeps them.")
