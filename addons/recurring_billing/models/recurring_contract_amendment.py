@@ -152,6 +152,11 @@ class RecurringContractAmendment(models.Model):
         if not contract:
             raise ValidationError(_("A change of billing terms needs its contract."))
         contract.ensure_one()
+        # the invoicing run locks the contract too: the invoiced periods checked below cannot
+        # change under this change (a run in progress makes it wait, then fail and be retried)
+        self.env.cr.execute("SELECT id FROM recurring_contract WHERE id = %s FOR UPDATE", (contract.id,))
+        contract.invalidate_cache(ids=contract.ids)
+        self.env["recurring.contract.period"].invalidate_cache()
         if contract.is_template or contract.state == "closed" or not contract.date_start:
             raise UserError(_("Contract %s is closed or a template: its billing terms cannot change.")
                             % contract.name)

@@ -72,7 +72,13 @@ class TestTermsChanges(RecurringCase):
     def test_advance_to_arrears_at_a_boundary_leaves_no_month_unbilled(self):
         contract = self.make_contract(start="2027-01-01")
         self.run_invoicing(contract, "2027-02-01")
-        contract.with_context(recurring_today="2027-02-10").action_change_terms(invoicing_mode="arrears")
+        # when, on 10 February, a row is added to the contract's changes of billing terms with
+        # no date (as the form sends it: the fields left empty keep their value)
+        contract.with_context(recurring_today="2027-02-10").write({"terms_change_ids": [(0, 0, {
+            "kind": "terms", "date": False, "recurring_interval": 0, "recurring_unit": False,
+            "period_alignment": False, "invoicing_mode": "arrears"})]})
+        self.assertEqual(contract.terms_change_ids.mapped("date"), ["2027-03-01"])
+        self.assertEqual(contract.terms_change_ids.recurring_interval, 1)
         # February was paid in advance; March is billed when it ends
         self.assertFalse(self.run_invoicing(contract, "2027-03-31"))
         april = self.run_invoicing(contract, "2027-04-01")
