@@ -279,3 +279,28 @@ def precision_recall(found_pairs, true_pairs):
     precision = hits / float(len(found)) if found else 1.0
     recall = hits / float(len(true)) if true else 1.0
     return precision, recall
+
+
+def scan_keys(record):
+    """The keys under which the scan (``contact.dedup.group._scan_candidate_pairs``) files a
+    record, as ``(kind, key)``: two records sharing one are compared. The exact e-mail, VAT,
+    web domain and numbers; a company's exact name; a person's exact name with the town or the
+    street; and every key of ``extra_blocking_keys`` (the ``dedup_blocking`` column)."""
+    keys = set()
+    for kind, field in (("e", "email"), ("v", "vat"), ("d", "domain"), ("p", "phone"), ("p", "mobile")):
+        if record.get(field):
+            keys.add((kind, record[field]))
+    name = record.get("name")
+    if name and record.get("is_company"):
+        keys.add(("n", name))
+    elif name:
+        for kind, field in (("c", "city"), ("s", "street")):
+            if record.get(field):
+                keys.add((kind, "%s|%s" % (name, record[field])))
+    blocking = record.get("blocking")
+    if blocking is None:
+        blocking = extra_blocking_keys(record)
+    elif isinstance(blocking, str):
+        blocking = blocking.split()
+    keys.update(("b", key) for key in blocking)
+    return keys

@@ -79,35 +79,6 @@ class ContactDedupGroup(models.Model):
     def _dedup_mode(self):
         return self.env["ir.config_parameter"].sudo().get_param("contact_dedup.mode", "warn")
 
-    @api.model
-    def _reason_labels(self):
-        """Reason codes of the matcher in the user's language (looked up once per scan)."""
-        return {
-            "same_email": _("same e-mail"),
-            "same_phone": _("same phone"),
-            "same_vat": _("same VAT number"),
-            "different_vat": _("different VAT number"),
-            "same_domain": _("same web domain"),
-            "same_name": _("same name"),
-            "similar_name": _("similar name %.2f"),
-            "different_name": _("different name %.2f"),
-            "same_street": _("same street"),
-            "similar_street": _("similar street %.2f"),
-            "same_zip": _("same zip"),
-            "same_city": _("same city"),
-            "same_company": _("same company"),
-        }
-
-    @api.model
-    def _reasons_text(self, reasons, labels=None):
-        """Reasons of a pair in words: 'same phone, similar name 0.92'."""
-        labels = labels or self._reason_labels()
-        words = []
-        for code, value in reasons:
-            label = labels.get(code, code)
-            words.append(label % value if "%" in label else label)
-        return ", ".join(words)
-
     # ---------------------------------------------------------------- scan
     @api.model
     def _scan_pairs_table(self):
@@ -192,7 +163,8 @@ class ContactDedupGroup(models.Model):
 
     @api.model
     def scan_leads(self):
-        """Full scan of open leads: same e-mail or same phone, scored like contacts."""
+        """Full scan of open leads: pairs with the same e-mail or the same phone, scored by the
+        contacts' model (``_dedup_lead_model``)."""
         self._scan_pairs_table()
         self.env.cr.execute("""
             INSERT INTO dedup_scan_pairs
@@ -216,18 +188,18 @@ class ContactDedupGroup(models.Model):
         Python, so memory stays flat however many pairs there are.
 
         Contacts are scored by the Fellegi-Sunter model of the base (``_dedup_model``, a
-        probability), leads by the rule-based matcher (name, e-mail, phone only).
+        probability), leads by the same model read as persons (``_dedup_lead_model``).
         """
         Model = self.env[res_model]
         table = Model._table
         cr = self.env.cr
         threshold = self._dedup_threshold()
-        labels = self._reason_labels()
-        partners = res_model == "res.partner"
-        if partners:
+        phrases = self._dedup_phrases()
+        if res_model == "res.partner":
             model = self._dedup_model()
             frequencies = self._dedup_term_frequencies()
-            phrases = self._dedup_phrases()
+        else:
+            model, frequencies = self._dedup_lead_model(), None
         cr.execute("""
             DELETE FROM dedup_scan_pairs p USING contact_dedup_exclusion e
              WHERE e.res_model = %s AND e.record_low = p.a AND e.record_high = p.b;
@@ -256,17 +228,12 @@ class ContactDedupGroup(models.Model):
             scored = []
             for row in rows:
                 first, second = to_keys(row[0], row[2:2 + width]), to_keys(row[1], row[2 + width:])
-                if partners:
-                    score, weights = model.score(first, second, frequencies)
-                    if score >= threshold:
-                        partial = fellegi_sunter.partial_side(first, second, weights)
-                        other = second if partial == first["id"] else first
-                        scored.append((row[0], row[1], score, fellegi_sunter.explain(weights, phrases), partial,
-                                       other["name"] if partial else None))
-                else:
-                    score, reasons = matching.score_pair(first, second)
-                    if score >= threshold:
-                        scored.append((row[0], row[1], score, self._reasons_text(reasons, labels), None, None))
+                score, weights = model.score(first, second, frequencies)
+                if score >= threshold:
+                    partial = fellegi_sunter.partial_side(first, second, weights)
+                    other = second if partial == first["id"] else first
+                    scored.append((row[0], row[1], score, fellegi_sunter.explain(weights, phrases), partial,
+                                   other["name"] if partial else None))
             del rows
             if scored:
                 execute_values(cr._obj, "INSERT INTO dedup_scan_scored (a, b, score, reasons, partial, other_name) "
@@ -315,6 +282,16 @@ class ContactDedupGroup(models.Model):
                                                            for kind in fellegi_sunter.KINDS})
 
     @api.model
+    def _dedup_lead_model(self):
+        """The model that scores leads: the persons' m and u of ``_dedup_model`` (a lead is a
+        person with a name, an e-mail and a phone; the fields it lacks weigh nothing), with the
+        prior of a base of as many open leads as there are."""
+        model = self._dedup_model()
+        self.env.cr.execute("SELECT count(*) FROM crm_lead WHERE active AND probability < 100")
+        prior = fellegi_sunter.prior_for_size(self.env.cr.fetchone()[0])
+        return fellegi_sunter.Model({"person": model.m["person"]}, {"person": model.u["person"]}, {"person": prior})
+
+    @api.model
     def _dedup_partner_count(self):
         """About how many partners there are (PostgreSQL's statistics: no count over the table)."""
         self.env.cr.execute("SELECT reltuples::bigint FROM pg_class WHERE oid = 'res_partner'::regclass")
@@ -323,6 +300,24 @@ class ContactDedupGroup(models.Model):
             self.env.cr.execute("SELECT count(*) FROM res_partner")
             estimate = self.env.cr.fetchone()[0]
         return estimate
+
+    @api.model
+    def _dedup_max_block(self):
+        """How many partners may share a key before it stops being a key (scan and check alike)."""
+        return MAX_BLOCK
+
+    @api.model
+    def _dedup_kind_totals(self):
+        """{kind: active partners} as the last scan counted them for its term frequencies, else
+        the estimate of the whole base for each kind (the check must not count a large base)."""
+        value = self.env["ir.config_parameter"].sudo().get_param("contact_dedup.kind_totals")
+        if value:
+            try:
+                return {kind: int(count) for kind, count in json.loads(value).items()}
+            except (ValueError, AttributeError, TypeError):
+                _logger.warning("contact_dedup: unreadable stored partner counts, the estimate is used")
+        size = self._dedup_partner_count()
+        return {kind: size for kind in fellegi_sunter.KINDS}
 
     @api.model
     def _dedup_phrases(self):
@@ -345,6 +340,7 @@ class ContactDedupGroup(models.Model):
         cr = self.env.cr
         cr.execute("SELECT COALESCE(is_company, FALSE), count(*) FROM res_partner WHERE active GROUP BY 1")
         totals = {("company" if is_company else "person"): count for is_company, count in cr.fetchall()}
+        self.env["ir.config_parameter"].sudo().set_param("contact_dedup.kind_totals", json.dumps(totals))
         counts = {}
         cr.execute("""
             SELECT COALESCE(is_company, FALSE), dedup_name, count(*) FROM res_partner
@@ -510,7 +506,7 @@ class ContactDedupGroup(models.Model):
             leads = self.lead_ids.filtered("active")
             if len(leads) < 2:
                 raise UserError(_("Fewer than two of these leads are still active: nothing to merge."))
-            kept = leads.merge_opportunity()
+            kept = leads.with_context(contact_dedup_group_id=self.id).merge_opportunity()
             self.state = "merged"
             return {"type": "ir.actions.act_window", "res_model": "crm.lead", "res_id": kept.id,
                     "view_mode": "form", "target": "current"}

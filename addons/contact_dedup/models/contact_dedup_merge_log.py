@@ -8,13 +8,21 @@ from odoo.exceptions import AccessError, UserError
 
 
 class ContactDedupMergeLog(models.Model):
-    """One merge of contacts, with every row it changed, so that it can be undone."""
+    """One merge of contacts or of leads, with every row it changed, so that it can be undone."""
 
     _name = "contact.dedup.merge.log"
     _description = "Merge of duplicate contacts"
     _order = "id desc"
 
+    res_model = fields.Selection(
+        [("res.partner", "Contacts"), ("crm.lead", "Leads")],
+        string="Kind",
+        required=True,
+        default="res.partner",
+        readonly=True,
+    )
     partner_id = fields.Many2one("res.partner", string="Kept contact", readonly=True, ondelete="set null")
+    lead_id = fields.Many2one("crm.lead", string="Kept lead", readonly=True, ondelete="set null")
     dest_id = fields.Integer(string="Kept contact id", readonly=True, required=True)
     source_ids = fields.Char(string="Merged contact ids", readonly=True, required=True)
     merged_names = fields.Char(string="Merged contacts", readonly=True)
@@ -41,6 +49,24 @@ class ContactDedupMergeLog(models.Model):
                 VALUES %s""", rows, page_size=1000)
         return log
 
+    @api.model
+    def _record_leads(self, kept, merged_ids, merged_names, changes, group=None):
+        """Log a merge of leads (``crm.lead.merge_opportunity``): ``changes`` as
+        ``ContactDedupMerge._move_column`` collects them, plus the kept lead's row before the
+        merge (``restored``) and the merged leads' rows (``deleted``)."""
+        log = self.create({
+            "res_model": "crm.lead", "lead_id": kept.id, "dest_id": kept.id,
+            "source_ids": ",".join(str(lead_id) for lead_id in merged_ids), "merged_names": ", ".join(merged_names),
+            "line_count": len(changes), "group_id": group.id if group else False,
+        })
+        if changes:
+            rows = [(log.id, index) + tuple(change) for index, change in enumerate(changes)]
+            execute_values(self.env.cr._obj, """
+                INSERT INTO contact_dedup_merge_log_line
+                    (log_id, sequence, action, table_name, column_name, row_id, row_data, source_id)
+                VALUES %s""", rows, page_size=1000)
+        return log
+
     @api.multi
     def action_undo(self):
         """Put every changed row back, in reverse order; reactivate the merged contacts and give
@@ -56,6 +82,8 @@ class ContactDedupMergeLog(models.Model):
              WHERE log_id = %s ORDER BY sequence DESC""", (self.id,))
         for action, table, column, row_id, data, source_id in cr.fetchall():
             self._undo_change(action, table, column, row_id, data, source_id)
+        if self.res_model == "crm.lead":
+            return self._undo_lead_merge()
         Partner = self.env["res.partner"].with_context(active_test=False, contact_dedup_force=True)
         sources = Partner.browse([int(item) for item in self.source_ids.split(",")])
         dest = Partner.browse(self.dest_id)
@@ -70,6 +98,18 @@ class ContactDedupMergeLog(models.Model):
         Partner.recompute()
         dest.message_post(body=_("Merge undone: %s are separate contacts again.") % self.merged_names)
         # the log and the group are the application's bookkeeping, not the user's documents
+        if self.group_id:
+            self.group_id.sudo().state = "open"
+        self.sudo().state = "undone"
+        return True
+
+    @api.multi
+    def _undo_lead_merge(self):
+        """After the rows are back: the merged leads exist again, the kept one has its values."""
+        self.invalidate_cache()
+        self.env["crm.lead"].invalidate_cache()
+        kept = self.env["crm.lead"].with_context(active_test=False).browse(self.dest_id)
+        kept.message_post(body=_("Merge undone: %s are separate leads again.") % self.merged_names)
         if self.group_id:
             self.group_id.sudo().state = "open"
         self.sudo().state = "undone"
@@ -92,6 +132,12 @@ class ContactDedupMergeLog(models.Model):
                 [source_id, self.dest_id] + [row[key] for key in others])
         elif action == "moved_reference":
             cr.execute(sql.SQL("UPDATE {} SET {} = %s WHERE id = %s").format(table_id, column_id), (data, row_id))
+        elif action == "restored":
+            # the whole row as it was (a record Odoo wrote merged values into)
+            columns = [key for key in json.loads(data) if key != "id"]
+            names = sql.SQL(", ").join(sql.Identifier(key) for key in columns)
+            cr.execute(sql.SQL("UPDATE {} SET ({}) = (SELECT {} FROM json_populate_record(NULL::{}, %s)) "
+                               "WHERE id = %s").format(table_id, names, names, table_id), (data, row_id))
         elif action == "deleted":
             cr.execute(sql.SQL("INSERT INTO {} SELECT * FROM json_populate_record(NULL::{}, %s)").format(
                 table_id, table_id), (data,))

@@ -1,8 +1,14 @@
+import json
+import uuid
+
 from odoo import _, api, fields, models
 from odoo.exceptions import ValidationError
 from odoo.tools import split_every
 
-from ..lib import matching, normalize
+from ..lib import fellegi_sunter, normalize
+
+# changes of the lead merges running in this process, by the token their context carries
+_MERGE_LOGS = {}
 
 
 class CrmLead(models.Model):
@@ -48,7 +54,10 @@ class CrmLead(models.Model):
 
     @api.model
     def _dedup_keys_from_row(self, record_id, row):
-        return {"id": record_id, "name": row[0], "email": row[1], "phone": row[2]}
+        """A lead as the matching model reads a person: its name, e-mail and phone (the fields
+        it lacks are missing, hence neutral)."""
+        return {"id": record_id, "is_company": False, "name": row[0] or "", "email": row[1] or "",
+                "phone": row[2] or ""}
 
     @api.model
     def _dedup_read_keys(self, ids):
@@ -62,7 +71,9 @@ class CrmLead(models.Model):
 
     @api.model
     def _dedup_find_leads(self, values, exclude_ids=()):
-        """Open leads that look like ``values``: list of (lead id, score, reasons), best first."""
+        """Open leads that look like ``values``: list of (lead id, probability, weights), best
+        first; candidates share the e-mail or the phone (as the scan blocks them), scored by the
+        contacts' Fellegi-Sunter model (``contact.dedup.group._dedup_lead_model``)."""
         keys = self._dedup_lead_keys(values)
         if not (keys["email"] or keys["phone"]):
             return []
@@ -70,31 +81,78 @@ class CrmLead(models.Model):
             SELECT id FROM crm_lead WHERE active AND probability < 100
                AND (dedup_email = %s OR dedup_phone = %s) LIMIT 200""", (keys["email"] or None, keys["phone"] or None))
         ids = set(row[0] for row in self.env.cr.fetchall()) - set(exclude_ids)
-        threshold = self.env["contact.dedup.group"]._dedup_threshold()
+        if not ids:
+            return []
+        Group = self.env["contact.dedup.group"]
+        threshold = Group._dedup_threshold()
+        model = Group._dedup_lead_model()
+        keys.update(id=0, is_company=False)
         found = []
         for candidate in self._dedup_read_keys(ids).values():
-            score, reasons = matching.score_pair(keys, candidate)
+            score, weights = model.score(keys, candidate)
             if score >= threshold:
-                found.append((candidate["id"], score, reasons))
+                found.append((candidate["id"], score, weights))
         found.sort(key=lambda item: -item[1])
         return found
+
+    @api.multi
+    def merge_opportunity(self, user_id=False, team_id=False):
+        """Odoo's merge of leads, every row it changes logged (``contact.dedup.merge.log``) so
+        that *Undo merge* brings the merged leads back with everything that was theirs."""
+        if len(self.ids) <= 1:
+            return super(CrmLead, self).merge_opportunity(user_id=user_id, team_id=team_id)
+        token = uuid.uuid4().hex
+        log = _MERGE_LOGS[token] = []
+        try:
+            kept = super(CrmLead, self.with_context(contact_dedup_merge_log=token)).merge_opportunity(
+                user_id=user_id, team_id=team_id)
+        finally:
+            _MERGE_LOGS.pop(token, None)
+        kept = kept.with_env(self.env)
+        merged = [entry for entry in log if entry[0] == "deleted" and entry[1] == "crm_lead"]
+        group = self.env["contact.dedup.group"].browse(self.env.context.get("contact_dedup_group_id"))
+        self.env["contact.dedup.merge.log"].sudo()._record_leads(kept, [entry[3] for entry in merged], [
+            json.loads(entry[4]).get("name") or "" for entry in merged], log, group=group)
+        return kept
 
     @api.multi
     def merge_dependences(self, opportunities):
         """Before Odoo moves the messages and attachments of the merged leads and deletes them,
         move everything else that points to them (sale orders, activities, events, scores... any
         foreign key in PostgreSQL's catalog, any row naming a lead by model and id) onto this
-        one, so that nothing is lost with them."""
+        one, so that nothing is lost with them. Within ``merge_opportunity`` each change is
+        logged, and so are this lead's values and the merged leads' rows."""
         self.ensure_one()
+        log = _MERGE_LOGS.get(self.env.context.get("contact_dedup_merge_log"))
+        cr = self.env.cr
+        tail = opportunities - self
+        if log is not None:
+            # this lead's values before Odoo writes the merged ones: put back last on undo
+            cr.execute("SELECT row_to_json(l)::text FROM crm_lead l WHERE id = %s", (self.id,))
+            log.append(("restored", "crm_lead", None, self.id, cr.fetchone()[0], self.id))
         Merge = self.env["contact.dedup.merge"]
         foreign_keys = [key for key in Merge._foreign_keys("crm_lead")
                         if key not in (("crm_lead", "dedup_duplicate_of_id"),)]
-        for lead in opportunities - self:
+        for lead in tail:
             for table, column in foreign_keys:
-                Merge._move_column(table, column, lead.id, self.id)
+                Merge._move_column(table, column, lead.id, self.id, log=log)
             for table, model_column in Merge._document_tables():
                 Merge._move_column(table, "res_id", lead.id, self.id,
-                                   where="AND moved.\"%s\" = %%s" % model_column, params=("crm.lead",))
+                                   where="AND moved.\"%s\" = %%s" % model_column, params=("crm.lead",), log=log)
+        if log is not None and tail:
+            # "possible duplicate of" a merged lead: emptied by its deletion, given back on undo
+            cr.execute("SELECT id, dedup_duplicate_of_id FROM crm_lead WHERE dedup_duplicate_of_id IN %s",
+                       (tuple(tail.ids),))
+            pointing = cr.fetchall()
+            log.extend(("moved_reference", "crm_lead", "dedup_duplicate_of_id", row_id, str(lead_id), lead_id)
+                       for row_id, lead_id in pointing)
+            if pointing:
+                cr.execute("UPDATE crm_lead SET dedup_duplicate_of_id = NULL WHERE id IN %s",
+                           (tuple(row_id for row_id, _lead_id in pointing),))
+            # the merged leads as they are before their deletion: inserted back first on undo
+            cr.execute("SELECT id, row_to_json(l)::text FROM crm_lead l WHERE id IN %s ORDER BY id",
+                       (tuple(tail.ids),))
+            log.extend(("deleted", "crm_lead", None, lead_id, data, lead_id) for lead_id, data in cr.fetchall())
         self.invalidate_cache()
         return super(CrmLead, self).merge_dependences(opportunities)
 
@@ -105,9 +163,10 @@ class CrmLead(models.Model):
         found = self._dedup_find_leads(values, exclude_ids=[origin.id] if origin.id else [])
         if not found:
             return {}
-        Group = self.env["contact.dedup.group"]
-        lines = ["%s (%d%%: %s)" % (self.browse(lead_id).name, round(score * 100), Group._reasons_text(reasons))
-                 for lead_id, score, reasons in found[:5]]
+        phrases = self.env["contact.dedup.group"]._dedup_phrases()
+        lines = ["%s (%d%%: %s)" % (self.browse(lead_id).name, int(score * 100),
+                                    fellegi_sunter.explain(weights, phrases))
+                 for lead_id, score, weights in found[:5]]
         return {"warning": {
             "title": _("Possible duplicate"),
             "message": _("This lead looks like:\n%s") % "\n".join(lines),

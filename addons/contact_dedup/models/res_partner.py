@@ -1,3 +1,6 @@
+import logging
+
+from psycopg2 import sql
 from psycopg2.extras import execute_values
 
 from odoo import _, api, fields, models
@@ -10,6 +13,10 @@ from ..lib import fellegi_sunter, matching, normalize
 KEY_SOURCE_FIELDS = {"name", "is_company", "email", "phone", "mobile", "vat", "website", "street", "zip",
                      "city", "parent_id", "country_id", "company_name"}
 KEY_COLUMNS = ("name", "email", "phone", "mobile", "vat", "domain", "street", "zip", "city", "company")
+# the check while typing reads at most this many candidates (keys shared by more are no evidence)
+CHECK_CANDIDATES = 2000
+
+_logger = logging.getLogger(__name__)
 
 
 class ResPartner(models.Model):
@@ -119,55 +126,120 @@ class ResPartner(models.Model):
         return result
 
     # ------------------------------------------------------------ prevention
+    @api.model_cr
+    def init(self):
+        """The index the check while typing reads the blocking keys through (one lookup per key)."""
+        super(ResPartner, self).init()
+        self.env.cr.execute("SELECT 1 FROM information_schema.columns WHERE table_name = 'res_partner' "
+                            "AND column_name = 'dedup_blocking'")
+        if self.env.cr.fetchone():
+            self.env.cr.execute("CREATE INDEX IF NOT EXISTS res_partner_dedup_blocking_gin ON res_partner "
+                                "USING gin (string_to_array(dedup_blocking, ' '))")
+
+    @api.model
+    def _dedup_candidate_query(self, keys, company_id, limit=CHECK_CANDIDATES):
+        """``(query, params)`` of the check while typing: one indexed query (the GIN index of the
+        blocking keys, the b-trees of the exact keys, the zip's b-tree for a similar name) reading
+        the partners that share a scan key with ``keys`` (``matching.scan_keys``) or have a
+        similar name in the same zip, of the same kind and company (or shared), with their keys.
+        Plain SQL built from ``keys`` only: no record is read."""
+        arms, params = [], []
+        blocking = sorted(key for kind, key in matching.scan_keys(keys) if kind == "b")
+        if blocking:
+            arms.append(sql.SQL("string_to_array(p.dedup_blocking, ' ') && %s::text[]"))
+            params.append(blocking)
+        for column in ("email", "vat", "domain"):
+            if keys.get(column):
+                arms.append(sql.SQL("p.{} = %s").format(sql.Identifier("dedup_%s" % column)))
+                params.append(keys[column])
+        numbers = sorted({keys.get("phone"), keys.get("mobile")} - {"", None, False})
+        if numbers:
+            arms.append(sql.SQL("p.dedup_phone = ANY(%s)"))
+            arms.append(sql.SQL("p.dedup_mobile = ANY(%s)"))
+            params += [numbers, numbers]
+        if keys.get("name") and keys.get("is_company"):
+            arms.append(sql.SQL("p.dedup_name = %s"))
+            params.append(keys["name"])
+        elif keys.get("name") and (keys.get("city") or keys.get("street")):
+            arms.append(sql.SQL("(p.dedup_name = %s AND (p.dedup_city = %s OR p.dedup_street = %s))"))
+            params += [keys["name"], keys.get("city") or None, keys.get("street") or None]
+        if keys.get("name") and keys.get("zip"):
+            arms.append(sql.SQL("(p.dedup_zip = %s AND p.dedup_name %% %s)"))
+            params += [keys["zip"], keys["name"]]
+        if not arms:
+            return None, []
+        query = sql.SQL("""
+            SELECT p.id, {columns}, p.dedup_blocking, {similar}
+              FROM res_partner p
+             WHERE p.active AND COALESCE(p.is_company, FALSE) = %s
+               AND (p.company_id IS NULL OR p.company_id = %s)
+               AND ({arms})
+             LIMIT %s""").format(
+            columns=sql.SQL(", ").join(sql.SQL("p.{}").format(sql.Identifier(column))
+                                       for column in self._dedup_key_columns()),
+            similar=sql.SQL("p.dedup_zip = %s AND p.dedup_name %% %s") if keys.get("name") and keys.get("zip")
+            else sql.SQL("FALSE"),
+            arms=sql.SQL(" OR ").join(arms))
+        head = [keys["zip"], keys["name"]] if keys.get("name") and keys.get("zip") else []
+        return query, head + [bool(keys.get("is_company")), company_id] + params + [limit]
+
     @api.model
     def _dedup_find(self, values, exclude_ids=(), limit=5):
         """Existing partners that look like ``values``: list of (partner id, probability, weights),
         best first; ``weights`` as ``fellegi_sunter.explain`` reads them.
 
-        Candidates come from b-tree lookups only, as the scan blocks them (exact keys, the
-        exact name, trigram-similar names in the same zip code), so the check stays fast on
-        a large base: a name search over the whole base would read thousands of namesakes of
-        a common name, none of which can pass the threshold on a similar name alone. Like the
-        scan, only partners of the same company (``company_id`` of the values, else the user's)
-        or shared ones are proposed.
+        The candidates are the scan's (``_dedup_candidate_query``: the partners that share a
+        blocking key with the values, keys held by more than ``MAX_BLOCK`` partners left out as
+        the scan leaves them out, or a similar name in a zip of at most ``5 * MAX_BLOCK``
+        partners), of the same company (``company_id`` of the values, else the user's) or shared,
+        scored by the scan's Fellegi-Sunter model: a warning says what the next scan would say.
+        One indexed query and a few dozen pairs scored in Python, so the check stays fast on a
+        large base.
         """
         keys = self._dedup_keys_from_values(values)
         keys["id"] = 0
         company_id = values.get("company_id") or self.env.user.company_id.id
-        queries, params = [], []
-        for column in ("email", "vat", "domain"):
-            if keys[column]:
-                queries.append("SELECT id FROM res_partner WHERE dedup_%s = %%s AND active" % column)
-                params.append(keys[column])
-        for number in {keys["phone"], keys["mobile"]} - {""}:
-            queries.append("SELECT id FROM res_partner WHERE dedup_phone = %s AND active")
-            queries.append("SELECT id FROM res_partner WHERE dedup_mobile = %s AND active")
-            params += [number, number]
-        if keys["name"]:
-            queries.append("SELECT id FROM res_partner WHERE dedup_name = %s AND active LIMIT 200")
-            params.append(keys["name"])
-        if keys["name"] and keys["zip"]:
-            # the zip's partners first (b-tree), then their names compared (OFFSET 0 keeps it so)
-            queries.append("SELECT id FROM (SELECT id, dedup_name FROM res_partner WHERE dedup_zip = %s AND active "
-                           "OFFSET 0) AS same_zip WHERE dedup_name %% %s LIMIT 200")
-            params += [keys["zip"], keys["name"]]
-        if not queries:
+        query, params = self._dedup_candidate_query(keys, company_id)
+        if query is None:
             return []
-        self.env.cr.execute("""
-            SELECT DISTINCT c.id FROM (%s) AS c JOIN res_partner p ON p.id = c.id
-             WHERE p.company_id IS NULL OR p.company_id = %%s LIMIT 500""" % " UNION ALL ".join(
-            "(%s)" % query for query in queries), params + [company_id])
-        ids = set(row[0] for row in self.env.cr.fetchall()) - set(exclude_ids)
-        if not ids:
-            return []
+        cr = self.env.cr
+        cr.execute(query, params)
+        rows = cr.fetchall()
+        if len(rows) >= CHECK_CANDIDATES:
+            _logger.info("contact_dedup: the check read %d candidates (the cap): keys %s", len(rows),
+                         sorted(matching.scan_keys(keys)))
+        width = len(self._dedup_key_columns())
+        own = matching.scan_keys(keys)
+        candidates, holders = [], {}
+        for row in rows:
+            candidate = self._dedup_keys_from_row(row[0], row[1:1 + width])
+            candidate["blocking"] = row[1 + width] or ""
+            shared = matching.scan_keys(candidate) & own
+            for key in shared:
+                holders[key] = holders.get(key, 0) + 1
+            candidates.append((candidate, shared, row[2 + width]))
         Group = self.env["contact.dedup.group"]
+        max_block = Group._dedup_max_block()
+        zip_size = None
+        excluded = set(exclude_ids) | self._dedup_excluded_with(exclude_ids)
         threshold = Group._dedup_threshold()
         model = Group._dedup_model()
         frequencies = self._dedup_check_frequencies(keys)
         found = []
-        for candidate in self._dedup_read_keys(ids).values():
-            if candidate["is_company"] != keys["is_company"]:
+        for candidate, shared, similar_in_zip in candidates:
+            if candidate["id"] in excluded:
                 continue
+            # with the new record, a key's block grows by one: the scan keeps blocks of MAX_BLOCK at most
+            if not any(holders[key] < max_block for key in shared):
+                if not similar_in_zip:
+                    continue
+                if zip_size is None:
+                    cr.execute("SELECT count(*) FROM (SELECT 1 FROM res_partner WHERE dedup_zip = %s AND active "
+                               "LIMIT %s) zip", (keys["zip"], max_block * 5 + 1))
+                    zip_size = cr.fetchone()[0] + 1
+                if zip_size > max_block * 5:
+                    continue
+            del candidate["blocking"]
             score, weights = model.score(keys, candidate, frequencies)
             if score >= threshold:
                 found.append((candidate["id"], score, weights))
@@ -175,19 +247,33 @@ class ResPartner(models.Model):
         return found[:limit]
 
     @api.model
+    def _dedup_excluded_with(self, partner_ids):
+        """Partners marked "not a duplicate" of these ones."""
+        if not partner_ids:
+            return set()
+        self.env.cr.execute("""
+            SELECT record_low, record_high FROM contact_dedup_exclusion
+             WHERE res_model = 'res.partner' AND (record_low IN %s OR record_high IN %s)""",
+                            (tuple(partner_ids), tuple(partner_ids)))
+        return {record for row in self.env.cr.fetchall() for record in row} - set(partner_ids)
+
+    @api.model
     def _dedup_check_frequencies(self, keys):
-        """Term frequencies of the typed name and numbers only (a few index lookups), so that a
-        check scores like the scan without counting the whole base."""
+        """Term frequencies of the typed name and numbers only (a few index lookups), counted
+        among the partners of the same kind as the scan counts them, so that a check scores like
+        the scan without counting the whole base (the total per kind is the last scan's)."""
         cr = self.env.cr
         kind = fellegi_sunter.kind_of(keys)
-        total = self.env["contact.dedup.group"]._dedup_partner_count()
+        is_company = bool(keys.get("is_company"))
+        total = self.env["contact.dedup.group"]._dedup_kind_totals().get(kind) or 0
         counts = {(kind, "name"): {}, (kind, "phone"): {}}
         if keys["name"]:
-            cr.execute("SELECT count(*) FROM res_partner WHERE dedup_name = %s AND active", (keys["name"],))
+            cr.execute("SELECT count(*) FROM res_partner WHERE dedup_name = %s AND active "
+                       "AND COALESCE(is_company, FALSE) = %s", (keys["name"], is_company))
             counts[(kind, "name")][keys["name"]] = cr.fetchone()[0] + 1
         for number in {keys["phone"], keys["mobile"]} - {""}:
-            cr.execute("SELECT count(*) FROM res_partner WHERE (dedup_phone = %s OR dedup_mobile = %s) AND active",
-                       (number, number))
+            cr.execute("SELECT count(*) FROM res_partner WHERE (dedup_phone = %s OR dedup_mobile = %s) AND active "
+                       "AND COALESCE(is_company, FALSE) = %s", (number, number, is_company))
             counts[(kind, "phone")][number] = cr.fetchone()[0] + 1
         return fellegi_sunter.TermFrequencies(counts, {kind: total + 1})
 
@@ -202,7 +288,8 @@ class ResPartner(models.Model):
                                             fellegi_sunter.explain(weights, phrases)))
         return "\n".join(lines)
 
-    @api.onchange("name", "email", "phone", "mobile", "vat", "website", "zip", "parent_id", "is_company")
+    @api.onchange("name", "email", "phone", "mobile", "vat", "website", "street", "zip", "city", "parent_id",
+                  "is_company")
     def _onchange_dedup_warning(self):
         if not (self.name or self.email or self.phone or self.mobile or self.vat):
             return {}

@@ -27,6 +27,38 @@ class TestPrevention(DedupCase):
         self.assertEqual(self.Partner._dedup_find({"name": "Acme Industires", "is_company": True, "zip": "13001",
                                                    "city": "Marseille", "country_id": self.france.id}), [])
 
+    def test_a_typo_in_the_name_with_the_same_zip_warns_but_not_another_companys_namesake(self):
+        # Given Yannick Kerguelen in Brest, and his namesake at the same address in another company
+        ours = self.Partner.create({"name": "Yannick Kerguelen", "street": "12 rue de Siam", "zip": "29200",
+                                    "city": "Brest", "country_id": self.france.id})
+        other_company = self.env["res.company"].create({"name": "Filiale Quimper"})
+        self.Partner.create({"name": "Yannick Kerguelen", "street": "12 rue de Siam", "zip": "29200", "city": "Brest",
+                             "country_id": self.france.id, "company_id": other_company.id})
+        # When a user of our company types the name with two typos at the same address
+        values = {"name": "Yanick Kerguelenn", "street": "12 r. de Siam", "zip": "29200", "city": "Brest",
+                  "country_id": self.france.id}
+        result = self.Partner.new(values)._onchange_dedup_warning()
+        # then the form warns about our Yannick Kerguelen only, with the typo and the address in words
+        self.assertIn("Yannick Kerguelen", result["warning"]["message"])
+        self.assertIn("name with a typo", result["warning"]["message"])
+        self.assertIn("same address", result["warning"]["message"])
+        self.assertEqual([item[0] for item in self.Partner._dedup_find(values)], [ours.id])
+        # and the same typo in the same town but without the street is not evidence enough
+        self.assertEqual(self.Partner._dedup_find(dict(values, street=False)), [])
+
+    def test_the_check_gives_the_probability_the_scan_gives(self):
+        # Given the scan paired the two Jean Duponts
+        self.Group.scan_partners()
+        self.env.cr.execute("SELECT score FROM contact_dedup_pair WHERE record_low = %s AND record_high = %s",
+                            (self.jean.id, self.jean_copy.id))
+        scan_score = float(self.env.cr.fetchone()[0])
+        # when the copy is typed again, the check finds Jean with the scan's probability
+        found = self.Partner._dedup_find({"name": "DUPONT, Jean", "parent_id": self.acme_copy.id,
+                                          "email": "Jean.Dupont@acme-industries.fr ", "mobile": "+33611223344"},
+                                         exclude_ids=[self.jean_copy.id])
+        self.assertEqual(found[0][0], self.jean.id)
+        self.assertAlmostEqual(found[0][1], scan_score, places=3)
+
     def test_a_new_person_gets_no_warning(self):
         draft = self.Partner.new({"name": "Louise Michel", "email": "louise@commune.fr"})
         self.assertEqual(draft._onchange_dedup_warning(), {})
