@@ -51,6 +51,14 @@ class FetchmailServer(models.Model):
     gateway_folder_ids = fields.One2many("mail.gateway.imap.folder", "server_id", "Folder states", readonly=True)
 
     @api.multi
+    def write(self, vals):
+        if "use_gateway" in vals and not vals["use_gateway"]:
+            # back to Odoo's fetch, which takes the unread mail: switched on again later, the
+            # gateway reads each folder as a first time (its read history left alone)
+            self.mapped("gateway_folder_ids").sudo().unlink()
+        return super(FetchmailServer, self).write(vals)
+
+    @api.multi
     def fetch_mail(self):
         """IMAP servers using the gateway fetch by UID; the others as Odoo does."""
         gateway = self.filtered(lambda s: s.type == "imap" and s.use_gateway)
@@ -88,6 +96,8 @@ class FetchmailServer(models.Model):
                 WHERE use_gateway AND create_date < %s RETURNING id""", (switched_at,))
         servers = self.browse([row[0] for row in self.env.cr.fetchall()])
         servers.invalidate_cache(["use_gateway"])
+        # ticked again later, their folders are read as a first time
+        self.env["mail.gateway.imap.folder"].sudo().search([("server_id", "in", servers.ids)]).unlink()
         for server in servers:
             _logger.warning(
                 "Mail gateway upgrade: incoming server %s (id %d) was switched to the gateway by its install; "

@@ -146,6 +146,19 @@ class TestServerAndRetention(GatewayCase):
                                                       "type": "imap"})
         self.assertFalse(server.use_gateway)
 
+    def test_server_switched_off_forgets_where_it_stood(self):
+        # given a server read by the gateway up to UID 120
+        server = self.env["fetchmail.server"].create({"name": "Sales box", "server": "imap.example.com",
+                                                      "type": "imap", "use_gateway": True})
+        self.env["mail.gateway.imap.folder"].create({"server_id": server.id, "name": "INBOX", "uidvalidity": "7",
+                                                     "last_uid": "120", "baseline_uid": "80"})
+        server.write({"name": "Sales mailbox"})
+        self.assertEqual(server.gateway_folder_ids.mapped("last_uid"), ["120"])
+        # when it goes back to Odoo's fetch (which takes the unread mail meanwhile)
+        server.write({"use_gateway": False})
+        # then, ticked again later, its folders are read as a first time, not from UID 120
+        self.assertFalse(self.env["mail.gateway.imap.folder"].search([("server_id", "=", server.id)]))
+
     def test_upgrade_gives_back_the_servers_the_install_switched(self):
         Server = self.env["fetchmail.server"]
 
@@ -166,6 +179,9 @@ class TestServerAndRetention(GatewayCase):
         after = server("Created with the gateway", "2026-03-01 08:00:00")
         kept_off = server("Never switched", "2026-01-01 08:00:00", use_gateway=False)
         fields_created("2026-01-10 09:00:00", "2026-06-01 09:00:00")
+        for record in (before, after):
+            self.env["mail.gateway.imap.folder"].create({"server_id": record.id, "name": "INBOX",
+                                                         "uidvalidity": "7", "last_uid": "120"})
         # when the upgrade runs its migration script
         script = get_resource_path("mail_gateway", "migrations", "11.0.1.2.0", "post-migrate.py")
         spec = importlib.util.spec_from_file_location("mail_gateway_post_migrate_11_0_1_2_0", script)
@@ -176,6 +192,8 @@ class TestServerAndRetention(GatewayCase):
         (before | after | kept_off).invalidate_cache()
         self.assertEqual([s.use_gateway for s in (before, after, kept_off)], [False, True, False])
         self.assertFalse(Server._gateway_release_install_switch(), "nothing left to give back")
+        # ticked again, the given-back server's folders will be read as a first time; the other goes on
+        self.assertEqual([len(s.gateway_folder_ids) for s in (before, after)], [0, 1])
         # given a database installed directly with the opt-in version, where a person ticked an old server
         before.use_gateway = True
         fields_created("2026-06-01 09:00:00", "2026-06-01 09:00:00")
