@@ -14,11 +14,14 @@ one: its ``u`` is the value's own frequency (term-frequency adjustment).
 
 Plain Python (rapidfuzz and jellyfish for the string distances), no Odoo import.
 """
+import logging
 import math
 import random
 
 from rapidfuzz.distance import JaroWinkler, OSA
 
+
+_logger = logging.getLogger(__name__)
 
 MISSING = -1
 KINDS = ("person", "company")
@@ -509,21 +512,46 @@ def estimate_kind(model, kind, random_vectors, patterns, defaults=None, record_c
     m = {field: list(values) for field, values in defaults.m[kind].items()}
     # Fields that agree together for people who are not the same (an address and a landline
     # for a family, an address and a switchboard for colleagues) break EM's independence
-    # assumption if estimated all at once: as Splink does, a session takes the pairs that agree
-    # on the name, learns the m of the other fields and leaves the name's own m alone. The
-    # name's m stays the default's: among pairs sharing an address and a phone, EM cannot tell
-    # a relative from the same person without the very name it would be estimating.
+    # assumption if estimated all at once: as Splink does, each session takes the pairs that
+    # agree on one field, leaves that field out and learns the m of others (``TRAINING_SESSIONS``):
+    # the pairs agreeing on the name teach the other fields, the pairs sharing an e-mail address
+    # teach the name. A name's m that does not look like duplicates' (``plausible_name_m``: among
+    # pairs sharing a family's or a firm's e-mail, EM can take relatives or colleagues for the
+    # same person) is not used: the default stays, and the log says why.
     for selection, ignored, learned in TRAINING_SESSIONS:
         index = FIELD_NAMES.index(selection[0])
         session = {vector: count for vector, count in patterns.items() if vector[index] in selection[1]}
-        if sum(session.values()) < 50:
+        if sum(session.values()) < MIN_SESSION_PAIRS:
+            if "name" in learned:
+                _logger.info("contact_dedup: the name's m of %s stays the default: %d pairs share an e-mail "
+                             "address, %d needed", kind, sum(session.values()), MIN_SESSION_PAIRS)
             continue
         session_m, _prior = expectation_maximisation(session, u, m=m, ignored=ignored, learned=learned)
         for field in learned:
+            if field == "name":
+                reason = implausible_name_m(session_m[field])
+                if reason:
+                    _logger.info("contact_dedup: the name's m of %s stays the default: the estimate %s %s",
+                                 kind, ", ".join("%.3f" % value for value in session_m[field]), reason)
+                    continue
             m[field] = session_m[field]
     model.m[kind], model.u[kind] = m, u
     model.prior[kind] = estimate_prior(patterns, record_count) if record_count else defaults.prior[kind]
     return model
+
+
+def implausible_name_m(m):
+    """Why an estimated m of the name levels cannot be duplicates' (None when it can): true
+    duplicates mostly keep their name (the same, a typo, without the given name: at least
+    ``NAME_AGREEING_SHARE`` of them) and seldom have another one (at most
+    ``NAME_DIFFERENT_SHARE``)."""
+    agreeing = sum(m[:3])
+    if agreeing < NAME_AGREEING_SHARE:
+        return "gives only %.2f of duplicates the same name, a typo or no given name (at least %.2f expected)" % (
+            agreeing, NAME_AGREEING_SHARE)
+    if m[4] > NAME_DIFFERENT_SHARE:
+        return "gives %.2f of duplicates a different name (at most %.2f expected)" % (m[4], NAME_DIFFERENT_SHARE)
+    return None
 
 
 def prior_for_size(record_count):
@@ -545,10 +573,19 @@ def estimate_prior(patterns, record_count, recall=0.7):
     return min(max(sure / recall, 1.0) / all_pairs, 0.5) if all_pairs else 0.5
 
 
-# EM sessions: (field and levels selecting the pairs, fields left out of that session, fields it learns)
+# EM sessions: (field and levels selecting the pairs, fields left out of that session, fields it learns).
+# The name is learnt on the pairs sharing an e-mail address: on the hard generated set those
+# sharing a phone or an address are too often relatives, whose different given names EM takes
+# for typos (``implausible_name_m`` refuses what that gives).
 TRAINING_SESSIONS = (
     (("name", (0, 1)), ("name",), ("email", "phone", "address", "vat", "domain", "company")),
+    (("email", (0,)), ("email",), ("name",)),
 )
+# fewest pairs a session learns from
+MIN_SESSION_PAIRS = 50
+# bounds of a plausible m of the name (see ``implausible_name_m``)
+NAME_AGREEING_SHARE = 0.75
+NAME_DIFFERENT_SHARE = 0.1
 
 
 GIVEN_NAME_MISSING = 2

@@ -127,3 +127,36 @@ def test_the_generator_is_seeded():
     first = hard_synthetic.HardAddressBook(300, seed=5)
     second = hard_synthetic.HardAddressBook(300, seed=5)
     assert first.rows == second.rows and first.true_pairs == second.true_pairs
+
+
+def test_the_names_m_is_estimated_from_pairs_sharing_an_e_mail():
+    # Given the hard generated base and its blocked pairs
+    book = hard_synthetic.HardAddressBook(3000, seed=7)
+    records = _records(book.rows)
+    model = fs.train(records, matching.candidate_pairs(records, max_block=200))
+    # then the persons' name m is the base's own, not the default, and looks like duplicates'
+    estimated = model.m["person"]["name"]
+    assert estimated != fs.DEFAULT_MODEL.m["person"]["name"]
+    assert fs.implausible_name_m(estimated) is None
+    assert model.weight("person", "name", 0) > model.weight("person", "name", 3) > model.weight("person", "name", 4)
+
+
+def test_an_implausible_name_m_keeps_the_default_and_says_why(caplog):
+    # Given a base where the pairs sharing an e-mail address are mostly people of other names
+    # (colleagues at contact@, with the firm's address and switchboard)
+    rng = random.Random(3)
+
+    def vector(**levels):
+        return tuple(levels.get(field, fs.MISSING) for field in fs.FIELD_NAMES)
+
+    random_vectors = [vector(name=4 if rng.random() < 0.97 else 3, email=2, address=4 if rng.random() < 0.98 else 3)
+                      for _index in range(2000)]
+    patterns = {vector(name=0, email=0, address=0): 100, vector(name=1, address=0, phone=0): 100,
+                vector(name=4, email=0, address=0, phone=0): 400}
+    model = fs.Model()
+    with caplog.at_level("INFO"):
+        fs.estimate_kind(model, "person", random_vectors, patterns, record_count=5000)
+    # then the name keeps the default m, and the log gives the reason
+    assert model.m["person"]["name"] == fs.DEFAULT_MODEL.m["person"]["name"]
+    assert "the name's m of person stays the default" in caplog.text
+    assert "different name" in caplog.text or "same name" in caplog.text
