@@ -4,7 +4,10 @@ The address book (addons/contact_dedup/lib/synthetic.py) holds companies and con
 with known duplicates and realistic corruptions: typos, accents, swapped and upper-cased
 names, phone formats, abbreviated streets, added or removed legal forms, missing fields.
 Partners are inserted by SQL (fast), then their keys are computed by the addon's
-set-based refresh, as the post-install hook does.
+set-based refresh, as the post-install hook does; for the full scan that refresh of
+every partner's keys is part of the timed figure (the issue's "including the key
+refresh"). Every stock figure is measured on a stock database (``ctx.stock()``: the
+template without our addons) holding the same generated rows.
 
 Sizes: BENCH_DEDUP_SIZE (default 100,000) for the full scan and the duplicate check;
 3,000 for quality; 5,000 for the speed-up against all pairs.
@@ -31,8 +34,10 @@ PAIRS_SIZE = 5000
 NAIVE_SAMPLE = 500
 
 
-def _insert(env, book):
-    """Insert the generated rows as partners; return {row id: partner id}."""
+def _insert(env, book, keys=True):
+    """Insert the generated rows as partners; return {row id: partner id}. ``keys``: compute
+    their normalised keys as the post-install hook does (False on a stock database, or when
+    the timed scan refreshes them)."""
     from psycopg2.extras import execute_values
     company = env.ref("base.main_company").id
     countries = {code: env.ref("base.%s" % code.lower()).id for code in ("FR", "BE", "DE", "CH")}
@@ -53,8 +58,19 @@ def _insert(env, book):
         VALUES %%s RETURNING id""" % "".join(", " + name for name in warn_columns), rows, page_size=5000, fetch=True)]
     env.cr.execute("UPDATE res_partner SET commercial_partner_id = id WHERE commercial_partner_id IS NULL")
     mapping = {row["id"]: partner_id for row, partner_id in zip(book.rows, ids)}
-    env["res.partner"].browse(ids)._dedup_update_keys()
+    if keys:
+        env["res.partner"].browse(ids)._dedup_update_keys()
     return mapping
+
+
+def _stock_groups(env, criteria_list, allowed):
+    """Pairs of the stock merge wizard's grouping (each criterion lower-cased and grouped)."""
+    wizard = env["base.partner.merge.automatic.wizard"]
+    pairs = set()
+    for criteria in criteria_list:
+        env.cr.execute(wizard._generate_query(criteria, 0))
+        pairs |= _pairs_of_groups([ids for _min, ids in env.cr.fetchall()], allowed)
+    return pairs
 
 
 def _pairs_of_groups(groups, allowed):
@@ -76,20 +92,21 @@ def _quality(ctx):
         env.cr.execute("SELECT record_low, record_high FROM contact_dedup_pair p "
                        "JOIN contact_dedup_group g ON g.id = p.group_id WHERE g.res_model = 'res.partner'")
         ours = {pair for pair in env.cr.fetchall() if set(pair) <= allowed}
-        # stock Odoo: the partner merge wizard's grouping (exact e-mail, or name, or VAT, each lower-cased)
-        wizard = env["base.partner.merge.automatic.wizard"]
-        stock = set()
-        for criteria in (["email"], ["name"], ["vat"]):
-            env.cr.execute(wizard._generate_query(criteria, 0))
-            stock |= _pairs_of_groups([ids for _min, ids in env.cr.fetchall()], allowed)
+    # stock Odoo on a stock database (none of our addons): the partner merge wizard's grouping
+    # (exact e-mail, or name, or VAT, each lower-cased) over the same rows
+    stock_db = ctx.clone(ctx.stock(), "bench_contact_dedup_quality_stock")
+    with ctx.env(stock_db) as env:
+        stock_mapping = _insert(env, book, keys=False)
+        stock_truth = {tuple(sorted((stock_mapping[a], stock_mapping[b]))) for a, b in book.true_pairs}
+        stock = _stock_groups(env, (["email"], ["name"], ["vat"]), set(stock_mapping.values()))
     ours_p, ours_r = matching.precision_recall(ours, truth)
-    stock_p, stock_r = matching.precision_recall(stock, truth)
+    stock_p, stock_r = matching.precision_recall(stock, stock_truth)
     note = "%d partners, %d true pairs, threshold %.2f" % (QUALITY_SIZE, len(truth), matching.DEFAULT_THRESHOLD)
     return [
         Result("duplicate pairs: precision", ours_p, stock_p, unit="", better="higher", target=">= 0.95",
-               note=note, baseline_name="base.partner.merge grouping"),
+               note=note, baseline_name="base.partner.merge grouping, stock database"),
         Result("duplicate pairs: recall", ours_r, stock_r, unit="", better="higher", target=">= 0.95",
-               note=note, baseline_name="base.partner.merge grouping"),
+               note=note, baseline_name="base.partner.merge grouping, stock database"),
     ]
 
 
@@ -160,10 +177,11 @@ def _scale(ctx):
     results = []
     with ctx.env(db) as env:
         start = time.perf_counter()
-        mapping = _insert(env, book)
+        # no keys here: the timed scan below refreshes them, as the issue's figure counts it
+        mapping = _insert(env, book, keys=False)
         load = time.perf_counter() - start
         env.cr.execute("ANALYZE res_partner")
-    # the scan runs in an Odoo process of its own, so that its peak memory is the scan's
+    # key refresh and scan in an Odoo process of their own, so that its peak memory is theirs
     child = json.loads(subprocess.run(
         [sys.executable, os.path.abspath(__file__), "--scan", db], check=True, stdout=subprocess.PIPE,
         env=dict(os.environ, PYTHONPATH=os.path.dirname(os.path.abspath(__file__)))).stdout.decode().splitlines()[-1])
@@ -173,38 +191,58 @@ def _scale(ctx):
                        "JOIN contact_dedup_group g ON g.id = p.group_id WHERE g.res_model = 'res.partner'")
         truth = {tuple(sorted((mapping[a], mapping[b]))) for a, b in book.true_pairs}
         precision, recall = matching.precision_recall(env.cr.fetchall(), truth)
-        # stock: the merge wizard's exact grouping by e-mail over the same base
+    # stock: the merge wizard's exact grouping by e-mail over the same rows, on a stock database
+    stock_db = ctx.clone(ctx.stock(), "bench_contact_dedup_scale_stock")
+    with ctx.env(stock_db) as env:
+        _insert(env, book, keys=False)
+        env.cr.execute("ANALYZE res_partner")
+    with ctx.env(stock_db) as env:
         wizard = env["base.partner.merge.automatic.wizard"]
         start = time.perf_counter()
         env.cr.execute(wizard._generate_query(["email"], 0))
         env.cr.fetchall()
         stock_scan = time.perf_counter() - start
-    results.append(Result("full duplicate scan of {:,} partners".format(SCAN_SIZE), scan, stock_scan, unit="s",
-                          target="<= 60 s at 100,000, <= 15 min at 1,000,000",
-                          baseline_name="merge wizard GROUP BY lower(email)",
-                          note="%d groups found, pair precision %.3f, recall %.3f against the %d known "
-                               "duplicate pairs; key refresh of the inserted partners %.1f s (not in the scan)" % (
-                                   groups, precision, recall, len(truth), load)))
-    results.append(Result("peak memory of the Odoo process scanning %d partners" % SCAN_SIZE, child["rss_mb"],
-                          None, unit="MB", target="< 1024 MB at 1,000,000",
-                          note="peak resident set (VmHWM) of the process: registry loaded, then the scan"))
+    results.append(Result("full duplicate scan of {:,} partners, key refresh included".format(SCAN_SIZE), scan,
+                          stock_scan, unit="s",
+                          target="<= 60 s at 100,000, <= 15 min at 1,000,000 including the key refresh",
+                          baseline_name="merge wizard GROUP BY lower(email), stock database",
+                          note="key refresh of every partner %.1f s + scan %.1f s; %d groups found, pair precision "
+                               "%.3f, recall %.3f against the %d known duplicate pairs; SQL insert of the rows "
+                               "%.1f s (not timed)" % (child["refresh_seconds"], child["scan_seconds"], groups,
+                                                       precision, recall, len(truth), load)))
+    results.append(Result("peak memory of the Odoo process refreshing the keys of and scanning %d partners"
+                          % SCAN_SIZE, child["rss_mb"], None, unit="MB", target="< 1024 MB at 1,000,000",
+                          note="peak resident set (VmHWM) of the process: registry loaded, key refresh, scan"))
     rng = random.Random(1)
     samples = [book.partner_values(row) for row in rng.sample(book.rows, 200)]
+    ours, stock = _check_times(ctx, db, samples, "ours"), _check_times(ctx, stock_db, samples, "stock")
+    results.append(Result("duplicate check while creating one contact, p95", _p95(ours), _p95(stock), unit="s",
+                          target="<= 50 ms at 1,000,000",
+                          baseline_name="search =ilike e-mail or name, stock database",
+                          note="200 checks on %d partners (median ours %.1f ms, stock %.1f ms); ours is fuzzy "
+                               "(the scan's blocking keys through one indexed query, the scan's model), the "
+                               "baseline exact only" % (SCAN_SIZE, _median(ours) * 1000, _median(stock) * 1000)))
+    return results
+
+
+def _check_times(ctx, db, samples, way):
+    """Seconds of each duplicate check: ours (``_dedup_find``) or the stock exact search."""
+    times = []
     with ctx.env(db) as env:
         Partner = env["res.partner"]
-        ours, stock = [], []
         for values in samples:
             start = time.perf_counter()
-            Partner._dedup_find(values)
-            ours.append(time.perf_counter() - start)
-            start = time.perf_counter()
-            Partner.search(["|", ("email", "=ilike", values["email"] or "-"), ("name", "=ilike", values["name"])],
-                           limit=5)
-            stock.append(time.perf_counter() - start)
-    results.append(Result("duplicate check while creating one contact, p95", _p95(ours), _p95(stock), unit="s",
-                          target="<= 50 ms at 1,000,000", baseline_name="search =ilike e-mail or name",
-                          note="200 checks on %d partners; ours is fuzzy, the baseline exact only" % SCAN_SIZE))
-    return results
+            if way == "ours":
+                Partner._dedup_find(values)
+            else:
+                Partner.search(["|", ("email", "=ilike", values["email"] or "-"),
+                                ("name", "=ilike", values["name"])], limit=5)
+            times.append(time.perf_counter() - start)
+    return times
+
+
+def _median(times):
+    return sorted(times)[len(times) // 2]
 
 
 def _speedup():
@@ -236,7 +274,8 @@ def run(ctx):
 
 
 def _child_scan(db):
-    """``--scan DB``: run the full scan in this fresh process; print seconds, groups, peak RSS."""
+    """``--scan DB``: refresh every partner's keys then run the full scan in this fresh process;
+    print the seconds (both, and each), groups and peak RSS."""
     import threading
     from common import Context
     ctx = Context(db, None)
@@ -254,6 +293,8 @@ def _child_scan(db):
     threading.Thread(target=sample_memory, daemon=True).start()
     with ctx.env(db) as env:
         start = time.perf_counter()
+        _refresh_keys(env)
+        refreshed = time.perf_counter()
         groups = env["contact.dedup.group"].scan_partners()
         seconds = time.perf_counter() - start
     # the high-water mark of this process's own memory. Not getrusage's ru_maxrss: Linux
@@ -261,7 +302,21 @@ def _child_scan(db):
     # generated base: 1.3 GB of someone else's memory)
     with open("/proc/self/status") as status:
         peak = next(int(line.split()[1]) for line in status if line.startswith("VmHWM:")) / 1024.0  # kB
-    print(json.dumps({"seconds": seconds, "groups": groups, "rss_mb": peak}))
+    print(json.dumps({"seconds": seconds, "refresh_seconds": refreshed - start, "scan_seconds": start + seconds
+                      - refreshed, "groups": groups, "rss_mb": peak}))
+
+
+def _refresh_keys(env, chunk=50000):
+    """The normalised keys of every partner, recomputed (``_dedup_update_keys``), ``chunk``
+    partners at a time so that no recordset of the whole base is held."""
+    last = 0
+    while True:
+        env.cr.execute("SELECT id FROM res_partner WHERE id > %s ORDER BY id LIMIT %s", (last, chunk))
+        ids = [row[0] for row in env.cr.fetchall()]
+        if not ids:
+            return
+        env["res.partner"].browse(ids)._dedup_update_keys()
+        last = ids[-1]
 
 
 if __name__ == "__main__" and sys.argv[1:2] == ["--scan"]:
