@@ -55,7 +55,7 @@ class FetchmailServer(models.Model):
         if "use_gateway" in vals and not vals["use_gateway"]:
             # back to Odoo's fetch, which takes the unread mail: switched on again later, the
             # gateway reads each folder as a first time (its read history left alone)
-            self.mapped("gateway_folder_ids").sudo().unlink()
+            self.sudo().mapped("gateway_folder_ids").unlink()
         return super(FetchmailServer, self).write(vals)
 
     @api.multi
