@@ -132,35 +132,45 @@ def deposit_balance(invoiced, paid, refunded, deducted, digits=2):
     return {"invoiced": invoiced, "paid": paid, "remaining": remaining}
 
 
-def arrhes_forfeit(paid_taxed, paid_untaxed, digits=2):
-    """Accounting of earnest money kept when the customer withdraws.
+def _arrhes_amounts(left_to_deduct, paid_left, digits):
+    left = to_decimal(left_to_deduct, digits)
+    paid = to_decimal(paid_left, digits)
+    if paid <= 0:
+        raise DepositError("No earnest money was paid on this deposit.")
+    if paid > left:
+        raise DepositError("More money was received than is left on the deposit.")
+    return left, paid
 
-    Arrhes kept are compensation, outside the scope of VAT: the deposit's revenue and its
-    VAT are reversed and the whole amount paid becomes income.
 
-    :returns: dict with ``revenue_reversed``, ``tax_reversed`` (debits) and ``forfeit_income``
-        (credit); debits equal credits.
+def arrhes_forfeit(left_to_deduct, paid_left, digits=2):
+    """Earnest money kept when the customer withdraws (Code de la consommation, L214-1).
+
+    What is left of the deposit invoice is cancelled by a credit note (avoir), price and VAT
+    through the tax engine, so that the VAT goes back to zero in the tax report; the money
+    received and not used is kept as an indemnity outside the scope of VAT, settled by that
+    money. An unpaid part of the deposit is simply cancelled.
+
+    :param left_to_deduct: tax-included deposit invoiced, neither deducted nor credited.
+    :param paid_left: money received on it, neither deducted nor refunded.
+    :returns: dict with ``credit_note`` (tax included) and ``indemnity`` (outside the scope of VAT).
+    :raises DepositError: nothing was paid, or more was paid than is left on the deposit.
     """
-    paid_taxed = to_decimal(paid_taxed, digits)
-    paid_untaxed = to_decimal(paid_untaxed, digits)
-    if paid_taxed <= 0:
-        raise DepositError("No earnest money was paid on this order.")
-    return {
-        "revenue_reversed": paid_untaxed,
-        "tax_reversed": paid_taxed - paid_untaxed,
-        "forfeit_income": paid_taxed,
-    }
+    left, paid = _arrhes_amounts(left_to_deduct, paid_left, digits)
+    return {"credit_note": left, "indemnity": paid}
 
 
-def arrhes_double_refund(paid_taxed, digits=2):
-    """What the seller owes when failing to deliver: twice the earnest money.
+def arrhes_double_refund(left_to_deduct, paid_left, digits=2):
+    """What the seller owes when failing to deliver: the earnest money back, and as much again.
 
-    :returns: ``(refund_of_deposit, penalty)``, the penalty being outside VAT scope.
+    The credit note cancels what is left of the deposit invoice (price and VAT through the tax
+    engine), which gives the money received back, and adds a penalty of the same amount outside
+    the scope of VAT: the customer is owed twice the money received.
+
+    :returns: dict with ``credit_note`` (tax included, the penalty aside) and ``penalty``.
+    :raises DepositError: nothing was paid, or more was paid than is left on the deposit.
     """
-    paid_taxed = to_decimal(paid_taxed, digits)
-    if paid_taxed <= 0:
-        raise DepositError("No earnest money was paid on this order.")
-    return paid_taxed, paid_taxed
+    left, paid = _arrhes_amounts(left_to_deduct, paid_left, digits)
+    return {"credit_note": left, "penalty": paid}
 
 
 def add_months(date, months):

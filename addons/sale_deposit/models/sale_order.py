@@ -649,12 +649,34 @@ class SaleOrder(models.Model):
         return action
 
     # ------------------------------------------------------------ cancellation
-    @api.multi
-    def action_cancel(self):
+    def _check_deposit_cancellable(self):
+        """Refuse, before anything is booked, to cancel an order whose goods are invoiced and not credited.
+
+        A withdrawal or a seller's default books credit notes and indemnities before cancelling the
+        order: checked first, a refusal leaves the order and its books as they were.
+        """
         for order in self:
-            if any(line.qty_invoiced > 0 for line in order.order_line if not line.is_downpayment):
+            if order.state == "cancel":
+                raise UserError(_("Order %s is already cancelled.") % order.name)
+            if order._deposit_goods_left_invoiced():
                 raise UserError(_("Order %s has invoiced goods: issue a credit note for them before cancelling "
                                   "the order.") % order.name)
+
+    def _deposit_goods_left_invoiced(self):
+        """Whether goods stay invoiced on the order, net of every credit note on its invoices (Odoo keeps
+        the credit notes made from an invoice apart from the order's invoiced quantities); the deposits
+        left to deduct aside, as cancelling the order credits them."""
+        self.ensure_one()
+        if not self.order_line.filtered(lambda l: l.qty_invoiced > 0 and not l.is_downpayment):
+            return False
+        facts = self._deposit_accounting_facts()
+        left = sum(self.sudo().deposit_ids.mapped("amount_to_deduct"))
+        return self.currency_id.round(facts.goods_invoiced - left) > \
+            self.currency_id.rounding * max(facts.tolerance_units, 1)
+
+    @api.multi
+    def action_cancel(self):
+        self.filtered(lambda o: o.state != "cancel")._check_deposit_cancellable()
         if not self.env.context.get("deposit_cancel_settled"):
             for order in self:
                 if order.deposit_ids.filtered(lambda d: d.amount_remaining > 0):
@@ -676,15 +698,15 @@ class SaleOrder(models.Model):
     def action_deposit_customer_withdraws(self):
         """The customer withdraws: arrhes are kept as an indemnity outside VAT; an acompte is refunded,
         on a sales manager's decision only, as both parties were bound."""
+        self._check_deposit_cancellable()
+        if self.mapped("deposit_ids").filtered(lambda d: d.amount_remaining > 0 and d.kind != "arrhes"):
+            self._check_deposit_manager(_("cancel an order with a down payment (acompte)"))
         for order in self:
             deposits = order.deposit_ids.filtered(lambda d: d.amount_remaining > 0)
-            if order.state == "cancel":
-                raise UserError(_("Order %s is already cancelled.") % order.name)
             for deposit in deposits:
                 if deposit.kind == "arrhes":
                     order.sudo()._forfeit_deposit(deposit.sudo())
                 else:
-                    order._check_deposit_manager(_("cancel an order with a down payment (acompte)"))
                     order.sudo()._refund_deposit(deposit.sudo(), penalty=False)
             order.message_post(body=_("Customer withdrew from the order; deposits settled by %s.")
                                % self.env.user.name)
@@ -694,9 +716,8 @@ class SaleOrder(models.Model):
     def action_deposit_seller_fails(self):
         """The seller fails to deliver: arrhes are refunded twice, an acompte once (manager only)."""
         self._check_deposit_manager(_("cancel an order the company cannot deliver"))
+        self._check_deposit_cancellable()
         for order in self:
-            if order.state == "cancel":
-                raise UserError(_("Order %s is already cancelled.") % order.name)
             for deposit in order.deposit_ids.filtered(lambda d: d.amount_remaining > 0):
                 order.sudo()._refund_deposit(deposit.sudo(), penalty=deposit.kind == "arrhes")
             order.message_post(body=_("The company could not deliver; deposits refunded on the decision of %s.")
@@ -739,10 +760,16 @@ class SaleOrder(models.Model):
         account = company._deposit_account("deposit_forfeit_account_id", "7718")
         if not account:
             raise UserError(_("Please set the forfeited earnest money account in the Sales settings."))
-        kept = deposit.amount_remaining
+        try:
+            amounts = deposit_lib.arrhes_forfeit(deposit.amount_to_deduct, deposit.amount_remaining,
+                                                 digits=self.currency_id.decimal_places)
+        except deposit_lib.DepositError as error:
+            raise UserError(_("Deposit %(deposit)s: %(error)s") % {"deposit": deposit.name, "error": error})
+        kept = float(amounts["indemnity"])
         invoice = deposit.invoice_id
         credit_note = self._deposit_credit_note(
-            deposit, _("Earnest money kept on order %s: the deposit invoice is cancelled") % self.name)
+            deposit, _("Earnest money kept on order %s: the deposit invoice is cancelled") % self.name,
+            amount=float(amounts["credit_note"]))
         values = self._prepare_deposit_invoice(deposit.kind, kept)
         values.update({
             "type": "out_invoice",
@@ -768,7 +795,14 @@ class SaleOrder(models.Model):
         """Credit note cancelling what is left of a deposit; with ``penalty``, the money received is
         credited once more, outside the scope of VAT (6718): arrhes paid back twice."""
         extra = []
+        amount = deposit.amount_to_deduct
         if penalty:
+            try:
+                amounts = deposit_lib.arrhes_double_refund(deposit.amount_to_deduct, deposit.amount_remaining,
+                                                           digits=self.currency_id.decimal_places)
+            except deposit_lib.DepositError as error:
+                raise UserError(_("Deposit %(deposit)s: %(error)s") % {"deposit": deposit.name, "error": error})
+            amount = float(amounts["credit_note"])
             account = self.company_id._deposit_account("deposit_penalty_account_id", "6718")
             if not account:
                 raise UserError(_("Please set the earnest money penalty account in the Sales settings."))
@@ -777,8 +811,8 @@ class SaleOrder(models.Model):
                 "origin": self.name,
                 "account_id": account.id,
                 "quantity": 1.0,
-                "price_unit": deposit.amount_remaining,
+                "price_unit": float(amounts["penalty"]),
                 "is_deposit_penalty": True,
             })
         return self._deposit_credit_note(
-            deposit, _("Refund of deposit on order %s") % self.name, extra_lines=extra)
+            deposit, _("Refund of deposit on order %s") % self.name, extra_lines=extra, amount=amount)

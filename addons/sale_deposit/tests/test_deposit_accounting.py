@@ -218,3 +218,73 @@ class TestDepositAboveTheGoodsKept(DepositCase):
         with self.assertRaises(UserError):
             order.sudo(self.manager).action_deposit_seller_fails()
         self.assertEqual(order.state, "sale")
+
+
+class TestWithdrawalAfterTheGoodsAreInvoiced(DepositCase):
+    """Pinned from a random history (seed 3196504713): a withdrawal after the goods were invoiced
+    cancelled the order and left 119.99 invoiced for goods and 20.00 of VAT on a cancelled order."""
+
+    def _credit(self, invoice):
+        # the accountant cancels the final invoice by a credit note reconciled with it
+        wizard = self.env["account.invoice.refund"].with_context(
+            active_model="account.invoice", active_id=invoice.id, active_ids=invoice.ids).create(
+            {"filter_refund": "cancel", "description": "Customer withdrew"})
+        wizard.invoice_refund()
+        return invoice.refund_invoice_ids
+
+    def test_the_pinned_history_refuses_the_withdrawal_until_the_invoice_is_credited(self):
+        # 1. order in EUR: 3 x 33.33 oak tables (ordered quantities), VAT 20%; acompte of 30% of the
+        #    taxed total, deduction by a separate credit note; confirmed: 119.99, deposit invoice 36.00
+        self.company.deposit_deduction_mode = "credit_note"
+        order = self._order(lines=[(self.product, 3, 33.33, self.vat20)], deposit_kind="acompte",
+                            deposit_method="percent_taxed", deposit_value=30, deposit_deliver_unpaid=True)
+        order.action_confirm()
+        self.assertAlmostEqual(order.deposit_ids.amount, 36.0)
+        # 2. invoiced and validated: 119.99, the deposit deducted by a credit note of 36.00
+        invoice = self._final_invoice(order)
+        invoice.action_invoice_open()
+        self.assertAlmostEqual(invoice.amount_total, 119.99)
+        # 3. the customer withdraws: refused while the goods stay invoiced, and nothing is booked
+        documents = order._deposit_documents()
+        with self.assertRaisesRegex(UserError, "has invoiced goods"):
+            order.sudo(self.manager).action_deposit_customer_withdraws()
+        self.assertEqual(order.state, "sale")
+        self.assertEqual(order._deposit_documents(), documents)
+        self.assertEqual(order._deposit_check_accounting(), [])
+        # once the invoice is credited, the withdrawal goes through: nothing invoiced for goods, no VAT
+        self._credit(invoice)
+        order.sudo(self.manager).action_deposit_customer_withdraws()
+        self.assertEqual(order.state, "cancel")
+        facts = order._deposit_accounting_facts()
+        self.assertAlmostEqual(facts.goods_invoiced, 0.0)
+        self.assertAlmostEqual(facts.vat_booked, 0.0)
+        self.assertEqual(order._deposit_check_accounting(), [])
+
+    def test_refused_withdrawal_keeps_the_arrhes_until_the_invoice_is_credited(self):
+        # given a consumer's order with 30% of arrhes paid (360.00), delivered to be invoiced on order
+        order = self._order(partner=self.consumer, deposit_kind="arrhes", deposit_method="percent_taxed",
+                            deposit_value=30, deposit_deliver_unpaid=True)
+        order.action_confirm()
+        deposit = order.deposit_ids
+        self._pay(deposit.invoice_id)
+        invoice = self._final_invoice(order)
+        invoice.action_invoice_open()
+        self.assertAlmostEqual(invoice.amount_total, 840.0)
+        # when the customer withdraws after the invoice, the arrhes are not forfeited behind the refusal
+        with self.assertRaisesRegex(UserError, "has invoiced goods"):
+            order.sudo(self.salesman).action_deposit_customer_withdraws()
+        self.assertFalse(deposit.forfeit_invoice_id)
+        self.assertFalse(deposit.invoice_id.refund_invoice_ids)
+        self.assertEqual(order._deposit_check_accounting(), [])
+        # once the final invoice (and its deduction) is credited, the 360.00 are kept as an indemnity
+        self._credit(invoice)
+        order.invalidate_cache()
+        self.assertAlmostEqual(deposit.amount_remaining, 360.0)
+        order.sudo(self.salesman).action_deposit_customer_withdraws()
+        self.assertEqual(order.state, "cancel")
+        self.assertAlmostEqual(deposit.forfeit_invoice_id.amount_total, 360.0)
+        self.assertAlmostEqual(self._balance(deposit.forfeit_invoice_id.move_id, "7718"), -360.0)
+        facts = order._deposit_accounting_facts()
+        self.assertAlmostEqual(facts.goods_invoiced, 0.0)
+        self.assertAlmostEqual(facts.vat_booked, 0.0)
+        self.assertEqual(order._deposit_check_accounting(), [])

@@ -74,18 +74,29 @@ def test_balance_refuses_deductions_beyond_the_paid_deposit():
         dep.deposit_balance(360, 360, 100, 300)
 
 
-def test_arrhes_forfeit_reverses_vat_and_balances():
-    move = dep.arrhes_forfeit(120, 100)
-    assert move == {"revenue_reversed": Decimal("100.00"), "tax_reversed": Decimal("20.00"),
-                    "forfeit_income": Decimal("120.00")}
-    assert move["revenue_reversed"] + move["tax_reversed"] == move["forfeit_income"]
+def test_arrhes_forfeit_cancels_the_deposit_and_keeps_the_money_received():
+    # 360 invoiced, 180 received: the avoir cancels 360 (price and VAT), 180 are kept outside VAT
+    assert dep.arrhes_forfeit(360, 180) == {"credit_note": Decimal("360.00"), "indemnity": Decimal("180.00")}
+    assert dep.arrhes_forfeit("119.99", "119.99") == {"credit_note": Decimal("119.99"),
+                                                      "indemnity": Decimal("119.99")}
 
 
-def test_seller_failing_refunds_twice_the_arrhes():
-    refund, penalty = dep.arrhes_double_refund(120)
-    assert refund + penalty == Decimal("240.00")
+def test_arrhes_forfeit_needs_money_received_within_the_deposit():
     with pytest.raises(dep.DepositError):
-        dep.arrhes_double_refund(0)
+        dep.arrhes_forfeit(360, 0)
+    with pytest.raises(dep.DepositError):
+        dep.arrhes_forfeit(100, 120)
+
+
+def test_seller_failing_owes_twice_the_arrhes_received():
+    amounts = dep.arrhes_double_refund(360, 120)
+    assert amounts == {"credit_note": Decimal("360.00"), "penalty": Decimal("120.00")}
+    # the customer is owed what was received plus the penalty: twice the money received
+    received = Decimal("120.00")
+    owed = amounts["credit_note"] - (Decimal("360.00") - received) + amounts["penalty"]
+    assert owed == 2 * received
+    with pytest.raises(dep.DepositError):
+        dep.arrhes_double_refund(120, 0)
 
 
 def test_no_interest_within_three_months_of_the_agreed_date():
