@@ -129,12 +129,13 @@ class ResPartner(models.Model):
     @api.model_cr
     def init(self):
         """The index the check while typing reads the blocking keys through (one lookup per key)."""
-        super(ResPartner, self).init()
+        result = super(ResPartner, self).init()
         self.env.cr.execute("SELECT 1 FROM information_schema.columns WHERE table_name = 'res_partner' "
                             "AND column_name = 'dedup_blocking'")
         if self.env.cr.fetchone():
             self.env.cr.execute("CREATE INDEX IF NOT EXISTS res_partner_dedup_blocking_gin ON res_partner "
                                 "USING gin (string_to_array(dedup_blocking, ' '))")
+        return result
 
     @api.model
     def _dedup_candidate_query(self, keys, company_id, limit=CHECK_CANDIDATES):
