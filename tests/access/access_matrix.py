@@ -75,8 +75,7 @@ TEAM_1_REPORTS = "rep_s1 rep_tl rep_t1_free"
 
 # ``kind``: "checked" (walked cell by cell), "stock" (a stock model we only add fields or
 # behaviour to: its rights are Odoo's, listed with the reason), "abstract" (no table),
-# "transient" (wizard rows: Odoo gives each user their own rows only), "unwalked" (a model
-# that landed while this matrix was written: its rights are said, not yet walked).
+# "transient" (wizard rows: Odoo gives each user their own rows only).
 MODELS = {
     # ------------------------------------------------------------ crm_leads
     "crm.lead": {
@@ -252,13 +251,25 @@ MODELS = {
     },
     "contact.dedup.merge.line": {"addon": "contact_dedup", "kind": "transient", "note": "Line of the merge wizard."},
     "contact.dedup.merge.log": {
-        "addon": "contact_dedup", "kind": "unwalked",
-        "note": "Added during this session: the record of a merge, kept to undo it; not yet walked record by "
-                "record.",
+        "addon": "contact_dedup",
+        "kind": "checked",
+        "records": "mlog",
+        "rights": {
+            "sales_manager": rights("mlog", ""),
+            "other_company": rights("mlog", ""),
+        },
+        "note": "The record of a merge, kept to undo it: read by the merge group (contacts are shared by "
+                "the companies), written by the merge and its undo only.",
     },
     "contact.dedup.merge.log.line": {
-        "addon": "contact_dedup", "kind": "unwalked",
-        "note": "Added during this session: what a merge moved, line by line; not yet walked record by record.",
+        "addon": "contact_dedup",
+        "kind": "checked",
+        "records": "mlog_line",
+        "rights": {
+            "sales_manager": rights("mlog_line", ""),
+            "other_company": rights("mlog_line", ""),
+        },
+        "note": "What a merge moved, row by row: read by the merge group, written by the merge only.",
     },
     # ------------------------------------------------------------ mail_gateway
     "mail.gateway.message": {
@@ -266,13 +277,12 @@ MODELS = {
         "kind": "checked",
         "records": "mail_main mail_oc",
         "rights": {
-            "salesman_1": rights("mail_main", ""),
-            "salesman_2": rights("mail_main", ""),
-            "team_leader": rights("mail_main", ""),
             "sales_manager": rights("mail_main", "mail_main", "mail_main"),
             "other_company": rights("mail_oc", "mail_oc", "mail_oc"),
         },
-        "note": "The raw source of a message is readable by administrators only.",
+        "note": "Inbound messages and the failure queue (senders, subjects, errors, also of mail that made "
+                "no lead or a lead of another team): sales managers and administrators, each company its "
+                "own; salespeople read the e-mail on the lead it created. The raw source: administrators only.",
     },
     "mail.gateway.rule": {
         "addon": "mail_gateway",
@@ -294,15 +304,15 @@ MODELS = {
         "rights": {
             "portal_a": rights("dep_a", ""),
             "portal_b": rights("dep_b", ""),
-            "salesman_1": rights("dep_a", create=True),
-            "salesman_2": rights("dep_b", create=True),
-            "team_leader": rights(create=True),
+            "salesman_1": rights("dep_a"),
+            "salesman_2": rights("dep_b"),
             "sales_manager": full("dep_a dep_b"),
-            "accountant": rights("dep_a dep_b", create=True),
+            "accountant": rights("dep_a dep_b"),
             "other_company": full("dep_oc"),
         },
-        "note": "Salespeople: the deposits of their own orders. The fields that drive the accounting "
-                "are written by the application, not by users.",
+        "note": "Salespeople: the deposits of their own orders. Deposits are created by \"Ask a deposit\" on "
+                "the order (sales managers may also create them by hand); the fields that drive the "
+                "accounting are written by the application, not by users.",
     },
     "sale.deposit.wizard": {"addon": "sale_deposit", "kind": "transient", "note": "Deposit invoice wizard."},
     "sale.deposit.terms.mixin": {"addon": "sale_deposit", "kind": "abstract",
@@ -498,19 +508,48 @@ MODELS = {
         "note": "IMAP folders of an incoming mail server: administrators only.",
     },
     "recurring.contract.amendment": {
-        "addon": "recurring_billing", "kind": "unwalked",
-        "note": "Added during this session: salespeople read, write, create and delete, billing reads "
-                "(access list); not yet walked record by record.",
+        "addon": "recurring_billing",
+        "kind": "checked",
+        "records": "amend_a amend_b amend_oc",
+        "rights": {
+            "salesman_1": full("amend_a"),
+            "salesman_2": full("amend_b"),
+            "team_leader": rights(create=True),
+            "sales_manager": full("amend_a amend_b"),
+            "accountant": rights("amend_a amend_b", ""),
+            "other_company": full("amend_oc"),
+        },
+        "note": "Scheduled changes follow their contract: salespeople those of their own contracts, sales "
+                "managers all, billing reads them; each company its own.",
     },
     "recurring.invoicing.issue": {
-        "addon": "recurring_billing", "kind": "unwalked",
-        "note": "Added during this session: read by salespeople (their own contracts') and billing, one "
-                "company each; written by the invoicing run; not yet walked record by record.",
+        "addon": "recurring_billing",
+        "kind": "checked",
+        "records": "issue_a issue_b issue_oc",
+        "rights": {
+            "salesman_1": rights("issue_a", ""),
+            "salesman_2": rights("issue_b", ""),
+            "sales_manager": rights("issue_a issue_b", ""),
+            "accountant": rights("issue_a issue_b", ""),
+            "other_company": rights("issue_oc", ""),
+        },
+        "note": "Contracts an invoicing run could not invoice: read by the contract's salesperson, sales "
+                "managers and billing, each company its own; written by the invoicing run only.",
     },
     "recurring.invoicing.run": {
-        "addon": "recurring_billing", "kind": "unwalked",
-        "note": "Added during this session: read by salespeople and billing, one company each; written "
-                "by the invoicing cron; not yet walked record by record.",
+        "addon": "recurring_billing",
+        "kind": "checked",
+        "records": "run_main run_oc",
+        "rights": {
+            "salesman_1": rights("run_main", ""),
+            "salesman_2": rights("run_main", ""),
+            "team_leader": rights("run_main", ""),
+            "sales_manager": rights("run_main", ""),
+            "accountant": rights("run_main", ""),
+            "other_company": rights("run_oc", ""),
+        },
+        "note": "Summaries of the invoicing runs (counts only): read by salespeople and billing, each "
+                "company its own; written by the invoicing run only.",
     },
     "recurring.mrr.snapshot": {
         "addon": "recurring_billing",
@@ -575,6 +614,8 @@ RECORD_LABELS = {
     "dgroup_partner": "duplicate contacts", "dgroup_lead": "duplicate leads of team 2",
     "dgroup_oc": "other company's duplicates", "dpair_partner": "pair of contacts",
     "dpair_lead": "pair of team 2's leads", "dpair_oc": "other company's pair", "dexclusion": "excluded pair",
+    "mlog": "merge of two contacts", "mlog_line": "row moved by the merge",
+    "run_main": "company invoicing run", "run_oc": "other company's invoicing run",
     "mail_main": "company message", "mail_oc": "other company's message",
     "mrule_main": "company rule", "mrule_oc": "other company's rule",
     "cust_a": "customer A", "contact_a": "customer A's contact", "cust_b": "customer B",
@@ -585,7 +626,8 @@ for _tag, _who in (("a", "customer A's (salesperson 1)"), ("b", "customer B's (s
     for _prefix, _what in (("ctr", "contract"), ("cline", "contract line"), ("period", "invoiced period"),
                            ("pause", "pause"), ("adj", "adjustment"), ("pchange", "price change"),
                            ("usage", "usage"), ("mrr", "revenue row"), ("dep", "deposit"), ("so", "order"),
-                           ("inv", "invoice"), ("snap", "MRR snapshot")):
+                           ("inv", "invoice"), ("snap", "MRR snapshot"), ("amend", "scheduled change"),
+                           ("issue", "invoicing issue")):
         RECORD_LABELS["%s_%s" % (_prefix, _tag)] = "%s %s" % (_who, _what)
 for _suffix, _what in (("s1", "salesperson 1's lead"), ("tl", "team leader's lead"),
                        ("t1_free", "team 1's unassigned lead"), ("s2", "salesperson 2's lead"),
@@ -594,3 +636,121 @@ for _suffix, _what in (("s1", "salesperson 1's lead"), ("tl", "team leader's lea
     RECORD_LABELS["ev_" + _suffix] = "events of the " + _what
     RECORD_LABELS["rep_" + _suffix] = "analysis of the " + _what
 RECORD_LABELS["ev_visitor"] = "anonymous visitor's events"
+
+# Creates that a record rule allows or refuses, tried through RPC by every role the matrix
+# lets create the model: per model, the records to create ("@name" is the first id of a fixture
+# record, "@name#1" its second, "@uid:role" a user, "@main", "@other", "@team_1", "@product"...
+# the conftest's other ids) and, per role, those it must create; any other must be refused
+# (AccessError). What is created is deleted again. Odoo checks the rules of a create after it:
+# a record outside the user's rules is refused and nothing stays.
+_CHECK = "Create check"
+_COMPANY_VARIANTS = {"main": {"company_id": "@main", "team_id": "@team_1"},
+                     "other": {"company_id": "@other", "team_id": "@team_oc"}}
+_MANAGERS_BY_COMPANY = {"sales_manager": "main", "other_company": "other"}
+_BY_CONTRACT = {"salesman_1": "a", "salesman_2": "b", "sales_manager": "a b", "accountant": "a b",
+                "other_company": "oc"}
+
+
+def _per_contract(values):
+    """A variant per contract a, b, oc: ``values`` with "{}" in "@..." strings put to the tag."""
+    def fill(tag, value):
+        return value.format(tag) if isinstance(value, str) else value
+    return {tag: {key: fill(tag, value) for key, value in values.items()} for tag in ("a", "b", "oc")}
+
+
+CREATE_CHECKS = {
+    "crm.lead": {
+        "variants": {
+            "s1_team_1": {"name": _CHECK, "type": "opportunity", "user_id": "@uid:salesman_1", "team_id": "@team_1",
+                          "company_id": "@main"},
+            "s2_team_2": {"name": _CHECK, "type": "opportunity", "user_id": "@uid:salesman_2", "team_id": "@team_2",
+                          "company_id": "@main"},
+            "oc": {"name": _CHECK, "type": "opportunity", "user_id": "@uid:other_company", "team_id": "@team_oc",
+                   "company_id": "@other"},
+        },
+        "allowed": {"salesman_1": "s1_team_1", "salesman_2": "s2_team_2", "team_leader": "s1_team_1",
+                    "sales_manager": "s1_team_1 s2_team_2", "other_company": "oc"},
+    },
+    "crm.lead.event": {
+        "variants": {tag: {"event_type": "page_view", "url": "https://example.com/check", "lead_id": "@lead_" + tag,
+                           "company_id": "@other" if tag == "oc" else "@main"} for tag in ("s1", "s2", "oc")},
+        "allowed": {"salesman_1": "s1", "salesman_2": "s2", "team_leader": "s1", "sales_manager": "s1 s2",
+                    "other_company": "oc"},
+    },
+    "crm.lead.api.key": {
+        "variants": {name: dict(values, name=_CHECK) for name, values in _COMPANY_VARIANTS.items()},
+        "allowed": _MANAGERS_BY_COMPANY,
+    },
+    "crm.lead.assignment.rule": {
+        "variants": {name: dict(values, name=_CHECK) for name, values in _COMPANY_VARIANTS.items()},
+        "allowed": _MANAGERS_BY_COMPANY,
+    },
+    "lead.scoring.rule": {
+        "variants": {name: {"name": _CHECK, "company_id": values["company_id"]}
+                     for name, values in _COMPANY_VARIANTS.items()},
+        "allowed": _MANAGERS_BY_COMPANY,
+    },
+    "mail.gateway.rule": {
+        "variants": {name: dict(values, name=_CHECK) for name, values in _COMPANY_VARIANTS.items()},
+        "allowed": _MANAGERS_BY_COMPANY,
+    },
+    "contact.dedup.group": {
+        "variants": {name: {"res_model": "crm.lead", "record_count": 2, "score": 0.5,
+                            "company_id": values["company_id"]} for name, values in _COMPANY_VARIANTS.items()},
+        "allowed": _MANAGERS_BY_COMPANY,
+    },
+    "sale.order": {
+        "variants": {
+            "for_s1": {"partner_id": "@cust_a", "user_id": "@uid:salesman_1", "company_id": "@main"},
+            "for_s2": {"partner_id": "@cust_b", "user_id": "@uid:salesman_2", "company_id": "@main"},
+            "oc": {"partner_id": "@cust_a", "user_id": "@uid:other_company", "company_id": "@other",
+                   "warehouse_id": "@warehouse_oc"},
+        },
+        "allowed": {"salesman_1": "for_s1", "salesman_2": "for_s2", "sales_manager": "for_s1 for_s2",
+                    "other_company": "oc"},
+    },
+    "sale.deposit": {
+        "variants": {tag: {"name": _CHECK, "order_id": "@so_" + tag, "kind": "acompte", "amount": 10.0}
+                     for tag in ("a", "b", "oc")},
+        "allowed": _BY_CONTRACT,
+    },
+    "recurring.contract": {
+        "variants": {
+            tag: {"name": _CHECK, "partner_id": "@cust_a", "user_id": "@uid:" + role,
+                  "company_id": "@other" if tag == "oc" else "@main", "date_start": "2027-01-01",
+                  "recurring_interval": 1, "recurring_unit": "month"}
+            for tag, role in (("a", "salesman_1"), ("b", "salesman_2"), ("oc", "other_company"))},
+        "allowed": _BY_CONTRACT,
+    },
+    "recurring.contract.line": {
+        "variants": _per_contract({"contract_id": "@ctr_{}", "product_id": "@product", "name": _CHECK,
+                                   "quantity": 1, "price_unit": 1.0}),
+        "allowed": _BY_CONTRACT,
+    },
+    "recurring.contract.period": {
+        "variants": _per_contract({"contract_id": "@ctr_{}", "date_start": "2030-01-01", "date_end": "2030-01-31"}),
+        "allowed": _BY_CONTRACT,
+    },
+    "recurring.contract.pause": {
+        "variants": _per_contract({"contract_id": "@ctr_{}", "date_start": "2028-02-01", "date_end": "2028-02-10"}),
+        "allowed": _BY_CONTRACT,
+    },
+    "recurring.contract.adjustment": {
+        "variants": _per_contract({"contract_id": "@ctr_{}", "product_id": "@product", "name": _CHECK,
+                                   "date": "2028-03-01", "amount": 1.0}),
+        "allowed": _BY_CONTRACT,
+    },
+    "recurring.price.change": {
+        "variants": _per_contract({"line_id": "@cline_{}", "date": "2028-04-01", "price_unit": 50.0}),
+        "allowed": _BY_CONTRACT,
+    },
+    "recurring.usage": {
+        "variants": _per_contract({"line_id": "@cline_{}#1", "date": "2027-02-15", "quantity": 1.0}),
+        "allowed": _BY_CONTRACT,
+    },
+    "recurring.contract.amendment": {
+        "variants": _per_contract({"line_id": "@cline_{}", "contract_id": "@ctr_{}", "date": "2028-05-01",
+                                   "quantity": 2.0, "price_unit": 42.0}),
+        "allowed": _BY_CONTRACT,
+    },
+}

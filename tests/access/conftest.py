@@ -44,6 +44,7 @@ class World(object):
         self.api_token = None
         self.publishable_token = None
         self.ids = {}
+        self.pending_merges = []
 
     def ref(self, xmlid):
         return self.admin.call("ir.model.data", "xmlid_to_res_id", xmlid, True)
@@ -181,6 +182,14 @@ def _build(world):  # noqa: C901 (one straight script of fixtures)
     world.records["dweight"] = admin.call("contact.dedup.weight", "search", [], limit=1) or [
         create("contact.dedup.weight", {"kind": "person", "field_name": "email"})]
 
+    # a real merge, made with the merge wizard by the sales manager (merge group): the log of
+    # the merge and the rows it moved (the duplicate's child contact, its followers)
+    keep = create("res.partner", {"name": "Merge keep %s" % sfx, "email": "merge.%s@example.com" % sfx})
+    dup = create("res.partner", {"name": "Merge keep %s" % sfx, "email": "merge.%s@example.com" % sfx})
+    create("res.partner", {"name": "Merge child %s" % sfx, "parent_id": dup})
+    world.ids["merge_keep"] = keep
+    world.pending_merges.append((keep, dup))
+
     # ---------------------------------------------------------------- mail_gateway
     server = create("fetchmail.server", {"name": "IMAP %s" % sfx, "server": "imap.example.com", "type": "imap",
                                          "user": "u", "password": "secret-%s" % sfx})
@@ -197,7 +206,9 @@ def _build(world):  # noqa: C901 (one straight script of fixtures)
 
     # ---------------------------------------------------------------- sales orders, deposits, invoices
     product = create("product.product", {"name": "Service %s" % sfx, "type": "service", "list_price": 100.0})
+    world.ids["product"] = product
     warehouse_oc = admin.call("stock.warehouse", "search", [("company_id", "=", other)], limit=1)
+    world.ids["warehouse_oc"] = warehouse_oc[0] if warehouse_oc else False
 
     def order(name, partner, user_id, company=main):
         values = {"partner_id": partner, "user_id": user_id, "company_id": company,
@@ -254,6 +265,54 @@ def _build(world):  # noqa: C901 (one straight script of fixtures)
                                           "company_id": company, "month": "2026-10-01", "mrr": 126.0},
                "snap_" + tag)
         world.domains["mrr_" + tag] = ("recurring.revenue.report", [("contract_id", "=", contract)])
+        # a scheduled change of the first line (after today: kept as an amendment until invoiced)
+        admin.call("recurring.contract.line", "apply_change", [line[0]], "2027-03-01", quantity=4.0)
+        world.records["amend_" + tag] = admin.call("recurring.contract.amendment", "search",
+                                                   [("contract_id", "=", contract)])
+
+    # a real failing invoicing run per company: contracts of a product without income account
+    # (and, in the other company, without any chart of accounts), invoiced by the run's own
+    # code (``_invoice_contracts``, what the cron does per batch) from a server action
+    category = create("product.category", {"name": "No accounts %s" % sfx})
+    admin.call("product.category", "write", [category], {"property_account_income_categ_id": False})
+    unbillable = create("product.product", {"name": "Unbillable %s" % sfx, "type": "service", "categ_id": category,
+                                            "list_price": 10.0})
+    failing = {}
+    for tag, partner, user_id, company in (("a", cust_a, s1, main), ("b", cust_b, s2, main),
+                                           ("oc", cust_a, oc, other)):
+        contract = create("recurring.contract", {
+            "name": "Unbillable %s %s" % (tag, sfx), "partner_id": partner, "user_id": user_id,
+            "company_id": company, "date_start": "2026-10-01", "recurring_interval": 1, "recurring_unit": "month",
+            "line_ids": [(0, 0, {"product_id": unbillable, "name": "Unbillable", "quantity": 1, "price_unit": 10.0})],
+        })
+        admin.call("recurring.contract", "action_start", [contract])
+        failing.setdefault(company, []).append(contract)
+        world.ids["ctr_fail_" + tag] = contract
+    contract_model = admin.call("ir.model", "search", [("model", "=", "recurring.contract")])[0]
+    for company, contracts in failing.items():
+        # the run belongs to the company of its contracts
+        action = create("ir.actions.server", {
+            "name": "Invoicing run %s" % sfx, "model_id": contract_model, "state": "code",
+            "code": "model.browse(%r).with_context(default_company_id=%d)._invoice_contracts("
+                    "model._invoicing_today())\naction = False" % (contracts, company)})
+        admin.call("ir.actions.server", "run", [action])
+        admin.call("ir.actions.server", "unlink", [action])
+    for tag in ("a", "b", "oc"):
+        issue = admin.call("recurring.invoicing.issue", "search_read",
+                           [("contract_id", "=", world.ids["ctr_fail_" + tag])], ["run_id"])
+        world.records["issue_" + tag] = [row["id"] for row in issue]
+        if tag != "b" and issue and issue[0]["run_id"]:
+            world.records["run_main" if tag == "a" else "run_oc"] = [issue[0]["run_id"][0]]
+
+    # the merge, as the sales manager makes it (after the other users exist)
+    manager = world.login("sales_manager")
+    for keep, dup in world.pending_merges:
+        wizard = manager.call("contact.dedup.merge", "create", {"partner_ids": [(6, 0, [keep, dup])],
+                                                                "dest_partner_id": keep})
+        manager.call("contact.dedup.merge", "action_merge", [wizard])
+    world.records["mlog"] = admin.call("contact.dedup.merge.log", "search", [("dest_id", "=", world.ids["merge_keep"])])
+    world.records["mlog_line"] = admin.call("contact.dedup.merge.log.line", "search",
+                                            [("log_id", "in", world.records["mlog"])])
 
     # domains of SQL views resolved once, as admin
     for name, (model, domain) in world.domains.items():

@@ -57,7 +57,11 @@ def render(addon):
                 continue
             out.append("   * - %s" % matrix.ROLE_LABELS[role])
             out += ["     - %s" % _records(cell[op], every) for op, _label in OPERATIONS]
-            out.append("     - %s" % ("yes" if cell["create"] else "no"))
+            create = "no"
+            if cell["create"]:
+                # the rules checked on each create (test_create_rules): only records it may read
+                create = "yes, records it may read" if model in matrix.CREATE_CHECKS else "yes"
+            out.append("     - %s" % create)
         out.append("")
     return "\n".join(out).rstrip() + "\n"
 

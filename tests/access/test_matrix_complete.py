@@ -12,7 +12,7 @@ def test_every_model_of_our_addons_is_in_the_matrix(world):
     missing = sorted(set(ours) - set(matrix.MODELS))
     assert not missing, "models of our addons missing from tests/access/access_matrix.py: %s" % missing
     for model, spec in matrix.MODELS.items():
-        assert spec["kind"] in ("checked", "stock", "abstract", "transient", "unwalked"), model
+        assert spec["kind"] in ("checked", "stock", "abstract", "transient"), model
         assert spec["addon"] in OUR_ADDONS, model
         if model in ours and ours[model]["transient"]:
             assert spec["kind"] in ("transient", "stock"), "%s is a wizard: kind 'transient'" % model
