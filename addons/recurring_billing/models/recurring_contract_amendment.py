@@ -109,7 +109,10 @@ class RecurringContractAmendment(models.Model):
     def create(self, values):
         if values.get("line_id") and not values.get("contract_id"):
             values["contract_id"] = self.env["recurring.contract.line"].browse(values["line_id"]).contract_id.id
-        if values.get("kind") == "terms":
+        values = dict(values)
+        # the form does not send the read-only kind: it comes from the context's default
+        values.setdefault("kind", self.default_get(["kind"]).get("kind") or "line")
+        if values["kind"] == "terms":
             return self._create_terms_change(values)
         return super(RecurringContractAmendment, self).create(values)
 

@@ -74,9 +74,10 @@ class TestTermsChanges(RecurringCase):
         self.run_invoicing(contract, "2027-02-01")
         # when, on 10 February, a row is added to the contract's changes of billing terms with
         # no date (as the form sends it: the fields left empty keep their value)
+        # (the read-only kind is not sent: the field's context says it)
         contract.with_context(recurring_today="2027-02-10").write({"terms_change_ids": [(0, 0, {
-            "kind": "terms", "date": False, "recurring_interval": 0, "recurring_unit": False,
-            "period_alignment": False, "invoicing_mode": "arrears"})]})
+            "date": False, "recurring_interval": 0, "recurring_unit": False, "period_alignment": False,
+            "invoicing_mode": "arrears"})]})
         self.assertEqual(contract.terms_change_ids.mapped("date"), ["2027-03-01"])
         self.assertEqual(contract.terms_change_ids.recurring_interval, 1)
         # February was paid in advance; March is billed when it ends
