@@ -139,11 +139,34 @@ class ResPartner(models.Model):
 
     @api.model
     def _dedup_candidate_query(self, keys, company_id, limit=CHECK_CANDIDATES):
-        """``(query, params)`` of the check while typing: one indexed query (the GIN index of the
-        blocking keys, the b-trees of the exact keys, the zip's b-tree for a similar name) reading
-        the partners that share a scan key with ``keys`` (``matching.scan_keys``) or have a
-        similar name in the same zip, of the same kind and company (or shared), with their keys.
-        Plain SQL built from ``keys`` only: no record is read."""
+        """``(query, params)`` of the check while typing: one indexed query reading the partners
+        that share a scan key with ``keys`` (``matching.scan_keys``) or have a similar name in the
+        same zip (``_dedup_candidate_arms``), of the same kind and company (or shared), with their
+        keys. Plain SQL built from ``keys`` only: no record is read."""
+        arms, params = self._dedup_candidate_arms(keys)
+        if not arms:
+            return None, []
+        query = sql.SQL("""
+            SELECT p.id, {columns}, p.dedup_blocking, {similar}
+              FROM res_partner p
+             WHERE p.active AND COALESCE(p.is_company, FALSE) = %s
+               AND (p.company_id IS NULL OR p.company_id = %s)
+               AND ({arms})
+             LIMIT %s""").format(
+            columns=sql.SQL(", ").join(sql.SQL("p.{}").format(sql.Identifier(column))
+                                       for column in self._dedup_key_columns()),
+            similar=sql.SQL("p.dedup_zip = %s AND p.dedup_name %% %s") if keys.get("name") and keys.get("zip")
+            else sql.SQL("FALSE"),
+            arms=sql.SQL(" OR ").join(arms))
+        head = [keys["zip"], keys["name"]] if keys.get("name") and keys.get("zip") else []
+        return query, head + [bool(keys.get("is_company")), company_id] + params + [limit]
+
+    @api.model
+    def _dedup_candidate_arms(self, keys):
+        """``(conditions, params)``: the ways into res_partner (alias ``p``) of the check, each
+        served by an index: the GIN index of the blocking keys, the b-trees of the exact keys,
+        the name's b-tree for a person's same name in the same town or street, the zip's b-tree
+        for a similar name."""
         arms, params = [], []
         blocking = sorted(key for kind, key in matching.scan_keys(keys) if kind == "b")
         if blocking:
@@ -167,22 +190,7 @@ class ResPartner(models.Model):
         if keys.get("name") and keys.get("zip"):
             arms.append(sql.SQL("(p.dedup_zip = %s AND p.dedup_name %% %s)"))
             params += [keys["zip"], keys["name"]]
-        if not arms:
-            return None, []
-        query = sql.SQL("""
-            SELECT p.id, {columns}, p.dedup_blocking, {similar}
-              FROM res_partner p
-             WHERE p.active AND COALESCE(p.is_company, FALSE) = %s
-               AND (p.company_id IS NULL OR p.company_id = %s)
-               AND ({arms})
-             LIMIT %s""").format(
-            columns=sql.SQL(", ").join(sql.SQL("p.{}").format(sql.Identifier(column))
-                                       for column in self._dedup_key_columns()),
-            similar=sql.SQL("p.dedup_zip = %s AND p.dedup_name %% %s") if keys.get("name") and keys.get("zip")
-            else sql.SQL("FALSE"),
-            arms=sql.SQL(" OR ").join(arms))
-        head = [keys["zip"], keys["name"]] if keys.get("name") and keys.get("zip") else []
-        return query, head + [bool(keys.get("is_company")), company_id] + params + [limit]
+        return arms, params
 
     @api.model
     def _dedup_find(self, values, exclude_ids=(), limit=5):

@@ -1,3 +1,5 @@
+from psycopg2 import sql
+
 from odoo.exceptions import ValidationError
 
 from .common import DedupCase
@@ -58,6 +60,30 @@ class TestPrevention(DedupCase):
                                          exclude_ids=[self.jean_copy.id])
         self.assertEqual(found[0][0], self.jean.id)
         self.assertAlmostEqual(found[0][1], scan_score, places=3)
+
+    def test_the_check_reads_its_candidates_through_indexes_only(self):
+        # Given what a user types: a name, an e-mail, a phone, an address
+        keys = self.Partner._dedup_keys_from_values({
+            "name": "Yanick Kerguelenn", "email": "yk@example.org", "phone": "02 98 00 11 22",
+            "street": "12 r. de Siam", "zip": "29200", "city": "Brest", "country_id": self.france.id})
+        keys["id"] = 0
+        arms, params = self.Partner._dedup_candidate_arms(keys)
+        self.assertEqual(len(arms), 6, "blocking keys, e-mail, phone, mobile, name with town or street, zip")
+        # when PostgreSQL plans each way into the table with sequential scans priced out
+        self.env.cr.execute("SET LOCAL enable_seqscan = off")
+        plans = []
+        for arm in arms:
+            count = arm.as_string(self.env.cr._obj).count("%s")
+            self.env.cr.execute(sql.SQL("EXPLAIN SELECT p.id FROM res_partner p WHERE {}").format(arm),
+                                params[:count])
+            plans.append("\n".join(row[0] for row in self.env.cr.fetchall()))
+            params = params[count:]
+        self.env.cr.execute("SET LOCAL enable_seqscan = on")
+        # then each one is an index: the blocking keys' GIN index first, b-trees for the others
+        self.assertIn("res_partner_dedup_blocking_gin", plans[0])
+        for plan in plans:
+            self.assertNotIn("Seq Scan", plan)
+            self.assertIn("Index", plan)
 
     def test_a_new_person_gets_no_warning(self):
         draft = self.Partner.new({"name": "Louise Michel", "email": "louise@commune.fr"})
