@@ -19,7 +19,7 @@ _logger = logging.getLogger(__name__)
 
 # written by the scoring engine itself: never a reason to re-score
 SCORE_FIELDS = {"score", "score_fit", "score_engagement", "score_grid", "score_explanation", "priority",
-                "temperature", "predictive_probability"}
+                "temperature", "predictive_probability", "priority_manual"}
 
 # above this many changed leads, scores go through COPY and a temporary table
 BULK_ROWS = 2000
@@ -29,7 +29,9 @@ HOT_BATCH = 200
 FULL_RECOMPUTE_JOB_KEY = "lead_scoring.full_recompute"
 
 _SCORE_ASSIGNMENTS = ("score = v.score, score_fit = v.fit, score_engagement = v.engagement, score_grid = v.grid, "
-                      "score_explanation = v.explanation, priority = v.priority{temperature} ")
+                      "score_explanation = v.explanation, "
+                      # a priority set by hand in the meantime stays
+                      "priority = CASE WHEN lead.priority_manual THEN lead.priority ELSE v.priority END{temperature} ")
 UPDATE_FROM_ARRAYS_SQL = (
     "UPDATE crm_lead AS lead SET " + _SCORE_ASSIGNMENTS
     + "FROM unnest(%s::int[], %s::int[], %s::float8[], %s::float8[], %s::varchar[], %s::text[], %s::varchar[], "
@@ -112,6 +114,7 @@ WITH ordered AS (
     SELECT lead.id, lead.active, lead.score AS old_score, lead.score_fit AS old_fit,
            lead.score_engagement AS old_engagement, lead.score_grid AS old_grid,
            NULLIF(lead.score_explanation, '') AS old_explanation, lead.priority AS old_priority,
+           COALESCE(lead.priority_manual, FALSE) AS manual,
            {temperature} AS old_temperature, s.explanation,
            LEAST(GREATEST(COALESCE(s.fit, 0.0), 0.0), c.fit_cap) AS fit,
            LEAST(GREATEST(COALESCE(s.engagement, 0.0), 0.0), c.engagement_cap) AS engagement,
@@ -141,15 +144,20 @@ WITH ordered AS (
     SELECT *, round(fit::numeric, 2)::float8 AS fit_rounded, round(engagement::numeric, 2)::float8 AS eng_rounded,
            -- a temperature set by hand stays until the score crosses a threshold
            CASE WHEN COALESCE(old_temperature, '') <> '' AND old_score IS NOT NULL AND old_band = temperature
-                THEN old_temperature ELSE temperature END AS new_temperature
+                THEN old_temperature ELSE temperature END AS new_temperature,
+           -- a priority set by hand stays, and the explanation says what the score alone gives
+           CASE WHEN manual THEN old_priority ELSE stars END AS new_priority,
+           CASE WHEN manual THEN concat_ws(E'\\n', %(manual_before)s || stars || %(manual_after)s, explanation)
+                ELSE explanation END AS new_explanation
       FROM banded
 )
 UPDATE crm_lead AS lead
    SET score = new.score, score_fit = new.fit_rounded, score_engagement = new.eng_rounded, score_grid = new.grid,
-       score_explanation = new.explanation, priority = new.stars{set_temperature}
+       score_explanation = new.new_explanation, priority = new.new_priority{set_temperature}
   FROM new
  WHERE lead.id = new.id
-   AND (new.score, new.fit_rounded, new.eng_rounded, new.grid, new.explanation, new.stars{new_temperature})
+   AND (new.score, new.fit_rounded, new.eng_rounded, new.grid, new.new_explanation,
+        new.new_priority{new_temperature})
        IS DISTINCT FROM (new.old_score, new.old_fit, new.old_engagement, new.old_grid, new.old_explanation,
                          new.old_priority{old_temperature})
 RETURNING lead.id, (new.temperature = 'hot' AND new.active AND new.old_band <> 'hot'), {temperature_changed}
@@ -157,7 +165,7 @@ RETURNING lead.id, (new.temperature = 'hot' AND new.active AND new.old_band <> '
 
 CurrentScore = collections.namedtuple("CurrentScore", [
     "score", "score_fit", "score_engagement", "score_grid", "score_explanation", "priority", "temperature",
-    "user_id", "active", "company_id", "settings"])
+    "user_id", "active", "company_id", "settings", "priority_manual"])
 
 
 class RuleSpec(object):
@@ -181,6 +189,13 @@ class CrmLead(models.Model):
     # updates a non-HOT one writing into every index of crm_lead (18 on a full install).
     priority = fields.Selection(index=False)
 
+    priority_manual = fields.Boolean(
+        string="Priority Set by Hand",
+        copy=False,
+        track_visibility="onchange",
+        help="Someone set the priority: scoring leaves it alone (the score explanation says what the "
+             "score alone would give) until the priority is given back to scoring.",
+    )
     # no index: scores change every day (decay), and an indexed column makes every
     # score UPDATE a non-HOT one writing an entry into each of crm_lead's indexes
     score = fields.Integer(
@@ -273,9 +288,16 @@ class CrmLead(models.Model):
 
     @api.multi
     def write(self, vals):
+        # scoring writes the priority in SQL: a priority written through the ORM (the stars
+        # of the form or kanban card, RPC, import) is set by a person, and scoring keeps it
+        if "priority" in vals and "priority_manual" not in vals:
+            vals = dict(vals, priority_manual=True)
         result = super(CrmLead, self).write(vals)
         if self.env.context.get("lead_scoring_no_recompute"):
             return result
+        if "priority_manual" in vals:
+            # the explanation says at once whether scoring keeps its hands off the priority
+            self._scoring_recompute()
         if "partner_id" in vals or "visitor_id" in vals:
             self._scoring_follow_contact()
         if (set(vals) - SCORE_FIELDS) & self._scoring_watched_fields():
@@ -470,7 +492,8 @@ class CrmLead(models.Model):
         params = [param for spec in static for param in spec.sql[1]]
         cr.execute(
             "SELECT crm_lead.id, company_id, EXTRACT(EPOCH FROM (%%s - create_date)) / 86400.0, score, score_fit, "
-            "score_engagement, score_grid, score_explanation, priority, %s, user_id, active%s FROM crm_lead %s" % (
+            "score_engagement, score_grid, score_explanation, priority, %s, user_id, active, "
+            "COALESCE(priority_manual, FALSE)%s FROM crm_lead %s" % (
                 "temperature" if has_temperature else "NULL", columns,
                 "WHERE crm_lead.id = ANY(%s)" if lead_ids is not None else ""),
             [now] + params + ([list(lead_ids)] if lead_ids is not None else []))
@@ -482,10 +505,10 @@ class CrmLead(models.Model):
         if static:
             keys = [spec.rule.key for spec in static]
             for row in rows:
-                hit = {key for key, flag in zip(keys, row[12:]) if flag}
+                hit = {key for key, flag in zip(keys, row[13:]) if flag}
                 if hit:
                     profile.setdefault(row[0], set()).update(hit)
-        leads = [row[:12] for row in rows] if static else rows
+        leads = [row[:13] for row in rows] if static else rows
         behaviour = self._scoring_behaviour_matches(specs, ids, now) if with_events else {}
         profile_by_key = {spec.rule.key: spec.rule for spec in specs if spec.domain is not None}
         companies = {}
@@ -494,7 +517,7 @@ class CrmLead(models.Model):
         factor_class = scoring.Factor
         combine = scoring.combine
         for (lead_id, company_id, age, score, fit, engagement, grid, explanation, priority, temperature,
-             user_id, active) in leads:
+             user_id, active, priority_manual) in leads:
             if company_id not in companies:
                 company = self.env["res.company"].browse(company_id) if company_id else self.env.user.company_id
                 # rules of another company do not count
@@ -511,13 +534,18 @@ class CrmLead(models.Model):
                     factors.append(factor_class(rule, rule.points * decay(newest_age, rule.half_life), count))
             results[lead_id] = (combine(factors, settings), CurrentScore(
                 score, fit, engagement, grid, explanation, priority, temperature, user_id, active, company_id,
-                settings))
+                settings, priority_manual))
         return results
 
     @api.model
     def _scoring_labels(self):
         """The explanation's words, translated once per batch (not once per lead)."""
         return {"raised_label": _("Raised by"), "lowered_label": _("Lowered by"), "times_label": _("%d times")}
+
+    @api.model
+    def _scoring_manual_label(self):
+        """First line of the explanation of a lead whose priority was set by hand."""
+        return _("Priority set by hand, kept: the score alone gives %s stars.")
 
     @api.model
     def _scoring_store(self, results):
@@ -529,16 +557,21 @@ class CrmLead(models.Model):
         rows = []
         turned_hot = []
         labels = self._scoring_labels()
+        manual_label = self._scoring_manual_label()
         explain = scoring.explain
         for lead_id, (result, current) in results.items():
             explanation = explain(result.factors, **labels) or None
+            stars = result.stars
+            if current.priority_manual:
+                stars = current.priority
+                explanation = "\n".join(line for line in (manual_label % result.stars, explanation) if line)
             old_band = scoring.temperature(current.score or 0, current.settings)
             # a temperature set by hand (or by the qualification) stays until the score crosses a threshold
             temperature = result.temperature
             if has_temperature and current.temperature and current.score is not None \
                     and old_band == result.temperature:
                 temperature = current.temperature
-            new = (result.score, result.fit, result.engagement, result.grid, explanation, result.stars, temperature)
+            new = (result.score, result.fit, result.engagement, result.grid, explanation, stars, temperature)
             old = (current.score, current.score_fit, current.score_engagement, current.score_grid,
                    current.score_explanation or None, current.priority,
                    current.temperature if has_temperature else temperature)
@@ -705,6 +738,7 @@ class CrmLead(models.Model):
         has_temperature = "temperature" in self._fields
         labels = self._scoring_labels()
         times_before, _sep, times_after = labels["times_label"].partition("%d")
+        manual_before, _sep, manual_after = self._scoring_manual_label().partition("%s")
         cr.execute(STORE_SQL.format(
             temperature="lead.temperature" if has_temperature else "NULL::varchar",
             set_temperature=", temperature = new.new_temperature" if has_temperature else "",
@@ -713,6 +747,7 @@ class CrmLead(models.Model):
             temperature_changed="new.new_temperature IS DISTINCT FROM new.old_temperature"
             if has_temperature else "FALSE",
         ), {"times_before": times_before, "times_after": times_after, "limit": 5,
+            "manual_before": manual_before, "manual_after": manual_after,
             "raised": labels["raised_label"], "lowered": labels["lowered_label"],
             "company_id": self.env.user.company_id.id})
         rows = cr.fetchall()
@@ -824,6 +859,12 @@ class CrmLead(models.Model):
             rate = sum(1 for lead_id in matched if closed[lead_id]) / float(len(matched))
             impact[rule.id] = (round(100.0 * rate, 1), round(rate / base_rate, 2) if base_rate else 0.0)
         return impact
+
+    @api.multi
+    def action_priority_to_scoring(self):
+        """Give the priority back to scoring: the stars follow the score again, from now."""
+        self.write({"priority_manual": False})
+        return True
 
     @api.multi
     def action_scoring_recompute(self):

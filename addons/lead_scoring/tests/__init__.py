@@ -5,3 +5,4 @@ from . import test_report
 from . import test_assignment
 from . import test_full_recompute
 from . import test_event_company
+from . import test_priority_manual
