@@ -555,16 +555,22 @@ class RecurringContract(models.Model):
                                         or fields.Date.context_today(self))
         last_paused_day = fields.Date.to_string(today - recurrence.ONE_DAY)
         for contract in self.filtered(lambda c: c.state == "paused"):
-            pauses = contract.pause_ids.filtered(lambda p: not p.date_end)
-            # paused and resumed the same day: nothing was paused
-            pauses.filtered(lambda p: p.date_start > last_paused_day).unlink()
-            pauses = pauses.exists()
-            pauses.write({"date_end": last_paused_day})
             contract.state = "running"
-            for pause in pauses:
-                contract._credit_paused_days(pause)
+            contract._end_pauses(last_paused_day)
         self._compute_next_invoice_date()
         return True
+
+    @api.multi
+    def _end_pauses(self, last_paused_day):
+        """End the pauses in progress on ``last_paused_day`` (a pause starting after it paused
+        nothing) and credit their days already invoiced."""
+        self.ensure_one()
+        pauses = self.pause_ids.filtered(lambda p: not p.date_end)
+        pauses.filtered(lambda p: p.date_start > last_paused_day).unlink()
+        pauses = pauses.exists()
+        pauses.write({"date_end": last_paused_day})
+        for pause in pauses:
+            self._credit_paused_days(pause)
 
     @api.multi
     def _credit_paused_days(self, pause):
@@ -608,16 +614,22 @@ class RecurringContract(models.Model):
 
     @api.multi
     def action_close(self):
-        """Close now: the term ends today unless it already ended; the periods not invoiced
+        """Close now: the term ends today unless it already ended; a pause in progress ends
+        with it (its days already invoiced credited); the periods not invoiced
         yet up to the end are invoiced, the days invoiced in advance after the end are
         credited (unless the contract says not to), the usage and the adjustments left go
         on a closing invoice, or a credit note when the credits are larger."""
         today = self.env.context.get("recurring_today") or fields.Date.context_today(self)
         for contract in self:
             started = contract.state != "draft" and contract.date_start and contract.date_start <= today
-            running = started and contract.state in ("running", "to_renew")
             if not contract.date_end or contract.date_end > today:
                 contract.write({"date_end": max(today, contract.date_start or today)})
+            if started and contract.state == "paused":
+                # paused up to its last day: the paused days already invoiced are credited and
+                # the days before the pause not invoiced yet (in arrears) are, as on resuming
+                contract.with_context(tracking_disable=True).write({"state": "running"})
+                contract._end_pauses(min(today, contract.date_end))
+            running = started and contract.state in ("running", "to_renew")
             if running:
                 # every period up to the end, the last (clipped) one included, also when
                 # invoiced in arrears: its invoicing day would be after the contract closed

@@ -45,3 +45,25 @@ class TestCreditNotes(RecurringCase):
         contract.with_context(recurring_today="2027-03-10").action_close()
         self.assertEqual(contract.invoice_ids.mapped("type"), ["out_invoice"] * 2)
         self.assertFalse(contract.adjustment_ids)
+
+    def test_closing_a_paused_contract_credits_its_paused_and_unused_days(self):
+        # given 3,100 a month in advance from 1 January, January invoiced, paused since 11 January
+        contract = self.make_contract(start="2027-01-01", price=3100.0)
+        self.run_invoicing(contract, "2027-01-01")
+        contract.with_context(recurring_today="2027-01-11").action_pause()
+        # when it is closed on 21 January
+        contract.with_context(recurring_today="2027-01-21").action_close()
+        # then the pause ends that day, and 11 - 31 January (21 days of 31) are credited: 2,100
+        self.assertEqual(contract.pause_ids.mapped("date_end"), ["2027-01-21"])
+        note = contract.invoice_ids.filtered(lambda invoice: invoice.type == "out_refund")
+        self.assertEqual(sorted(note.invoice_line_ids.mapped("price_subtotal")), [1000.0, 1100.0])
+        self.assertEqual((note.amount_untaxed, contract.state), (2100.0, "closed"))
+        self.assertEqual(len(contract.invoice_ids), 2)
+
+    def test_closing_a_paused_contract_in_arrears_invoices_the_days_before_the_pause(self):
+        contract = self.make_contract(start="2027-01-01", price=3100.0, invoicing_mode="arrears")
+        contract.with_context(recurring_today="2027-01-11").action_pause()
+        contract.with_context(recurring_today="2027-01-21").action_close()
+        # 1 - 10 January: 10 days of 31
+        self.assertEqual(contract.invoice_ids.mapped("amount_untaxed"), [1000.0])
+        self.assertEqual(self.periods_of(contract.invoice_ids), [("2027-01-01", "2027-01-21")])
