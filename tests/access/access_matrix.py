@@ -253,21 +253,22 @@ MODELS = {
     "contact.dedup.merge.log": {
         "addon": "contact_dedup",
         "kind": "checked",
-        "records": "mlog",
+        "records": "mlog mlog_lead_main mlog_lead_oc",
         "rights": {
-            "sales_manager": rights("mlog", ""),
-            "other_company": rights("mlog", ""),
+            "sales_manager": rights("mlog mlog_lead_main", ""),
+            "other_company": rights("mlog mlog_lead_oc", ""),
         },
-        "note": "The record of a merge, kept to undo it: read by the merge group (contacts are shared by "
-                "the companies), written by the merge and its undo only.",
+        "note": "The record of a merge of contacts or of leads, kept to undo it: read by the merge group, "
+                "those of leads in their company only (contacts are shared by the companies); written by "
+                "the merge and its undo only.",
     },
     "contact.dedup.merge.log.line": {
         "addon": "contact_dedup",
         "kind": "checked",
-        "records": "mlog_line",
+        "records": "mline mline_lead_main mline_lead_oc",
         "rights": {
-            "sales_manager": rights("mlog_line", ""),
-            "other_company": rights("mlog_line", ""),
+            "sales_manager": rights("mline mline_lead_main", ""),
+            "other_company": rights("mline mline_lead_oc", ""),
         },
         "note": "What a merge moved, row by row: read by the merge group, written by the merge only.",
     },
@@ -614,7 +615,10 @@ RECORD_LABELS = {
     "dgroup_partner": "duplicate contacts", "dgroup_lead": "duplicate leads of team 2",
     "dgroup_oc": "other company's duplicates", "dpair_partner": "pair of contacts",
     "dpair_lead": "pair of team 2's leads", "dpair_oc": "other company's pair", "dexclusion": "excluded pair",
-    "mlog": "merge of two contacts", "mlog_line": "row moved by the merge",
+    "mlog": "merge of two contacts", "mline": "row moved by the merge of contacts",
+    "mlog_lead_main": "merge of leads", "mline_lead_main": "row moved by the merge of leads",
+    "mlog_lead_oc": "other company's merge of leads",
+    "mline_lead_oc": "row moved by the other company's merge of leads",
     "run_main": "company invoicing run", "run_oc": "other company's invoicing run",
     "mail_main": "company message", "mail_oc": "other company's message",
     "mrule_main": "company rule", "mrule_oc": "other company's rule",

@@ -310,9 +310,22 @@ def _build(world):  # noqa: C901 (one straight script of fixtures)
         wizard = manager.call("contact.dedup.merge", "create", {"partner_ids": [(6, 0, [keep, dup])],
                                                                 "dest_partner_id": keep})
         manager.call("contact.dedup.merge", "action_merge", [wizard])
-    world.records["mlog"] = admin.call("contact.dedup.merge.log", "search", [("dest_id", "=", world.ids["merge_keep"])])
-    world.records["mlog_line"] = admin.call("contact.dedup.merge.log.line", "search",
-                                            [("log_id", "in", world.records["mlog"])])
+    world.records["mlog"] = admin.call("contact.dedup.merge.log", "search", [("dest_id", "=", world.ids["merge_keep"]),
+                                                                             ("res_model", "=", "res.partner")])
+    # a real merge of leads in each company, with CRM's merge wizard, by each company's manager
+    for tag, role, company, team in (("main", "sales_manager", main, team_2), ("oc", "other_company", other, team_oc)):
+        leads = [create("crm.lead", {"name": "Merged lead %s %s" % (tag, sfx), "type": "opportunity",
+                                     "email_from": "merged.%s@example.com" % sfx, "team_id": team,
+                                     "company_id": company}) for _index in range(2)]
+        client = manager if role == "sales_manager" else world.login(role)
+        wizard = client.call("crm.merge.opportunity", "create", {"opportunity_ids": [(6, 0, leads)], "team_id": team},
+                             context={"active_ids": leads, "active_model": "crm.lead"})
+        client.call("crm.merge.opportunity", "action_merge", [wizard])
+        world.records["mlog_lead_" + tag] = admin.call("contact.dedup.merge.log", "search",
+                                                       [("lead_id", "in", leads), ("res_model", "=", "crm.lead")])
+    for name in ("mlog", "mlog_lead_main", "mlog_lead_oc"):
+        world.records[name.replace("mlog", "mline")] = admin.call(
+            "contact.dedup.merge.log.line", "search", [("log_id", "in", world.records[name])], limit=1)
 
     # domains of SQL views resolved once, as admin
     for name, (model, domain) in world.domains.items():
