@@ -125,8 +125,7 @@ class RecurringContractAmendment(models.Model):
 
     @api.multi
     def unlink(self):
-        if any(amendment.kind == "terms" for amendment in self) and not self.env.context.get(
-                "recurring_contract_unlink"):
+        if any(amendment.kind == "terms" for amendment in self):
             raise UserError(_("A change of billing terms cannot be deleted: the periods around it are "
                               "invoiced by it. Record a later change instead."))
         return super(RecurringContractAmendment, self).unlink()
