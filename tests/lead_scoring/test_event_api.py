@@ -1,4 +1,5 @@
 """The events endpoint over real HTTP, as a website's tracking script calls it."""
+import json
 import time
 import urllib.parse
 import urllib.request
@@ -55,7 +56,12 @@ def test_anonymous_visitor_events_join_the_lead_of_the_website_form(odoo_server,
     secret, key_id = _key(admin_rpc, with_id=True, kind="publishable")
     admin_rpc.call("crm.lead.api.key", "write", [key_id], {"form_min_seconds": 1})
     token = admin_rpc.call("crm.lead.api.key", "read", [key_id], ["form_token"])[0]["form_token"]
-    visitor = "pytest-visitor-%d" % int(time.time())
+    # the tracking script asks the server for its visitor id (a simple GET, the key in the address)
+    with urllib.request.urlopen(odoo_server.url + "/api/crm/v1/visitor?key=" + secret, timeout=30) as response:
+        assert response.status == 201
+        assert response.headers.get("Access-Control-Allow-Origin") == "*"
+        visitor = json.loads(response.read().decode())["visitor_id"]
+    email = "pytest-visitor-%d@example.fr" % int(time.time() * 1000)
     # given an anonymous visitor who read the pricing page and downloaded two white papers
     status, body, _headers = _post_events(odoo_server, secret, [
         {"type": "page_view", "url": "https://www.example.com/pricing", "visitor_id": visitor},
@@ -70,13 +76,13 @@ def test_anonymous_visitor_events_join_the_lead_of_the_website_form(odoo_server,
     script = urllib.request.urlopen("%s/crm/form/%s/embed.js" % (odoo_server.url, token)).read().decode()
     stamp = script.split('name=\\"ts\\" value=\\"')[1].split("\\")[0]
     time.sleep(1.2)
-    fields = {"ts": stamp, "contact_name": "Visiteur", "email": "%s@example.fr" % visitor, "visitor_id": visitor}
+    fields = {"ts": stamp, "contact_name": "Visiteur", "email": email, "visitor_id": visitor}
     request = urllib.request.Request("%s/crm/form/%s/submit" % (odoo_server.url, token), method="POST",
                                      data=urllib.parse.urlencode(fields).encode())
     with urllib.request.urlopen(request, timeout=30) as response:
         assert response.status == 201
     # then the lead has the visits made before the form, and they count in its score
-    lead_ids = admin_rpc.call("crm.lead", "search", [("email_from", "=", "%s@example.fr" % visitor)])
+    lead_ids = admin_rpc.call("crm.lead", "search", [("email_from", "=", email)])
     assert len(lead_ids) == 1
     lead = admin_rpc.call("crm.lead", "read", lead_ids, ["visitor_id", "event_count", "score_engagement",
                                                          "score_explanation"])[0]
@@ -84,3 +90,36 @@ def test_anonymous_visitor_events_join_the_lead_of_the_website_form(odoo_server,
     assert lead["event_count"] == 3
     assert lead["score_engagement"] > 0
     assert "Visited the pricing page" in lead["score_explanation"]
+
+
+def test_events_of_a_visitor_the_server_did_not_hand_out_are_refused(odoo_server, admin_rpc):
+    # given our website's key, and another company's website key
+    secret = _key(admin_rpc, kind="publishable")
+    company_id = admin_rpc.call("res.company", "create", {"name": "Autre société %d" % int(time.time() * 1000)})
+    other_secret, other_key_id = _key(admin_rpc, with_id=True, kind="publishable")
+    admin_rpc.call("crm.lead.api.key", "write", [other_key_id], {"company_id": company_id})
+
+    def visitor_of(key):
+        with urllib.request.urlopen(odoo_server.url + "/api/crm/v1/visitor?key=" + key, timeout=30) as response:
+            return json.loads(response.read().decode())["visitor_id"]
+
+    ours, theirs = visitor_of(secret), visitor_of(other_secret)
+    lead_id = admin_rpc.call("crm.lead", "create", {"name": "Visiteur signé", "type": "lead", "visitor_id": ours})
+    # when events name a made-up visitor, another company's, or ours altered
+    for visitor in ("pytest-made-up", theirs, ours[:-1] + ("0" if ours[-1] != "0" else "1")):
+        status, body, _headers = _post_events(odoo_server, secret, [
+            {"type": "page_view", "url": "/pricing", "visitor_id": ours},
+            {"type": "page_view", "url": "/pricing", "visitor_id": visitor}], in_address=True)
+        # then the call is refused as a whole, saying which id and where to get a good one
+        assert status == 403, body
+        assert body["error"]["code"] == "invalid_visitor" and body["error"]["field"] == "visitor_id"
+        assert "/api/crm/v1/visitor" in body["error"]["message"]
+    assert admin_rpc.call("crm.lead", "read", [lead_id], ["event_count"])[0]["event_count"] == 0
+    # and our own visitor's event reaches our lead
+    status, body, _headers = _post_events(odoo_server, secret, [
+        {"type": "page_view", "url": "/pricing", "visitor_id": ours}], in_address=True)
+    assert status == 201, body
+    assert admin_rpc.call("crm.lead", "read", [lead_id], ["event_count"])[0]["event_count"] == 1
+    # a wrong key gets no visitor id
+    status, body, _headers = harness.post_json(odoo_server.url + "/api/crm/v1/visitor?key=crm_pk_wrong", b"")
+    assert (status, body["error"]["code"]) == (401, "invalid_key")

@@ -79,9 +79,22 @@ class TestWebsiteFormWithPeers(IntakeCase):
     """Once every addon of the database is installed (lead_scoring may be among them)."""
 
     def test_visitor_id_is_kept_when_lead_scoring_tracks_visitors(self):
-        self.key._form_submit(TestWebsiteForm._posted(self, visitor_id="visitor-123"))
-        lead = self.Lead.search([("email_from", "=", "jeanne@martin.example.fr")])
-        self.assertEqual(len(lead), 1)
         if "visitor_id" not in self.Lead._fields:
             self.skipTest("lead_scoring is not installed: leads keep no visitor id")
-        self.assertEqual(lead.visitor_id, "visitor-123")
+        # the tracking script's visitor id, handed out by the server to the key's company
+        visitor = self.env["crm.lead.event"]._visitor_new(self.key.company_id.id)
+        self.key._form_submit(TestWebsiteForm._posted(self, visitor_id=visitor))
+        lead = self.Lead.search([("email_from", "=", "jeanne@martin.example.fr")])
+        self.assertEqual(len(lead), 1)
+        self.assertEqual(lead.visitor_id, visitor)
+
+    def test_a_made_up_visitor_id_never_loses_the_form_lead(self):
+        if "visitor_id" not in self.Lead._fields:
+            self.skipTest("lead_scoring is not installed: leads keep no visitor id")
+        # when a form carries a visitor id the server never handed out
+        status, _answer = self.key._form_submit(TestWebsiteForm._posted(self, visitor_id="visitor-123"))
+        # then the person's lead is created, without that visitor (and its events)
+        self.assertEqual(status, 201)
+        lead = self.Lead.search([("email_from", "=", "jeanne@martin.example.fr")])
+        self.assertEqual(len(lead), 1)
+        self.assertFalse(lead.visitor_id)

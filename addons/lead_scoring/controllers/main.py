@@ -11,7 +11,10 @@ browsers need no CORS preflight and cannot set headers), in the address
 (``/api/crm/v1/events?key=...``); it is checked, and its rate limit counted in
 PostgreSQL, before the body is read. A ``key`` member of the body is still accepted for
 small bodies. An event names a lead of the key's company only (else the whole call is
-refused); an anonymous visitor's events join only the leads of the key's company. Errors
+refused); an anonymous visitor's events join only the leads of the key's company, and
+its ``visitor_id`` must be one this server handed out for that company
+(``/api/crm/v1/visitor``, signed with the database's secret): a made-up, altered or
+another company's id refuses the whole call with ``403 invalid_visitor``. Errors
 answer ``{"error": {"code", "message", "field"}}`` like the other crm_leads endpoints; 429
 and 503 with Retry-After.
 """
@@ -22,6 +25,8 @@ from odoo.http import request
 from odoo.addons.crm_leads.controllers.common import (
     ApiError, api_key_from_request, check_rate_limit, error_response, json_response, read_json_body)
 from odoo.addons.crm_leads.lib import api as api_lib
+
+from ..models.crm_lead_event import InvalidVisitor
 
 MAX_EVENTS = 500
 KEY_IN_BODY_BYTES = 16 * 1024
@@ -44,13 +49,30 @@ class LeadEventController(http.Controller):
             user_id = key.user_id.id if "user_id" in key._fields and key.user_id else SUPERUSER_ID
             env = request.env(user=user_id)
             try:
-                recorded = env["crm.lead.event"].sudo().record_events(events, company_id=key.company_id.id)
+                recorded = env["crm.lead.event"].sudo().record_events(events, company_id=key.company_id.id,
+                                                                      signed_visitors=True)
+            except InvalidVisitor as error:
+                request.env.cr.rollback()
+                raise ApiError(403, "invalid_visitor", error.name, "visitor_id")
             except (ValidationError, AccessError) as error:
                 request.env.cr.rollback()
                 raise ApiError(400, "invalid_event", error.name, "events")
         except ApiError as error:
             return error_response(error.status, error.code, error.message, error.field, CORS + error.headers)
         return json_response({"recorded": len(recorded), "ids": recorded.ids}, 201, CORS)
+
+    @http.route("/api/crm/v1/visitor", type="http", auth="none", methods=["GET", "POST"], csrf=False)
+    def new_visitor(self, **_kwargs):
+        """A new visitor id for the key's company, signed by this database: the tracking
+        script asks once per browser and keeps it (a simple GET: no CORS preflight)."""
+        try:
+            token = request.httprequest.args.get("key")
+            key = api_key_from_request(token if isinstance(token, str) else None)
+            check_rate_limit("events:%s" % key.id, EVENTS_PER_MINUTE)
+            visitor_id = request.env["crm.lead.event"].sudo()._visitor_new(key.company_id.id)
+        except ApiError as error:
+            return error_response(error.status, error.code, error.message, error.field, CORS + error.headers)
+        return json_response({"visitor_id": visitor_id}, 201, CORS)
 
     def _key_then_body(self):
         """``(key, body)``: a key sent in a header or in the address (``?key=``, the tracking

@@ -348,6 +348,19 @@ class CrmLead(models.Model):
         vals = super(CrmLead, self)._intake_score(vals, context)
         if context.get("visitor_id") and not vals.get("visitor_id"):
             vals["visitor_id"] = context["visitor_id"]
+        company_id = context.get("company_id")
+        if vals.get("visitor_id") and context.get("api_key") and company_id:
+            # a website names only visitors this server handed out to its company: a made-up
+            # id would take another visitor's events into the lead
+            Event = self.env["crm.lead.event"].sudo()
+            if not Event._visitor_valid(vals["visitor_id"], company_id):
+                if context.get("channel") != "form":
+                    Event._visitor_check(vals["visitor_id"], company_id)
+                # a person's form is never refused for its hidden field: the lead comes
+                # without the visitor (and without the visitor's past events)
+                _logger.info("Website form lead: visitor id %r not handed out to company %s, left out",
+                             vals["visitor_id"], company_id)
+                vals = dict(vals, visitor_id=False)
         return vals
 
     @api.model

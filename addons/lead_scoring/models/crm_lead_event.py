@@ -3,6 +3,8 @@ import logging
 from odoo import _, api, fields, models
 from odoo.exceptions import ValidationError
 
+from ..lib import visitor as visitor_lib
+
 _logger = logging.getLogger(__name__)
 
 EVENT_TYPES = [
@@ -13,6 +15,10 @@ EVENT_TYPES = [
     ("email_open", "E-mail opened"),
     ("email_click", "E-mail link clicked"),
 ]
+
+
+class InvalidVisitor(ValidationError):
+    """A visitor id the server did not hand out to a website of this company."""
 
 
 class CrmLeadEvent(models.Model):
@@ -102,19 +108,49 @@ class CrmLeadEvent(models.Model):
             vals["company_id"] = company_id
         return vals
 
+    # ------------------------------------------------------------------ signed visitor ids
+
+    @api.model
+    def _visitor_secret(self):
+        return self.env["ir.config_parameter"].sudo().get_param("database.secret")
+
+    @api.model
+    def _visitor_new(self, company_id):
+        """A new visitor id for a website of ``company_id``, signed by this database."""
+        return visitor_lib.sign(self._visitor_secret(), company_id)
+
+    @api.model
+    def _visitor_valid(self, visitor_id, company_id):
+        """True when ``visitor_id`` was handed out by this database to a website of ``company_id``."""
+        return visitor_lib.is_valid(self._visitor_secret(), visitor_id, company_id)
+
+    @api.model
+    def _visitor_check(self, visitor_id, company_id):
+        """Raise InvalidVisitor unless ``visitor_id`` was handed out for ``company_id``."""
+        if not self._visitor_valid(visitor_id, company_id):
+            raise InvalidVisitor(_("Visitor id %r was not handed out by this server to a website of this "
+                                   "company: ask /api/crm/v1/visitor for one (the tracking script does).")
+                                 % visitor_id)
+
     @api.model
     @api.returns("self")
-    def record_events(self, payloads, company_id=None):
+    def record_events(self, payloads, company_id=None, signed_visitors=False):
         """Record behaviour events and re-score their leads.
 
         :param payloads: list of dicts with ``type``, ``url``, ``name``, ``timestamp``
             (UTC), and ``lead_id`` or ``visitor_id``
         :param company_id: the sender's company (the web service gives its key's): events
             may only name its leads, and anonymous ones join only its leads
+        :param signed_visitors: the web service's call: every ``visitor_id`` must be one
+            this database handed out to ``company_id`` (InvalidVisitor otherwise)
         :return: the created events (their ids over RPC). Nothing is created when any
             payload is bad.
         """
         vals_list = [self._event_vals(payload, company_id) for payload in payloads]
+        if signed_visitors:
+            for vals in vals_list:
+                if vals["visitor_id"]:
+                    self._visitor_check(vals["visitor_id"], vals.get("company_id") or company_id)
         events = self.browse()
         for vals in vals_list:
             events |= self.create(vals)

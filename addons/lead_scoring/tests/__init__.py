@@ -6,3 +6,4 @@ from . import test_assignment
 from . import test_full_recompute
 from . import test_event_company
 from . import test_priority_manual
+from . import test_visitor_ids
