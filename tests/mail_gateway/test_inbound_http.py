@@ -1,9 +1,12 @@
 """The HTTP inbound hook and the MTA pipe, against a running server."""
+import base64
+import json
 import os
 import subprocess
 import sys
 import threading
 import time
+import urllib.request
 import uuid
 
 import pytest
@@ -123,4 +126,25 @@ def test_large_message_is_answered_at_once_and_processed_by_its_queue_job(hook, 
     assert (status, again["state"], again["id"]) == (200, "duplicate", body["id"])
     assert admin_rpc.call("queue.job", "search_count",
                           [("identity_key", "=", "mail_gateway.message.process:%d" % body["id"])]) == 1
+    assert lead_count(admin_rpc, sender) == 1
+
+
+@pytest.mark.parametrize("content_type", [None, "application/x-www-form-urlencoded",
+                                          "multipart/form-data; boundary=xyz", "application/json"])
+def test_hook_stores_the_body_whatever_its_content_type(hook, admin_rpc, content_type):
+    """curl --data-binary sends application/x-www-form-urlencoded: the body is still the message."""
+    sender = "ctype-%s@http.example" % uuid.uuid4().hex[:8]
+    raw = message(sender=sender, body="a=1&b=2\r\n--xyz\r\n{\"not\": \"json\"}\r\n")
+    headers = {"X-Mail-Gateway-Secret": SECRET}
+    if content_type:
+        headers["Content-Type"] = content_type
+    request = urllib.request.Request(hook, data=raw, method="POST", headers=headers)
+    if not content_type:
+        request.remove_header("Content-type")  # urllib adds the form type itself
+    with urllib.request.urlopen(request, timeout=30) as response:
+        assert response.status == 200
+        body = json.loads(response.read().decode())
+    assert (body["state"], body["result"]) == ("processed", "created")
+    stored = admin_rpc.call("mail.gateway.message", "read", [body["id"]], ["raw"])[0]
+    assert base64.b64decode(stored["raw"]) == raw
     assert lead_count(admin_rpc, sender) == 1

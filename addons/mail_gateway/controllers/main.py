@@ -20,13 +20,31 @@ from ..models.mail_gateway_message import PARAM_PREFIX
 _logger = logging.getLogger(__name__)
 
 
+INBOUND_PATH = "/mail_gateway/inbound"
+
+
+def _get_request(root, httprequest):
+    """The hook's body is the raw message whatever its Content-Type: read it before werkzeug
+    parses it as a form (curl --data-binary sends application/x-www-form-urlencoded) and
+    never take it for JSON-RPC."""
+    if httprequest.method == "POST" and httprequest.path == INBOUND_PATH:
+        httprequest.get_data(cache=True, parse_form_data=False)
+        return http.HttpRequest(httprequest)
+    return _get_request.origin(root, httprequest)
+
+
+if not hasattr(http.Root.get_request, "origin"):
+    _get_request.origin = http.Root.get_request
+    http.Root.get_request = _get_request
+
+
 def _reply(status, **payload):
     return http.Response(json.dumps(payload), status=status, content_type="application/json")
 
 
 class MailGatewayController(http.Controller):
 
-    @http.route("/mail_gateway/inbound", type="http", auth="none", methods=["POST"], csrf=False)
+    @http.route(INBOUND_PATH, type="http", auth="none", methods=["POST"], csrf=False)
     def inbound(self, db=None, **kwargs):
         """200 stored (or already known), 403 bad or missing secret, 413 too large, 400 empty,
         503 retry later."""
