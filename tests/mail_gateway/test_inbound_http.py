@@ -148,3 +148,10 @@ def test_hook_stores_the_body_whatever_its_content_type(hook, admin_rpc, content
     stored = admin_rpc.call("mail.gateway.message", "read", [body["id"]], ["raw"])[0]
     assert base64.b64decode(stored["raw"]) == raw
     assert lead_count(admin_rpc, sender) == 1
+
+
+@pytest.mark.parametrize("url", ["erp.example.com", "http://[::1", "ftp://erp.example.com"])
+def test_pipe_with_a_malformed_url_keeps_the_message_in_the_mta_queue(url):
+    done = run_pipe(message(), url, db="any")
+    assert done.returncode == 75, done.stderr
+    assert b"CONFIGURATION ERROR" in done.stderr and b"Traceback" not in done.stderr

@@ -9,7 +9,7 @@ makes the MTA bounce it to its sender; every configuration or availability probl
 is temporary, so the MTA keeps the message in its queue until it is fixed:
     0   stored (or already received before: no double)
     75  EX_TEMPFAIL: Odoo unreachable, busy or in error, wrong or missing secret,
-        unknown database, bad command line (logged loudly on stderr and to syslog)
+        unknown database, bad command line or --url, any unexpected error (logged loudly on stderr and to syslog)
     69  EX_UNAVAILABLE: message refused for good (larger than the gateway's maximum size)
 """
 import argparse
@@ -66,15 +66,36 @@ def main(argv=None):
     if not secret:
         log("no secret given (--secret, --secret-file or MAIL_GATEWAY_SECRET)", loud=True)
         return EX_TEMPFAIL
-    raw = sys.stdin.buffer.read()
+    return send(args, secret, sys.stdin.buffer.read())
+
+
+def send(args, secret, raw):
+    """Deliver ``raw``; the sysexits code."""
     if not raw:
         log("nothing read on standard input (is the pipe command right?)", loud=True)
         return EX_TEMPFAIL
     url = args.url.rstrip("/") + "/mail_gateway/inbound"
     if args.db:
         url += "?" + urllib.parse.urlencode({"db": args.db})
-    request = urllib.request.Request(url, data=raw, method="POST", headers={
-        "Content-Type": "message/rfc822", "X-Mail-Gateway-Secret": secret, "X-Mail-Gateway-Channel": "mta"})
+    try:
+        request = urllib.request.Request(url, data=raw, method="POST", headers={
+            "Content-Type": "message/rfc822", "X-Mail-Gateway-Secret": secret, "X-Mail-Gateway-Channel": "mta"})
+    except ValueError as exc:  # unknown url type, invalid IPv6 URL...
+        log("bad --url %r: %s" % (args.url, exc), loud=True)
+        return EX_TEMPFAIL
+    try:
+        return deliver(request, args)
+    except ValueError as exc:
+        log("bad --url %r: %s" % (args.url, exc), loud=True)
+        return EX_TEMPFAIL
+    except Exception as exc:  # pylint: disable=broad-except
+        # anything unexpected before the message is stored is temporary: the MTA keeps it
+        log("unexpected error, %s: %s" % (type(exc).__name__, exc), loud=True)
+        return EX_TEMPFAIL
+
+
+def deliver(request, args):
+    """POST the message; the exit code of its answer."""
     try:
         with urllib.request.urlopen(request, timeout=args.timeout) as response:
             sys.stdout.write(response.read().decode("utf-8", "replace") + "\n")
