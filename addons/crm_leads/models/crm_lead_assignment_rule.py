@@ -165,7 +165,9 @@ class CrmLeadAssignmentRule(models.Model):
                         raise
                     side.rollback()
                     turns = {}
-                returned = self._returned_turns(side, list(turns)) if turns else {}
+                running = {}
+                returned = self._returned_turns(side, list(turns), running) if turns else {}
+                self._shares_now(side, [rule for rule in rules if rule.id in turns], states, running)
             own = [rule_id for rule_id in rules.ids if rule_id not in turns]
             if own:
                 self.env.cr.execute(TURNS_LOCK_SQL, (tuple(own),))
@@ -217,11 +219,42 @@ class CrmLeadAssignmentRule(models.Model):
         return token
 
     @api.model
-    def _returned_turns(self, side, rule_ids):
+    def _shares_now(self, side, rules, states, running):
+        """'By weight' and 'by load' rules: count what each salesperson holds now, in the
+        short transaction ``side`` that holds the rules' rows: the leads committed so far
+        plus the leads given by requests still running (``running``: ``{rule id: [user
+        id]}`` of their turns). The counts read in the request's own snapshot miss both, and
+        concurrent requests would all give their lead to the same salesperson."""
+        for rule in rules:
+            state = states[rule]
+            if rule.distribution not in ("weight", "load"):
+                continue
+            user_ids = [user_id for user_id, _weight in state["members"]]
+            if not user_ids:
+                continue
+            in_flight = {}
+            for user_id in running.get(rule.id, []):
+                in_flight[user_id] = in_flight.get(user_id, 0) + 1
+            side.execute("SELECT user_id, count(*) FROM crm_lead WHERE user_id = ANY(%s) AND active "
+                         "AND probability < 100 GROUP BY user_id", (user_ids,))
+            state["open_counts"] = {user_id: count + in_flight.get(user_id, 0) for user_id, count in side.fetchall()}
+            for user_id, count in in_flight.items():
+                state["open_counts"].setdefault(user_id, count)
+            if rule.distribution == "weight":
+                side.execute("SELECT user_id, count(*) FROM crm_lead WHERE intake_rule_id = %s "
+                             "AND user_id = ANY(%s) GROUP BY user_id", (rule.id, user_ids))
+                state["rule_counts"] = {user_id: count + in_flight.get(user_id, 0)
+                                        for user_id, count in side.fetchall()}
+                for user_id, count in in_flight.items():
+                    state["rule_counts"].setdefault(user_id, count)
+
+    @api.model
+    def _returned_turns(self, side, rule_ids, running=None):
         """``{rule id: [(turn id, user id)]}``: the turns of these rules that a request took
         and never used (its transaction ended without marking its token as used), oldest
         first. Read in the short transaction ``side``, which holds the rules' rows; the turns
-        of used tokens are forgotten there."""
+        of used tokens are forgotten there. The turns of requests still running are added to
+        ``running`` (``{rule id: [user id]}``) when given."""
         side.execute("SELECT token, array_agg(id ORDER BY id), array_agg(rule_id ORDER BY id), "
                      "array_agg(user_id ORDER BY id) FROM crm_lead_assignment_turn WHERE rule_id IN %s "
                      "GROUP BY token ORDER BY min(id)", (tuple(rule_ids),))
@@ -230,7 +263,11 @@ class CrmLeadAssignmentRule(models.Model):
             side.execute("SELECT pg_try_advisory_xact_lock(%s, %s)",
                          (TURN_LOCK_NAMESPACE, turn_token % 2147483647))
             if not side.fetchone()[0]:
-                continue  # its request is still running
+                # its request is still running
+                if running is not None:
+                    for rule_id, user_id in zip(turn_rule_ids, user_ids):
+                        running.setdefault(rule_id, []).append(user_id)
+                continue
             # the lock is free once the request's commit is visible: read after taking it
             side.execute("SELECT 1 FROM crm_lead_assignment_turn_done WHERE token = %s", (turn_token,))
             if side.fetchone():
@@ -258,7 +295,9 @@ class CrmLeadAssignmentRule(models.Model):
             if not user_id:
                 return None
             state["last_user_id"] = user_id
-            if self.distribution == "round_robin" and "given" in state:
+            # written down for every distribution: 'by weight' and 'by load' count the
+            # leads of requests still running from them (``_shares_now``)
+            if "given" in state:
                 state["given"].append(user_id)
         for counts in (state["open_counts"], state["rule_counts"]):
             counts[user_id] = counts.get(user_id, 0) + 1
