@@ -25,6 +25,7 @@
         "views/res_config_settings_views.xml",
         "views/sale_approval_menus.xml",
         "views/sale_portal_templates.xml",
+        "views/sale_approval_link_templates.xml",
     ],
     "demo": [
         "demo/sale_approval_demo.xml",

@@ -4,6 +4,7 @@ No ``odoo`` import: the models hand in plain numbers and tuples, so that the mat
 tested without a database (``lib/tests/test_approval.py``).
 """
 import hashlib
+import hmac
 
 WAITING, PENDING, APPROVED, REFUSED, CANCELLED = "waiting", "pending", "approved", "refused", "cancelled"
 
@@ -58,3 +59,49 @@ def document_fingerprint(content):
     if isinstance(content, str):
         content = content.encode("utf-8")
     return hashlib.sha256(content).hexdigest()
+
+
+# ---------------------------------------------------------------- signed e-mail links
+
+LINK_ACTIONS = ("approve", "refuse")
+
+
+def _link_message(order_id, user_id, action, cycle, untaxed, total, expiry):
+    return "sale_approval:%d:%d:%s:%d:%s:%s:%d" % (order_id, user_id, action, cycle, untaxed, total, expiry)
+
+
+def link_token(secret, order_id, user_id, action, cycle, untaxed, total, expiry):
+    """A token for one approver's ``action`` on one version of a quotation's amounts.
+
+    ``untaxed`` and ``total`` are the amounts as strings (rounded to the currency), ``expiry``
+    a Unix time. The token carries its claims in clear and an HMAC-SHA256 of them with the
+    database secret: ``user:cycle:untaxed:total:expiry:signature``.
+    """
+    signature = hmac.new(secret.encode(), _link_message(
+        order_id, user_id, action, cycle, untaxed, total, expiry).encode(), hashlib.sha256).hexdigest()
+    return "%d:%d:%s:%s:%d:%s" % (user_id, cycle, untaxed, total, expiry, signature)
+
+
+def check_link_token(secret, token, order_id, action, user_id, cycle, untaxed, total, now):
+    """Why ``token`` may not be used now by ``user_id`` on the quotation as it is, or ``None``.
+
+    The answer is one of ``"invalid"`` (malformed or forged), ``"user"`` (sent to another
+    approver), ``"expired"``, ``"stale"`` (an earlier version of the amounts).
+    """
+    parts = (token or "").split(":")
+    if len(parts) != 6 or action not in LINK_ACTIONS:
+        return "invalid"
+    try:
+        token_user, token_cycle, expiry = int(parts[0]), int(parts[1]), int(parts[4])
+    except ValueError:
+        return "invalid"
+    expected = link_token(secret, order_id, token_user, action, token_cycle, parts[2], parts[3], expiry)
+    if not hmac.compare_digest(expected, token):
+        return "invalid"
+    if token_user != user_id:
+        return "user"
+    if expiry < now:
+        return "expired"
+    if (token_cycle, parts[2], parts[3]) != (cycle, untaxed, total):
+        return "stale"
+    return None

@@ -1,13 +1,21 @@
+import time
 from collections import defaultdict
 from datetime import timedelta
 
+import werkzeug
+
 from odoo import SUPERUSER_ID, _, api, fields, models
 from odoo.exceptions import UserError
+from odoo.tools import float_repr, float_round
 
 from ..lib import approval
 
 #: Changing one of these on a quotation that went through approval starts a new cycle.
 ORDER_FIELDS_REOPENING = {"partner_id", "pricelist_id", "payment_term_id", "team_id", "user_id", "company_id"}
+
+#: Days an approval link of the request e-mail can be used (ir.config_parameter
+#: ``sale_approval.link_validity_days`` overrides it).
+LINK_VALIDITY_DAYS = 7
 
 
 class SaleOrder(models.Model):
@@ -250,10 +258,73 @@ class SaleOrder(models.Model):
                 "res_model_id": model.id, "res_id": self.id, "activity_type_id": activity_type.id,
                 "user_id": user.id, "summary": summary, "date_deadline": fields.Date.context_today(self),
             })
+        rules = ", ".join(requests.mapped("rule_id.name"))
+        # the history in the chatter; each approver gets their own e-mail with their own links
         self.sudo().message_post(
-            body=_("%(order)s waits for your approval: %(rules)s") % {
-                "order": self.name, "rules": ", ".join(requests.mapped("rule_id.name"))},
-            partner_ids=users.mapped("partner_id").ids, subtype="mail.mt_note")
+            body=_("%(order)s waits for the approval of %(users)s: %(rules)s") % {
+                "order": self.name, "users": ", ".join(users.mapped("name")), "rules": rules},
+            subtype="mail.mt_note")
+        self._approval_send_link_mails(users, rules)
+
+    # ------------------------------------------------------------------ signed e-mail links
+
+    def _approval_link_claims(self):
+        """The version of the amounts a link is signed for: (cycle, untaxed, total) as strings."""
+        digits = self.currency_id.decimal_places if self.currency_id else 2
+        return (self.approval_cycle, float_repr(float_round(self.amount_untaxed, digits), digits),
+                float_repr(float_round(self.amount_total, digits), digits))
+
+    def _approval_link_url(self, user, action):
+        """The signed link for ``user`` to ``action`` ("approve" or "refuse") this quotation."""
+        self.ensure_one()
+        params = self.env["ir.config_parameter"].sudo()
+        days = int(params.get_param("sale_approval.link_validity_days", LINK_VALIDITY_DAYS) or LINK_VALIDITY_DAYS)
+        expiry = int(time.time()) + days * 86400
+        cycle, untaxed, total = self._approval_link_claims()
+        token = approval.link_token(params.get_param("database.secret"), self.id, user.id, action,
+                                    cycle, untaxed, total, expiry)
+        return "%s/sale_approval/%d/%s?%s" % (
+            params.get_param("web.base.url"), self.id, action, werkzeug.urls.url_encode({"token": token}))
+
+    def _approval_link_problem(self, action, token):
+        """A sentence saying why the current user may not use ``token``, or ``False``."""
+        self.ensure_one()
+        cycle, untaxed, total = self._approval_link_claims()
+        problem = approval.check_link_token(
+            self.env["ir.config_parameter"].sudo().get_param("database.secret"), token, self.id, action,
+            self.env.uid, cycle, untaxed, total, int(time.time()))
+        messages = {
+            "invalid": _("This link is not valid: it was altered or not issued by this database."),
+            "user": _("This link was sent to another approver: sign in as them, or use the link of your own "
+                      "e-mail."),
+            "expired": _("This link has expired: open the quotation to decide."),
+            "stale": _("This link is for an earlier version of the quotation's amounts: the quotation changed "
+                       "since. Open it to see what is asked now."),
+        }
+        if problem:
+            return messages[problem]
+        if not self._approval_requests_of_user(self.env.user):
+            return _("Nothing on %s waits for your approval.") % self.name
+        return False
+
+    def _approval_send_link_mails(self, users, rules):
+        """One e-mail per approver, with their Approve and Refuse links."""
+        template = self.env.ref("sale_approval.approval_request_mail_body")
+        Mail = self.env["mail.mail"].sudo()
+        for user in users.filtered(lambda approver: approver.partner_id.email):
+            lang = user.lang or self.env.lang
+            order = self.with_context(lang=lang)
+            body = template.with_context(lang=lang).render({
+                "order": order, "user": user, "rules": rules, "amount": order._approval_amount_label(),
+                "approve_url": order._approval_link_url(user, "approve"),
+                "refuse_url": order._approval_link_url(user, "refuse"),
+            }, engine="ir.qweb")
+            Mail.create({
+                "subject": _("%s waits for your approval") % order.name,
+                "body_html": body, "recipient_ids": [(6, 0, user.partner_id.ids)],
+                "email_from": self.env.user.company_id.email or self.env.user.partner_id.email or False,
+                "model": "sale.order", "res_id": self.id, "auto_delete": True,
+            })
 
     def _approval_close_activities(self, users, feedback):
         activity_type = self.env.ref("sale_approval.mail_activity_approval")

@@ -41,3 +41,40 @@ def test_fingerprint_is_sha256_hex():
     assert approval.document_fingerprint(b"abc") == (
         "ba7816bf8f01cfea414140de5dae2223b00361a396177a9cb410ff61f20015ad")
     assert approval.document_fingerprint("abc") == approval.document_fingerprint(b"abc")
+
+
+SECRET = "database-secret"
+CLAIMS = dict(order_id=7, action="approve", user_id=3, cycle=2, untaxed="1000.00", total="1200.00", now=1000)
+
+
+def _token(**changes):
+    values = dict(order_id=7, user_id=3, action="approve", cycle=2, untaxed="1000.00", total="1200.00", expiry=2000)
+    values.update(changes)
+    return approval.link_token(SECRET, **values)
+
+
+def _check(token, **changes):
+    claims = dict(CLAIMS)
+    claims.update(changes)
+    return approval.check_link_token(SECRET, token, **claims)
+
+
+def test_link_token_is_good_for_its_approver_action_and_amounts_until_it_expires():
+    assert _check(_token()) is None
+    assert _check(_token(), now=2001) == "expired"
+    assert _check(_token(), user_id=4) == "user"
+    assert _check(_token(), cycle=3) == "stale"
+    assert _check(_token(), untaxed="900.00") == "stale"
+
+
+def test_link_token_cannot_be_altered_or_reused_elsewhere():
+    token = _token()
+    # amounts, user or expiry changed in the token's clear part: its signature no longer matches
+    assert _check(token.replace(":1000.00:", ":100.00:")) == "invalid"
+    assert _check("4" + token[1:], user_id=4) == "invalid"
+    assert _check(token.replace(":2000:", ":9000:")) == "invalid"
+    assert _check(token, action="refuse") == "invalid"
+    assert _check(token, order_id=8) == "invalid"
+    assert approval.check_link_token("another-secret", token, **CLAIMS) == "invalid"
+    assert _check("") == "invalid"
+    assert _check("a:b:c:d:e:f") == "invalid"
