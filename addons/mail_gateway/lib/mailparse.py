@@ -53,7 +53,12 @@ def decode_bytes(data, charset=None):
 
 
 def decode_header(value):
-    """Decode an RFC 2047 header value, tolerating 8-bit bytes and unknown charsets."""
+    """Decode an RFC 2047 header value, tolerating 8-bit bytes and unknown charsets; the
+    text is storable: NUL characters an encoded word decodes to (``=00``, utf-16) dropped."""
+    return storable(_decode_header(value))
+
+
+def _decode_header(value):
     if value is None:
         return ""
     if isinstance(value, email.header.Header):
@@ -73,6 +78,17 @@ def decode_header(value):
         chunks.append(decode_bytes(chunk, charset) if isinstance(chunk, bytes) else chunk)
     text = "".join(chunks) if len(parts) > 1 else (chunks[0] if chunks else "")
     return " ".join(text.split())
+
+
+def scrub_headers(msg):
+    """Replace, in the parsed message (never the raw source), every header whose decoded text
+    holds NUL characters by its decoded text without them: Odoo's routing decodes the headers
+    again and would hand the NUL to PostgreSQL."""
+    for part in _safe_walk(msg):
+        for name, value in list(part.items()):
+            if "\x00" in _decode_header(value):
+                part.replace_header(name, decode_header(value))
+    return msg
 
 
 def header(msg, name):

@@ -293,7 +293,7 @@ class MailGatewayMessage(models.Model):
             raw = self._raw_bytes()
         try:
             with self.env.cr.savepoint():
-                msg = mailparse.parse_bytes(mailparse.processable(raw))
+                msg = mailparse.scrub_headers(mailparse.parse_bytes(mailparse.processable(raw)))
                 values = self._route(raw, msg)
         except psycopg2.extensions.TransactionRollbackError:
             # a concurrent update, not a fault of the message: the caller rolls back and the
@@ -503,6 +503,13 @@ class MailGatewayMessage(models.Model):
             if isinstance(value, str):
                 # decoded parts may hold NUL bytes (=00, base64): PostgreSQL refuses them in text
                 msg_dict[key] = mailparse.storable(value)
+        attachments = msg_dict.get("attachments") or []
+        for index, attachment in enumerate(attachments):
+            # an RFC 2231 file name may decode to NUL (filename*=utf-8''a%00.pdf)
+            if isinstance(attachment, tuple) and attachment and isinstance(attachment[0], str):
+                name = mailparse.storable(attachment[0])
+                attachments[index] = (attachment._replace(fname=name) if hasattr(attachment, "_replace")
+                                      else (name,) + tuple(attachment[1:]))
         if server and not server.attach:
             msg_dict.pop("attachments", None)
         if MailThread.env["mail.message"].search_count([("message_id", "=", msg_dict["message_id"])]):

@@ -1,2 +1,3 @@
 from . import test_routing
 from . import test_store_first
+from . import test_hostile_input
