@@ -221,6 +221,26 @@ def own_list_ids(addresses):
     return {address.lower().replace("@", ".", 1) for address in addresses if "@" in (address or "")}
 
 
+def strip_comments(value):
+    """The header value without its RFC 5322 comments ``(...)``, nested or quoted-pair escaped
+    (``No (human)``, ``(sent by a human) no``)."""
+    out, depth, escaped = [], 0, False
+    for char in value:
+        if escaped:
+            escaped = False
+            if not depth:
+                out.append(char)
+        elif char == "\\":
+            escaped = True
+        elif char == "(":
+            depth += 1
+        elif char == ")" and depth:
+            depth -= 1
+        elif not depth:
+            out.append(char)
+    return " ".join("".join(out).split())
+
+
 def classify_detail(msg, own_lists=()):
     """Why this message must create no lead: ``(reason, signal, value)`` or ``None``.
 
@@ -240,7 +260,7 @@ def classify_detail(msg, own_lists=()):
     if addr and _BOUNCE_SENDER_RE.match(addr):
         return "bounce", "sender", addr
     auto = header(msg, "Auto-Submitted").lower()
-    if auto and auto.split(";")[0].strip() != "no":
+    if auto and strip_comments(auto).split(";")[0].strip() != "no":
         return "auto_reply", "Auto-Submitted", auto
     return_path = header(msg, "Return-Path")
     if msg.get("Return-Path") is not None and not return_path.strip("<> \t"):

@@ -52,3 +52,17 @@ class TestDecodedNul(GatewayCase):
         self.assertEqual(len(names), 1)
         self.assertNotIn("\x00", names.name)
         self.assertTrue(names.name.startswith("devis"))
+
+
+class TestAutoSubmittedComments(GatewayCase):
+
+    def test_comments_do_not_hide_the_keyword(self):
+        for index, value in enumerate(["No (human)", "(sent by a human) no"]):
+            sender = "human%d@comments.example" % index
+            record = self.Gateway.receive(self.mail(sender=sender, message_id="<h%d@c.example>" % index,
+                                                    headers={"Auto-Submitted": value}), "http")
+            self.assertEqual((record.state, record.result), ("processed", "created"), value)
+            self.assertEqual(len(self.leads_from(sender)), 1)
+        robot = self.Gateway.receive(self.mail(sender="robot@comments.example", message_id="<r@c.example>",
+                                               headers={"Auto-Submitted": "auto-replied (no)"}), "http")
+        self.assertEqual((robot.state, robot.ignore_reason), ("ignored", "auto_reply"))
