@@ -104,9 +104,17 @@ class RecurringContractInvoicing(models.Model):
                 and not self.env.context.get("recurring_no_commit")
         batch_size = batch_size or self.env.context.get("recurring_commit_batch") or COMMIT_BATCH
         invoices = self.env["account.invoice"]
+        companies = self.sudo().mapped("company_id")
+        if len(companies) > 1:
+            # one run per company: each company's accountants read its run and its issues
+            for company in companies:
+                contracts = self.browse([contract.id for contract in self.sudo() if contract.company_id == company])
+                invoices |= contracts._invoice_contracts(today, commit, batch_size)
+            return invoices
         # the run's bookkeeping is written by whoever may invoice the contracts
         run = self.env["recurring.invoicing.run"].sudo().create({
-            "date": fields.Date.to_string(today), "contract_count": len(self.ids)})
+            "date": fields.Date.to_string(today), "contract_count": len(self.ids),
+            "company_id": (companies or self.env.user.company_id).id})
         summary = {"invoiced": 0, "failed": 0, "skipped": 0, "invoices": 0}
         for index in range(0, len(self.ids), batch_size):
             batch_invoices = self.browse(self.ids[index:index + batch_size])._invoice_batch(today, run, summary)

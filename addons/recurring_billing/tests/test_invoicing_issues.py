@@ -1,3 +1,5 @@
+from odoo.tools import mute_logger
+
 from .common import RecurringCase, d
 
 
@@ -65,3 +67,21 @@ class TestInvoicingIssues(RecurringCase):
         self.assertFalse(self.run_invoicing(contract, "2027-01-01"))
         issue = self.env["recurring.invoicing.issue"].search([("contract_id", "=", contract.id)])
         self.assertIn("no income account for Unconfigured", issue.error)
+
+    @mute_logger("odoo.sql_db")  # the other company's invoice fails on its missing accounts, as expected
+    def test_each_company_gets_its_own_run_and_reads_its_issues(self):
+        # given a contract due in this company and one in a company without a chart of accounts
+        other_company = self.env["res.company"].create({"name": "Filiale sans plan comptable"})
+        here = self.make_contract(start="2027-01-01", start_it=False)
+        there = here.copy({"date_start": "2027-01-01", "company_id": other_company.id})
+        (here | there).action_start()
+        # when one run invoices both (as the cron does)
+        invoices = (here | there)._invoice_contracts(d("2027-01-01"), commit=False)
+        # then this company's contract is invoiced under a run of this company
+        self.assertEqual(invoices.recurring_contract_id, here)
+        runs = self.env["recurring.invoicing.run"].search([("date", "=", "2027-01-01")], order="id desc", limit=2)
+        self.assertEqual(set(runs.mapped("company_id").ids), {here.company_id.id, other_company.id})
+        # and the other company's failure is in a run of its own company, which its users can read
+        issue = self.env["recurring.invoicing.issue"].search([("contract_id", "=", there.id)])
+        self.assertEqual(issue.run_id.company_id, other_company)
+        self.assertEqual(issue.run_id.contract_count, 1)
