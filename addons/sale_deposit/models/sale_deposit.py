@@ -1,5 +1,5 @@
 from odoo import SUPERUSER_ID, _, api, fields, models
-from odoo.exceptions import AccessError
+from odoo.exceptions import AccessError, UserError
 
 from .deposit_terms import KINDS
 
@@ -152,3 +152,23 @@ class SaleDeposit(models.Model):
             raise AccessError(_("Only a sales manager can change a deposit: its kind and amounts drive the "
                                 "accounting."))
         return super(SaleDeposit, self).write(values)
+
+    @api.multi
+    def action_cancel_unpaid(self):
+        """Cancel an unpaid deposit invoice by a credit note (avoir), instead of deducting it on the final
+        invoice, which then asks for the whole order. Sales managers and billing only."""
+        user = self.env.user
+        if not (self._deposit_may_write() or user.has_group("account.group_account_invoice")):
+            raise AccessError(_("Only a sales manager or billing can cancel a deposit invoice."))
+        for deposit in self.sudo():
+            order = deposit.order_id
+            if order.state == "cancel" or deposit.state != "open" or deposit.amount_paid \
+                    or deposit.amount_deducted or not deposit.amount_to_deduct:
+                raise UserError(_("Deposit %s cannot be cancelled: only a validated deposit invoice with no "
+                                  "payment and no deduction can.") % deposit.name)
+            order._deposit_credit_note(deposit, _("Cancellation of the unpaid deposit %(deposit)s of order "
+                                                  "%(order)s") % {"deposit": deposit.name, "order": order.name})
+            message = _("Unpaid deposit %(deposit)s cancelled by %(user)s: the final invoice will ask for the "
+                        "whole order.") % {"deposit": deposit.name, "user": user.name}
+            order.message_post(body=message)
+        return True

@@ -32,6 +32,33 @@ class TestUnpaidDepositDeduction(DepositCase):
         self.assertEqual((deposit_invoice | invoice).mapped("state"), ["paid", "paid"])
 
 
+class TestCancelUnpaidDeposit(DepositCase):
+
+    def test_the_user_cancels_the_unpaid_deposit_instead_of_deducting_it(self):
+        # given the order: 1 200 TTC, a 360 deposit invoice validated at confirmation, unpaid
+        order = self._order(deposit_kind="acompte", deposit_method="percent_taxed", deposit_value=30,
+                            deposit_deliver_unpaid=True)
+        order.action_confirm()
+        deposit = order.deposit_ids
+        # a salesman may not cancel it; a sales manager may
+        with self.assertRaises(AccessError):
+            deposit.sudo(self.salesman).action_cancel_unpaid()
+        deposit.sudo(self.manager).action_cancel_unpaid()
+        credit_note = deposit.invoice_id.refund_invoice_ids
+        self.assertAlmostEqual(credit_note.amount_total, 360.0)
+        self.assertAlmostEqual(credit_note.amount_tax, 60.0)
+        self.assertEqual((deposit.invoice_id.state, credit_note.state), ("paid", "paid"))
+        # then the final invoice asks for the whole order: 1 200 billed in all
+        self._deliver(order)
+        invoice = self._final_invoice(order)
+        invoice.action_invoice_open()
+        self.assertAlmostEqual(invoice.amount_total, 1200.0)
+        self.assertEqual(order._deposit_check_accounting(), [])
+        # and it cannot be cancelled twice
+        with self.assertRaises(UserError):
+            deposit.sudo(self.manager).action_cancel_unpaid()
+
+
 class TestInvariantChecker(DepositCase):
 
     def _headline_order(self):
