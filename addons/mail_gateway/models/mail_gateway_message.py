@@ -469,6 +469,9 @@ class MailGatewayMessage(models.Model):
                           decision=_("Odoo already holds this Message-Id, or found no route for it."))
             return values
         model, thread_id, created = routed
+        if outcome.get("refused_reference"):
+            notes.append(_("Reference to %s from an unknown sender: not posted on it, taken as a new message.")
+                         % outcome["refused_reference"])
         lead = outcome.get("lead")
         if not lead and created and model == "crm.lead":
             lead = self.env["crm.lead"].browse(thread_id)
@@ -516,6 +519,13 @@ class MailGatewayMessage(models.Model):
             _logger.info("Inbound message %s already in the chatter, skipped", msg_dict["message_id"])
             return None
         forced = self._subject_thread(msg)
+        if forced and not self._may_post_by_reference(forced, msg):
+            # anyone can write a reference in a subject: posting would relay their text to the
+            # document's followers, its customer among them; the message is a new one instead
+            outcome = MailThread.env.context.get("mail_gateway_outcome")
+            if outcome is not None:
+                outcome["refused_reference"] = self.env[forced[0]].sudo().browse(forced[1]).display_name
+            forced = False
         if forced:
             routes = [(forced[0], forced[1], None, MailThread.env.uid, None)]
         else:
@@ -601,6 +611,30 @@ class MailGatewayMessage(models.Model):
         if invoice:
             return ("account.invoice", invoice.id)
         return False
+
+    @api.model
+    def _may_post_by_reference(self, target, msg):
+        """Whether the sender of ``msg`` may post on the document ``target`` (model, id) by
+        quoting its reference in the subject: an internal user, the document's partner, its
+        commercial entity or one of its contacts, the e-mail of a lead, or a follower."""
+        _name, address = mailparse.sender(msg)
+        if not address:
+            return False
+        document = self.env[target[0]].sudo().browse(target[1])
+        if "email_from" in document._fields and address in [
+                addr.lower() for addr in tools.email_split(document.email_from or "")]:
+            return True
+        partners = self.env["res.partner"].sudo().with_context(active_test=False).search(
+            [("email", "=ilike", address)])
+        if not partners:
+            return False
+        if self.env["res.users"].sudo().search_count([("partner_id", "in", partners.ids), ("share", "=", False)]):
+            return True
+        customer = document.partner_id if "partner_id" in document._fields else self.env["res.partner"]
+        if customer and partners.filtered(
+                lambda partner: partner.commercial_partner_id == customer.commercial_partner_id):
+            return True
+        return bool(partners & document.message_partner_ids)
 
     @api.model
     def _acknowledge(self, lead):

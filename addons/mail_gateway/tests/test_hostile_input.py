@@ -66,3 +66,30 @@ class TestAutoSubmittedComments(GatewayCase):
         robot = self.Gateway.receive(self.mail(sender="robot@comments.example", message_id="<r@c.example>",
                                                headers={"Auto-Submitted": "auto-replied (no)"}), "http")
         self.assertEqual((robot.state, robot.ignore_reason), ("ignored", "auto_reply"))
+
+
+class TestReferenceFromUnknownSender(GatewayCase):
+    """A subject reference routes onto a document only for a sender allowed on it."""
+
+    def test_unknown_sender_quoting_an_order_makes_a_new_lead_not_a_post(self):
+        order = self.env["sale.order"].search([], limit=1)
+        before = order.message_ids
+        record = self.Gateway.receive(self.mail(
+            sender="Attacker <evil2@attacker-x.test>", subject="Re: [%s] RIB mis a jour" % order.name,
+            body="Nouveau RIB: FR76 0000", message_id="<evil@attacker-x.test>"), "http")
+        self.assertEqual(order.message_ids, before, "nothing posted on the order, nothing relayed")
+        self.assertEqual((record.state, record.result, record.res_model), ("processed", "created", "crm.lead"))
+        self.assertIn("unknown sender", record.decision)
+        self.assertEqual(len(self.leads_from("evil2@attacker-x.test")), 1)
+
+    def test_unknown_sender_quoting_a_lead_is_not_posted_on_it(self):
+        lead = self.Lead.create({"name": "Big deal", "email_from": "buyer@customer.example"})
+        record = self.Gateway.receive(self.mail(sender="evil3@attacker-x.test", subject="Re: [#%d] urgent" % lead.id,
+                                                message_id="<evil3@attacker-x.test>"), "http")
+        self.assertNotEqual((record.res_model, record.res_id), ("crm.lead", lead.id))
+        self.assertNotIn("<evil3@attacker-x.test>", lead.message_ids.mapped("message_id"))
+        # the lead's own prospect and an internal user still reach it by its reference
+        for index, sender in enumerate(["buyer@customer.example", "gw_salesman@example.com"]):
+            reply = self.Gateway.receive(self.mail(sender=sender, subject="Re: [#%d] news" % lead.id,
+                                                   message_id="<ok%d@customer.example>" % index), "http")
+            self.assertEqual((reply.result, reply.res_model, reply.res_id), ("updated", "crm.lead", lead.id), sender)

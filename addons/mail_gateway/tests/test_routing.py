@@ -66,6 +66,9 @@ class TestRouting(GatewayCase):
 
     def test_reply_without_headers_found_by_subject_reference(self):
         order = self.env["sale.order"].search([], limit=1)
+        # a contact of the order's customer
+        self.env["res.partner"].create({"name": "Claire Martin", "email": "claire@durand.example",
+                                        "parent_id": order.partner_id.commercial_partner_id.id})
         record = self.Gateway.receive(self.mail(subject="Re: your quotation [%s]" % order.name,
                                                 body="We accept the quotation.", message_id="<m3@client.example>"))
         self.assertEqual((record.result, record.res_model, record.res_id), ("updated", "sale.order", order.id))
