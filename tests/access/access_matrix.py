@@ -1,4 +1,4 @@
-"""Who may do what, on every model of our six addons: the access matrix, as data.
+"""Who may do what, on every model of our seven addons: the access matrix, as data.
 
 ``MODELS[model]`` holds, per role, the records the role may read, write and delete and
 whether it may create. Records are named fixtures built by ``tests/access/conftest.py``
@@ -432,6 +432,67 @@ MODELS = {
         "addon": "recurring_billing", "kind": "abstract",
         "note": "Excel export of the contracts the user selects: renders what the user can read.",
     },
+    # ------------------------------------------------------------ sale_approval
+    "sale.approval.rule": {
+        "addon": "sale_approval",
+        "kind": "checked",
+        "records": "aprule_main aprule_oc",
+        "rights": {
+            "salesman_1": rights("aprule_main", ""),
+            "salesman_2": rights("aprule_main", ""),
+            "team_leader": rights("aprule_main", ""),
+            "sales_manager": full("aprule_main"),
+            "other_company": full("aprule_oc"),
+        },
+        "note": "Set by sales managers (Sales > Configuration); salespeople read them, as the quotation "
+                "names the rules that stop it; each company its own.",
+    },
+    "sale.approval.request": {
+        "addon": "sale_approval",
+        "kind": "checked",
+        "records": "apreq_a apreq_b apreq_oc",
+        "rights": {
+            "salesman_1": rights("apreq_a", ""),
+            "salesman_2": rights("apreq_b", ""),
+            "sales_manager": rights("apreq_a apreq_b", ""),
+            "other_company": rights("apreq_oc", ""),
+        },
+        "note": "The approval history follows the quotation: its salesperson and its approvers read it, "
+                "sales managers all of their company; written by the approval buttons only.",
+    },
+    "sale.quotation.answer": {
+        "addon": "sale_approval",
+        "kind": "checked",
+        "records": "ans_a ans_b ans_oc",
+        "rights": {
+            "salesman_1": rights("ans_a", ""),
+            "salesman_2": rights("ans_b", ""),
+            "sales_manager": rights("ans_a ans_b", ""),
+            "other_company": rights("ans_oc", ""),
+        },
+        "note": "The customer's online answer with its evidence (typed name, signature image, IP address, "
+                "browser, SHA-256 of the PDF): the quotation's salesperson and sales managers only, each "
+                "company its own; never a portal user (the portal page records it, as the application).",
+    },
+    "sale.refusal.reason": {
+        "addon": "sale_approval",
+        "kind": "checked",
+        "records": "rreason",
+        "rights": {
+            "salesman_1": rights("rreason", ""),
+            "salesman_2": rights("rreason", ""),
+            "team_leader": rights("rreason", ""),
+            "sales_manager": full("rreason"),
+            "accountant": rights("rreason", ""),
+            "other_company": full("rreason"),
+        },
+        "note": "Reasons shared by the companies: every employee reads them, sales managers keep the list; "
+                "customers see those offered to them on the portal page.",
+    },
+    "sale.approval.refuse.wizard": {"addon": "sale_approval", "kind": "transient",
+                                    "note": "Refusal wizard: refuses only what waits for the user's approval."},
+    "res.users": {"addon": "sale_approval", "kind": "stock",
+                  "note": "Approval limit, manager and delegate fields; Odoo's rights."},
     # ------------------------------------------------------------ stock models we extend
     "sale.order": {
         "addon": "sale_deposit",
@@ -622,6 +683,8 @@ RECORD_LABELS = {
     "run_main": "company invoicing run", "run_oc": "other company's invoicing run",
     "mail_main": "company message", "mail_oc": "other company's message",
     "mrule_main": "company rule", "mrule_oc": "other company's rule",
+    "aprule_main": "company approval rule", "aprule_oc": "other company's approval rule",
+    "rreason": "refusal reason",
     "cust_a": "customer A", "contact_a": "customer A's contact", "cust_b": "customer B",
     "contact_b": "customer B's contact",
 }
@@ -630,7 +693,8 @@ for _tag, _who in (("a", "customer A's (salesperson 1)"), ("b", "customer B's (s
     for _prefix, _what in (("ctr", "contract"), ("cline", "contract line"), ("period", "invoiced period"),
                            ("pause", "pause"), ("adj", "adjustment"), ("pchange", "price change"),
                            ("usage", "usage"), ("mrr", "revenue row"), ("dep", "deposit"), ("so", "order"),
-                           ("inv", "invoice"), ("snap", "MRR snapshot"), ("amend", "scheduled change"),
+                           ("inv", "invoice"), ("snap", "MRR snapshot"), ("apreq", "quotation's approvals"),
+                           ("ans", "customer answer"), ("apq", "quotation to approve"), ("amend", "scheduled change"),
                            ("issue", "invoicing issue")):
         RECORD_LABELS["%s_%s" % (_prefix, _tag)] = "%s %s" % (_who, _what)
 for _suffix, _what in (("s1", "salesperson 1's lead"), ("tl", "team leader's lead"),
@@ -701,6 +765,11 @@ CREATE_CHECKS = {
     "contact.dedup.group": {
         "variants": {name: {"res_model": "crm.lead", "record_count": 2, "score": 0.5,
                             "company_id": values["company_id"]} for name, values in _COMPANY_VARIANTS.items()},
+        "allowed": _MANAGERS_BY_COMPANY,
+    },
+    "sale.approval.rule": {
+        "variants": {name: {"name": _CHECK, "company_id": values["company_id"], "approver_kind": "team_leader"}
+                     for name, values in _COMPANY_VARIANTS.items()},
         "allowed": _MANAGERS_BY_COMPANY,
     },
     "sale.order": {

@@ -6,7 +6,8 @@ so that ``RpcDenied`` is one and the same class everywhere.
 import json
 import urllib.request
 
-OUR_ADDONS = ["crm_leads", "lead_scoring", "contact_dedup", "mail_gateway", "sale_deposit", "recurring_billing"]
+OUR_ADDONS = ["crm_leads", "lead_scoring", "contact_dedup", "mail_gateway", "sale_deposit", "recurring_billing",
+              "sale_approval"]
 PASSWORD = "access-matrix-1"
 CONTEXT = {"active_test": False}
 DENIED = object()
