@@ -16,6 +16,7 @@
         "data/sale_approval_data.xml",
         "data/sale_refusal_reason_data.xml",
         "wizard/sale_approval_refuse_wizard_views.xml",
+        "wizard/sale_approval_mass_wizard_views.xml",
         "views/sale_approval_rule_views.xml",
         "views/sale_approval_request_views.xml",
         "views/sale_quotation_answer_views.xml",

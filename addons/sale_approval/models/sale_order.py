@@ -308,23 +308,27 @@ class SaleOrder(models.Model):
         return False
 
     def _approval_send_link_mails(self, users, rules):
-        """One e-mail per approver, with their Approve and Refuse links."""
-        template = self.env.ref("sale_approval.approval_request_mail_body")
+        """One e-mail per approver, in their language, with their Approve and Refuse links."""
         Mail = self.env["mail.mail"].sudo()
         for user in users.filtered(lambda approver: approver.partner_id.email):
-            lang = user.lang or self.env.lang
-            order = self.with_context(lang=lang)
-            body = template.with_context(lang=lang).render({
-                "order": order, "user": user, "rules": rules, "amount": order._approval_amount_label(),
-                "approve_url": order._approval_link_url(user, "approve"),
-                "refuse_url": order._approval_link_url(user, "refuse"),
-            }, engine="ir.qweb")
-            Mail.create({
-                "subject": _("%s waits for your approval") % order.name,
-                "body_html": body, "recipient_ids": [(6, 0, user.partner_id.ids)],
-                "email_from": self.env.user.company_id.email or self.env.user.partner_id.email or False,
-                "model": "sale.order", "res_id": self.id, "auto_delete": True,
-            })
+            Mail.create(self.with_context(lang=user.lang or self.env.lang)._approval_link_mail_values(user, rules))
+
+    def _approval_link_mail_values(self, user, rules):
+        # _() translates into the language of self's context: the approver's
+        body = self.env.ref("sale_approval.approval_request_mail_body").render({
+            "greeting": _("Hello %s,") % user.name,
+            "intro": _("%(order)s for %(customer)s (untaxed %(amount)s) waits for your approval: %(rules)s.") % {
+                "order": self.name, "customer": self.partner_id.name,
+                "amount": self._approval_amount_label(), "rules": rules},
+            "approve_url": self._approval_link_url(user, "approve"),
+            "refuse_url": self._approval_link_url(user, "refuse"),
+        }, engine="ir.qweb")
+        return {
+            "subject": _("%s waits for your approval") % self.name,
+            "body_html": body, "recipient_ids": [(6, 0, user.partner_id.ids)],
+            "email_from": self.env.user.company_id.email or self.env.user.partner_id.email or False,
+            "model": "sale.order", "res_id": self.id, "auto_delete": True,
+        }
 
     def _approval_close_activities(self, users, feedback):
         activity_type = self.env.ref("sale_approval.mail_activity_approval")
@@ -353,6 +357,32 @@ class SaleOrder(models.Model):
             return self.env["res.users"]
         return direct.filtered(lambda approver: approver.sale_approval_delegate_id == user)[:1]
 
+    def _approval_limit_problem(self, user):
+        amount = self.currency_id.compute(self.amount_untaxed, self.company_id.currency_id, round=False)
+        if approval.within_limit(amount, user.sale_approval_limit):
+            return False
+        return _("%(order)s (untaxed %(amount)s) is above your approval limit of %(limit).2f %(currency)s.") % {
+            "order": self.name, "amount": self._approval_amount_label(),
+            "limit": user.sale_approval_limit, "currency": self.company_id.currency_id.name}
+
+    @api.multi
+    def _approval_decision_problems(self, user, action):
+        """{order: why ``user`` may not ``action`` ("approve" or "refuse") it} for these orders."""
+        problems = {}
+        for order in self:
+            if not order._approval_requests_of_user(user):
+                problems[order] = _("Nothing on %s waits for your approval.") % order.name
+            elif action == "approve" and order._approval_limit_problem(user):
+                problems[order] = order._approval_limit_problem(user)
+        return problems
+
+    @api.multi
+    def action_approval_mass_wizard(self, action):
+        """From the list: approve or refuse the selected quotations, those the user may not decide listed."""
+        wizard = self.env["sale.approval.mass.wizard"].create({
+            "action": action, "order_ids": [(6, 0, self.ids)]})
+        return wizard._reopen()
+
     @api.multi
     def action_approval_approve(self):
         """Approve, as the current user, what waits for them on these quotations."""
@@ -361,12 +391,9 @@ class SaleOrder(models.Model):
             requests = order._approval_requests_of_user(user)
             if not requests:
                 raise UserError(_("Nothing on %s waits for your approval.") % order.name)
-            amount = order.currency_id.compute(order.amount_untaxed, order.company_id.currency_id, round=False)
-            if not approval.within_limit(amount, user.sale_approval_limit):
-                raise UserError(_("%(order)s (untaxed %(amount)s) is above your approval limit of %(limit).2f "
-                                  "%(currency)s.") % {
-                    "order": order.name, "amount": order._approval_amount_label(),
-                    "limit": user.sale_approval_limit, "currency": order.company_id.currency_id.name})
+            problem = order._approval_limit_problem(user)
+            if problem:
+                raise UserError(problem)
             for request in requests:
                 request._decide(approval.APPROVED, user, on_behalf=order._approval_decider(request, user))
             order.sudo().message_post(

@@ -2,3 +2,4 @@ from . import test_rules
 from . import test_cycle
 from . import test_customer_answer
 from . import test_approval_link
+from . import test_mass_decision

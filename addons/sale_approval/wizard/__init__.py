@@ -1,1 +1,2 @@
 from . import sale_approval_refuse_wizard
+from . import sale_approval_mass_wizard
