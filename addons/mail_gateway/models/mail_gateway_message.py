@@ -10,8 +10,8 @@ from datetime import timedelta
 import psycopg2
 from psycopg2 import sql
 
-from odoo import _, api, fields, models, tools
-from odoo.exceptions import UserError
+from odoo import SUPERUSER_ID, _, api, fields, models, tools
+from odoo.exceptions import AccessError, UserError
 
 from ..lib import mailparse
 
@@ -22,6 +22,10 @@ except ImportError:  # queue_job is optional: without it, the cron processes lar
         return func if func else (lambda f: f)
 
 _logger = logging.getLogger(__name__)
+
+# what the gateway decided and what it received: written by its own methods only
+PROTECTED_FIELDS = {"state", "raw", "raw_purged", "message_key", "result", "ignore_reason", "decision", "error",
+                    "res_model", "res_id", "attempts", "job_uuid", "oversized", "size", "acknowledged"}
 
 PARAM_PREFIX = "mail_gateway."
 DEFAULTS = {
@@ -648,6 +652,26 @@ class MailGatewayMessage(models.Model):
         return True
 
     # ------------------------------------------------------------------ failure queue
+
+    @api.multi
+    def write(self, vals):
+        """The outcome of a message (state, raw source, decision...) changes only through the
+        gateway itself and its buttons (Retry, Discard), never by a plain write of a user."""
+        locked = set(vals) & PROTECTED_FIELDS
+        if locked and not self._gateway_admin():
+            raise AccessError(_("The status, source and decision of an inbound e-mail change only through "
+                                "its buttons (Retry, Discard), not by editing it (%s).") % ", ".join(sorted(locked)))
+        return super(MailGatewayMessage, self).write(vals)
+
+    @api.multi
+    def unlink(self):
+        """Deleting a message that still holds its raw source loses it for good: administrators only."""
+        if not self._gateway_admin() and self.sudo().filtered(lambda r: not r.raw_purged):
+            raise AccessError(_("Only administrators can delete an inbound e-mail whose source is still stored."))
+        return super(MailGatewayMessage, self).unlink()
+
+    def _gateway_admin(self):
+        return self.env.uid == SUPERUSER_ID or self.env.user.has_group("base.group_system")
 
     @api.multi
     def action_retry(self):

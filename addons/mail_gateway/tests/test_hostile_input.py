@@ -1,3 +1,5 @@
+from odoo.exceptions import AccessError
+
 from .common import GatewayCase
 
 NUL_ATTACHMENT = """From: Claire Martin <claire@durand.example>
@@ -93,3 +95,24 @@ class TestReferenceFromUnknownSender(GatewayCase):
             reply = self.Gateway.receive(self.mail(sender=sender, subject="Re: [#%d] news" % lead.id,
                                                    message_id="<ok%d@customer.example>" % index), "http")
             self.assertEqual((reply.result, reply.res_model, reply.res_id), ("updated", "crm.lead", lead.id), sender)
+
+
+class TestOutcomeLocked(GatewayCase):
+
+    def test_sales_manager_cannot_rewrite_or_delete_a_failed_message(self):
+        record, _created = self.Gateway._store(self.mail(message_id="<locked@client.example>"), "http",
+                                               state="failed", decision="Processing failed: test")
+        as_manager = record.sudo(self.manager)
+        for values in ({"state": "processed"}, {"decision": "fine"}, {"raw": False}):
+            with self.assertRaises(AccessError):
+                as_manager.write(values)
+        with self.assertRaises(AccessError):
+            as_manager.unlink()
+        self.assertEqual((record.state, record.decision), ("failed", "Processing failed: test"))
+        self.assertTrue(self.raw_source(record))
+        # its own buttons still work for the manager
+        as_manager.action_discard()
+        self.assertEqual(record.state, "discarded")
+        # an administrator may delete it
+        record.sudo(self.env.ref("base.user_root")).unlink()
+        self.assertFalse(record.exists())
