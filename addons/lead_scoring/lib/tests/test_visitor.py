@@ -1,4 +1,4 @@
-from odoo.addons.lead_scoring.lib import visitor
+from .. import visitor
 
 SECRET = "s3cret-of-the-database"
 
