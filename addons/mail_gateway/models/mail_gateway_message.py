@@ -710,11 +710,12 @@ class MailGatewayMessage(models.Model):
 
     @api.model
     def get_counters(self):
-        """Messages in = created + updated + ignored + failed + discarded."""
-        self.env.cr.execute("""SELECT state, result, count(*) FROM mail_gateway_message
-                               GROUP BY state, result""")
+        """Messages in = created + updated + ignored + failed + discarded, of the messages
+        the user may read (read_group applies the access rights and the company rules)."""
+        groups = self.read_group([], ["state", "result"], ["state", "result"], lazy=False)
         counters = dict.fromkeys(("received", "created", "updated", "ignored", "failed", "discarded"), 0)
-        for state, result, count in self.env.cr.fetchall():
-            counters[result if state == "processed" else state] += count
+        for group in groups:
+            state, result = group["state"], group["result"]
+            counters[result if state == "processed" else state] += group["__count"]
         counters["in"] = sum(counters.values())
         return counters

@@ -163,9 +163,11 @@ class TestFailureQueue(GatewayCase):
         self.assertEqual(counters["failed"], 1)
         self.assertEqual(counters["in"], counters["created"] + counters["updated"] + counters["ignored"]
                          + counters["failed"] + counters["discarded"])
-        # a salesman cannot retry it
+        # a salesman cannot retry it, nor count the messages
         with self.assertRaises(AccessError):
             record.sudo(self.salesman).action_retry()
+        with self.assertRaises(AccessError):
+            self.Gateway.sudo(self.salesman).get_counters()
         # when the manager fixes the alias and retries
         self.team.alias_id.write({"alias_defaults": "{'team_id': %d}" % self.team.id})
         record.sudo(self.manager).action_retry()
