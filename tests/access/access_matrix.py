@@ -491,6 +491,9 @@ MODELS = {
     },
     "sale.approval.refuse.wizard": {"addon": "sale_approval", "kind": "transient",
                                     "note": "Refusal wizard: refuses only what waits for the user's approval."},
+    "sale.approval.mass.wizard": {"addon": "sale_approval", "kind": "transient",
+                                  "note": "Decides several quotations at once: only what waits for the user's "
+                                          "approval."},
     "res.users": {"addon": "sale_approval", "kind": "stock",
                   "note": "Approval limit, manager and delegate fields; Odoo's rights."},
     # ------------------------------------------------------------ stock models we extend
