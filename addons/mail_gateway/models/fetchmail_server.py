@@ -64,6 +64,10 @@ class FetchmailServer(models.Model):
         gateway = self.filtered(lambda s: s.type == "imap" and s.use_gateway)
         for server in gateway:
             server._gateway_fetch_imap()
+        if gateway:
+            # a fetch killed between storing a message and processing it has moved past its
+            # UID: the next fetch processes it rather than leaving it to the safety-net cron
+            self.env["mail.gateway.message"].sudo()._process_pending()
         rest = self - gateway
         if rest:
             return super(FetchmailServer, rest).fetch_mail()
