@@ -5,7 +5,7 @@ from datetime import timedelta
 import werkzeug
 
 from odoo import SUPERUSER_ID, _, api, fields, models
-from odoo.exceptions import UserError
+from odoo.exceptions import AccessError, UserError
 from odoo.tools import float_repr, float_round
 
 from ..lib import approval
@@ -460,10 +460,19 @@ class SaleOrder(models.Model):
 
     # ------------------------------------------------------------------ customer's answer
 
+    def _check_customer_answer_caller(self):
+        """The customer's answer is recorded by the quotation's online page (which runs as
+        the superuser after checking the customer's access token), never by an employee
+        over RPC: the evidence kept (name, signature, IP address, browser) must be the
+        customer's."""
+        if self.env.uid != SUPERUSER_ID:
+            raise AccessError(_("Only the customer answers a quotation, from its online page."))
+
     @api.multi
     def action_customer_accept(self, signed_by, signature, ip_address=None, user_agent=None):
         """See ``sale.quotation.answer.record_acceptance``."""
         self.ensure_one()
+        self._check_customer_answer_caller()
         return self.env["sale.quotation.answer"].record_acceptance(self, signed_by, signature, ip_address,
                                                                    user_agent)
 
@@ -471,6 +480,7 @@ class SaleOrder(models.Model):
     def action_customer_refuse(self, reason=None, note=None, ip_address=None, user_agent=None):
         """See ``sale.quotation.answer.record_refusal``."""
         self.ensure_one()
+        self._check_customer_answer_caller()
         return self.env["sale.quotation.answer"].record_refusal(self, reason, note, ip_address, user_agent)
 
     @api.model

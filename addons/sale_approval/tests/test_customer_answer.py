@@ -5,7 +5,7 @@ from datetime import timedelta
 
 import odoo
 from odoo import SUPERUSER_ID, api, fields
-from odoo.exceptions import UserError
+from odoo.exceptions import AccessError, UserError
 from odoo.tests.common import HOST, PORT, HttpCase
 
 from .common import SIGNATURE, ApprovalCase
@@ -40,6 +40,16 @@ class TestCustomerAnswer(ApprovalCase):
         pdf = base64.b64decode(answer.document_id.datas)
         self.assertEqual(answer.document_sha256, hashlib.sha256(pdf).hexdigest())
         self.assertEqual((answer.document_id.res_model, answer.document_id.res_id), ("sale.order", order.id))
+
+    def test_an_employee_cannot_record_the_customer_s_answer_over_rpc(self):
+        order = self._approved_and_sent()
+        for user in (order.user_id, self.leader):
+            with self.assertRaises(AccessError):
+                order.sudo(user).action_customer_accept("Jeanne Dupont", SIGNATURE, ip_address="203.0.113.7")
+            with self.assertRaises(AccessError):
+                order.sudo(user).action_customer_refuse(note="Made up")
+        self.assertEqual(order.state, "sent")
+        self.assertFalse(order.customer_answer)
 
     def test_acceptance_without_name_or_signature_is_refused_and_changes_nothing(self):
         order = self._approved_and_sent()
