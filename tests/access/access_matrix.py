@@ -283,7 +283,9 @@ MODELS = {
         },
         "note": "Inbound messages and the failure queue (senders, subjects, errors, also of mail that made "
                 "no lead or a lead of another team): sales managers and administrators, each company its "
-                "own; salespeople read the e-mail on the lead it created. The raw source: administrators only.",
+                "own; salespeople read the e-mail on the lead it created. The raw source: administrators only. "
+                "The model itself refuses, but to administrators, a write of the state, raw source or "
+                "decision (retry and discard do it) and the deletion of a message whose raw source is kept.",
     },
     "mail.gateway.rule": {
         "addon": "mail_gateway",
