@@ -92,30 +92,6 @@ def decay(age_days, half_life):
     return 0.5 ** (float(age_days) / float(half_life))
 
 
-def match_behaviour(rule, events, now_days):
-    """Match a behaviour rule on a lead's events.
-
-    :param events: iterable of ``(event_type, url, day)`` where ``day`` is a number of days
-        on the same axis as ``now_days`` (for example days since the epoch)
-    :return: ``(count, factor)``: the matching events in the window, and the decay factor
-        from the newest one; ``(count, 0.0)`` when fewer than ``min_count`` match
-    """
-    count = 0
-    newest = None
-    oldest_allowed = now_days - rule.window_days if rule.window_days else None
-    for event_type, url, day in events:
-        if oldest_allowed is not None and day < oldest_allowed:
-            continue
-        if not rule.matches_event(event_type, url):
-            continue
-        count += 1
-        if newest is None or day > newest:
-            newest = day
-    if count < rule.min_count:
-        return count, 0.0
-    return count, decay(now_days - newest, rule.half_life)
-
-
 class Factor(object):
     """One matched rule and what it gave to the lead."""
 
@@ -214,25 +190,18 @@ def combine(factors, settings):
     )
 
 
-def score_lead(rules, profile_matches, events, now_days, settings=None, lead_age_days=0.0):
-    """Score one lead from scratch.
+def score_matches(profile_rules, behaviour, lead_age_days, settings):
+    """Score one lead from the rules it matched (matched in SQL by the models).
 
-    :param rules: list of ``Rule``
-    :param profile_matches: set of keys of the fit rules whose condition the lead meets
-    :param events: list of ``(event_type, url, day)``
-    :param now_days: today on the events' day axis
-    :param lead_age_days: age of the lead, which fades profile rules with a half-life
+    :param profile_rules: the fit rules whose condition the lead meets; they fade with the
+        lead's age (``lead_age_days``) by their half-life
+    :param behaviour: ``(rule, count, newest_age)`` of each behaviour rule met (at least its
+        ``min_count`` events in its window): how many events, and the age in days of the newest
+    :param settings: result of ``settings_with_defaults``
     """
-    settings = settings_with_defaults(settings)
-    factors = []
-    for rule in rules:
-        if rule.group == FIT:
-            if rule.key in profile_matches:
-                factors.append(Factor(rule, rule.points * decay(lead_age_days, rule.half_life)))
-        else:
-            count, factor = match_behaviour(rule, events, now_days)
-            if factor:
-                factors.append(Factor(rule, rule.points * factor, count))
+    factors = [Factor(rule, rule.points * decay(lead_age_days, rule.half_life)) for rule in profile_rules]
+    factors += [Factor(rule, rule.points * decay(newest_age, rule.half_life), count)
+                for rule, count, newest_age in behaviour]
     return combine(factors, settings)
 
 

@@ -526,9 +526,6 @@ class CrmLead(models.Model):
         profile_by_key = {spec.rule.key: spec.rule for spec in specs if spec.domain is not None}
         companies = {}
         results = {}
-        decay = scoring.decay
-        factor_class = scoring.Factor
-        combine = scoring.combine
         for (lead_id, company_id, age, score, fit, engagement, grid, explanation, priority, temperature,
              user_id, active, priority_manual) in leads:
             if company_id not in companies:
@@ -537,15 +534,9 @@ class CrmLead(models.Model):
                 allowed = {spec.rule.key for spec in specs if not spec.company_id or spec.company_id == company_id}
                 companies[company_id] = (scoring.settings_with_defaults(company._lead_scoring_settings()), allowed)
             settings, allowed = companies[company_id]
-            factors = []
-            for key in profile.get(lead_id, ()):
-                if key in allowed:
-                    rule = profile_by_key[key]
-                    factors.append(factor_class(rule, rule.points * decay(age, rule.half_life)))
-            for rule, count, newest_age in behaviour.get(lead_id, ()):
-                if rule.key in allowed:
-                    factors.append(factor_class(rule, rule.points * decay(newest_age, rule.half_life), count))
-            results[lead_id] = (combine(factors, settings), CurrentScore(
+            profile_rules = [profile_by_key[key] for key in profile.get(lead_id, ()) if key in allowed]
+            met = [match for match in behaviour.get(lead_id, ()) if match[0].key in allowed]
+            results[lead_id] = (scoring.score_matches(profile_rules, met, age, settings), CurrentScore(
                 score, fit, engagement, grid, explanation, priority, temperature, user_id, active, company_id,
                 settings, priority_manual))
         return results
