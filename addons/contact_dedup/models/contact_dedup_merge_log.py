@@ -41,12 +41,7 @@ class ContactDedupMergeLog(models.Model):
             "merged_names": ", ".join(sources.mapped("display_name")), "group_id": group.id if group else False,
             "previous_values": json.dumps(previous), "line_count": len(changes),
         })
-        if changes:
-            rows = [(log.id, index) + tuple(change) for index, change in enumerate(changes)]
-            execute_values(self.env.cr._obj, """
-                INSERT INTO contact_dedup_merge_log_line
-                    (log_id, sequence, action, table_name, column_name, row_id, row_data, source_id)
-                VALUES %s""", rows, page_size=1000)
+        log._insert_lines(changes)
         return log
 
     @api.model
@@ -59,13 +54,18 @@ class ContactDedupMergeLog(models.Model):
             "source_ids": ",".join(str(lead_id) for lead_id in merged_ids), "merged_names": ", ".join(merged_names),
             "line_count": len(changes), "group_id": group.id if group else False,
         })
+        log._insert_lines(changes)
+        return log
+
+    def _insert_lines(self, changes):
+        """Write ``changes`` (``ContactDedupMerge._move_column``'s rows) as this log's lines, in
+        pages of 1,000 rows."""
         if changes:
-            rows = [(log.id, index) + tuple(change) for index, change in enumerate(changes)]
+            rows = [(self.id, index) + tuple(change) for index, change in enumerate(changes)]
             execute_values(self.env.cr._obj, """
                 INSERT INTO contact_dedup_merge_log_line
                     (log_id, sequence, action, table_name, column_name, row_id, row_data, source_id)
                 VALUES %s""", rows, page_size=1000)
-        return log
 
     @api.multi
     def action_undo(self):
