@@ -25,6 +25,13 @@ class CrmLead(models.Model):
         help="Set when the lead came in while a similar open lead existed.",
     )
 
+    @api.model
+    def _code_driven_fields(self):
+        """The dedup keys (computed) and the duplicate flag (set by the intake pipeline) are the
+        application's: a link written by hand would show the name of any lead."""
+        return super(CrmLead, self)._code_driven_fields() | {
+            "dedup_email", "dedup_phone", "dedup_name", "dedup_duplicate_of_id"}
+
     @api.depends("email_from", "phone", "mobile", "contact_name", "partner_name", "country_id")
     def _compute_dedup_keys(self):
         country = self.env["res.partner"]._dedup_default_country()

@@ -1,6 +1,8 @@
 from odoo import _, api, fields, models
 from odoo.exceptions import UserError
 
+from .. import access_guard
+
 INTAKE_CHANNELS = [
     ("api", "Web Service"),
     ("form", "Website Form"),
@@ -30,19 +32,43 @@ class CrmLead(models.Model):
         store=True,
         help="Warm or hot, with the need, budget and timing known: the lead may become an opportunity.",
     )
-    intake_channel = fields.Selection(INTAKE_CHANNELS, readonly=True, index=True, string="Captured By")
-    intake_api_key_id = fields.Many2one("crm.lead.api.key", string="API Key", readonly=True, ondelete="set null")
+    # the intake bookkeeping is the pipeline's (``_code_driven_fields``): not copied to a duplicate
+    intake_channel = fields.Selection(INTAKE_CHANNELS, readonly=True, index=True, string="Captured By", copy=False)
+    intake_api_key_id = fields.Many2one("crm.lead.api.key", string="API Key", readonly=True, ondelete="set null",
+                                        copy=False)
     intake_lang = fields.Char(string="Language", help="Language code of the prospect (fr_FR, en_US...).")
     intake_rule_id = fields.Many2one("crm.lead.assignment.rule", string="Assignment Rule", readonly=True,
-                                     ondelete="set null")
-    intake_assigned_date = fields.Datetime(string="Assigned On", readonly=True)
+                                     ondelete="set null", copy=False)
+    intake_assigned_date = fields.Datetime(string="Assigned On", readonly=True, copy=False)
     intake_activity_id = fields.Many2one(
         "mail.activity",
         string="Follow-up Activity",
         readonly=True,
         ondelete="set null",
+        copy=False,
         help="The activity given to the salesperson; while it is not done the lead counts as unattended.",
     )
+
+    @api.model
+    def _code_driven_fields(self):
+        """Fields only the application writes (as the superuser, after its own checks): a
+        create or write of one by any other user is refused (``access_guard``). Other addons
+        add theirs with ``super()``. The temperature is not one: salespeople qualify leads by
+        hand (the form's status bar, *Qualify*)."""
+        return {"is_qualified", "intake_channel", "intake_api_key_id", "intake_rule_id", "intake_assigned_date",
+                "intake_activity_id"}
+
+    @api.model
+    def create(self, vals):
+        code_fields = self._code_driven_fields()
+        access_guard.check_code_fields(self, vals, code_fields)
+        self = access_guard.without_code_defaults(self, code_fields)
+        return super(CrmLead, self).create(vals)
+
+    @api.multi
+    def write(self, vals):
+        access_guard.check_code_fields(self, vals, self._code_driven_fields())
+        return super(CrmLead, self).write(vals)
 
     @api.depends("temperature", "qualification_need", "qualification_budget", "qualification_timing")
     def _compute_is_qualified(self):

@@ -3,6 +3,7 @@ import secrets
 from odoo import _, api, fields, models, tools
 from odoo.exceptions import AccessError, UserError, ValidationError
 
+from .. import access_guard
 from ..lib import api as api_lib
 from ..lib import form as form_lib
 from ..lib.intake import clean_payload
@@ -12,6 +13,8 @@ KEY_KINDS = [
     ("secret", "Secret"),
     ("publishable", "Publishable"),
 ]
+# links a manager writes: to records the manager reads
+LINK_FIELDS = ("team_id", "source_id", "company_id")
 
 
 class CrmLeadApiKey(models.Model):
@@ -248,9 +251,35 @@ class CrmLeadApiKey(models.Model):
             "context": {"crm_leads_new_key": {str(self.id): token}},
         }
 
+    # ------------------------------------------------------------------ access guards
+
+    @api.model
+    def create(self, vals):
+        access_guard.check_links(self, vals, LINK_FIELDS)
+        return super(CrmLeadApiKey, self).create(vals)
+
+    @api.model
+    def _where_calc(self, domain, active_test=True):
+        # the key hash (administrators only) is no search criterion for the others
+        access_guard.check_domain(self, domain)
+        return super(CrmLeadApiKey, self)._where_calc(domain, active_test=active_test)
+
+    @api.model
+    def _search(self, args, offset=0, limit=None, order=None, count=False, access_rights_uid=None):
+        access_guard.check_order(self, order)
+        return super(CrmLeadApiKey, self)._search(args, offset=offset, limit=limit, order=order, count=count,
+                                                  access_rights_uid=access_rights_uid)
+
+    @api.model
+    def read_group(self, domain, fields, groupby, offset=0, limit=None, orderby=False, lazy=True):
+        access_guard.check_read_group(self, fields, groupby, orderby)
+        return super(CrmLeadApiKey, self).read_group(domain, fields, groupby, offset=offset, limit=limit,
+                                                     orderby=orderby, lazy=lazy)
+
     @api.multi
     def write(self, vals):
         """A publishable key may already be in public pages: it never becomes secret."""
+        access_guard.check_links(self, vals, LINK_FIELDS)
         if vals.get("key_kind") == "secret" and "hashed_key" not in vals:
             published = self.sudo().filtered(lambda key: key.key_kind == "publishable" and key.hashed_key)
             if published:

@@ -1,4 +1,6 @@
-from odoo import fields, models
+from odoo import api, fields, models
+
+from .. import access_guard
 
 
 class CrmLeadAssignmentMember(models.Model):
@@ -16,3 +18,13 @@ class CrmLeadAssignmentMember(models.Model):
     _sql_constraints = [
         ("weight_positive", "CHECK(weight >= 0)", "The weight of a salesperson cannot be negative."),
     ]
+
+    @api.model
+    def create(self, vals):
+        access_guard.check_links(self, vals, ("rule_id", "user_id"))
+        return super(CrmLeadAssignmentMember, self).create(vals)
+
+    @api.multi
+    def write(self, vals):
+        access_guard.check_links(self, vals, ("rule_id", "user_id"))
+        return super(CrmLeadAssignmentMember, self).write(vals)

@@ -4,6 +4,7 @@ import psycopg2
 
 from odoo import api, fields, models
 
+from .. import access_guard
 from ..lib import assignment
 
 #: seconds a request waits for the turns of its rules (a turn is held for milliseconds)
@@ -60,6 +61,19 @@ class CrmLeadAssignmentRule(models.Model):
     )
     last_user_id = fields.Many2one("res.users", readonly=True, copy=False, string="Last Assigned To")
     lead_count = fields.Integer(compute="_compute_lead_count", string="Leads")
+
+    @api.model
+    def create(self, vals):
+        access_guard.check_code_fields(self, vals, ("last_user_id",))
+        access_guard.check_links(self, vals, ("team_id", "company_id"))
+        return super(CrmLeadAssignmentRule, self).create(vals)
+
+    @api.multi
+    def write(self, vals):
+        # whose turn it is: moved by the assignment only (``_assignment_turns``)
+        access_guard.check_code_fields(self, vals, ("last_user_id",))
+        access_guard.check_links(self, vals, ("team_id", "company_id"))
+        return super(CrmLeadAssignmentRule, self).write(vals)
 
     @api.model_cr
     def init(self):

@@ -23,7 +23,7 @@ import copy
 from collections import OrderedDict
 from datetime import timedelta
 
-from odoo import _, api, fields, models
+from odoo import SUPERUSER_ID, _, api, fields, models
 from odoo.exceptions import AccessError, UserError, ValidationError
 
 from ..lib.intake import is_valid_email, like_escape, normalise_email, normalise_text
@@ -191,7 +191,17 @@ class CrmLead(models.Model):
             vals["user_id"] = False
         if context.get("intake_defaults") is not None:
             vals = self._intake_with_defaults(vals, context["intake_defaults"])
-        return self.with_context(mail_create_nolog=True).create(vals)
+        Lead = self.with_context(mail_create_nolog=True)
+        if self.env.uid == SUPERUSER_ID:
+            return Lead.create(vals)
+        # the pipeline run by a user: what only the code sets is written as the superuser,
+        # once the lead is created under the user's rights
+        code_fields = self._code_driven_fields()
+        code_vals = {name: vals.pop(name) for name in list(vals) if name in code_fields}
+        lead = Lead.create(vals)
+        if code_vals:
+            lead.sudo().write(code_vals)
+        return lead
 
     @api.model
     def _intake_with_defaults(self, vals, cache):

@@ -11,7 +11,9 @@ browsers need no CORS preflight and cannot set headers), in the address
 (``/api/crm/v1/events?key=...``); it is checked, and its rate limit counted in
 PostgreSQL, before the body is read. A ``key`` member of the body is still accepted for
 small bodies. An event names a lead of the key's company only (else the whole call is
-refused); an anonymous visitor's events join only the leads of the key's company, and
+refused); with a publishable key (public in the page source) it names a lead only together
+with the signed visitor id the lead was created with, the same refusal whether the lead
+exists or not; an anonymous visitor's events join only the leads of the key's company, and
 its ``visitor_id`` must be one this server handed out for that company
 (``/api/crm/v1/visitor``, signed with the database's secret): a made-up, altered or
 another company's id refuses the whole call with ``403 invalid_visitor``. Errors
@@ -49,8 +51,9 @@ class LeadEventController(http.Controller):
             user_id = key.user_id.id if "user_id" in key._fields and key.user_id else SUPERUSER_ID
             env = request.env(user=user_id)
             try:
-                recorded = env["crm.lead.event"].sudo().record_events(events, company_id=key.company_id.id,
-                                                                      signed_visitors=True)
+                recorded = env["crm.lead.event"].sudo().record_events(
+                    events, company_id=key.company_id.id, signed_visitors=True,
+                    publishable=key.key_kind == "publishable")
             except InvalidVisitor as error:
                 request.env.cr.rollback()
                 raise ApiError(403, "invalid_visitor", error.name, "visitor_id")

@@ -253,6 +253,12 @@ class CrmLead(models.Model):
         compute="_compute_event_count",
     )
 
+    @api.model
+    def _code_driven_fields(self):
+        """The scores are the scoring engine's (SQL, as the superuser): no user writes them."""
+        return super(CrmLead, self)._code_driven_fields() | {
+            "score", "score_fit", "score_engagement", "score_grid", "score_explanation", "predictive_probability"}
+
     @api.depends("event_ids")
     def _compute_event_count(self):
         data = self.env["crm.lead.event"].read_group([("lead_id", "in", self.ids)], ["lead_id"], ["lead_id"])

@@ -3,6 +3,8 @@ import logging
 from odoo import _, api, fields, models
 from odoo.exceptions import ValidationError
 
+from odoo.addons.crm_leads import access_guard
+
 from ..lib import visitor as visitor_lib
 
 _logger = logging.getLogger(__name__)
@@ -69,12 +71,28 @@ class CrmLeadEvent(models.Model):
         default=lambda self: self.env["res.company"]._company_default_get("crm.lead.event"),
     )
 
+    # links a user writes: to records the user reads (Odoo 11 shows their names as superuser)
+    _link_fields = ("lead_id", "partner_id", "company_id")
+
     @api.model
-    def _event_vals(self, payload, company_id=None):
+    def create(self, vals):
+        access_guard.check_links(self, vals, self._link_fields)
+        return super(CrmLeadEvent, self).create(vals)
+
+    @api.multi
+    def write(self, vals):
+        access_guard.check_links(self, vals, self._link_fields)
+        return super(CrmLeadEvent, self).write(vals)
+
+    @api.model
+    def _event_vals(self, payload, company_id=None, publishable=False):
         """Check one event payload and return crm.lead.event values (ValidationError if bad).
 
         With ``company_id`` (the sender's company), the event may only name a lead of that
-        company, and it belongs to that company."""
+        company, and it belongs to that company. With ``publishable`` (a key written in public
+        web pages, which anyone can copy) it names a lead only together with the visitor id the
+        lead was created with (that browser's): a bare lead id is refused, with the same answer
+        whether the lead exists or not."""
         if not isinstance(payload, dict):
             raise ValidationError(_("An event must be an object."))
         event_type = payload.get("type") or payload.get("event_type")
@@ -97,7 +115,11 @@ class CrmLeadEvent(models.Model):
         if lead_id:
             lead = self.env["crm.lead"].browse(int(lead_id)) if str(lead_id).isdigit() else None
             # another company's lead is answered as an unknown one: its existence is not told
-            if not lead or not lead.exists() or (company_id and lead.company_id.id != company_id):
+            refused = not lead or not lead.exists() or (company_id and lead.company_id.id != company_id)
+            if publishable and (refused or not vals["visitor_id"] or lead.visitor_id != vals["visitor_id"]):
+                raise ValidationError(_("Lead %s: no event recorded. A publishable key names a lead only with the "
+                                        "visitor id of the browser that sent its form.") % lead_id)
+            if refused:
                 raise ValidationError(_("Unknown lead %s: no event recorded.") % lead_id)
             vals["lead_id"] = lead.id
             vals["partner_id"] = lead.partner_id.id
@@ -134,7 +156,7 @@ class CrmLeadEvent(models.Model):
 
     @api.model
     @api.returns("self")
-    def record_events(self, payloads, company_id=None, signed_visitors=False):
+    def record_events(self, payloads, company_id=None, signed_visitors=False, publishable=False):
         """Record behaviour events and re-score their leads.
 
         :param payloads: list of dicts with ``type``, ``url``, ``name``, ``timestamp``
@@ -143,10 +165,12 @@ class CrmLeadEvent(models.Model):
             may only name its leads, and anonymous ones join only its leads
         :param signed_visitors: the web service's call: every ``visitor_id`` must be one
             this database handed out to ``company_id`` (InvalidVisitor otherwise)
+        :param publishable: sent with a publishable key: a ``lead_id`` needs the lead's own
+            ``visitor_id`` (``_event_vals``)
         :return: the created events (their ids over RPC). Nothing is created when any
             payload is bad.
         """
-        vals_list = [self._event_vals(payload, company_id) for payload in payloads]
+        vals_list = [self._event_vals(payload, company_id, publishable=publishable) for payload in payloads]
         if signed_visitors:
             for vals in vals_list:
                 if vals["visitor_id"]:

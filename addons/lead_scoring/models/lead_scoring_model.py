@@ -3,6 +3,8 @@ import logging
 
 from odoo import _, api, fields, models
 
+from odoo.addons.crm_leads import access_guard
+
 from ..lib import predictive
 
 _logger = logging.getLogger(__name__)
@@ -64,6 +66,36 @@ class LeadScoringModel(models.Model):
     _sql_constraints = [
         ("company_unique", "unique(company_id)", "One predictive model per company."),
     ]
+
+    # ------------------------------------------------------------------ access guards
+
+    @api.model
+    def create(self, vals):
+        access_guard.check_links(self, vals, ("company_id",))
+        return super(LeadScoringModel, self).create(vals)
+
+    @api.multi
+    def write(self, vals):
+        access_guard.check_links(self, vals, ("company_id",))
+        return super(LeadScoringModel, self).write(vals)
+
+    @api.model
+    def _where_calc(self, domain, active_test=True):
+        # the trained model (administrators only) is no search criterion for the others
+        access_guard.check_domain(self, domain)
+        return super(LeadScoringModel, self)._where_calc(domain, active_test=active_test)
+
+    @api.model
+    def _search(self, args, offset=0, limit=None, order=None, count=False, access_rights_uid=None):
+        access_guard.check_order(self, order)
+        return super(LeadScoringModel, self)._search(args, offset=offset, limit=limit, order=order, count=count,
+                                                     access_rights_uid=access_rights_uid)
+
+    @api.model
+    def read_group(self, domain, fields, groupby, offset=0, limit=None, orderby=False, lazy=True):
+        access_guard.check_read_group(self, fields, groupby, orderby)
+        return super(LeadScoringModel, self).read_group(domain, fields, groupby, offset=offset, limit=limit,
+                                                        orderby=orderby, lazy=lazy)
 
     @api.model
     def _lead_features(self, company_id, where):

@@ -2,6 +2,8 @@ from odoo import _, api, fields, models
 from odoo.exceptions import ValidationError
 from odoo.tools.safe_eval import safe_eval
 
+from odoo.addons.crm_leads import access_guard
+
 from ..lib import scoring
 from .crm_lead_event import EVENT_TYPES
 
@@ -154,6 +156,7 @@ class LeadScoringRule(models.Model):
 
     @api.model
     def create(self, vals):
+        access_guard.check_links(self, vals, ("company_id",))
         rule = super(LeadScoringRule, self).create(vals)
         self.env["crm.lead"].clear_caches()
         self.env["crm.lead"]._scoring_schedule_full_recompute()
@@ -161,6 +164,7 @@ class LeadScoringRule(models.Model):
 
     @api.multi
     def write(self, vals):
+        access_guard.check_links(self, vals, ("company_id",))
         result = super(LeadScoringRule, self).write(vals)
         self.env["crm.lead"].clear_caches()
         self.env["crm.lead"]._scoring_schedule_full_recompute()
