@@ -19,3 +19,16 @@ def lead_count(rpc, email):
 def gateway_records(rpc, domain):
     return rpc.call("mail.gateway.message", "search_read", domain,
                     fields=["state", "result", "ignore_reason", "channel", "res_model", "res_id"])
+
+
+def relayed(raw, relay="relay2.example"):
+    """``raw`` as another relay delivers it again: its own trace headers first, the 8-bit body
+    re-encoded as quoted-printable, the Content-Type header refolded, line ends as LF."""
+    import quopri
+    head, _sep, body = raw.partition(b"\r\n\r\n")
+    head = head.replace(b"Content-Type: text/plain; charset=utf-8",
+                        b"Content-Type: text/plain;\r\n\tcharset=utf-8\r\nContent-Transfer-Encoding: quoted-printable")
+    trace = (b"Return-Path: <bounce@" + relay.encode() + b">\r\nDelivered-To: sales@example.com\r\n"
+             b"X-Original-To: leads@example.com\r\nReceived: from " + relay.encode() + b" by mx.example;"
+             b" Mon, 30 Nov 2026 05:00:00 +0000\r\n")
+    return (trace + head + b"\r\n\r\n" + quopri.encodestring(body)).replace(b"\r\n", b"\n")

@@ -156,6 +156,75 @@ def fingerprint(raw):
     return digest.hexdigest()
 
 
+# Headers a relay, a filter or a mailbox adds or rewrites on its way (and the transfer
+# encoding, which a relay may change: 8bit to quoted-printable): not part of the content.
+_VOLATILE_HEADERS = _TRANSPORT_HEADERS | {
+    "content-transfer-encoding", "content-length", "lines", "status", "x-status", "x-keywords", "x-uid",
+    "x-uidl", "received-spf", "x-original-arrival-time", "x-envelope-from", "x-envelope-to", "resent-date"}
+_VOLATILE_PREFIXES = ("x-spam", "x-virus", "arc-", "x-received", "x-ms-exchange-organization", "x-forwarded-",
+                      "x-mozilla-", "x-google-", "x-gm-", "x-barracuda", "x-proofpoint", "x-mimecast")
+_SPACES_RE = re.compile(rb"\s+")
+
+
+def _volatile(name):
+    name = (name or "").strip().lower()
+    return name in _VOLATILE_HEADERS or name.startswith(_VOLATILE_PREFIXES)
+
+
+def _fingerprint_bytes(value):
+    """Bytes of a header value or a text part as every way in delivers them: NUL dropped
+    (dovecot hands it back as 0x80, dropped too), lines and folds as single spaces."""
+    if isinstance(value, str):
+        value = value.encode("utf-8", "surrogateescape")
+    return _SPACES_RE.sub(b" ", value.replace(b"\x00", b"").replace(b"\x80", b"")).strip()
+
+
+def content_fingerprint(raw):
+    """A fingerprint of what a message says, the same for every delivery of it.
+
+    Unlike ``fingerprint`` (the key of a message without Message-Id), this one also
+    holds when a relay re-encodes the body (8bit to quoted-printable or base64) or
+    refolds the headers: the headers an author wrote (transport and filter headers
+    left out) and the decoded content of every part are hashed, text with its line
+    ends and runs of spaces made equal. Two messages under one Message-Id with
+    different fingerprints are two messages."""
+    if isinstance(raw, str):
+        raw = raw.encode("utf-8", "surrogateescape")
+    raw = (raw or b"").replace(b"\x00", b"").replace(b"\x80", b"")
+    try:
+        msg = email.message_from_bytes(raw)
+        digest = hashlib.sha256(b"content-v1\n")
+        for index, part in enumerate(msg.walk()):
+            headers = sorted(b"%s: %s" % (name.strip().lower().encode("utf-8", "surrogateescape"),
+                                          _fingerprint_bytes(value))
+                             for name, value in part.raw_items() if not _volatile(name))
+            digest.update(b"part %d\n" % index)
+            for line in headers:
+                digest.update(line + b"\n")
+            if part.is_multipart():
+                continue
+            payload = part.get_payload(decode=True) or b""
+            if part.get_content_maintype() in ("text", "message"):
+                payload = _fingerprint_bytes(payload)
+            digest.update(b"\nbody %d\n" % len(payload))
+            digest.update(payload)
+        return digest.hexdigest()
+    except Exception:  # pylint: disable=broad-except
+        # beyond what the parser copes with: the bytes without their transport headers
+        return fingerprint(raw)
+
+
+def reused_message_id(message_id_value, content):
+    """A Message-Id for a second message sent under an already known one (``content``: its
+    fingerprint): the original with a mark, so that Odoo's chatter, which keeps one
+    message per Message-Id, takes it too and a person still recognises the original."""
+    value = (message_id_value or "").strip().strip("<>")
+    local, sep, domain = value.rpartition("@")
+    if not sep:
+        local, domain = value, "mail-gateway"
+    return "<%s.reused-%s@%s>" % (local, content[:16], domain)
+
+
 _KEY_JUNK_RE = re.compile(r"[^\x21-\x7e]")
 
 

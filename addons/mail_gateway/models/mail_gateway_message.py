@@ -25,7 +25,8 @@ _logger = logging.getLogger(__name__)
 
 # what the gateway decided and what it received: written by its own methods only
 PROTECTED_FIELDS = {"state", "raw", "raw_purged", "message_key", "result", "ignore_reason", "decision", "error",
-                    "res_model", "res_id", "attempts", "job_uuid", "oversized", "size", "acknowledged"}
+                    "res_model", "res_id", "attempts", "job_uuid", "oversized", "size", "acknowledged",
+                    "content_fingerprint", "message_id_reused", "first_message_id"}
 
 PARAM_PREFIX = "mail_gateway."
 DEFAULTS = {
@@ -57,7 +58,19 @@ class MailGatewayMessage(models.Model):
 
     message_key = fields.Char(
         "Message key", required=True, index=True, readonly=True,
-        help="The Message-Id, or a fingerprint of the message when it has none.")
+        help="The Message-Id, or a fingerprint of the message when it has none; a message reusing a known "
+             "Message-Id with another content gets the Message-Id followed by its content's fingerprint.")
+    content_fingerprint = fields.Char(
+        "Content fingerprint", readonly=True,
+        help="What the message says (headers of its author and decoded parts, without the headers relays add): "
+             "the same for every delivery of one message, different for another message under the same "
+             "Message-Id.")
+    message_id_reused = fields.Boolean(
+        "Message-Id reused", readonly=True, index=True,
+        help="Another message with different content came earlier under this Message-Id (a broken mailer, "
+             "a sender or an attacker reusing it): this one is kept and processed as a message of its own.")
+    first_message_id = fields.Many2one(
+        "mail.gateway.message", "First message with this Message-Id", readonly=True, ondelete="set null")
     subject = fields.Char(readonly=True)
     email_from = fields.Char("From", readonly=True, index=True)
     email_to = fields.Char("To", readonly=True)
@@ -225,6 +238,7 @@ class MailGatewayMessage(models.Model):
             head = email.parser.BytesParser(policy=email.policy.compat32).parsebytes(
                 mailparse.processable(raw), headersonly=True)
             key = mailparse.message_key(raw, head)
+            content = mailparse.content_fingerprint(raw)
             _name, address = mailparse.sender(head)
             values = {
                 "subject": mailparse.storable(mailparse.header(head, "Subject"), 512),
@@ -234,7 +248,7 @@ class MailGatewayMessage(models.Model):
         except Exception:  # pylint: disable=broad-except
             # headers beyond repair: the message is stored all the same, under a hash of its bytes
             _logger.warning("Inbound message with unreadable headers, stored under its hash", exc_info=True)
-            key = "fp:%s" % hashlib.sha256(raw).hexdigest()
+            key = content = "fp:%s" % hashlib.sha256(raw).hexdigest()
             values = {"subject": "", "email_from": "", "email_to": ""}
         values.update({
             "channel": channel,
@@ -243,12 +257,48 @@ class MailGatewayMessage(models.Model):
             "size": size if size is not None else len(raw),
             "state": state,
             "decision": mailparse.storable(decision, 1000) or None,
+            "content_fingerprint": content,
+            "message_id_reused": False,
+            "first_message_id": None,
         })
         record = self._reserve(key, values)
         if record:
             return record, True
-        _logger.info("Inbound message %s already received, skipped", key)
-        return self.search([("message_key", "=", key)], limit=1), False
+        known = self.search([("message_key", "=", key)], limit=1)
+        if key.startswith("fp:") or known._same_content(content):
+            _logger.info("Inbound message %s already received, skipped", key)
+            return known, False
+        # the same Message-Id with another content: another message, never dropped; its own
+        # key (Message-Id and fingerprint) makes a re-delivery of it a duplicate in turn
+        _logger.warning("Inbound message %s reuses the Message-Id of message %d with another content: kept",
+                        key, known.id)
+        values.update(message_id_reused=True, first_message_id=known.id)
+        if not known.content_fingerprint and values["state"] == "received":
+            # stored before fingerprints, its source purged: nothing to compare, a person decides
+            values.update(state="failed", decision=mailparse.storable(_(
+                "Message-Id reused: a message was already received under %s and its source is purged, so "
+                "whether this one is a re-delivery cannot be told; kept for a person to retry or discard.")
+                % key, 1000))
+        reused_key = "%s fp:%s" % (key, content)
+        record = self._reserve(reused_key, values)
+        if record:
+            return record, True
+        _logger.info("Inbound message %s already received, skipped", reused_key)
+        return self.search([("message_key", "=", reused_key)], limit=1), False
+
+    @api.multi
+    def _same_content(self, content):
+        """Whether this stored message has the content fingerprint ``content``. A message
+        stored before fingerprints existed gets its fingerprint from its raw source now;
+        one whose source is purged cannot be compared (False)."""
+        self.ensure_one()
+        if not self.content_fingerprint and not self.raw_purged and not self.oversized:
+            raw = self._raw_bytes()
+            if raw:
+                self.env.cr.execute("UPDATE mail_gateway_message SET content_fingerprint = %s WHERE id = %s",
+                                    (mailparse.content_fingerprint(raw), self.id))
+                self.invalidate_cache(["content_fingerprint"], self.ids)
+        return self.content_fingerprint == content
 
     @api.model
     def _reserve(self, key, values):
@@ -261,14 +311,15 @@ class MailGatewayMessage(models.Model):
             """INSERT INTO mail_gateway_message
                    (message_key, state, date_received, company_id, create_uid, write_uid, create_date, write_date,
                     subject, email_from, email_to, channel, fetchmail_server_id, raw, size, decision, attempts,
-                    raw_purged)
+                    raw_purged, content_fingerprint, message_id_reused, first_message_id)
                VALUES (%s, %s, now() at time zone 'UTC', %s, %s, %s,
                        now() at time zone 'UTC', now() at time zone 'UTC', %s, %s, %s, %s, %s, %s, %s, %s, 0,
-                       false)
+                       false, %s, %s, %s)
                ON CONFLICT (message_key) DO NOTHING RETURNING id""",
             (key, values["state"], self.env.user.company_id.id, self.env.uid, self.env.uid, values["subject"],
              values["email_from"], values["email_to"], values["channel"], values["fetchmail_server_id"],
-             values["raw"], values["size"], values["decision"]),
+             values["raw"], values["size"], values["decision"], values.get("content_fingerprint"),
+             bool(values.get("message_id_reused")), values.get("first_message_id")),
             log_exceptions=False)
         row = self.env.cr.fetchone()
         return self.browse(row[0]) if row else self.browse()
@@ -455,6 +506,15 @@ class MailGatewayMessage(models.Model):
             # the fingerprint becomes the Message-Id, so that Odoo keeps one too
             del msg["Message-Id"]
             msg["Message-Id"] = "<%s@mail-gateway>" % self.message_key[3:]
+        elif self.message_id_reused:
+            # Odoo's chatter keeps one message per Message-Id: under the original one this
+            # message would be taken for the first and dropped
+            original = mailparse.message_id(msg)
+            del msg["Message-Id"]
+            msg["Message-Id"] = mailparse.reused_message_id(original, self.content_fingerprint or "")
+            notes.append(_("Message-Id reused: %(message_id)s already came with another content (message "
+                           "%(first)s); this one is kept and processed as a message of its own.") % {
+                "message_id": original, "first": self.first_message_id.subject or self.first_message_id.id})
         # decoded parts may hold NUL bytes (=00, base64): never into a text column
         text = mailparse.storable(mailparse.text_body(msg))
         rule = self._match_rule(msg, address, text)

@@ -219,3 +219,41 @@ def test_classification_signals(headers, subject, expected):
 
 def test_own_list_ids():
     assert mailparse.own_list_ids(["Sales@Example.com", "bad"]) == {"sales.example.com"}
+
+
+REQUEST = ("From: Claire <claire@durand.example>\nTo: sales@example.com\nSubject: Devis\n"
+           "Message-Id: <d1@durand.example>\nMIME-Version: 1.0\nContent-Type: multipart/mixed; boundary=\"B\"\n\n"
+           "--B\nContent-Type: text/plain; charset=utf-8\nContent-Transfer-Encoding: 8bit\n\n"
+           "40 chaises à 120 € pièce.\n--B\nContent-Type: application/pdf; name=\"plan.pdf\"\n"
+           "Content-Transfer-Encoding: base64\n\nJVBERi0xLjQKJcfs\n--B--\n")
+
+
+def test_content_fingerprint_ignores_relays_and_re_encoding():
+    import quopri
+    raw = REQUEST.encode()
+    text = "40 chaises à 120 € pièce.\n".encode()
+    relayed = (b"Received: from relay2 by mx\r\nReturn-Path: <claire@durand.example>\r\nDelivered-To: s@x\r\n"
+               b"X-Original-To: sales@example.com\r\nDKIM-Signature: v=1; a=rsa-sha256\r\nX-Spam-Score: 0.1\r\n"
+               + raw.replace(b"Content-Transfer-Encoding: 8bit", b"Content-Transfer-Encoding: quoted-printable")
+               .replace(text, quopri.encodestring(text))
+               .replace(b"Content-Type: text/plain; charset=utf-8", b"Content-Type: text/plain;\n  charset=utf-8")
+               .replace(b"\n", b"\r\n"))
+    # dovecot hands a stored NUL back as 0x80: both left out
+    assert mailparse.content_fingerprint(raw) == mailparse.content_fingerprint(relayed)
+    assert mailparse.content_fingerprint(raw.replace(b"Devis", b"De\x00vis")) == \
+        mailparse.content_fingerprint(raw.replace(b"Devis", b"De\x80vis"))
+
+
+@pytest.mark.parametrize("change", [(b"40 chaises", b"400 chaises"), (b"Subject: Devis", b"Subject: Annulation"),
+                                    (b"JVBERi0xLjQKJcfs", b"JVBERi0xLjQKJcfz"), (b"plan.pdf", b"virus.exe"),
+                                    (b"From: Claire", b"From: Mallory")])
+def test_content_fingerprint_tells_another_content_apart(change):
+    raw = REQUEST.encode()
+    assert mailparse.content_fingerprint(raw) != mailparse.content_fingerprint(raw.replace(*change))
+
+
+def test_content_fingerprint_of_garbage_and_reused_message_id():
+    assert len(mailparse.content_fingerprint(b"\xff\xfe\x00garbage")) == 64
+    assert mailparse.content_fingerprint(b"") == mailparse.content_fingerprint(None)
+    assert mailparse.reused_message_id("<d1@durand.example>", "ab" * 32) == "<d1.reused-abababababababab@durand.example>"
+    assert mailparse.reused_message_id("<no-at-sign>", "cd" * 32) == "<no-at-sign.reused-cdcdcdcdcdcdcdcd@mail-gateway>"
