@@ -39,7 +39,7 @@ def without_code_defaults(self, names):
     forged = ["default_%s" % name for name in names if "default_%s" % name in context]
     if not forged:
         return self
-    return self.with_context({key: value for key, value in context.items() if key not in forged})
+    return self.with_env(self.env(context={key: value for key, value in context.items() if key not in forged}))
 
 
 def check_links(self, vals, names):
