@@ -8,3 +8,4 @@ from . import test_website_form
 from . import test_pipeline_export
 from . import test_intake_batch
 from . import test_lead_api
+from . import test_code_driven_fields
