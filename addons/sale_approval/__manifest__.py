@@ -9,6 +9,7 @@
     "depends": [
         "sale_management",
         "portal",
+        "report_xlsx",
     ],
     "data": [
         "security/sale_approval_security.xml",
@@ -17,6 +18,8 @@
         "data/sale_refusal_reason_data.xml",
         "wizard/sale_approval_refuse_wizard_views.xml",
         "wizard/sale_approval_mass_wizard_views.xml",
+        "wizard/sale_approval_analysis_wizard_views.xml",
+        "report/sale_approval_analysis_reports.xml",
         "views/sale_approval_rule_views.xml",
         "views/sale_approval_request_views.xml",
         "views/sale_quotation_answer_views.xml",

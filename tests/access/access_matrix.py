@@ -496,6 +496,13 @@ MODELS = {
     "sale.approval.mass.wizard": {"addon": "sale_approval", "kind": "transient",
                                   "note": "Decides several quotations at once: only what waits for the user's "
                                           "approval."},
+    "sale.approval.analysis.wizard": {"addon": "sale_approval", "kind": "transient",
+                                      "note": "Approval analysis (Excel): its figures are read with the user's "
+                                              "own rights."},
+    "report.sale_approval.approval_analysis_xlsx": {
+        "addon": "sale_approval", "kind": "abstract",
+        "note": "Excel workbook of the approval analysis: counts only the approvals and answers the user can read.",
+    },
     "res.users": {"addon": "sale_approval", "kind": "stock",
                   "note": "Approval limit, manager and delegate fields; Odoo's rights."},
     # ------------------------------------------------------------ stock models we extend

@@ -59,6 +59,10 @@ class SaleApprovalRequest(models.Model):
         string="Requested by",
     )
     requested_on = fields.Datetime()
+    mailed_on = fields.Datetime(
+        string="Approval e-mail sent on",
+        help="When the approvers were last e-mailed about this request (at the request, or sent again).",
+    )
     decided_by_id = fields.Many2one(
         comodel_name="res.users",
         string="Decided by",

@@ -17,6 +17,10 @@ ORDER_FIELDS_REOPENING = {"partner_id", "pricelist_id", "payment_term_id", "team
 #: ``sale_approval.link_validity_days`` overrides it).
 LINK_VALIDITY_DAYS = 7
 
+#: Minutes before the approval e-mail of a quotation can be sent again to the same approver
+#: (ir.config_parameter ``sale_approval.resend_interval_minutes`` overrides it).
+RESEND_INTERVAL_MINUTES = 15
+
 
 class SaleOrder(models.Model):
     """The approval cycle of a quotation.
@@ -61,6 +65,9 @@ class SaleOrder(models.Model):
     approval_can_decide = fields.Boolean(
         compute="_compute_approval_can_decide",
     )
+    approval_can_resend = fields.Boolean(
+        compute="_compute_approval_can_resend",
+    )
     customer_answer_ids = fields.One2many(
         comodel_name="sale.quotation.answer",
         inverse_name="order_id",
@@ -90,6 +97,11 @@ class SaleOrder(models.Model):
     def _compute_approval_can_decide(self):
         for order in self:
             order.approval_can_decide = bool(order._approval_requests_of_user(self.env.user))
+
+    @api.multi
+    def _compute_approval_can_resend(self):
+        for order in self:
+            order.approval_can_resend = order._approval_waiting() and order._approval_may_resend()
 
     # ------------------------------------------------------------------ rules
 
@@ -259,6 +271,7 @@ class SaleOrder(models.Model):
                 "user_id": user.id, "summary": summary, "date_deadline": fields.Date.context_today(self),
             })
         rules = ", ".join(requests.mapped("rule_id.name"))
+        requests.write({"mailed_on": fields.Datetime.now()})
         # the history in the chatter; each approver gets their own e-mail with their own links
         self.sudo().message_post(
             body=_("%(order)s waits for the approval of %(users)s: %(rules)s") % {
@@ -329,6 +342,66 @@ class SaleOrder(models.Model):
             "email_from": self.env.user.company_id.email or self.env.user.partner_id.email or False,
             "model": "sale.order", "res_id": self.id, "auto_delete": True,
         }
+
+    # ------------------------------------------------------------------ e-mail sent again
+
+    def _approval_waiting(self):
+        return self.state in ("draft", "sent") and self.approval_state == "pending"
+
+    def _approval_may_resend(self):
+        return self.user_id == self.env.user or self.env.user.has_group("sales_team.group_sale_manager")
+
+    @api.multi
+    def action_approval_resend(self):
+        """E-mail again the approvers of the open tier who have not decided yet, with new links.
+
+        For when an approval e-mail was lost: the quotation's salesperson and the sales
+        managers only, and at most once per ``sale_approval.resend_interval_minutes`` (system
+        parameter, 15 by default) per approver and quotation, the request itself counting as
+        the first sending. The links of the earlier e-mails stay valid until they expire: they
+        are signed for the same approver, cycle and amounts, work only signed in as that
+        approver, and the first decision makes every other link of that request say that
+        nothing waits any more.
+        """
+        params = self.env["ir.config_parameter"].sudo()
+        minutes = int(params.get_param("sale_approval.resend_interval_minutes", RESEND_INTERVAL_MINUTES) or 0)
+        now = fields.Datetime.from_string(fields.Datetime.now())
+        for order in self:
+            if not order._approval_may_resend():
+                raise AccessError(_("Only the salesperson of %s and the sales managers can send its approval e-mail "
+                                    "again.") % order.name)
+            if not order._approval_waiting():
+                raise UserError(_("%s is not waiting for approval.") % order.name)
+            requests = order._approval_current_requests().filtered(lambda request: request.state == approval.PENDING)
+            # two clicks at the same time: the second one waits here, then sees the first one's sending
+            self.env.cr.execute("SELECT id FROM sale_approval_request WHERE id IN %s FOR UPDATE",
+                                [tuple(requests.ids)])
+            requests.invalidate_cache(["mailed_on"])
+            due, wait = self.env["res.users"], 0
+            for user in requests.mapped("approver_ids").filtered(lambda approver: approver.partner_id.email):
+                sent = [fields.Datetime.from_string(request.mailed_on)
+                        for request in requests if user in request.approver_ids and request.mailed_on]
+                if sent and max(sent) + timedelta(minutes=minutes) > now:
+                    left = max(sent) + timedelta(minutes=minutes) - now
+                    wait = max(wait, int(-(-left.total_seconds() // 60)))
+                else:
+                    due |= user
+            if not due:
+                if wait:
+                    raise UserError(_("The approval e-mail of %(order)s was sent less than %(minutes)d minutes ago: "
+                                      "try again in %(wait)d minutes.") % {
+                                          "order": order.name, "minutes": minutes, "wait": wait})
+                raise UserError(_("No approver of %s has an e-mail address.") % order.name)
+            for user in due:
+                mine = requests.filtered(lambda request: user in request.approver_ids)
+                order._approval_send_link_mails(user, ", ".join(mine.mapped("rule_id.name")))
+            requests.filtered(lambda request: request.approver_ids & due).write(
+                {"mailed_on": fields.Datetime.to_string(now)})
+            order.sudo().message_post(author_id=self.env.user.partner_id.id, subtype="mail.mt_note", body=_(
+                "Approval e-mail sent again by %(user)s to %(approvers)s, with new links (those of the earlier "
+                "e-mails stay valid until they expire).") % {
+                    "user": self.env.user.name, "approvers": ", ".join(due.mapped("name"))})
+        return True
 
     def _approval_close_activities(self, users, feedback):
         activity_type = self.env.ref("sale_approval.mail_activity_approval")

@@ -3,3 +3,5 @@ from . import test_cycle
 from . import test_customer_answer
 from . import test_approval_link
 from . import test_mass_decision
+from . import test_analysis_xlsx
+from . import test_resend

@@ -1,0 +1,1 @@
+from . import sale_approval_analysis_xlsx
