@@ -50,3 +50,25 @@ class TestSignedVisitorIds(LeadScoringCase):
         self.assertEqual(lead.visitor_id, visitor)
         self.assertEqual(lead.event_count, 1)
         self.assertEqual(lead.score_engagement, 20)
+
+    def test_publishable_key_names_a_lead_only_with_its_visitor(self):
+        # given a lead made from the form of a browser with a handed out visitor id
+        visitor = self.Event._visitor_new(self.company.id)
+        lead = self.env["crm.lead"].create({"name": "Formulaire du site", "visitor_id": visitor,
+                                            "company_id": self.company.id})
+        missing = lead.id + 100000
+        answers = []
+        # when a publishable key names it, or a missing lead, by the id alone
+        for lead_id in (lead.id, missing):
+            with self.assertRaises(ValidationError) as refused:
+                self.Event.record_events([{"type": "form", "url": "/contact", "lead_id": lead_id}],
+                                         company_id=self.company.id, signed_visitors=True, publishable=True)
+            answers.append(refused.exception.name.replace(str(lead_id), "<id>"))
+        # then nothing is recorded, and the answers do not tell which lead exists
+        self.assertEqual(answers[0], answers[1])
+        self.assertFalse(lead.event_ids)
+        # with that browser's visitor id the event is the lead's
+        events = self.Event.record_events([{"type": "form", "url": "/contact", "lead_id": lead.id,
+                                            "visitor_id": visitor}],
+                                          company_id=self.company.id, signed_visitors=True, publishable=True)
+        self.assertEqual(events.lead_id, lead)
