@@ -45,7 +45,11 @@ class RecurringCustomerPortal(CustomerPortal):
         except (AccessError, MissingError):
             return request.redirect("/my")
         values = self._prepare_portal_layout_values()
-        invoices = contract.sudo().invoice_ids.filtered(lambda inv: inv.state in ("open", "paid"))
+        # only the customer's own invoices: an invoice linked to the contract by mistake (or on
+        # purpose) stays off another customer's page
+        commercial = request.env.user.partner_id.commercial_partner_id
+        invoices = contract.sudo().invoice_ids.filtered(
+            lambda inv: inv.state in ("open", "paid") and inv.commercial_partner_id == commercial)
         values.update({
             "contract": contract.sudo(),
             "invoices": invoices,

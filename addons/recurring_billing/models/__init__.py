@@ -1,3 +1,4 @@
+from . import access_guard
 from . import recurring_contract
 from . import recurring_contract_invoicing
 from . import recurring_contract_line

@@ -1,4 +1,5 @@
-from odoo import api, fields, models
+from odoo import SUPERUSER_ID, _, api, fields, models
+from odoo.exceptions import AccessError
 
 
 class AccountInvoice(models.Model):
@@ -19,3 +20,14 @@ class AccountInvoice(models.Model):
         if self.env.context.get("recurring_defer_taxes"):
             return True
         return super(AccountInvoice, self).compute_taxes()
+
+    @api.multi
+    def write(self, values):
+        # the invoicing of a contract links its invoices: a user linking another invoice to a
+        # contract would show it on the contract's customer portal page
+        if "recurring_contract_id" in values and self.env.uid != SUPERUSER_ID:
+            raise AccessError(_("%(field)s (%(technical)s) of %(model)s is set by the application, not by "
+                                "users.") % {"field": self._fields["recurring_contract_id"].get_description(
+                                    self.env)["string"], "technical": "recurring_contract_id",
+                                    "model": self._description})
+        return super(AccountInvoice, self).write(values)

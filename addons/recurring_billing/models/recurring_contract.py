@@ -21,8 +21,11 @@ class RecurringContract(models.Model):
 
     _name = "recurring.contract"
     _description = "Recurring contract"
-    _inherit = ["mail.thread", "mail.activity.mixin", "portal.mixin"]
+    _inherit = ["mail.thread", "mail.activity.mixin", "portal.mixin", "recurring.access.guard"]
     _order = "date_start desc, id desc"
+    # set by the lifecycle buttons, the invoicing and the order confirmation only
+    _code_fields = ("state", "mrr", "amount_period", "next_invoice_date", "alert_sent_date", "notice_date",
+                    "sale_order_id", "period_ids", "adjustment_ids", "invoice_ids")
 
     name = fields.Char(
         string="Reference",
@@ -305,12 +308,14 @@ class RecurringContract(models.Model):
 
     @api.model
     def create(self, values):
+        self._guard_values(values)
         if values.get("name", _("New")) == _("New") and not values.get("is_template"):
             values["name"] = self.env["ir.sequence"].next_by_code("recurring.contract") or _("New")
         return super(RecurringContract, self).create(values)
 
     @api.multi
     def write(self, values):
+        self._guard_values(values)
         locked = set(values) & set(self._billing_terms())
         if locked and not self.env.context.get("recurring_terms_change"):
             for contract in self.filtered(lambda c: c.period_ids or c.terms_change_ids):
@@ -412,7 +417,7 @@ class RecurringContract(models.Model):
             for change in changes:
                 contract.with_context(recurring_terms_change=True).write({
                     name: change[name] for name in TERMS_FIELDS})
-                change.state = "applied"
+                change._code_write({"state": "applied"})
 
     @api.multi
     def action_change_terms(self, date=None, **terms):
@@ -477,12 +482,15 @@ class RecurringContract(models.Model):
     def _compute_next_invoice_date(self):
         """Store the invoice date of the first period neither invoiced nor paused."""
         for contract in self:
-            if contract.is_template or contract.state in ("draft", "closed", "paused") or not contract.date_start:
-                contract.next_invoice_date = False
-                continue
-            invoiced = [fields.Date.from_string(p.date_start) for p in contract.period_ids]
-            contract.next_invoice_date = contract._calendar().next_invoice_date(
-                invoiced_starts=invoiced, paused=contract._paused_ranges())
+            next_date = False
+            if not (contract.is_template or contract.state in ("draft", "closed", "paused")
+                    or not contract.date_start):
+                invoiced = [fields.Date.from_string(p.date_start) for p in contract.period_ids]
+                next_date = contract._calendar().next_invoice_date(
+                    invoiced_starts=invoiced, paused=contract._paused_ranges())
+            next_text = fields.Date.to_string(next_date) if next_date else False
+            if next_text != contract.next_invoice_date:
+                contract._code_write({"next_invoice_date": next_text})
 
     @api.multi
     def _mrr_at(self, day):
@@ -532,7 +540,7 @@ class RecurringContract(models.Model):
                 raise UserError(_("Contract %s has no line to invoice.") % contract.name)
             if contract.commitment_count and not contract.date_end:
                 contract.date_end = contract._term_end(fields.Date.from_string(contract.date_start))
-        self.write({"state": "running"})
+        self._code_write({"state": "running"})
         self._compute_next_invoice_date()
         return True
 
@@ -542,8 +550,7 @@ class RecurringContract(models.Model):
         today = self.env.context.get("recurring_today") or fields.Date.context_today(self)
         for contract in self.filtered(lambda c: c.state in ("running", "to_renew")):
             self.env["recurring.contract.pause"].create({"contract_id": contract.id, "date_start": today})
-            contract.write({"state": "paused"})
-            contract.next_invoice_date = False
+            contract._code_write({"state": "paused", "next_invoice_date": False})
         return True
 
     @api.multi
@@ -555,7 +562,7 @@ class RecurringContract(models.Model):
                                         or fields.Date.context_today(self))
         last_paused_day = fields.Date.to_string(today - recurrence.ONE_DAY)
         for contract in self.filtered(lambda c: c.state == "paused"):
-            contract.state = "running"
+            contract._code_write({"state": "running"})
             contract._end_pauses(last_paused_day)
         self._compute_next_invoice_date()
         return True
@@ -609,7 +616,8 @@ class RecurringContract(models.Model):
 
     @api.multi
     def action_give_notice(self):
-        self.write({"notice_given": True, "notice_date": fields.Date.context_today(self)})
+        self.write({"notice_given": True})
+        self._code_write({"notice_date": fields.Date.context_today(self)})
         return True
 
     @api.multi
@@ -627,7 +635,7 @@ class RecurringContract(models.Model):
             if started and contract.state == "paused":
                 # paused up to its last day: the paused days already invoiced are credited and
                 # the days before the pause not invoiced yet (in arrears) are, as on resuming
-                contract.with_context(tracking_disable=True).write({"state": "running"})
+                contract.with_context(tracking_disable=True)._code_write({"state": "running"})
                 contract._end_pauses(min(today, contract.date_end))
             running = started and contract.state in ("running", "to_renew")
             if running:
@@ -637,7 +645,7 @@ class RecurringContract(models.Model):
                 day_after = fields.Date.from_string(contract.date_end) + recurrence.ONE_DAY
                 contract.with_context(recurring_raise_errors=True, recurring_invoice_day=today)._invoice_contracts(
                     day_after, commit=False)
-            contract.write({"state": "closed", "next_invoice_date": False})
+            contract._code_write({"state": "closed", "next_invoice_date": False})
             if started and contract.refund_unused_days:
                 # the prepaid days after the last one are credited on the closing invoice (or credit note)
                 last_day = fields.Date.from_string(contract.date_end)
@@ -651,7 +659,7 @@ class RecurringContract(models.Model):
     def action_reset_draft(self):
         if self.mapped("period_ids"):
             raise UserError(_("An invoiced contract cannot go back to draft: pause or close it."))
-        self.write({"state": "draft", "next_invoice_date": False})
+        self._code_write({"state": "draft", "next_invoice_date": False})
         return True
 
     @api.multi
@@ -681,18 +689,19 @@ class RecurringContract(models.Model):
             fully_invoiced = not self.next_invoice_date
             if self.auto_renew and not self._notice_effective() and self.commitment_count:
                 new_end = self._term_end(date_end + recurrence.ONE_DAY)
-                self.write({"date_end": new_end, "state": "running"})
+                self.write({"date_end": new_end})
+                self._code_write({"state": "running"})
                 self._compute_next_invoice_date()
                 self.message_post(body=_("Contract renewed until %s.") % new_end)
             elif fully_invoiced:
-                self.write({"state": "closed"})
+                self._code_write({"state": "closed"})
                 self._invoice_closing()
                 self.message_post(body=_("Contract closed at the end of its term."))
             return
         if today >= alert_from and self.alert_sent_date != self.date_end:
             self._send_term_alerts()
-            self.write({"alert_sent_date": self.date_end,
-                        "state": "to_renew" if self.auto_renew and not self.notice_given else self.state})
+            self._code_write({"alert_sent_date": self.date_end,
+                              "state": "to_renew" if self.auto_renew and not self.notice_given else self.state})
 
     @api.multi
     def _notice_effective(self):

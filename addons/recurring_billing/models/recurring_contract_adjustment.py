@@ -1,4 +1,4 @@
-from odoo import fields, models
+from odoo import api, fields, models
 
 
 class RecurringContractAdjustment(models.Model):
@@ -6,7 +6,9 @@ class RecurringContractAdjustment(models.Model):
     the prorated difference when a line changes or stops in the middle of a period."""
 
     _name = "recurring.contract.adjustment"
+    _inherit = "recurring.access.guard"
     _description = "Prorated adjustment of a contract"
+    _code_fields = ("invoice_line_id",)
     _order = "date"
 
     contract_id = fields.Many2one(
@@ -40,3 +42,13 @@ class RecurringContractAdjustment(models.Model):
         ondelete="set null",
         readonly=True,
     )
+
+    @api.model
+    def create(self, values):
+        self._guard_values(values)
+        return super(RecurringContractAdjustment, self).create(values)
+
+    @api.multi
+    def write(self, values):
+        self._guard_values(values)
+        return super(RecurringContractAdjustment, self).write(values)

@@ -24,7 +24,10 @@ class RecurringContractAmendment(models.Model):
     are credited on the next invoice and the new terms bill from the change date."""
 
     _name = "recurring.contract.amendment"
+    _inherit = "recurring.access.guard"
     _description = "Scheduled change of a contract"
+    _code_fields = ("old_quantity", "old_price_unit", "old_recurring_interval", "old_recurring_unit",
+                    "old_period_alignment", "old_invoicing_mode", "state")
     _order = "date, id"
 
     kind = fields.Selection(
@@ -107,6 +110,7 @@ class RecurringContractAmendment(models.Model):
 
     @api.model
     def create(self, values):
+        self._guard_values(values)
         if values.get("line_id") and not values.get("contract_id"):
             values["contract_id"] = self.env["recurring.contract.line"].browse(values["line_id"]).contract_id.id
         values = dict(values)
@@ -118,6 +122,7 @@ class RecurringContractAmendment(models.Model):
 
     @api.multi
     def write(self, values):
+        self._guard_values(values)
         if any(amendment.kind == "terms" for amendment in self) and set(values) - {"state"}:
             raise UserError(_("A change of billing terms cannot be edited once recorded: its credits and "
                               "calendar are set. Record a later change instead."))
@@ -203,7 +208,8 @@ class RecurringContractAmendment(models.Model):
                 continue
             containing = amendment.contract_id._calendar().period_of(day)
             line = amendment.line_id
-            amendment.write({"old_quantity": line.quantity, "old_price_unit": line.price_unit, "state": "applied"})
+            amendment._code_write({"old_quantity": line.quantity, "old_price_unit": line.price_unit,
+                                   "state": "applied"})
             line.with_context(recurring_apply_now=True, recurring_amendment_recorded=True).apply_change(
                 amendment.date, quantity=amendment.quantity, price_unit=amendment.price_unit,
                 period_invoiced=containing.start < period.start)

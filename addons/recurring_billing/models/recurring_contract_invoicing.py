@@ -592,9 +592,9 @@ class RecurringContractInvoicing(models.Model):
         ``carried`` lists (usage ids, adjustment ids) in the order of its lines."""
         for invoice_line, (usage_ids, adjustment_ids) in zip(invoice.invoice_line_ids.sorted("id"), carried):
             if usage_ids:
-                self.env["recurring.usage"].browse(usage_ids).write({"invoice_line_id": invoice_line.id})
+                self.env["recurring.usage"].sudo().browse(usage_ids).write({"invoice_line_id": invoice_line.id})
             if adjustment_ids:
-                self.env["recurring.contract.adjustment"].browse(adjustment_ids).write(
+                self.env["recurring.contract.adjustment"].sudo().browse(adjustment_ids).write(
                     {"invoice_line_id": invoice_line.id})
 
     @api.multi

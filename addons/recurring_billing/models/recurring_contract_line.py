@@ -10,7 +10,9 @@ class RecurringContractLine(models.Model):
     recorded for the period."""
 
     _name = "recurring.contract.line"
+    _inherit = "recurring.access.guard"
     _description = "Recurring contract line"
+    _code_fields = ("price_subtotal", "currency_id", "amendment_ids")
     _order = "contract_id, sequence, id"
 
     contract_id = fields.Many2one(
@@ -79,6 +81,16 @@ class RecurringContractLine(models.Model):
         string="Scheduled changes",
         readonly=True,
     )
+
+    @api.model
+    def create(self, values):
+        self._guard_values(values)
+        return super(RecurringContractLine, self).create(values)
+
+    @api.multi
+    def write(self, values):
+        self._guard_values(values)
+        return super(RecurringContractLine, self).write(values)
 
     @api.depends("quantity", "price_unit")
     def _compute_price_subtotal(self):
@@ -217,7 +229,7 @@ class RecurringContractLine(models.Model):
                 # the line's history, for the MRR of past months
                 self.env["recurring.contract.amendment"].create({
                     "line_id": line.id, "date": date, "quantity": new_quantity, "price_unit": new_price,
-                    "old_quantity": line.quantity, "old_price_unit": line.price_unit, "state": "applied"})
+                })._code_write({"old_quantity": line.quantity, "old_price_unit": line.price_unit, "state": "applied"})
             line.write({"quantity": new_quantity, "price_unit": new_price})
         return True
 

@@ -1,4 +1,4 @@
-from odoo import fields, models
+from odoo import api, fields, models
 
 
 class RecurringContractPause(models.Model):
@@ -6,6 +6,7 @@ class RecurringContractPause(models.Model):
     partly paused is billed for its other days)."""
 
     _name = "recurring.contract.pause"
+    _inherit = "recurring.access.guard"
     _description = "Pause of a contract"
     _order = "date_start"
 
@@ -21,3 +22,13 @@ class RecurringContractPause(models.Model):
     date_end = fields.Date(
         help="Last paused day; empty while the contract is still paused.",
     )
+
+    @api.model
+    def create(self, values):
+        self._guard_values(values)
+        return super(RecurringContractPause, self).create(values)
+
+    @api.multi
+    def write(self, values):
+        self._guard_values(values)
+        return super(RecurringContractPause, self).write(values)

@@ -1,4 +1,4 @@
-from odoo import fields, models
+from odoo import api, fields, models
 
 
 class RecurringContractPeriod(models.Model):
@@ -6,7 +6,9 @@ class RecurringContractPeriod(models.Model):
     makes a second invoice for a period impossible, whatever runs at the same time."""
 
     _name = "recurring.contract.period"
+    _inherit = "recurring.access.guard"
     _description = "Invoiced period of a contract"
+    _code_fields = ("company_id", "invoice_id")
     _order = "date_start desc"
 
     contract_id = fields.Many2one(
@@ -35,3 +37,13 @@ class RecurringContractPeriod(models.Model):
         ("contract_period_unique", "UNIQUE (contract_id, date_start)",
          "This period of the contract is already invoiced."),
     ]
+
+    @api.model
+    def create(self, values):
+        self._guard_values(values)
+        return super(RecurringContractPeriod, self).create(values)
+
+    @api.multi
+    def write(self, values):
+        self._guard_values(values)
+        return super(RecurringContractPeriod, self).write(values)

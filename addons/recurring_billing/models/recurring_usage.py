@@ -8,7 +8,9 @@ class RecurringUsage(models.Model):
     imported), invoiced with the period it belongs to."""
 
     _name = "recurring.usage"
+    _inherit = "recurring.access.guard"
     _description = "Usage record of a contract line"
+    _code_fields = ("invoice_line_id", "contract_id", "company_id")
     _order = "date desc, id desc"
 
     line_id = fields.Many2one(
@@ -60,8 +62,14 @@ class RecurringUsage(models.Model):
             if not usage.line_id.is_usage:
                 raise ValidationError(_("Line %s is not invoiced by usage.") % usage.line_id.name)
 
+    @api.model
+    def create(self, values):
+        self._guard_values(values)
+        return super(RecurringUsage, self).create(values)
+
     @api.multi
     def write(self, values):
+        self._guard_values(values)
         if self.filtered("invoice_line_id") and set(values) & {"quantity", "date", "line_id"}:
             raise ValidationError(_("An invoiced usage record cannot be changed."))
         return super(RecurringUsage, self).write(values)

@@ -30,7 +30,12 @@ class SaleOrder(models.Model):
             for (interval, unit), lines in sorted(groups.items()):
                 values = order._prepare_recurring_contract(interval, unit)
                 values["line_ids"] = [(0, 0, order._prepare_recurring_contract_line(line)) for line in lines]
-                contracts |= contracts.create(values)
+                # the link to the order is the application's: written as such once the contract exists
+                code_values = {name: values.pop(name) for name in contracts._code_fields if name in values}
+                contract = contracts.create(values)
+                if code_values:
+                    contract._code_write(code_values)
+                contracts |= contract
         contracts.action_start()
         return contracts
 

@@ -1,0 +1,70 @@
+from odoo import SUPERUSER_ID, _, api, models
+from odoo.exceptions import AccessError
+
+
+class RecurringAccessGuard(models.AbstractModel):
+    """What users may put in the values of a create or write of our billing models.
+
+    - ``_code_fields``: fields the application sets (states, invoicing bookkeeping, links to
+      invoices, snapshot values); the code writes them as superuser (``_code_write``) after its
+      own checks, any other write of them is refused.
+    - a many2one a user writes must point at a record the user may read (Odoo 11 shows the
+      name of a many2one target as superuser: a link to any record would reveal its name).
+    - a company must be one of the user's companies.
+
+    The models call ``_guard_values`` first thing in their ``create`` (``self`` empty: a code
+    field may only hold its default) and ``write``: the check
+    is on the uid, never on a context key (a context comes from the caller over RPC).
+    """
+
+    _name = "recurring.access.guard"
+    _description = "Access checks of the values users write"
+
+    _code_fields = ()
+
+    @api.model
+    def _guard_trusted(self):
+        return self.env.uid == SUPERUSER_ID
+
+    @api.multi
+    def _guard_values(self, values):
+        if self._guard_trusted():
+            return
+        code = set(values) & set(self._code_fields)
+        if code and not self:
+            # a create: the defaults the forms send (a draft state, nothing invoiced) are not code values
+            defaults = self.default_get(sorted(code))
+            code = {name for name in code if values[name] and values[name] != defaults.get(name)}
+        for name in sorted(code):
+            raise AccessError(_("%(field)s (%(technical)s) of %(model)s is set by the application, not by "
+                                "users.") % self._guard_labels(name))
+        user = self.env.user
+        for name, value in sorted(values.items()):
+            field = self._fields.get(name)
+            if field is None or field.type != "many2one" or not value or not isinstance(value, int):
+                continue
+            target = self.env[field.comodel_name].browse(value)
+            if field.comodel_name == "res.company" and value not in user.company_ids.ids:
+                raise AccessError(_("%(field)s (%(technical)s) of %(model)s must be one of your companies.")
+                                  % self._guard_labels(name))
+            try:
+                target.check_access_rights("read")
+                target.check_access_rule("read")
+            except AccessError:
+                raise AccessError(_("%(field)s (%(technical)s) of %(model)s cannot point at a record you may not "
+                                    "read.") % self._guard_labels(name))
+
+    @api.model
+    def _guard_labels(self, name):
+        field = self._fields[name]
+        return {"field": field.get_description(self.env)["string"], "technical": name,
+                "model": self._description or self._name}
+
+    @api.multi
+    def _code_write(self, values):
+        """Write fields of ``_code_fields`` as the application: the user must be allowed to
+        write the records, the values are the code's."""
+        if not self._guard_trusted():
+            self.check_access_rights("write")
+            self.check_access_rule("write")
+        return self.sudo().write(values)
