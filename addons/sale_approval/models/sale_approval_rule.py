@@ -3,6 +3,7 @@ from odoo.exceptions import ValidationError
 from odoo.tools.safe_eval import safe_eval
 
 from ..lib import approval
+from .access_guard import check_values
 
 CONDITIONS = [
     ("amount", "Untaxed total above"),
@@ -99,6 +100,16 @@ class SaleApprovalRule(models.Model):
         string="Approving group",
         help="Any one member of the group may approve.",
     )
+
+    @api.model
+    def create(self, values):
+        check_values(self, values)
+        return super(SaleApprovalRule, self).create(values)
+
+    @api.multi
+    def write(self, values):
+        check_values(self, values)
+        return super(SaleApprovalRule, self).write(values)
 
     @api.constrains("condition", "domain", "approver_kind", "approver_user_id", "approver_group_id", "tier")
     def _check_settings(self):

@@ -9,9 +9,14 @@ from odoo.exceptions import AccessError, UserError
 from odoo.tools import float_repr, float_round
 
 from ..lib import approval
+from .access_guard import check_values
 
 #: Changing one of these on a quotation that went through approval starts a new cycle.
 ORDER_FIELDS_REOPENING = {"partner_id", "pricelist_id", "payment_term_id", "team_id", "user_id", "company_id"}
+
+#: Set by the approval buttons and the customer's answer only (with sudo(), after their checks).
+CODE_FIELDS = ("approval_state", "approval_cycle", "approval_request_ids", "customer_answer", "customer_answer_ids",
+               "expiry_reminder_sent")
 
 #: Days an approval link of the request e-mail can be used (ir.config_parameter
 #: ``sale_approval.link_validity_days`` overrides it).
@@ -160,8 +165,14 @@ class SaleOrder(models.Model):
 
     # ------------------------------------------------------------------ guards
 
+    @api.model
+    def create(self, vals):
+        check_values(self, vals, CODE_FIELDS, links=False)
+        return super(SaleOrder, self).create(vals)
+
     @api.multi
     def write(self, vals):
+        check_values(self, vals, CODE_FIELDS, links=False)
         target = vals.get("state")
         if target in ("sent", "sale"):
             moving = self.filtered(lambda order: order.state in ("draft", "sent") and order.state != target)
