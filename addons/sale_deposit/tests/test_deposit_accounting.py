@@ -315,3 +315,36 @@ class TestWithdrawalAfterTheGoodsAreInvoiced(DepositCase):
         self.assertAlmostEqual(facts.goods_invoiced, 0.0)
         self.assertAlmostEqual(facts.vat_booked, 0.0)
         self.assertEqual(order._deposit_check_accounting(), [])
+
+    def test_seller_default_is_refused_on_invoiced_goods_and_books_nothing(self):
+        # given a consumer's order with 30% of arrhes paid (360.00), invoiced on order: 840.00 after deduction
+        order = self._order(partner=self.consumer, deposit_kind="arrhes", deposit_method="percent_taxed",
+                            deposit_value=30, deposit_deliver_unpaid=True)
+        order.action_confirm()
+        deposit = order.deposit_ids
+        self._pay(deposit.invoice_id)
+        invoice = self._final_invoice(order)
+        invoice.action_invoice_open()
+        self.assertAlmostEqual(invoice.amount_total, 840.0)
+        documents = order._deposit_documents()
+        # when the company says it cannot deliver, the default is refused while the goods stay invoiced
+        with self.assertRaisesRegex(UserError, "has invoiced goods"):
+            order.sudo(self.manager).action_deposit_seller_fails()
+        # then nothing is booked: no avoir, no penalty on 6718, the order still confirmed
+        self.assertEqual(order.state, "sale")
+        self.assertEqual(order._deposit_documents(), documents)
+        self.assertFalse(deposit.invoice_id.refund_invoice_ids)
+        self.assertEqual(order._deposit_check_accounting(), [])
+        # once the final invoice (and its deduction) is credited, the seller's default goes through:
+        # the arrhes are paid back twice (360.00 credited, 360.00 of penalty on 6718)
+        self._credit(invoice)
+        order.invalidate_cache()
+        order.sudo(self.manager).action_deposit_seller_fails()
+        self.assertEqual(order.state, "cancel")
+        penalty = deposit.invoice_id.refund_invoice_ids.filtered(
+            lambda r: r.invoice_line_ids.filtered("is_deposit_penalty"))
+        self.assertAlmostEqual(self._balance(penalty.move_id, "6718"), 360.0)
+        facts = order._deposit_accounting_facts()
+        self.assertAlmostEqual(facts.goods_invoiced, 0.0)
+        self.assertAlmostEqual(facts.penalty, 360.0)
+        self.assertEqual(order._deposit_check_accounting(), [])
