@@ -314,8 +314,9 @@ MODELS = {
             "other_company": full("dep_oc"),
         },
         "note": "Salespeople: the deposits of their own orders. Deposits are created by \"Ask a deposit\" on "
-                "the order (sales managers may also create them by hand); the fields that drive the "
-                "accounting are written by the application, not by users.",
+                "the order (sales managers may also create them by hand, on an order they may read); the "
+                "fields that drive the accounting (kind, amounts, invoices, order, company) are written by the "
+                "application, not by users, sales managers included.",
     },
     "sale.deposit.wizard": {"addon": "sale_deposit", "kind": "transient", "note": "Deposit invoice wizard."},
     "sale.deposit.terms.mixin": {"addon": "sale_deposit", "kind": "abstract",
@@ -335,7 +336,11 @@ MODELS = {
             "accountant": rights("ctr_a ctr_b"),
             "other_company": full("ctr_oc"),
         },
-        "note": "Salespeople: their own contracts and unassigned ones; customers: theirs.",
+        "note": "Salespeople: their own contracts and unassigned ones; customers: theirs, and on the portal "
+                "only the invoices of their own company. A contract goes only to one of the user's companies; "
+                "its state, MRR, invoicing dates, order and invoices are written by the application (the "
+                "buttons, the invoicing), never by a user; a link (template, customer...) only to a record "
+                "the user may read. The same holds for the records of a contract.",
     },
     "recurring.contract.line": {
         "addon": "recurring_billing",
@@ -666,6 +671,11 @@ CODE_WRITTEN_FIELDS = [
     ("sale.deposit", "kind", "dep_a", "arrhes", ["salesman_1"]),
     ("sale.deposit", "forfeit_amount", "dep_a", 1.0, ["salesman_1"]),
     ("sale.deposit", "amount", "dep_a", 1.0, ["salesman_1"]),
+    ("recurring.contract", "state", "ctr_a", "closed", ["salesman_1", "sales_manager"]),
+    ("recurring.contract", "mrr", "ctr_a", 9999.0, ["salesman_1", "sales_manager"]),
+    ("recurring.contract", "next_invoice_date", "ctr_a", "2031-01-01", ["salesman_1", "sales_manager"]),
+    ("recurring.contract.amendment", "state", "amend_a", "applied", ["salesman_1", "sales_manager"]),
+    ("sale.order", "approval_state", "apq_a", "draft", ["salesman_1", "sales_manager"]),
 ]
 
 # Cells that wait for another change (reason); a mismatch there is an expected failure.

@@ -32,8 +32,9 @@ def render(addon):
     out = [
         "Generated from ``tests/access/access_matrix.py`` (``tests/access/readme.py``), where every cell is "
         "tested through JSON-RPC as a real user. A role not listed under a model has no access to it. "
-        "Salespeople have the \"own documents\" rights, sales managers \"all documents\"; each company "
-        "sees only its own records.",
+        "Salespeople have the \"own documents\" rights, sales managers \"all documents\". Companies follow "
+        "Odoo's multi-company rules: a user sees the records of the company he is working in and of its "
+        "child companies (a parent company sees its subsidiaries' records, not the other way round).",
         "",
     ]
     for model, spec in sorted(matrix.MODELS.items()):
