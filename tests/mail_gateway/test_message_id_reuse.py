@@ -5,7 +5,7 @@ import uuid
 
 import pytest
 
-from common_mail import gateway_records, lead_count, message, relayed
+from common_mail import lead_count, message, relayed
 from test_inbound_http import SECRET, post, run_pipe
 from test_imap_fetch import make_server
 

@@ -77,7 +77,7 @@ class MailGatewayController(http.Controller):
             with registry.cursor() as cr:
                 record = api.Environment(cr, SUPERUSER_ID, {})["mail.gateway.message"].browse(record_id)
                 payload.update(state=record.state, result=record.result or "", reason=record.ignore_reason or "",
-                           message_id_reused=record.message_id_reused)
+                               message_id_reused=record.message_id_reused)
         return _reply(200, **payload)
 
     def _store(self, registry, secret, channel):

@@ -204,7 +204,10 @@ def content_fingerprint(raw):
             if part.is_multipart():
                 continue
             payload = part.get_payload(decode=True) or b""
-            if part.get_content_maintype() in ("text", "message"):
+            encoding = str(part.get("Content-Transfer-Encoding") or "").strip().lower()
+            if part.get_content_maintype() in ("text", "message", "multipart") or encoding != "base64":
+                # text, or bytes sent as they are (a multipart without boundary...): line ends and
+                # NUL are what transports change; only base64 content is out of their reach
                 payload = _fingerprint_bytes(payload)
             digest.update(b"\nbody %d\n" % len(payload))
             digest.update(payload)

@@ -14,9 +14,11 @@ class TestMessageIdReuse(GatewayCase):
         the 8-bit body re-encoded as quoted-printable, the Content-Type header refolded."""
         head, _sep, body = raw.partition(b"\r\n\r\n")
         head = head.replace(b"Content-Type: text/plain; charset=utf-8",
-                            b"Content-Type: text/plain;\r\n\tcharset=utf-8\r\nContent-Transfer-Encoding: quoted-printable")
+                            b"Content-Type: text/plain;\r\n\tcharset=utf-8\r\n"
+                            b"Content-Transfer-Encoding: quoted-printable")
         trace = (b"Return-Path: <claire@durand.example>\r\nDelivered-To: sales-gw@example.com\r\n"
-                 b"X-Original-To: sales@example.com\r\nReceived: from relay2.example by mx.example; Mon, 30 Nov 2026\r\n"
+                 b"X-Original-To: sales@example.com\r\n"
+                 b"Received: from relay2.example by mx.example; Mon, 30 Nov 2026\r\n"
                  b"X-Spam-Status: No, score=-1.0\r\n")
         return (trace + head + b"\r\n\r\n" + quopri.encodestring(body)).replace(b"\r\n", b"\n")
 

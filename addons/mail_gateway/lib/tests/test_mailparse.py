@@ -255,5 +255,13 @@ def test_content_fingerprint_tells_another_content_apart(change):
 def test_content_fingerprint_of_garbage_and_reused_message_id():
     assert len(mailparse.content_fingerprint(b"\xff\xfe\x00garbage")) == 64
     assert mailparse.content_fingerprint(b"") == mailparse.content_fingerprint(None)
-    assert mailparse.reused_message_id("<d1@durand.example>", "ab" * 32) == "<d1.reused-abababababababab@durand.example>"
-    assert mailparse.reused_message_id("<no-at-sign>", "cd" * 32) == "<no-at-sign.reused-cdcdcdcdcdcdcdcd@mail-gateway>"
+    assert mailparse.reused_message_id("<d1@durand.example>", "ab" * 32) == \
+        "<d1.reused-abababababababab@durand.example>"
+    assert mailparse.reused_message_id("<no-at-sign>", "cd" * 32) == \
+        "<no-at-sign.reused-cdcdcdcdcdcdcdcd@mail-gateway>"
+
+
+def test_content_fingerprint_of_a_multipart_without_boundary_ignores_line_ends():
+    raw = b"From: c@x.example\nMessage-Id: <nb@x.example>\nContent-Type: multipart/mixed\n\nJust text, 12 tables.\n"
+    # an IMAP server hands it back with CRLF line ends
+    assert mailparse.content_fingerprint(raw) == mailparse.content_fingerprint(raw.replace(b"\n", b"\r\n"))
