@@ -172,7 +172,8 @@ class MailGatewayMessage(models.Model):
         """
         record, created = self._store(raw, channel, fetchmail_server)
         if record.state == "received":
-            record._process(raw)
+            # a row this transaction has just inserted is seen by no other one yet: no lock to take
+            record._process(raw, inserted=created)
         return record if created else self.browse()
 
     @api.model
@@ -322,7 +323,18 @@ class MailGatewayMessage(models.Model):
              bool(values.get("message_id_reused")), values.get("first_message_id")),
             log_exceptions=False)
         row = self.env.cr.fetchone()
-        return self.browse(row[0]) if row else self.browse()
+        if not row:
+            return self.browse()
+        record = self.browse(row[0])
+        # what the processing reads of the new row, without reading it back (not the raw source)
+        record._cache.update(record._convert_to_cache({
+            "message_key": key, "state": values["state"], "subject": values["subject"],
+            "email_from": values["email_from"], "fetchmail_server_id": values["fetchmail_server_id"] or False,
+            "content_fingerprint": values.get("content_fingerprint") or False,
+            "message_id_reused": bool(values.get("message_id_reused")),
+            "first_message_id": values.get("first_message_id") or False,
+        }, validate=False))
+        return record
 
     @api.multi
     def _raw_bytes(self):
@@ -330,20 +342,23 @@ class MailGatewayMessage(models.Model):
         return base64.b64decode(self.sudo().with_context(bin_size=False).raw or b"")
 
     @api.multi
-    def _process(self, raw=None):
+    def _process(self, raw=None, inserted=False):
         """Route one stored message: ignore, throttle, or hand it to Odoo's routing.
 
         The row is locked first (``SKIP LOCKED``): a message another worker is
         processing right now is left to it, and a processed one is not processed
-        again. Returns the values written, ``{}`` when nothing was done.
+        again. ``inserted``: the row was inserted by this very transaction (``receive``),
+        which no other one can see, lock or change yet: its cache is its row. Returns
+        the values written, ``{}`` when nothing was done.
         """
         self.ensure_one()
-        self.env.cr.execute("SELECT state FROM mail_gateway_message WHERE id = %s FOR UPDATE SKIP LOCKED",
-                            (self.id,))
-        row = self.env.cr.fetchone()
-        if not row or row[0] not in ("received", "failed"):
-            return {}
-        self.invalidate_cache(ids=self.ids)
+        if not inserted:
+            self.env.cr.execute("SELECT state FROM mail_gateway_message WHERE id = %s FOR UPDATE SKIP LOCKED",
+                                (self.id,))
+            row = self.env.cr.fetchone()
+            if not row or row[0] not in ("received", "failed"):
+                return {}
+            self.invalidate_cache(ids=self.ids)
         if raw is None:
             raw = self._raw_bytes()
         try:
@@ -448,6 +463,9 @@ class MailGatewayMessage(models.Model):
         (``sales@`` as a Google Group) marks every message with its List-Id, which is
         no sign of bulk mail. From the aliases the message was sent to, and the
         ``own_lists`` setting."""
+        if not mailparse.list_id(msg):
+            # only a List-Id is ever compared with them: no query for the mail of a person
+            return set()
         settings = self._settings()
         domain = settings["catchall_domain"]
         candidates = {}
@@ -458,9 +476,9 @@ class MailGatewayMessage(models.Model):
         own = {entry.strip().strip("<>").lower()
                for entry in (settings["own_lists"] or "").replace("\n", ",").split(",") if entry.strip()}
         if candidates:
-            aliases = self.env["mail.alias"].sudo().search([("alias_name", "in", list(candidates))])
+            self.env.cr.execute("SELECT alias_name FROM mail_alias WHERE alias_name IN %s", (tuple(candidates),))
             own |= mailparse.own_list_ids(
-                [address for alias in aliases for address in candidates.get(alias.alias_name, [])])
+                [address for (name,) in self.env.cr.fetchall() for address in candidates.get(name, [])])
         return own
 
     @api.model
