@@ -32,6 +32,10 @@ IMAP_COUNT = int(os.environ.get("BENCH_MAIL_IMAP") or 10000)
 # (a stock fetch of 10,000 messages would add some 45 minutes to learn a rate)
 STOCK_COUNT = min(IMAP_COUNT, int(os.environ.get("BENCH_MAIL_IMAP_STOCK") or 1000))
 
+# Each request signs with its own phone number, as distinct prospects do. With one number for
+# all of them, every new lead of the run was a duplicate candidate of up to 200 earlier ones,
+# and ours was timed on contact_dedup's worst case (a number shared by hundreds of open leads)
+# rather than on the cost of an e-mail; the stock side has no such check to pay.
 BODY = """Bonjour,
 
 Nous souhaitons un devis pour %(n)d chaises de bureau, livraison avant mars.
@@ -40,7 +44,7 @@ Cordialement,
 Claire Martin %(n)d
 Responsable achats
 Atelier Durand SARL
-Tel: +33 1 23 45 67 89
+Tel: +33 1 45 %(n)06d
 
 Le lun. 2 nov. 2026 a 10:00, Sales <sales@example.com> a ecrit :
 > Merci pour votre message.
