@@ -319,6 +319,10 @@ MODELS = {
                 "application, not by users, sales managers included.",
     },
     "sale.deposit.wizard": {"addon": "sale_deposit", "kind": "transient", "note": "Deposit invoice wizard."},
+    "sale.deposit.legal.rate": {"addon": "sale_deposit", "kind": "stock",
+                                "note": "The legal interest rates of each semester, a national table with no "
+                                        "company: every employee reads them, sales managers maintain them "
+                                        "(ir.model.access; not walked)."},
     "sale.deposit.terms.mixin": {"addon": "sale_deposit", "kind": "abstract",
                                  "note": "Deposit terms shared by companies, customers and orders."},
     # ------------------------------------------------------------ recurring_billing

@@ -182,23 +182,50 @@ def add_months(date, months):
     return datetime.date(year, month, min(date.day, days))
 
 
-def late_interest(amount, agreed_date, today, annual_rate, grace_months=3, digits=2):
-    """Legal interest owed on an unused advance payment.
+def rate_in_force(rates, day, default=None):
+    """The rate in force on ``day``: that of the latest period starting on or before it.
 
-    Sums paid in advance bear interest at the legal rate once ``grace_months`` have passed
-    after the agreed date, until delivery or refund (Code de la consommation, L131-1).
-
-    :returns: ``(late, interest)``: whether the advance is late and the interest owed
-        from the end of the grace period up to ``today`` (simple interest, 365-day year).
+    :param rates: ``[(start_date, rate)]``, in any order.
+    :param default: rate of the days before the first period (``None``: an error).
     """
-    if annual_rate is None or Decimal(str(annual_rate)) < 0:
+    known = [(start, rate) for start, rate in rates if start <= day]
+    if known:
+        return Decimal(str(max(known, key=lambda item: item[0])[1]))
+    if default is None:
+        raise DepositError("No legal interest rate is known for %s." % day.isoformat())
+    return Decimal(str(default))
+
+
+def late_interest(payments, today, rates, end_date=None, grace_months=3, digits=2, default_rate=None):
+    """Legal interest on advance payments (Code de la consommation, L214-2).
+
+    Each sum paid in advance bears interest at the legal rate once ``grace_months`` have passed
+    after its payment, until the delivery or the refund (``end_date``; ``today`` while neither
+    happened): simple interest on a 365-day year, each day at the rate of its semester. Once the
+    advance is used, the interest accrued up to that day stays owed.
+
+    :param payments: ``[(payment_date, amount)]`` of the money received.
+    :param rates: ``[(semester_start, yearly rate in %)]`` for the creditor's kind.
+    :returns: ``(late, interest)``: whether a payment is past its grace period with the advance
+        still unused, and the interest accrued up to ``end_date`` or ``today``.
+    :raises DepositError: a negative rate, or a day with no rate known and no ``default_rate``.
+    """
+    if any(Decimal(str(rate)) < 0 for _start, rate in rates) or (
+            default_rate is not None and Decimal(str(default_rate)) < 0):
         raise DepositError("The legal interest rate cannot be negative.")
-    amount = to_decimal(amount, digits)
-    if not agreed_date or amount <= 0:
-        return False, Decimal(0)
-    start = add_months(agreed_date, grace_months)
-    if today <= start:
-        return False, Decimal(0)
-    days = (today - start).days
-    interest = to_decimal(amount * Decimal(str(annual_rate)) / 100 * days / 365, digits)
-    return True, interest
+    stop = min(end_date, today) if end_date else today
+    late = False
+    total = Decimal(0)
+    starts = sorted(start for start, _rate in rates)
+    for paid_on, amount in payments:
+        amount = to_decimal(amount, digits)
+        start = add_months(paid_on, grace_months)
+        if amount <= 0 or stop <= start:
+            continue
+        late = late or not end_date
+        # one segment per semester crossed, each at its own rate
+        cuts = [start] + [day for day in starts if start < day < stop] + [stop]
+        for begin, finish in zip(cuts, cuts[1:]):
+            rate = rate_in_force(rates, begin, default_rate)
+            total += amount * rate / 100 * (finish - begin).days / 365
+    return late, to_decimal(total, digits)

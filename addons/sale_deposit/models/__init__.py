@@ -3,6 +3,7 @@ from . import res_company
 from . import res_config_settings
 from . import res_partner
 from . import sale_deposit
+from . import legal_interest_rate
 from . import account_invoice
 from . import account_invoice_line
 from . import account_move

@@ -39,7 +39,8 @@ class ResCompany(models.Model):
         string="Legal interest rate (%)",
         digits=(16, 4),
         default=3.0,
-        help="Yearly rate owed on advance payments left unused three months past the agreed date.",
+        help="Yearly rate for the days before the first semester of the legal interest rates (Sales > "
+             "Configuration > Legal interest rates), which give the rate of each semester.",
     )
 
     def _deposit_cash_basis_tax(self, tax):

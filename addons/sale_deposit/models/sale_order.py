@@ -26,7 +26,9 @@ class SaleOrder(models.Model):
     )
     deposit_agreed_date = fields.Date(
         string="Agreed delivery date",
-        help="Advance payments still unused three months after this date bear the legal interest.",
+        help="The delivery date agreed with the customer. Whatever it is, each advance payment bears the legal "
+             "interest from three months after it was paid until the delivery or the refund (Code de la "
+             "consommation, L214-2).",
     )
     deposit_ids = fields.One2many(
         "sale.deposit",
@@ -62,12 +64,22 @@ class SaleOrder(models.Model):
     )
     deposit_late = fields.Boolean(
         string="Late delivery",
-        compute="_compute_deposit_amounts",
-        help="Advance payments unused three months past the agreed delivery date.",
+        compute="_compute_deposit_late",
+        help="An advance payment was made more than three months ago and the goods are neither delivered nor "
+             "the deposit refunded: it bears the legal interest (Code de la consommation, L214-2).",
     )
     deposit_late_interest = fields.Monetary(
         string="Legal interest owed",
-        compute="_compute_deposit_amounts",
+        compute="_compute_deposit_late",
+        help="Interest at the legal rate of each semester (for consumers, or for other creditors when the "
+             "customer is a company) on each advance payment, from three months after it until the delivery "
+             "or the refund; what accrued stays owed once the deposit is used.",
+    )
+    deposit_late_flagged = fields.Boolean(
+        string="Late delivery flagged",
+        readonly=True,
+        copy=False,
+        help="The daily check gave the salesperson an activity for this late order (once).",
     )
 
     deposit_return_invoice_ids = fields.One2many(
@@ -89,7 +101,6 @@ class SaleOrder(models.Model):
     @api.depends("deposit_ids.amount_paid", "deposit_ids.amount_remaining", "deposit_method", "deposit_value",
                  "amount_total", "deposit_kind", "partner_id", "deposit_agreed_date")
     def _compute_deposit_amounts(self):
-        today = fields.Date.from_string(fields.Date.context_today(self))
         for order in self:
             deposits = order.deposit_ids.filtered(lambda d: d.state != "cancel")
             order.deposit_effective_kind = order._deposit_kind()
@@ -106,12 +117,100 @@ class SaleOrder(models.Model):
                     expected = 0.0
             order.deposit_expected = expected
             order.deposit_to_pay = max(expected - order.deposit_paid, 0.0)
-            agreed = fields.Date.from_string(order.deposit_agreed_date) if order.deposit_agreed_date else None
+
+    @api.depends("deposit_ids.amount_paid", "deposit_ids.amount_remaining", "picking_ids.state", "state",
+                 "partner_id")
+    def _compute_deposit_late(self):
+        today = fields.Date.from_string(fields.Date.context_today(self))
+        for order in self:
+            order.deposit_late, order.deposit_late_interest = order._deposit_late_interest(today)
+
+    # ------------------------------------------------------------ late delivery
+    def _deposit_payments(self):
+        """``[(date, amount)]`` of the money received on the order's deposit invoices (credit notes aside)."""
+        self.ensure_one()
+        payments = []
+        for invoice in self.sudo().deposit_ids.mapped("invoice_id").filtered(lambda i: i.state in ("open", "paid")):
+            payments += [(fields.Date.from_string(payment["date"]), payment["amount"])
+                         for payment in invoice._get_payments_vals() if not payment["invoice_id"]]
+        return payments
+
+    def _deposit_interest_end(self):
+        """The day the advance payments stopped bearing interest: the goods all delivered, or every deposit
+        paid refunded, forfeited or deducted; ``None`` while the customer still waits."""
+        self.ensure_one()
+        order = self.sudo()
+        outgoing = order.picking_ids.filtered(lambda p: p.picking_type_code == "outgoing" and p.state != "cancel")
+        if outgoing and all(picking.state == "done" for picking in outgoing):
+            return max(fields.Datetime.from_string(picking.date_done).date() for picking in outgoing)
+        deposits = order.deposit_ids.filtered(lambda d: d.amount_paid > 0)
+        if deposits and not any(deposit.amount_remaining > 0 for deposit in deposits):
+            documents = (deposits.mapped("invoice_id.refund_invoice_ids")
+                         | deposits.mapped("deduction_line_ids.invoice_id")
+                         | deposits.mapped("forfeit_invoice_id")).filtered(lambda i: i.state in ("open", "paid"))
+            dates = [fields.Date.from_string(document.date_invoice) for document in documents
+                     if document.date_invoice]
+            if dates:
+                return max(dates)
+        return None
+
+    def _deposit_late_interest(self, on_date):
+        """``(late, interest)`` of the order on ``on_date`` (Code de la consommation, L214-2): each advance
+        payment bears the legal interest from three months after it until the delivery or the refund, at
+        the rate of each semester for the customer's kind (consumer, or other creditor for a company)."""
+        self.ensure_one()
+        payments = self._deposit_payments()
+        if not payments:
+            return False, 0.0
+        consumer = not self.partner_id.commercial_partner_id.is_company
+        rates = self.env["sale.deposit.legal.rate"]._deposit_rates(consumer)
+        try:
             late, interest = deposit_lib.late_interest(
-                order.deposit_remaining, agreed, today, order.company_id.deposit_legal_interest_rate or 0.0,
-                digits=order.currency_id.decimal_places)
-            order.deposit_late = late and order.state in ("sale", "done")
-            order.deposit_late_interest = float(interest) if order.deposit_late else 0.0
+                payments, on_date, rates, end_date=self._deposit_interest_end(),
+                digits=self.currency_id.decimal_places,
+                default_rate=self.company_id.deposit_legal_interest_rate or 0.0)
+        except deposit_lib.DepositError as error:
+            raise UserError(_("Order %(order)s: %(error)s") % {"order": self.name, "error": error})
+        return late and self.state in ("sale", "done"), float(interest)
+
+    @api.model
+    def _cron_deposit_flag_late_orders(self):
+        """Daily: give the salesperson of each late order an activity, once per order.
+
+        Safe to run twice at the same time: the orders are locked (``SKIP LOCKED``) and flagged in the
+        same transaction as their activity.
+        """
+        today = fields.Date.from_string(fields.Date.context_today(self))
+        candidates = self.sudo().search([
+            ("state", "in", ("sale", "done")), ("deposit_late_flagged", "=", False),
+            ("deposit_ids.invoice_id.state", "in", ("open", "paid"))])
+        if not candidates:
+            return self.browse()
+        self.env.cr.execute("SELECT id FROM sale_order WHERE id IN %s AND deposit_late_flagged IS NOT TRUE "
+                            "FOR UPDATE SKIP LOCKED", (tuple(candidates.ids),))
+        orders = self.sudo().browse([row[0] for row in self.env.cr.fetchall()])
+        todo = self.env.ref("mail.mail_activity_data_todo")
+        model = self.env["ir.model"]._get("sale.order")
+        flagged = self.browse()
+        for order in orders:
+            late, interest = order._deposit_late_interest(today)
+            if not late:
+                continue
+            self.env["mail.activity"].sudo().create({
+                "res_model_id": model.id,
+                "res_id": order.id,
+                "activity_type_id": todo.id,
+                "user_id": (order.user_id or self.env.user).id,
+                "date_deadline": fields.Date.to_string(today),
+                "summary": _("Late delivery: legal interest on the deposit"),
+                "note": _("An advance payment on order %(order)s was made more than three months ago and the "
+                          "goods are not delivered: %(interest)s %(currency)s of legal interest are owed so far "
+                          "(Code de la consommation, L214-2). Deliver or refund the customer.") % {
+                    "order": order.name, "interest": interest, "currency": order.currency_id.symbol},
+            })
+            flagged |= order
+        flagged.write({"deposit_late_flagged": True})
+        return flagged
 
     @api.constrains("deposit_value", "deposit_method")
     def _check_deposit_value(self):
@@ -535,21 +634,53 @@ class SaleOrder(models.Model):
             "balance_company": sum(lines.mapped("balance")),
         }
 
+    def _deposit_entry_sums(self, documents):
+        """Sums of the posted lines of ``documents`` (and of the order's exchange entries), read in one
+        query: receivable, forfeited earnest money, penalty, VAT and deposit account, in the order's
+        currency, and the deposit account in the company's currency."""
+        self.ensure_one()
+        order = self.sudo()
+        company = order.company_id
+        self.recompute()  # the stored balances of lines just written
+        accounts = order.deposit_ids.mapped("invoice_id.invoice_line_ids.account_id")
+        forfeit = company._deposit_account("deposit_forfeit_account_id", "7718")
+        penalty = company._deposit_account("deposit_penalty_account_id", "6718")
+        self.env.cr.execute("""
+            WITH lines AS (
+                SELECT l.account_id, l.tax_line_id, l.balance, a.internal_type,
+                       CASE WHEN %(foreign)s AND l.currency_id = %(currency)s THEN l.amount_currency
+                            ELSE l.balance END AS amount,
+                       l.move_id IN %(documents)s AS of_document
+                  FROM account_move_line l
+                  JOIN account_account a ON a.id = l.account_id
+                  JOIN account_move m ON m.id = l.move_id
+                 WHERE l.move_id IN %(documents)s
+                    OR (m.deposit_exchange_order_id = %(order)s AND m.state = 'posted'))
+            SELECT COALESCE(SUM(amount) FILTER (WHERE of_document AND internal_type = 'receivable'), 0),
+                   COALESCE(SUM(amount) FILTER (WHERE of_document AND account_id = %(forfeit)s), 0),
+                   COALESCE(SUM(amount) FILTER (WHERE of_document AND account_id = %(penalty)s), 0),
+                   COALESCE(SUM(amount) FILTER (WHERE of_document AND tax_line_id IS NOT NULL), 0),
+                   COALESCE(SUM(amount) FILTER (WHERE account_id IN %(deposit)s), 0),
+                   COALESCE(SUM(balance) FILTER (WHERE account_id IN %(deposit)s), 0)
+              FROM lines
+        """, {
+            "foreign": order.currency_id != company.currency_id, "currency": order.currency_id.id,
+            "documents": tuple(documents.mapped("move_id").ids) or (0,), "order": order.id,
+            "forfeit": forfeit.id or 0, "penalty": penalty.id or 0, "deposit": tuple(accounts.ids) or (0,),
+        })
+        receivable, indemnity, penalty_amount, vat, deposit_currency, deposit_company = (
+            float(value) for value in self.env.cr.fetchone())
+        return {"receivable": receivable, "indemnity": -indemnity, "penalty": penalty_amount, "vat": -vat,
+                "deposit_currency": deposit_currency, "deposit_company": deposit_company}
+
     def _deposit_accounting_facts(self):
         """What the posted entries say about the order, for the checks of ``lib/invariants.py``."""
         self.ensure_one()
         order = self.sudo()
-        company = order.company_id
         documents = order._deposit_documents()
-        lines = documents.mapped("move_id.line_ids")
-        in_currency = order._deposit_amount_in_order_currency
-        forfeit_account = company._deposit_account("deposit_forfeit_account_id", "7718")
-        penalty_account = company._deposit_account("deposit_penalty_account_id", "6718")
-        receivable = sum(in_currency(line) for line in lines if line.account_id.internal_type == "receivable")
-        indemnity = -sum(in_currency(line) for line in lines if line.account_id == forfeit_account)
-        penalty = sum(in_currency(line) for line in lines if line.account_id == penalty_account)
-        vat_booked = -sum(in_currency(line) for line in lines if line.tax_line_id)
-        deposit_lines = order._deposit_account_lines()
+        sums = order._deposit_entry_sums(documents)
+        receivable, indemnity, penalty, vat_booked = (
+            sums["receivable"], sums["indemnity"], sums["penalty"], sums["vat"])
         kept_total = vat_due = 0.0
         fully_invoiced = order.state in ("sale", "done")
         for line in order.order_line.filtered(lambda l: not l.is_downpayment and l.product_uom_qty > 0):
@@ -572,8 +703,8 @@ class SaleOrder(models.Model):
             indemnity=indemnity,
             penalty=penalty,
             vat_booked=vat_booked,
-            deposit_balance=deposit_lines["balance_currency"],
-            deposit_balance_company=deposit_lines["balance_company"],
+            deposit_balance=sums["deposit_currency"],
+            deposit_balance_company=sums["deposit_company"],
             fully_invoiced=fully_invoiced,
             cancelled=order.state == "cancel",
             settled=settled,

@@ -4,3 +4,4 @@ from . import test_delivery_and_cancellation
 from . import test_returns
 from . import test_deposit_accounting
 from . import test_deposit_properties
+from . import test_late_interest

@@ -106,11 +106,3 @@ class TestFinalInvoice(DepositCase):
         self.assertAlmostEqual(deduction.price_total, -300.0)
         self.assertAlmostEqual(invoice.amount_total, 900.0)
         self.assertAlmostEqual(invoice.amount_tax, 150.0)
-
-    def test_late_delivery_flags_the_order_and_computes_legal_interest(self):
-        order = self._confirmed_paid(deposit_agreed_date="2020-01-01")
-        self.assertIs(order.deposit_late, True)
-        self.assertGreater(order.deposit_late_interest, 0.0)
-        on_time = self._confirmed_paid(deposit_agreed_date="2999-01-01")
-        self.assertFalse(on_time.deposit_late)
-        self.assertEqual(on_time.deposit_late_interest, 0.0)

@@ -99,18 +99,48 @@ def test_seller_failing_owes_twice_the_arrhes_received():
         dep.arrhes_double_refund(120, 0)
 
 
-def test_no_interest_within_three_months_of_the_agreed_date():
-    late, interest = dep.late_interest(1000, datetime.date(2027, 1, 31), datetime.date(2027, 4, 30), 4)
+D = datetime.date
+# consumer rates of the 2025 semesters (arrêtés of 17 December 2024 and 19 June 2025)
+CONSUMER_RATES = [(D(2025, 1, 1), 7.21), (D(2025, 7, 1), 6.65)]
+
+
+def test_no_interest_within_three_months_of_the_payment():
+    late, interest = dep.late_interest([(D(2025, 1, 31), 1000)], D(2025, 4, 30), CONSUMER_RATES)
     assert (late, interest) == (False, Decimal(0))
 
 
-def test_interest_runs_after_the_three_months():
-    late, interest = dep.late_interest(1000, datetime.date(2027, 1, 1), datetime.date(2027, 5, 1), 3.65)
-    # 30 days at 3.65% on 1000 = 3.00
+def test_interest_runs_from_three_months_after_each_payment():
+    # 360.00 paid on 20 January: 61 days from 20 April to 20 June at 7.21% = 4.34
+    late, interest = dep.late_interest([(D(2025, 1, 20), 360)], D(2025, 6, 20), CONSUMER_RATES)
     assert late is True
-    assert interest == Decimal("3.00")
+    assert interest == Decimal("4.34")
+    # a second payment on 20 February adds its own 31 days only (20 May to 20 June): 2.20
+    late, interest = dep.late_interest([(D(2025, 1, 20), 360), (D(2025, 2, 20), 360)], D(2025, 6, 20),
+                                       CONSUMER_RATES)
+    assert interest == Decimal("6.54")
+
+
+def test_each_day_bears_the_rate_of_its_semester():
+    # 21 days at 7.21% (10 June to 1 July), then 40 days at 6.65%: 360 x (1.5141 + 2.66) / 365 = 4.12
+    late, interest = dep.late_interest([(D(2025, 3, 10), 360)], D(2025, 8, 10), CONSUMER_RATES)
+    assert interest == Decimal("4.12")
+
+
+def test_interest_accrued_stays_once_the_advance_is_used():
+    # delivered on 20 June: the advance is no longer late, the 4.34 accrued stay owed months later
+    late, interest = dep.late_interest([(D(2025, 1, 20), 360)], D(2025, 11, 30), CONSUMER_RATES,
+                                       end_date=D(2025, 6, 20))
+    assert (late, interest) == (False, Decimal("4.34"))
+
+
+def test_days_before_the_first_known_rate_need_a_default():
+    with pytest.raises(dep.DepositError):
+        dep.late_interest([(D(2024, 1, 2), 1000)], D(2025, 2, 1), CONSUMER_RATES)
+    late, interest = dep.late_interest([(D(2024, 9, 1), 1000)], D(2025, 1, 31), CONSUMER_RATES, default_rate=3.65)
+    # 31 days at 3.65% (1 December to 1 January), 30 days at 7.21%: 3.10 + 5.93
+    assert interest == Decimal("9.03")
 
 
 def test_negative_interest_rate_is_refused():
     with pytest.raises(dep.DepositError):
-        dep.late_interest(1000, datetime.date(2027, 1, 1), datetime.date(2027, 5, 1), -1)
+        dep.late_interest([(D(2025, 1, 1), 1000)], D(2025, 5, 1), [(D(2025, 1, 1), -1)])
