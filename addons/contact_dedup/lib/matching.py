@@ -146,10 +146,14 @@ def _street_key(street):
     words = (street or "").split()
     if not words or not words[0][:1].isdigit():
         return None
-    names = [word for word in words[1:] if not word[:1].isdigit() and word not in STREET_KINDS]
-    if not names:
-        return None
-    return words[0], phonetic.french(max(names, key=len))
+    sound = _street_sound(words[1:])
+    return (words[0], sound) if sound else None
+
+
+def _street_sound(words):
+    """The sound of the longest word of a street that is not a number or a kind of street."""
+    names = [word for word in words if not word[:1].isdigit() and word not in STREET_KINDS]
+    return phonetic.french(max(names, key=len)) if names else ""
 
 
 STREET_KINDS = frozenset("rue avenue boulevard place impasse allee chemin route quai square faubourg cours "
@@ -163,6 +167,7 @@ def extra_blocking_keys(record):
     * each name word's sound (French and English phonetic keys) with the zip code: a typo in
       the name, the name in either order or without its given name;
     * each name word's French sound with the town: a typo in the zip code;
+    * each name word's French sound with the sound of the street: typos in the zip and the town;
     * the house number, the sound of the street and the town: a name typed very differently.
     """
     keys = []
@@ -172,15 +177,21 @@ def extra_blocking_keys(record):
     if len(local) >= 5 and local not in GENERIC_MAILBOXES:
         keys.append("%s:mailbox:%s" % (kind, local))
     name = record.get("name") or ""
-    zip_code, city = record.get("zip") or "", (record.get("city") or "").replace(" ", "-")
+    # the town without its spaces: a space typed in or left out of a town's name is a common typo
+    zip_code, city = record.get("zip") or "", (record.get("city") or "").replace(" ", "")
+    street_sound = _street_sound((record.get("street") or "").split())
     for word in {word for word in name.split() if len(word) >= 3}:
         french = phonetic.french(word)
         if zip_code:
             for code in {"f" + french, "e" + phonetic.english(word)}:
                 if len(code) >= 3:
                     keys.append("%s:zipsound:%s:%s" % (kind, zip_code, code))
-        if city and len(french) >= 2:
-            keys.append("%s:townsound:%s:%s" % (kind, city, french))
+        if len(french) >= 2:
+            if city:
+                keys.append("%s:townsound:%s:%s" % (kind, city, french))
+            if len(street_sound) >= 3:
+                # the name with the street, whatever the zip, town or house number typed
+                keys.append("%s:streetsound:%s:%s" % (kind, street_sound, french))
     street = _street_key(record.get("street"))
     if street and city:
         keys.append("%s:address:%s:%s:%s" % (kind, street[0], street[1], city))

@@ -216,7 +216,7 @@ def partner_keys(values, default_country="FR", provider_rules=None):
     """All normalised keys of one contact or company.
 
     ``values``: dict with any of name, is_company, email, phone, mobile, vat, website,
-    street, zip, city, company_name, country_code.
+    street, street2, zip, city, company_name, country_code.
     """
     country = values.get("country_code") or default_country
     is_company = bool(values.get("is_company"))
@@ -228,7 +228,8 @@ def partner_keys(values, default_country="FR", provider_rules=None):
         "mobile": normalize_phone(values.get("mobile"), country),
         "vat": normalize_vat(values.get("vat"), country),
         "domain": website_domain or (email_domain(values.get("email")) if is_company else ""),
-        "street": normalize_street(values.get("street")),
+        # the address lines together: the street and its complement are often typed in each other's line
+        "street": normalize_street(" ".join(line for line in (values.get("street"), values.get("street2")) if line)),
         "zip": normalize_zip(values.get("zip")),
         "city": normalize_city(values.get("city")),
         "company": normalize_company_name(values.get("company_name")),

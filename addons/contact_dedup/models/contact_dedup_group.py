@@ -273,8 +273,8 @@ class ContactDedupGroup(models.Model):
         if value:
             try:
                 return fellegi_sunter.Model.from_dict(json.loads(value))
-            except (ValueError, KeyError, TypeError):
-                _logger.warning("contact_dedup: unreadable stored model, the defaults are used")
+            except (ValueError, KeyError, TypeError) as error:
+                _logger.warning("contact_dedup: unreadable stored model (%s), the defaults are used", error)
         # no scan yet: the default m and u, the prior of a base of this size (the planner's count)
         default = fellegi_sunter.DEFAULT_MODEL
         size = self._dedup_partner_count()
@@ -328,7 +328,7 @@ class ContactDedupGroup(models.Model):
             "email": (_("same e-mail"), _("similar e-mail"), _("different e-mail")),
             "phone": (_("same phone"), _("phone one digit off"), _("different phone")),
             "address": (_("same address"), _("address with a typo"), _("same street, other number"),
-                        _("same town, other street"), _("other town")),
+                        _("same town, no street to compare"), _("same town, other street"), _("other town")),
             "vat": (_("same VAT number"), _("different VAT number")),
             "domain": (_("same web domain"), _("different web domain")),
             "company": (_("same company"), _("different company")),

@@ -10,8 +10,8 @@ from odoo.tools import split_every
 from ..lib import fellegi_sunter, matching, normalize
 
 # res.partner fields that feed the normalised keys
-KEY_SOURCE_FIELDS = {"name", "is_company", "email", "phone", "mobile", "vat", "website", "street", "zip",
-                     "city", "parent_id", "country_id", "company_name"}
+KEY_SOURCE_FIELDS = {"name", "is_company", "email", "phone", "mobile", "vat", "website", "street", "street2",
+                     "zip", "city", "parent_id", "country_id", "company_name"}
 KEY_COLUMNS = ("name", "email", "phone", "mobile", "vat", "domain", "street", "zip", "city", "company")
 # the check while typing reads at most this many candidates (keys shared by more are no evidence)
 CHECK_CANDIDATES = 2000
@@ -68,7 +68,7 @@ class ResPartner(models.Model):
         for chunk in split_every(5000, self.ids):
             self.env.cr.execute("""
                 SELECT p.id, p.name, p.is_company, p.email, p.phone, p.mobile, p.vat, p.website, p.street,
-                       p.zip, p.city, COALESCE(parent.name, p.company_name), country.code, p.parent_id
+                       p.street2, p.zip, p.city, COALESCE(parent.name, p.company_name), country.code, p.parent_id
                   FROM res_partner p
                   LEFT JOIN res_partner parent ON parent.id = p.parent_id
                   LEFT JOIN res_country country ON country.id = p.country_id
@@ -76,9 +76,9 @@ class ResPartner(models.Model):
             rows = []
             for row in self.env.cr.fetchall():
                 keys = normalize.partner_keys(dict(zip(
-                    ("name", "is_company", "email", "phone", "mobile", "vat", "website", "street", "zip", "city",
-                     "company_name", "country_code"), row[1:13])), country, rules)
-                if row[13]:
+                    ("name", "is_company", "email", "phone", "mobile", "vat", "website", "street", "street2", "zip",
+                     "city", "company_name", "country_code"), row[1:14])), country, rules)
+                if row[14]:
                     keys["vat"] = ""  # a contact inherits its company's VAT: no evidence about the person
                 rows.append((row[0],) + tuple(keys[column] or None for column in KEY_COLUMNS)
                             + (" ".join(matching.extra_blocking_keys(keys)) or None,))
@@ -297,13 +297,13 @@ class ResPartner(models.Model):
                                             fellegi_sunter.explain(weights, phrases)))
         return "\n".join(lines)
 
-    @api.onchange("name", "email", "phone", "mobile", "vat", "website", "street", "zip", "city", "parent_id",
-                  "is_company")
+    @api.onchange("name", "email", "phone", "mobile", "vat", "website", "street", "street2", "zip", "city",
+                  "parent_id", "is_company")
     def _onchange_dedup_warning(self):
         if not (self.name or self.email or self.phone or self.mobile or self.vat):
             return {}
         values = {field: self[field] for field in (
-            "name", "email", "phone", "mobile", "vat", "website", "street", "zip", "city", "is_company",
+            "name", "email", "phone", "mobile", "vat", "website", "street", "street2", "zip", "city", "is_company",
             "company_name")}
         values["parent_id"] = self.parent_id.id
         values["country_id"] = self.country_id.id

@@ -21,7 +21,7 @@ def test_em_recovers_known_m_and_prior_from_generated_comparison_vectors():
     u = {field: [0.02] + [0.98 / (len(levels) - 1)] * (len(levels) - 1) for field, levels, _c in fs.FIELDS}
     true_m = {field: [0.8] + [0.2 / (len(levels) - 1)] * (len(levels) - 1) for field, levels, _c in fs.FIELDS}
     true_m["name"] = [0.6, 0.2, 0.1, 0.05, 0.05]
-    true_m["address"] = [0.5, 0.3, 0.1, 0.05, 0.05]
+    true_m["address"] = [0.5, 0.3, 0.1, 0.03, 0.03, 0.04]
     share = 0.3
 
     def draw(probabilities):
@@ -160,3 +160,53 @@ def test_an_implausible_name_m_keeps_the_default_and_says_why(caplog):
     assert model.m["person"]["name"] == fs.DEFAULT_MODEL.m["person"]["name"]
     assert "the name's m of person stays the default" in caplog.text
     assert "different name" in caplog.text or "same name" in caplog.text
+
+
+def test_street_and_street2_typed_in_each_others_line_are_one_address():
+    # Given a contact whose residence was typed in the street line the second time
+    first = normalize.partner_keys({"name": "Lise Ormond", "street": "27 grainger circuit", "street2": "Kangarilla",
+                                    "zip": "2450", "city": "Point Turton"})
+    second = normalize.partner_keys({"name": "Lise Ormond", "street": "27 Kangarilla", "street2": "grainger circuit",
+                                     "zip": "2450", "city": "Point Turton"})
+    moved = normalize.partner_keys({"name": "Lise Ormond", "street": "27 mountview", "zip": "2450",
+                                    "city": "Point Turton", "street2": ""})
+    kept = normalize.partner_keys({"name": "Lise Ormond", "street": "27 hawker street", "street2": "moun tview",
+                                   "zip": "2450", "city": "Point Turton"})
+    # then both are the same address, with a typo at most; another street of the town is not
+    assert fs.compare_address(first, second) in (0, 1)
+    assert fs.compare_address(moved, kept) == 1
+    assert fs.compare_address(first, kept) == fs.OTHER_STREET
+
+
+def test_a_space_typed_in_the_town_is_no_other_town():
+    first = normalize.partner_keys({"street": "5 rue Pasteur", "zip": "29200", "city": "Mount Colah"})
+    second = normalize.partner_keys({"street": "8 quai Nord", "zip": "29210", "city": "Mount C olah"})
+    elsewhere = normalize.partner_keys({"street": "8 quai Nord", "zip": "56000", "city": "Lesneven"})
+    assert fs.compare_city(first["city"], second["city"]) == 0
+    assert fs.compare_address(first, second) == fs.OTHER_STREET
+    assert fs.compare_address(first, elsewhere) == fs.ELSEWHERE
+
+
+def test_a_street_left_out_is_no_evidence_against_the_same_town():
+    # Given a typo'd name in the same zip and town, the street typed on one side only (the check's known miss)
+    model = fs.Model(fs.DEFAULT_MODEL.m, fs.DEFAULT_MODEL.u, {kind: fs.prior_for_size(60) for kind in fs.KINDS})
+    known = normalize.partner_keys({"name": "Yannick Kerguelen", "street": "12 rue de Siam", "zip": "29200",
+                                    "city": "Brest"})
+    typed = normalize.partner_keys({"name": "Yanick Kerguelenn", "zip": "29200", "city": "Brest"})
+    relative = normalize.partner_keys({"name": "Marie Kerguelen", "zip": "29200", "city": "Brest"})
+    # then it is the same person above the default threshold (it was 0.27), a relative is not
+    score, weights = model.score(known, typed)
+    assert score >= fs.DEFAULT_THRESHOLD, fs.explain(weights)
+    assert "same town, no street to compare +" in fs.explain(weights)
+    assert model.score(known, relative)[0] < 0.5
+
+
+def test_a_name_with_typos_in_its_zip_and_town_still_meets_its_duplicate():
+    # Given the same person typed with the zip's digits swapped and a space in the town
+    first = dict(normalize.partner_keys({"name": "Willow Ryan", "street": "764 Bradfield Street", "zip": "4053",
+                                         "city": "Mount Colah"}), id=1)
+    second = dict(normalize.partner_keys({"name": "Willow Ryan", "street": "Bradfield Street", "zip": "4035",
+                                          "city": "Mount C olah"}), id=2)
+    # then the scan compares them: they share a blocking key
+    assert (1, 2) in matching.candidate_pairs([first, second])
+    assert set(matching.extra_blocking_keys(first)) & set(matching.extra_blocking_keys(second))
