@@ -4,6 +4,11 @@ from odoo.exceptions import AccessError, UserError
 from .deposit_terms import KINDS
 
 
+#: Written by the application only (as superuser): what links a deposit to its accounting.
+DEPOSIT_CODE_LINKS = {"invoice_id", "company_id", "currency_id", "partner_id", "forfeit_move_id",
+                      "forfeit_invoice_id", "deduction_line_ids"}
+
+
 class SaleDeposit(models.Model):
     """One deposit asked on a sales order, invoiced by its own deposit invoice."""
 
@@ -144,6 +149,7 @@ class SaleDeposit(models.Model):
     def create(self, values):
         if not self._deposit_may_write():
             raise AccessError(_("Deposits are created by \"Ask a deposit\" on the order, not by hand."))
+        self._deposit_check_links(values)
         return super(SaleDeposit, self).create(values)
 
     @api.multi
@@ -151,7 +157,31 @@ class SaleDeposit(models.Model):
         if not self._deposit_may_write():
             raise AccessError(_("Only a sales manager can change a deposit: its kind and amounts drive the "
                                 "accounting."))
+        self._deposit_check_links(values)
         return super(SaleDeposit, self).write(values)
+
+    @api.multi
+    def _deposit_check_links(self, values):
+        """The links that drive the accounting (its invoices, entries, order and company) are
+        the application's: it writes them as superuser. A sales manager creating a deposit by
+        hand gives its order, one he may read; never its company (the order's) or invoices."""
+        if self.env.uid == SUPERUSER_ID:
+            return
+        code = set(values) & DEPOSIT_CODE_LINKS
+        if self:
+            code |= set(values) & {"order_id"}
+        for name in sorted(code):
+            field = self._fields[name]
+            raise AccessError(_("%(field)s (%(technical)s) of %(model)s is set by the application, not by users.")
+                              % {"field": field.get_description(self.env)["string"], "technical": name,
+                                 "model": self._description})
+        if values.get("order_id"):
+            order = self.env["sale.order"].browse(values["order_id"])
+            try:
+                order.check_access_rights("read")
+                order.check_access_rule("read")
+            except AccessError:
+                raise AccessError(_("A deposit cannot be asked on an order you may not read."))
 
     @api.multi
     def action_cancel_unpaid(self):
