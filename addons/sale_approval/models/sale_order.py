@@ -384,6 +384,8 @@ class SaleOrder(models.Model):
             if not order._approval_waiting():
                 raise UserError(_("%s is not waiting for approval.") % order.name)
             requests = order._approval_current_requests().filtered(lambda request: request.state == approval.PENDING)
+            if not requests:
+                raise UserError(_("%s is not waiting for approval.") % order.name)
             # two clicks at the same time: the second one waits here, then sees the first one's sending
             self.env.cr.execute("SELECT id FROM sale_approval_request WHERE id IN %s FOR UPDATE",
                                 [tuple(requests.ids)])

@@ -39,8 +39,30 @@ class TestApprovalAnalysisXlsx(ApprovalCase):
         Reason = cls.env["sale.refusal.reason"]
         cls.margin = Reason.create({"name": "Margin too low", "customer_visible": False})
         cls.expensive = Reason.create({"name": '=HYPERLINK("http://evil.example","Too expensive")'})
+        # the history is built once, through the real buttons, for every test
+        table_a = cls._approved_and_sent(cls._quotation(cls.salesman, cls.team), 2, 5)
+        table_a.sudo().action_customer_accept("Jeanne Dupont", SIGNATURE, ip_address="203.0.113.7")
+        table_b = cls._approved_and_sent(cls._quotation(cls.salesman, cls.team), 4, 3)
+        table_b.sudo().action_customer_refuse(reason=cls.expensive)
+        for hours, reason, note in ((6, cls.margin, None), (1, None, "Call me first")):
+            order = cls._quotation(cls.salesman, cls.team)
+            order.action_approval_request()
+            cls._wait_then(order, cls.leader, hours, refuse=reason, note=note)
+        table_f = cls._approved_and_sent(cls._quotation(cls.other, cls.other_team), 3, 4)
+        table_f.sudo().action_customer_accept("Paul Martin", SIGNATURE, ip_address="203.0.113.8")
+        cls.orders = table_a | table_b | table_f
 
-    def _wait_then(self, order, user, hours, refuse=None, note=None):
+    @classmethod
+    def _quotation(cls, salesperson, team):
+        """A 1,000 € quotation of ``salesperson``, created as them."""
+        return cls.env["sale.order"].sudo(salesperson).create({
+            "partner_id": cls.customer.id, "user_id": salesperson.id, "team_id": team.id,
+            "order_line": [(0, 0, {"product_id": cls.product.id, "name": "Oak table", "product_uom_qty": 10,
+                                   "product_uom": cls.product.uom_id.id, "price_unit": 100.0,
+                                   "tax_id": [(5, 0, 0)]})]})
+
+    @classmethod
+    def _wait_then(cls, order, user, hours, refuse=None, note=None):
         """``user`` decides what waits for them on ``order``, ``hours`` after it was asked."""
         asked = fields.Datetime.to_string(datetime.now() - timedelta(hours=hours))
         order._approval_current_requests().filtered(lambda request: request.state == "pending").write(
@@ -50,30 +72,13 @@ class TestApprovalAnalysisXlsx(ApprovalCase):
         else:
             order.sudo(user).action_approval_approve()
 
-    def _approved_and_sent(self, order, tier1_hours, tier2_hours):
+    @classmethod
+    def _approved_and_sent(cls, order, tier1_hours, tier2_hours):
         order.action_approval_request()
-        self._wait_then(order, self.leader, tier1_hours)
-        self._wait_then(order, self.director, tier2_hours)
+        cls._wait_then(order, cls.leader, tier1_hours)
+        cls._wait_then(order, cls.director, tier2_hours)
         order.write({"state": "sent"})
         return order
-
-    def _history(self):
-        table_a = self._approved_and_sent(self._order(), 2, 5)
-        table_a.sudo().action_customer_accept("Jeanne Dupont", SIGNATURE, ip_address="203.0.113.7")
-        table_b = self._approved_and_sent(self._order(), 4, 3)
-        table_b.sudo().action_customer_refuse(reason=self.expensive)
-        for hours, reason, note in ((6, self.margin, None), (1, None, "Call me first")):
-            order = self._order()
-            order.action_approval_request()
-            self._wait_then(order, self.leader, hours, refuse=reason, note=note)
-        table_f = self.env["sale.order"].create({
-            "partner_id": self.customer.id, "user_id": self.other.id, "team_id": self.other_team.id,
-            "order_line": [(0, 0, {"product_id": self.product.id, "name": "Oak table", "product_uom_qty": 10,
-                                   "product_uom": self.product.uom_id.id, "price_unit": 100.0,
-                                   "tax_id": [(5, 0, 0)]})]})
-        self._approved_and_sent(table_f, 3, 4)
-        table_f.sudo().action_customer_accept("Paul Martin", SIGNATURE, ip_address="203.0.113.8")
-        self.assertEqual((table_a.state, table_b.state, table_f.state), ("sale", "cancel", "sale"))
 
     def _download(self, user, **period):
         wizard = self.env["sale.approval.analysis.wizard"].sudo(user).create(period)
@@ -86,7 +91,7 @@ class TestApprovalAnalysisXlsx(ApprovalCase):
         return read_workbook(content)
 
     def test_manager_reads_the_figures_of_every_analysis(self):
-        self._history()
+        self.assertEqual(self.orders.sudo().mapped("state"), ["sale", "cancel", "sale"])
         sheets = self._download(self.director)
         self.assertEqual(list(sheets), ["Time by tier", "Time by approver", "Refusal reasons",
                                         "Acceptance by salesperson", "Acceptance by team"])
@@ -121,7 +126,6 @@ class TestApprovalAnalysisXlsx(ApprovalCase):
         self.assertEqual(teams["Other team"], [1.0, 1.0, 0.0, 1.0])
 
     def test_salesman_gets_only_his_own_quotations(self):
-        self._history()
         sheets = self._download(self.salesman)
         tiers = by_label(sheets["Time by tier"])
         self.assertEqual(tiers[1.0][:2], [2.0, 2.0], "the other salesperson's approval is not counted")
@@ -134,7 +138,6 @@ class TestApprovalAnalysisXlsx(ApprovalCase):
         self.assertEqual([row[0][1] for row in sheets["Refusal reasons"][1:]], [])
 
     def test_period_without_decisions_gives_headers_only(self):
-        self._history()
         yesterday = fields.Date.to_string(fields.Date.from_string(fields.Date.today()) - timedelta(days=1))
         sheets = self._download(self.director, date_to=yesterday)
         self.assertEqual({name: len(rows) for name, rows in sheets.items()},
