@@ -48,3 +48,10 @@ class TestCodeFields(RecurringCase):
         self.assertTrue(contract.notice_date)
         contract.with_context(recurring_today="2026-12-01").action_close()
         self.assertEqual(contract.state, "closed")
+
+    def test_state_change_is_tracked_under_the_users_name(self):
+        contract = self.contract.sudo(self.salesman).with_context(tracking_disable=False, mail_notrack=False)
+        contract.with_context(recurring_today="2026-11-30").action_pause()
+        message = self.contract.message_ids.filtered("tracking_value_ids")[:1]
+        self.assertEqual(message.author_id, self.salesman.partner_id)
+        self.assertIn("Paused", message.tracking_value_ids.mapped("new_value_char"))
