@@ -10,10 +10,13 @@ customer's withdrawal, the seller's default or a cancellation. After each step t
 the order must satisfy ``lib/invariants.py``. A failure is reported as the scenario that led to it,
 shrunk by hypothesis.
 
-200 histories by default (the issue's floor), for about the CPU time the 40 longer histories of the
-previous version took plus one minute: the depth that long histories reached by playing the same
-first steps again and again now comes from the orders taken further once in ``setUpClass``, and each
-history plays only what differs. The log gives the CPU time and SQL queries of each kind of step.
+200 histories by default (the issue's floor): the depth that long histories reached by playing the
+same first steps again and again comes from the orders taken further once in ``setUpClass``, and each
+history plays only what differs. Measured on 2026-11-30 (load about 10 on two cores): 320 steps in
+159 s of Odoo CPU, 174k queries for the module, against 143 steps in 76-80 s and 91k queries for the
+previous 40 histories: over the one extra minute aimed at. The log gives the CPU time and SQL
+queries of each kind of step: Odoo's own work (an invoice validated 0.4-0.8 s, a delivery 0.5 s)
+is most of it, the accounting check 0.04 s.
 
 The seed is written in the log; ``DEPOSIT_HYPOTHESIS_SEED=<seed>`` replays a run,
 ``DEPOSIT_HYPOTHESIS_SEED=random`` draws a new one (to explore), and
