@@ -260,3 +260,53 @@ def test_salesman_runs_a_contract_lifecycle(world, role_clients):
     assert read()["notice_date"]
     client.call("recurring.contract", "action_close", [contract], context={"recurring_today": "2026-12-01"})
     assert read()["state"] == "closed"
+
+
+# ------------------------------------------------------------------ second outside review
+
+@pytest.mark.parametrize("field,target", [
+    ("deposit_return_order_id", "so_a"), ("deposit_order_id", "so_a"), ("deposit_final_invoice_id", "inv_a")])
+def test_salesman_cannot_rewire_an_invoice_into_the_deposit_flows(field, target, world, role_clients, restore):
+    """Given salesperson 2 and customer B's invoice, when he links it to customer A's order as
+    its returned goods (or its deposit, or a deduction), then it is refused: A's order would
+    count that invoice as credited, and its name would show."""
+    invoice = world.id("inv_b")
+    restore("account.invoice", invoice, [field])
+    before = _admin_read(world, "account.invoice", invoice, [field])[field]
+    try:
+        role_clients["salesman_2"].call("account.invoice", "write", [invoice], {field: world.id(target)})
+    except RpcDenied as error:
+        assert FIELD_DENIED in str(error) and field in str(error), str(error)
+    else:
+        pytest.fail("salesperson 2 wrote %s on an invoice" % field)
+    assert _admin_read(world, "account.invoice", invoice, [field])[field] == before
+
+
+@pytest.mark.parametrize("values", [{"amount": 1.0}, {"kind": "acompte"}, {"forfeit_amount": 5.0},
+                                    {"amount_untaxed": 1.0}])
+def test_sales_manager_cannot_rewrite_a_deposits_kind_or_amounts(values, world, role_clients, restore):
+    """The README: a deposit's kind and amounts are written by the application, sales managers
+    included (the order's deposit invoiced would no longer match its invoice)."""
+    deposit = world.id("dep_a")
+    names = sorted(values)
+    restore("sale.deposit", deposit, names)
+    before = _admin_read(world, "sale.deposit", deposit, names)
+    try:
+        role_clients["sales_manager"].call("sale.deposit", "write", [deposit], values)
+    except RpcDenied as error:
+        assert FIELD_DENIED in str(error) and names[0] in str(error), str(error)
+    else:
+        pytest.fail("the sales manager wrote %s on a deposit" % values)
+    assert _admin_read(world, "sale.deposit", deposit, names) == before
+
+
+def test_salesman_cannot_flag_his_order_as_reminded_of_late_delivery(world, role_clients, restore):
+    order = world.id("so_a")
+    restore("sale.order", order, ["deposit_late_flagged"])
+    try:
+        role_clients["salesman_1"].call("sale.order", "write", [order], {"deposit_late_flagged": True})
+    except RpcDenied as error:
+        assert FIELD_DENIED in str(error) and "deposit_late_flagged" in str(error), str(error)
+    else:
+        pytest.fail("salesperson 1 flagged his order as reminded")
+    assert _admin_read(world, "sale.order", order, ["deposit_late_flagged"])["deposit_late_flagged"] is False

@@ -1,4 +1,9 @@
-from odoo import api, fields, models
+from odoo import SUPERUSER_ID, _, api, fields, models
+from odoo.exceptions import AccessError
+
+#: The invoice's links to the deposit flows: set by the application (as superuser) when it
+#: makes the invoice; a user's copy may carry them to an order he may read, never rewrite them.
+DEPOSIT_INVOICE_LINKS = ("deposit_order_id", "deposit_final_invoice_id", "deposit_return_order_id")
 
 
 class AccountInvoice(models.Model):
@@ -32,6 +37,37 @@ class AccountInvoice(models.Model):
         index=True,
         help="Set on the credit notes (avoirs) for goods returned on a sales order.",
     )
+
+    @api.model
+    def create(self, values):
+        self._deposit_check_invoice_links(values, creating=True)
+        return super(AccountInvoice, self).create(values)
+
+    @api.multi
+    def write(self, values):
+        self._deposit_check_invoice_links(values)
+        return super(AccountInvoice, self).write(values)
+
+    @api.model
+    def _deposit_check_invoice_links(self, values, creating=False):
+        if self.env.uid == SUPERUSER_ID:
+            return
+        for name in DEPOSIT_INVOICE_LINKS:
+            if name not in values:
+                continue
+            field = self._fields[name]
+            label = field.get_description(self.env)["string"]
+            if not creating:
+                raise AccessError(_("%(field)s (%(technical)s) of %(model)s is set by the application, not by "
+                                    "users.") % {"field": label, "technical": name, "model": self._description})
+            if values[name]:
+                target = self.env[field.comodel_name].browse(values[name])
+                try:
+                    target.check_access_rights("read")
+                    target.check_access_rule("read")
+                except AccessError:
+                    raise AccessError(_("%(field)s (%(technical)s) may only name a record you may read.")
+                                      % {"field": label, "technical": name})
 
     @api.multi
     def action_invoice_open(self):

@@ -7,6 +7,8 @@ from .deposit_terms import KINDS
 #: Written by the application only (as superuser): what links a deposit to its accounting.
 DEPOSIT_CODE_LINKS = {"invoice_id", "company_id", "currency_id", "partner_id", "forfeit_move_id",
                       "forfeit_invoice_id", "deduction_line_ids"}
+#: Given when a deposit is made by hand (by a sales manager), then written by the application only.
+DEPOSIT_CODE_AFTER_CREATE = {"order_id", "kind", "amount", "amount_untaxed", "forfeit_amount"}
 
 
 class SaleDeposit(models.Model):
@@ -169,7 +171,8 @@ class SaleDeposit(models.Model):
             return
         code = set(values) & DEPOSIT_CODE_LINKS
         if self:
-            code |= set(values) & {"order_id"}
+            # once made, its order, kind and amounts are the application's too
+            code |= set(values) & DEPOSIT_CODE_AFTER_CREATE
         for name in sorted(code):
             field = self._fields[name]
             raise AccessError(_("%(field)s (%(technical)s) of %(model)s is set by the application, not by users.")

@@ -209,7 +209,7 @@ class SaleOrder(models.Model):
                     "order": order.name, "interest": interest, "currency": order.currency_id.symbol},
             })
             flagged |= order
-        flagged.write({"deposit_late_flagged": True})
+        flagged.sudo().write({"deposit_late_flagged": True})
         return flagged
 
     @api.constrains("deposit_value", "deposit_method")
@@ -245,6 +245,10 @@ class SaleOrder(models.Model):
     @api.multi
     def write(self, values):
         self._check_deposit_override(values)
+        if "deposit_late_flagged" in values and self.env.uid != SUPERUSER_ID:
+            raise AccessError(_("%(field)s (%(technical)s) of %(model)s is set by the application, not by users.")
+                              % {"field": self._fields["deposit_late_flagged"].get_description(self.env)["string"],
+                                 "technical": "deposit_late_flagged", "model": self._description})
         return super(SaleOrder, self).write(values)
 
     def _check_deposit_override(self, values):
