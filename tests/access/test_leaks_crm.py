@@ -211,3 +211,38 @@ def test_secret_key_still_names_leads_by_id(world, odoo_server):
     assert status == 201, body
     events = world.admin.call("crm.lead.event", "search", [("url", "=", url)])
     world.admin.call("crm.lead.event", "unlink", events)
+
+
+# ------------------------------------------------------------------ second outside review
+
+def test_salesman_cannot_read_a_portal_users_signup_token_through_queries(world, role_clients):
+    """Given a portal customer with a pending invitation (a signup token), when a salesman
+    groups or searches partners by the token (administrators only), he is refused: with it he
+    would set the customer's password."""
+    contact = world.id("contact_a")
+    world.admin.call("res.partner", "signup_prepare", [contact])
+    salesman = role_clients["salesman_1"]
+    messages = [
+        _refused(salesman, "res.partner", "read_group", [("id", "=", contact)], ["signup_token"], ["signup_token"]),
+        _refused(salesman, "res.partner", "search", [("id", "=", contact), ("signup_token", "=like", "%")]),
+        _refused(salesman, "res.partner", "search", [("id", "=", contact)], order="signup_token"),
+    ]
+    assert all("signup_token" in message or "Token" in message for message in messages), messages
+    # the salesman still searches and groups partners as usual
+    assert salesman.call("res.partner", "search", [("id", "=", contact)]) == [contact]
+    assert salesman.call("res.partner", "read_group", [("id", "=", contact)], ["customer"], ["customer"])
+
+
+def test_sales_manager_cannot_rebuild_a_raw_email_by_searching_it(world, role_clients):
+    """The raw source of an inbound e-mail is for administrators: a sales manager who reads the
+    message may not search, group or sort on its source (a bisection would rebuild it)."""
+    manager = role_clients["sales_manager"]
+    ids = world.ids_of("mail_main")
+    assert manager.call("mail.gateway.message", "search", [("id", "in", ids)]) == ids
+    messages = [
+        _refused(manager, "mail.gateway.message", "search", [("id", "in", ids), ("raw", ">=", "From")]),
+        _refused(manager, "mail.gateway.message", "search_count", [("raw", "!=", False)]),
+        _refused(manager, "mail.gateway.message", "search", [("id", "in", ids)], order="raw"),
+        _refused(manager, "mail.gateway.message", "read_group", [("id", "in", ids)], ["raw"], ["raw"]),
+    ]
+    assert all("raw" in message.lower() for message in messages), messages
