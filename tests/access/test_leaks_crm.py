@@ -246,3 +246,37 @@ def test_sales_manager_cannot_rebuild_a_raw_email_by_searching_it(world, role_cl
         _refused(manager, "mail.gateway.message", "read_group", [("id", "in", ids)], ["raw"], ["raw"]),
     ]
     assert all("raw" in message.lower() for message in messages), messages
+
+
+@pytest.mark.parametrize("role,model,record", [
+    ("portal_b", "account.invoice", "inv_a"),
+    ("portal_b", "sale.order", "so_a"),
+    ("portal_b", "crm.lead", "lead_s1"),
+    ("salesman_2", "crm.lead", "lead_s1"),
+])
+def test_nobody_follows_a_document_he_may_not_read(role, model, record, world, role_clients):
+    """Given customer B's portal user (or team 2's salesman), when he creates himself a follower
+    of customer A's invoice, order or team 1's lead over RPC, it is refused, and the document
+    stays out of his reach (following opens the chatter, and the portal rules on followers)."""
+    client = role_clients[role]
+    partner = world.admin.call("res.users", "read", [client.uid], ["partner_id"])[0]["partner_id"][0]
+    record_id = world.id(record)
+    _refused(client, "mail.followers", "create", {"res_model": model, "res_id": record_id, "partner_id": partner})
+    assert not world.admin.call("mail.followers", "search", [
+        ("res_model", "=", model), ("res_id", "=", record_id), ("partner_id", "=", partner)])
+    try:
+        assert not client.call(model, "search", [("id", "=", record_id)])
+    except RpcDenied:
+        pass  # no access to the model at all (a portal user and leads)
+
+
+def test_salesman_still_follows_his_own_lead(world, role_clients):
+    client = role_clients["salesman_1"]
+    partner = world.admin.call("res.users", "read", [client.uid], ["partner_id"])[0]["partner_id"][0]
+    lead = world.id("lead_s1")
+    world.admin.call("mail.followers", "unlink", world.admin.call("mail.followers", "search", [
+        ("res_model", "=", "crm.lead"), ("res_id", "=", lead), ("partner_id", "=", partner)]))
+    client.call("mail.followers", "create", {"res_model": "crm.lead", "res_id": lead, "partner_id": partner})
+    client.call("crm.lead", "message_subscribe", [lead], [partner])
+    assert world.admin.call("mail.followers", "search_count", [
+        ("res_model", "=", "crm.lead"), ("res_id", "=", lead), ("partner_id", "=", partner)]) == 1

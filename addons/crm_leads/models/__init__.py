@@ -10,3 +10,4 @@ from . import crm_lead_assignment_rule
 from . import crm_lead_export
 from . import ir_http
 from . import crm_team
+from . import mail_followers
