@@ -168,14 +168,31 @@ class SaleOrder(models.Model):
     @api.model
     def create(self, vals):
         check_values(self, vals, CODE_FIELDS, links=False)
-        return super(SaleOrder, self).create(vals)
+        state = vals.get("state")
+        if state in ("sent", "sale", "done"):
+            # asked straight as sent or confirmed: made a quotation, then moved there by the
+            # write that checks its approval
+            vals = dict(vals, state="draft")
+        order = super(SaleOrder, self).create(vals)
+        if state in ("sent", "sale", "done"):
+            order.write({"state": state})
+        return order
 
     @api.multi
     def write(self, vals):
         check_values(self, vals, CODE_FIELDS, links=False)
         target = vals.get("state")
-        if target in ("sent", "sale"):
-            moving = self.filtered(lambda order: order.state in ("draft", "sent") and order.state != target)
+        if target in ("sent", "sale", "done") and set(vals) - {"state", "confirmation_date"}:
+            # lines or prices changed in the same write as the move: first the changes (which
+            # re-open an approval they touch), then the move, checked on the new amounts
+            changes = dict(vals)
+            del changes["state"]
+            self.write(changes)
+            return self.write({"state": target})
+        if target in ("sent", "sale", "done"):
+            # into sent, confirmed or locked from anything but confirmed or locked (a cancelled
+            # quotation written back to confirmed, a quotation locked then unlocked)
+            moving = self.filtered(lambda order: order.state != target and order.state not in ("sale", "done"))
             moving._approval_check(_("sent") if target == "sent" else _("confirmed"))
         if "validity_date" in vals and "expiry_reminder_sent" not in vals:
             vals = dict(vals, expiry_reminder_sent=False)
@@ -444,6 +461,10 @@ class SaleOrder(models.Model):
         return direct.filtered(lambda approver: approver.sale_approval_delegate_id == user)[:1]
 
     def _approval_limit_problem(self, user):
+        """Why ``user`` may not approve this quotation (False when he may): his own quotation
+        (four eyes: also as someone's delegate), or above his approval limit."""
+        if self.user_id == user:
+            return _("%s is your own quotation: another approver must approve it.") % self.name
         amount = self.currency_id.compute(self.amount_untaxed, self.company_id.currency_id, round=False)
         if approval.within_limit(amount, user.sale_approval_limit):
             return False

@@ -6,3 +6,4 @@ from . import test_mass_decision
 from . import test_analysis_xlsx
 from . import test_resend
 from . import test_with_sale_deposit
+from . import test_bypasses
