@@ -346,16 +346,18 @@ def _build_sale_approval(world, product, warehouse_oc):
         return
     marker = "approval-%s" % sfx
     world.records["rreason"] = [ref("sale_approval.refusal_reason_price")]
-    for tag, company, approver in (("main", main, "sales_manager"), ("oc", other, "other_company")):
+    # nobody approves his own quotation: the other company's only user sells, admin approves there
+    approver_uids = {"sales_manager": world.uids["sales_manager"], "admin": admin.uid}
+    for tag, company, approver in (("main", main, "sales_manager"), ("oc", other, "admin")):
         create("sale.approval.rule", {
             "name": "Approval %s %s" % (tag, sfx), "company_id": company, "condition": "domain",
             "domain": "[('client_order_ref', '=', '%s')]" % marker, "approver_kind": "user",
-            "approver_user_id": world.uids[approver]}, "aprule_" + tag)
+            "approver_user_id": approver_uids[approver]}, "aprule_" + tag)
     signature = "iVBORw0KGgoAAAANSUhEUgAAAAEAAAABCAYAAAAfFcSJAAAADUlEQVR42mNk+M9QDwADhgGAWjR9awAAAABJRU5ErkJggg=="
     for tag, partner, seller, approver, company in (
             ("a", "cust_a", "salesman_1", "sales_manager", main),
             ("b", "cust_b", "salesman_2", "sales_manager", main),
-            ("oc", "cust_a", "other_company", "other_company", other)):
+            ("oc", "cust_a", "other_company", "admin", other)):
         values = {"partner_id": world.id(partner), "user_id": world.uids[seller], "company_id": company,
                   "client_order_ref": marker,
                   "order_line": [(0, 0, {"product_id": product, "name": "Service", "product_uom_qty": 1,
@@ -366,7 +368,7 @@ def _build_sale_approval(world, product, warehouse_oc):
         admin.call("sale.order", "message_subscribe", [order_id], [world.id(partner)])
         # the salesperson asks for approval, the approver decides
         world.login(seller).call("sale.order", "action_approval_request", [order_id])
-        decider = world.login(approver)
+        decider = admin if approver == "admin" else world.login(approver)
         if tag == "b":
             wizard = decider.call("sale.approval.refuse.wizard", "create", {
                 "order_id": order_id, "reason_id": world.id("rreason"), "note": "Margin too low"})

@@ -280,3 +280,23 @@ def test_salesman_still_follows_his_own_lead(world, role_clients):
     client.call("crm.lead", "message_subscribe", [lead], [partner])
     assert world.admin.call("mail.followers", "search_count", [
         ("res_model", "=", "crm.lead"), ("res_id", "=", lead), ("partner_id", "=", partner)]) == 1
+
+
+@pytest.mark.parametrize("model,record,values", [
+    ("mail.gateway.message", "mail_main", {"company_id": "@other"}),
+    ("mail.gateway.message", "mail_main", {"subject": "Rewritten"}),
+    ("mail.gateway.message", "mail_main", {"email_from": "someone@else.example"}),
+    ("mail.gateway.rule", "mrule_main", {"company_id": "@other"}),
+    ("crm.lead.assignment.member", "amember_main", {"company_id": "@other"}),
+])
+def test_sales_manager_moves_no_gateway_or_assignment_record_to_another_company(
+        model, record, values, world, role_clients):
+    """Given the main company's sales manager, when he moves an inbound e-mail, a routing rule or
+    an assignment member to the other company (or rewrites what an e-mail said), it is refused:
+    the other company's users would read it, or the evidence would change."""
+    values = {name: (world.ids["other"] if value == "@other" else value) for name, value in values.items()}
+    record_id = world.id(record)
+    names = sorted(values)
+    before = world.admin.call(model, "read", [record_id], names)[0]
+    _refused(role_clients["sales_manager"], model, "write", [record_id], values)
+    assert world.admin.call(model, "read", [record_id], names)[0] == before

@@ -21,10 +21,13 @@ class CrmLeadAssignmentMember(models.Model):
 
     @api.model
     def create(self, vals):
+        # the company is the rule's (a related field: written here, it would move the rule)
+        access_guard.check_code_fields(self, vals, {"company_id"})
         access_guard.check_links(self, vals, ("rule_id", "user_id"))
         return super(CrmLeadAssignmentMember, self).create(vals)
 
     @api.multi
     def write(self, vals):
+        access_guard.check_code_fields(self, vals, {"company_id"})
         access_guard.check_links(self, vals, ("rule_id", "user_id"))
         return super(CrmLeadAssignmentMember, self).write(vals)

@@ -27,7 +27,10 @@ _logger = logging.getLogger(__name__)
 # what the gateway decided and what it received: written by its own methods only
 PROTECTED_FIELDS = {"state", "raw", "raw_purged", "message_key", "result", "ignore_reason", "decision", "error",
                     "res_model", "res_id", "attempts", "job_uuid", "oversized", "size", "acknowledged",
-                    "content_fingerprint", "message_id_reused", "first_message_id"}
+                    "content_fingerprint", "message_id_reused", "first_message_id",
+                    # what was received, and where: the evidence of the message, not for editing
+                    "subject", "email_from", "email_to", "date_received", "channel", "fetchmail_server_id",
+                    "team_id", "rule_id", "company_id"}
 
 PARAM_PREFIX = "mail_gateway."
 DEFAULTS = {

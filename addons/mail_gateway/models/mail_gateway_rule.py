@@ -1,4 +1,8 @@
 from odoo import api, fields, models, tools
+from odoo.addons.crm_leads import access_guard
+
+#: A rule routes a company's mail to one of its teams: both must be the user's to read.
+LINK_FIELDS = ("team_id", "company_id")
 
 
 class MailGatewayRule(models.Model):
@@ -24,11 +28,13 @@ class MailGatewayRule(models.Model):
 
     @api.model
     def create(self, vals):
+        access_guard.check_links(self, vals, LINK_FIELDS)
         self.clear_caches()
         return super(MailGatewayRule, self).create(vals)
 
     @api.multi
     def write(self, vals):
+        access_guard.check_links(self, vals, LINK_FIELDS)
         self.clear_caches()
         return super(MailGatewayRule, self).write(vals)
 
