@@ -153,6 +153,12 @@ MODELS = {
         "addon": "crm_leads", "kind": "abstract",
         "note": "Excel export of the leads the user selects: renders what the user can read.",
     },
+    "mail.followers": {
+        "addon": "crm_leads", "kind": "stock",
+        "note": "Odoo's followers, with one check added: a follower created or changed directly (over RPC) "
+                "needs read access to the document to follow it oneself, write access to make someone else "
+                "follow it (tests/access/test_leaks_crm.py).",
+    },
     # ------------------------------------------------------------ lead_scoring
     "lead.scoring.rule": {
         "addon": "lead_scoring",
@@ -326,6 +332,9 @@ MODELS = {
     "sale.deposit.terms.mixin": {"addon": "sale_deposit", "kind": "abstract",
                                  "note": "Deposit terms shared by companies, customers and orders."},
     # ------------------------------------------------------------ recurring_billing
+    "recurring.access.guard": {"addon": "recurring_billing", "kind": "abstract",
+                               "note": "The checks on the code-driven fields, links and companies that the "
+                                       "contract models share (tests/access/test_leaks_billing.py)."},
     "recurring.contract": {
         "addon": "recurring_billing",
         "kind": "checked",
