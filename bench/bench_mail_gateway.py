@@ -191,6 +191,10 @@ def _imap(ctx, db, stock_db):
         ours_time = time.perf_counter() - start
         leads = _leads(rpc, tag_ours)
         stored = rpc.call("mail.gateway.message", "search_count", [("email_from", "ilike", "@%s.example" % tag_ours)])
+        # where each stored message ended, so that a count that differs says why
+        states = {group["state"]: group["state_count"] for group in rpc.call(
+            "mail.gateway.message", "read_group", [("email_from", "ilike", "@%s.example" % tag_ours)],
+            ["state"], ["state"])}
         unseen = [k for k, seen in imap.flags().items() if not seen]
         lost_or_doubled = abs(IMAP_COUNT - leads) + abs(IMAP_COUNT - stored)
         server.stop()
@@ -210,7 +214,8 @@ def _imap(ctx, db, stock_db):
             server.stop()
         imap.stop()
     return {"ours": ours_time, "stock": stock_time, "leads": leads, "stored": stored, "unseen": len(unseen),
-            "lost_or_doubled": lost_or_doubled, "interrupted_at": interrupted_at, "stock_leads": stock_leads}
+            "lost_or_doubled": lost_or_doubled, "interrupted_at": interrupted_at, "stock_leads": stock_leads,
+            "states": states}
 
 
 def run(ctx):
@@ -244,8 +249,10 @@ def run(ctx):
                failure=imap_failure,
                baseline_name="stock fetchmail, no interruption%s" % (
                    "" if STOCK_COUNT == IMAP_COUNT else ", timed on %d messages and scaled" % STOCK_COUNT),
-               note="leads %d, stored %d, unseen %d, "
+               note="leads %d, stored %d (%s), unseen %d, "
                     "lost or doubled %d (Odoo killed after %d leads); stock fetch made %d leads of %d" % (
-                        imap["leads"], imap["stored"], imap["unseen"], imap["lost_or_doubled"],
+                        imap["leads"], imap["stored"],
+                        ", ".join("%s %d" % item for item in sorted(imap["states"].items())),
+                        imap["unseen"], imap["lost_or_doubled"],
                         imap["interrupted_at"], imap["stock_leads"], STOCK_COUNT)),
     ]
