@@ -52,3 +52,24 @@ class RecurringContractAdjustment(models.Model):
     def write(self, values):
         self._guard_values(values)
         return super(RecurringContractAdjustment, self).write(values)
+
+    @api.multi
+    def _corrected_invoice_line(self):
+        """The invoice line that billed the day this adjustment corrects (its date): a line
+        of a customer invoice of the contract, not cancelled, whose period holds that day,
+        of the adjustment's product when there is one (the usage of a period is billed on a
+        later invoice than its fixed lines), the latest period first. Empty when no invoice
+        billed that day (a credit dated before the first invoice). Read as superuser: the
+        run's bookkeeping, whoever runs it."""
+        self.ensure_one()
+        lines = self.env["account.invoice.line"].sudo().search([
+            ("invoice_id.recurring_contract_id", "=", self.contract_id.id),
+            ("invoice_id.type", "=", "out_invoice"), ("invoice_id.state", "!=", "cancel"),
+            ("recurring_period_start", "<=", self.date), ("recurring_period_end", ">=", self.date)])
+        lines = lines.filtered(lambda line: line.product_id == self.product_id) or lines
+        return lines.sorted(lambda line: (line.recurring_period_end, line.invoice_id.id))[-1:]
+
+    @api.model
+    def _invoice_reference(self, invoice):
+        """How an accountant names an invoice: its number, else (a draft) its description."""
+        return invoice.number or invoice.name or invoice.display_name

@@ -371,8 +371,9 @@ class RecurringContractInvoicing(models.Model):
             return self.env["account.invoice"]
         carried = [(line_values.pop("_usage_ids", []), line_values.pop("_adjustment_ids", []))
                    for line_values in lines]
+        corrected = [line_values.pop("_corrected_line", None) for line_values in lines]
         if sum(line_values["quantity"] * line_values["price_unit"] for line_values in lines) < 0:
-            values = self._prepare_credit_note(values, lines)
+            values = self._prepare_credit_note(values, lines, corrected)
         values["invoice_line_ids"] = [(0, 0, line_values) for line_values in lines]
         # batch creation: no "invoice created" note nor field tracking on each new draft invoice;
         # the run computes the tax lines of its whole batch at once (_invoice_batch)
@@ -454,10 +455,14 @@ class RecurringContractInvoicing(models.Model):
         return values
 
     @api.multi
-    def _prepare_credit_note(self, values, lines):
+    def _prepare_credit_note(self, values, lines, corrected_lines=None):
         """Turn the values of an invoice whose credits exceed its charges into those of a
         customer credit note for the difference: the same lines with opposite amounts (so
-        that the note's total is what the customer is owed), no payment terms."""
+        that the note's total is what the customer is owed), no payment terms. The note is
+        the credit note of the invoice it corrects (``refund_invoice_id``, its origin and
+        reference): ``corrected_lines`` gives, for each line, the invoice line whose period
+        its credit corrects; of several invoices, the one of the latest period (each credit
+        line names its own invoice)."""
         self.ensure_one()
         for line_values in lines:
             line_values["price_unit"] = -line_values["price_unit"]
@@ -467,6 +472,11 @@ class RecurringContractInvoicing(models.Model):
             "name": _("%(contract)s: credit note") % {"contract": self.name} if self.env.context.get(
                 "recurring_closing") else values.get("name"),
         })
+        corrected_lines = [line for line in corrected_lines or [] if line]
+        if corrected_lines:
+            latest = max(corrected_lines, key=lambda line: (line.recurring_period_end, line.invoice_id.id)).invoice_id
+            reference = self.env["recurring.contract.adjustment"]._invoice_reference(latest)
+            values.update({"refund_invoice_id": latest.id, "origin": reference, "reference": reference})
         return values
 
     @api.multi
@@ -575,14 +585,21 @@ class RecurringContractInvoicing(models.Model):
 
     @api.multi
     def _prepare_adjustment_lines(self, period):
-        """Pending prorated adjustments (mid-period changes, credits for unused days)."""
+        """Pending prorated adjustments (mid-period changes, credits for unused days); a
+        credit names the invoice whose period it corrects (``_corrected_line``: its line)."""
         result = []
         for adjustment in self.adjustment_ids.filtered(lambda a: not a.invoice_line_id):
             line = adjustment.line_id
-            values = self._invoice_line_values(adjustment.product_id, adjustment.name, 1.0, adjustment.amount,
+            name = adjustment.name
+            corrected = adjustment._corrected_invoice_line() if adjustment.amount < 0 else None
+            if corrected:
+                # an accountant sees which invoice each credit corrects
+                name = "%s\n%s" % (name, _("Corrects invoice %s") % adjustment._invoice_reference(
+                    corrected.invoice_id))
+            values = self._invoice_line_values(adjustment.product_id, name, 1.0, adjustment.amount,
                                                line.tax_ids if line else adjustment.product_id.taxes_id,
                                                None, None)
-            values["_adjustment_ids"] = adjustment.ids
+            values.update({"_adjustment_ids": adjustment.ids, "_corrected_line": corrected})
             result.append(values)
         return result
 
