@@ -31,6 +31,12 @@ class StockPicking(models.Model):
 
     @api.multi
     def button_validate(self):
+        # refused before Odoo offers a wizard; action_done checks again for the other ways in
+        self._check_deposit_paid_before_delivery()
+        self._check_deposit_full_delivery()
+        return super(StockPicking, self).button_validate()
+
+    def _check_deposit_paid_before_delivery(self):
         for picking in self:
             order = picking._deposit_blocking_order()
             if order:
@@ -38,15 +44,31 @@ class StockPicking(models.Model):
                     "The deposit of order %(order)s must be paid before delivery: %(amount)s %(currency)s "
                     "still due. A sales manager can allow the delivery.") % {
                     "order": order.name, "amount": order.deposit_to_pay, "currency": order.currency_id.symbol})
-            if picking.sale_id and not picking.sale_id.deposit_partial_delivery:
-                # every line in full: a line left at zero would go to a backorder just the same
-                moves = picking.move_lines.filtered(lambda m: m.state != "cancel")
-                if any(move.quantity_done for move in moves) and any(
-                        float_compare(move.quantity_done, move.product_uom_qty,
-                                      precision_rounding=move.product_uom.rounding) < 0
-                        for move in moves):
-                    raise UserError(_("Order %s must be delivered in full.") % picking.sale_id.name)
-        return super(StockPicking, self).button_validate()
+
+    def _check_deposit_full_delivery(self):
+        """An order to deliver in full ships every line of a delivery, each in full, or nothing.
+
+        Any line short (one done, another partly or not at all) would leave a backorder: refused,
+        whichever way the transfer is validated (the button, the immediate transfer or backorder
+        wizards, which fill the reserved quantities only, or ``action_done`` called over RPC).
+        Returns from the customer are not deliveries: they may come back in part.
+        """
+        for picking in self:
+            order = picking.sale_id
+            if not order or order.deposit_partial_delivery or picking.picking_type_code == "incoming":
+                continue
+            moves = picking.move_lines.filtered(lambda m: m.state not in ("done", "cancel"))
+            if any(move.quantity_done for move in moves) and any(
+                    float_compare(move.quantity_done, move.product_uom_qty,
+                                  precision_rounding=move.product_uom.rounding) < 0
+                    for move in moves):
+                raise UserError(_("Order %s must be delivered in full.") % order.name)
+
+    @api.multi
+    def action_done(self):
+        self._check_deposit_paid_before_delivery()
+        self._check_deposit_full_delivery()
+        return super(StockPicking, self).action_done()
 
     @api.multi
     def write(self, values):

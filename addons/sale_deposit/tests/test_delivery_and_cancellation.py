@@ -15,6 +15,9 @@ class TestPaymentBeforeDelivery(DepositCase):
         order = self._order_to_pay_before_delivery()
         with self.assertRaises(UserError):
             self._deliver(order)
+        # nor does the transfer go through when run directly (the wizards, an RPC call)
+        with self.assertRaises(UserError):
+            order.picking_ids.action_done()
         self.assertNotEqual(order.picking_ids.state, "done")
         self._pay(order.deposit_ids.invoice_id)
         order.invalidate_cache()
@@ -57,6 +60,50 @@ class TestPaymentBeforeDelivery(DepositCase):
         (picking.move_lines - table_move).quantity_done = 3
         picking.button_validate()
         self.assertEqual(picking.state, "done")
+
+    def _in_full_order_of_two_lines(self):
+        lines = [(self.product, 2, 100.0, self.vat20), (self.delivered_product, 3, 100.0, self.vat20)]
+        order = self._order(lines=lines, deposit_partial_delivery=False)
+        order.action_confirm()
+        picking = order.picking_ids
+        picking.action_assign()
+        return order, picking, picking.move_lines.filtered(lambda m: m.product_id == self.product)
+
+    def test_order_to_deliver_in_full_refuses_a_picking_with_one_line_partly_done(self):
+        # given two lines, the tables in full and 2 chairs of 3
+        order, picking, table_move = self._in_full_order_of_two_lines()
+        table_move.quantity_done = 2
+        (picking.move_lines - table_move).quantity_done = 2
+        # the button refuses before offering a backorder
+        with self.assertRaises(UserError):
+            picking.button_validate()
+        # and so does the transfer itself, as the backorder wizard or an RPC call would run it
+        with self.assertRaises(UserError):
+            picking.action_done()
+        with self.assertRaises(UserError):
+            self.env["stock.backorder.confirmation"].create({"pick_ids": [(4, picking.id)]}).process()
+        self.assertEqual(picking.state, "assigned")
+        self.assertEqual(len(order.picking_ids), 1)
+        self.assertEqual(order.order_line.mapped("qty_delivered"), [0.0, 0.0])
+
+    def test_order_to_deliver_in_full_takes_its_goods_back_in_part(self):
+        # given an order delivered in full, the customer sends back one table of two
+        _order, picking, _table_move = self._in_full_order_of_two_lines()
+        for move in picking.move_lines:
+            move.quantity_done = move.product_uom_qty
+        picking.button_validate()
+        self.assertEqual(picking.state, "done")
+        wizard = self.env["stock.return.picking"].with_context(
+            active_id=picking.id, active_ids=picking.ids, active_model="stock.picking").create({})
+        wizard.product_return_moves.filtered(lambda m: m.product_id == self.product).quantity = 2
+        wizard.product_return_moves.filtered(lambda m: m.product_id != self.product).quantity = 1
+        returned = self.env["stock.picking"].browse(wizard.create_returns()["res_id"])
+        returned.action_assign()
+        # only one table and the chair come back now: a return is no delivery, it may be partial
+        returned.move_lines.filtered(lambda m: m.product_id == self.product).quantity_done = 1
+        returned.move_lines.filtered(lambda m: m.product_id != self.product).quantity_done = 1
+        returned.action_done()
+        self.assertEqual(returned.state, "done")
 
     def test_order_confirmed_only_once_paid(self):
         order = self._order(deposit_kind="acompte", deposit_method="fixed", deposit_value=200,
