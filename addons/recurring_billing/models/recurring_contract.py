@@ -524,7 +524,8 @@ class RecurringContract(models.Model):
         company_currency = self.company_id.currency_id
         if not mrr or self.currency_id == company_currency:
             return mrr
-        return self.currency_id.with_context(date=fields.Date.to_string(day)).compute(
+        # the rates of the contract's company (a rate may be a company's own)
+        return self.currency_id.with_context(date=fields.Date.to_string(day), company_id=self.company_id.id).compute(
             mrr, company_currency, round=False)
 
     # -- lifecycle ------------------------------------------------------------------

@@ -429,7 +429,8 @@ class RecurringContractInvoicing(models.Model):
     def _prepare_invoice(self, period):
         """Values of the invoice of ``period`` (a lib ``Period``), without lines."""
         self.ensure_one()
-        partner = self.partner_id
+        # the customer's accounts and terms of the contract's company (a run may be another company's)
+        partner = self.partner_id.with_context(force_company=self.company_id.id)
         fiscal_position = self._invoice_fiscal_position()
         values = self._invoice_defaults()
         values.update({
@@ -494,9 +495,12 @@ class RecurringContractInvoicing(models.Model):
 
     @api.multi
     def _income_account(self, product, fiscal_position):
+        """The product's income account in the contract's company, through the fiscal position."""
+        company_id = self.company_id.id
         account = self._invoicing_cache(
-            ("income", product.id, fiscal_position.id),
-            lambda: product.product_tmpl_id.get_product_accounts(fiscal_position)["income"])
+            ("income", product.id, fiscal_position.id, company_id),
+            lambda: product.product_tmpl_id.with_context(force_company=company_id).get_product_accounts(
+                fiscal_position)["income"])
         if not account:
             raise UserError(_("There is no income account for %(product)s: set one on the product or its "
                               "category.") % {"product": product.display_name})

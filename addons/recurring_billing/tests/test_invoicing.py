@@ -221,3 +221,36 @@ class TestInvoicing(RecurringCase):
         # then February bills its 26 other days, less 31 January already invoiced (280 / 31)
         february = self.run_invoicing(contract, "2027-02-03")
         self.assertEqual(sorted(february.invoice_line_ids.mapped("price_subtotal")), [-9.03, 260.0])
+
+    def test_a_contract_of_another_company_gets_that_companys_accounts_and_terms(self):
+        # given a second company with its own receivable and income accounts and sales journal,
+        # where the customer pays at 45 days (at 30 days here)
+        other = self.env["res.company"].create({"name": "Filiale Lyon (test)"})
+        Account = self.env["account.account"]
+        receivable = Account.create({
+            "name": "Clients Lyon", "code": "411LYO", "company_id": other.id, "reconcile": True,
+            "user_type_id": self.env.ref("account.data_account_type_receivable").id})
+        income = Account.create({
+            "name": "Prestations Lyon", "code": "706LYO", "company_id": other.id,
+            "user_type_id": self.env.ref("account.data_account_type_revenue").id})
+        journal = self.env["account.journal"].create({
+            "name": "Ventes Lyon", "code": "VLYO", "type": "sale", "company_id": other.id})
+        terms_there = self.env["account.payment.term"].create({
+            "name": "45 jours (Lyon)", "company_id": other.id,
+            "line_ids": [(0, 0, {"value": "balance", "days": 45})]})
+        self.customer.property_payment_term_id = self.env.ref("account.account_payment_term_net")
+        self.customer.with_context(force_company=other.id).write({
+            "property_account_receivable_id": receivable.id, "property_payment_term_id": terms_there.id})
+        self.product.with_context(force_company=other.id).property_account_income_id = income
+        tax_there = self.env["account.tax"].create({
+            "name": "TVA 20 % Lyon (test)", "amount": 20.0, "amount_type": "percent", "type_tax_use": "sale",
+            "company_id": other.id})
+        contract = self.make_contract(start="2027-01-01", company_id=other.id, invoice_policy="open")
+        contract.line_ids.tax_ids = tax_there
+        # when the run of that company invoices it
+        invoice = self.run_invoicing(contract, "2027-01-01")
+        # then the validated invoice has that company's journal, accounts and the customer's terms there
+        self.assertEqual((invoice.state, invoice.company_id, invoice.journal_id), ("open", other, journal))
+        self.assertEqual((invoice.account_id, invoice.payment_term_id), (receivable, terms_there))
+        self.assertEqual(invoice.invoice_line_ids.account_id, income)
+        self.assertEqual(invoice.amount_total, 120.0)

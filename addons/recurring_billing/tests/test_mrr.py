@@ -54,6 +54,19 @@ class TestMrrSnapshots(RecurringCase):
         self.assertEqual(self.mrr_by_month(self.dollars), [("2026-01", 40.0), ("2026-02", 50.0), ("2026-03", 50.0)])
         self.assertEqual(self.paused.mrr, 0.0)
 
+    def test_a_contract_of_another_company_is_converted_at_that_companys_rate(self):
+        # given a company whose own rate is 2 dollars for 1 euro, and a contract of 50 dollars a month there
+        other = self.env["res.company"].create({"name": "Filiale Genève (test)"})
+        self.env["res.currency.rate"].create({"currency_id": self.dollars.currency_id.id, "name": "2026-01-01",
+                                              "rate": 2.0, "company_id": other.id})
+        contract = self.make_contract(start="2026-01-01", price=50.0, currency_id=self.dollars.currency_id.id,
+                                      company_id=other.id)
+        # when January's snapshot is taken
+        self.Snapshot.cron_snapshot(today=d("2026-01-20"))
+        # then its MRR is 25 euros, at that company's rate (40 at this company's 1.25)
+        self.assertEqual(self.mrr_by_month(contract), [("2026-01", 25.0)])
+        self.assertEqual(self.mrr_by_month(self.dollars), [("2026-01", 40.0)])
+
     def test_a_price_change_today_does_not_change_last_months_mrr(self):
         self.Snapshot.cron_snapshot(today=d("2026-03-10"))
         # when the monthly contract's price goes from 100 to 150 and the next day's run happens
