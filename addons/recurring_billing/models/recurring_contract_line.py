@@ -85,7 +85,36 @@ class RecurringContractLine(models.Model):
     @api.model
     def create(self, values):
         self._guard_values(values)
-        return super(RecurringContractLine, self).create(values)
+        line = super(RecurringContractLine, self).create(values)
+        line._charge_days_already_invoiced()
+        return line
+
+    @api.multi
+    def _charge_days_already_invoiced(self):
+        """A line added to a running contract from a day within a period already invoiced
+        (in advance: a new plan or option from today) bills its days from then to the end
+        of that period on the next invoice, prorated on the period's full length; the
+        periods after bill it in full."""
+        for line in self.filtered(lambda l: l.date_start and not l.is_usage and l.contract_id.state in (
+                "running", "to_renew", "paused")):
+            contract = line.contract_id
+            if not contract.period_ids.filtered(lambda p: p.date_start <= line.date_start <= p.date_end):
+                continue
+            day = fields.Date.from_string(line.date_start)
+            amount = proration.change_adjustment(
+                0, line.quantity * line.price_unit, contract._calendar().period_of(day), day, True,
+                contract.currency_id.decimal_places)
+            if amount:
+                self.env["recurring.contract.adjustment"].create({
+                    "contract_id": contract.id,
+                    "line_id": line.id,
+                    "product_id": line.product_id.id,
+                    "date": line.date_start,
+                    "amount": float(amount),
+                    "name": _("%(product)s: added on %(date)s, in a period already invoiced") % {
+                        "product": line.product_id.display_name,
+                        "date": contract._format_date(day)},
+                })
 
     @api.multi
     def write(self, values):

@@ -85,3 +85,23 @@ class TestAmendments(RecurringCase):
         self.assertAlmostEqual(last.amount_untaxed, 3100.0 * today.day / days, places=2)
         self.assertEqual(last.date_invoice, str(today))
         self.assertEqual(len(contract.invoice_ids), 2)
+
+    def test_plan_changed_within_a_prepaid_month_bills_each_plan_for_its_days(self):
+        # given Hosting at 3,100 a month in advance from 1 January, January invoiced
+        contract = self.make_contract(start="2027-01-01", price=3100.0)
+        self.run_invoicing(contract, "2027-01-01")
+        # when on 11 January the customer moves to Premium at 6,200: Hosting stops, Premium starts that day
+        contract.line_ids.action_stop("2027-01-11")
+        premium = self.env["recurring.contract.line"].create({
+            "contract_id": contract.id, "product_id": self.product.id, "name": "Premium", "quantity": 1,
+            "price_unit": 6200.0, "tax_ids": [(6, 0, self.tax.ids)], "date_start": "2027-01-11"})
+        # then February's invoice bills Premium for February, its 21 days of January (4,200) and
+        # credits Hosting's 21 unused days (2,100)
+        february = self.run_invoicing(contract, "2027-02-01")
+        self.assertEqual(sorted(february.invoice_line_ids.mapped("price_subtotal")), [-2100.0, 4200.0, 6200.0])
+        self.assertIn("added on 11/01/2027", february.invoice_line_ids.filtered(
+            lambda line: line.price_subtotal == 4200.0).name)
+        self.assertEqual(contract.adjustment_ids.mapped("line_id"), contract.line_ids)
+        # and March bills Premium alone
+        self.assertEqual(self.run_invoicing(contract, "2027-03-01").amount_untaxed, 6200.0)
+        self.assertEqual(premium.price_subtotal, 6200.0)
