@@ -1,3 +1,5 @@
+from . import ir_attachment
+from . import mail_mail
 from . import res_company
 from . import res_config_settings
 from . import res_users

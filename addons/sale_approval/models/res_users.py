@@ -1,4 +1,6 @@
-from odoo import fields, models
+from odoo import _, api, fields, models
+
+from ..lib import approval
 
 
 class ResUsers(models.Model):
@@ -36,3 +38,37 @@ class ResUsers(models.Model):
         self.ensure_one()
         return bool(self.sale_approval_delegate_id and self.sale_approval_away_until
                     and self.sale_approval_away_until >= today)
+
+    @api.multi
+    def write(self, vals):
+        result = super(ResUsers, self).write(vals)
+        if {"sale_approval_delegate_id", "sale_approval_away_until"} & set(vals):
+            self._sale_approval_hand_over()
+        return result
+
+    def _sale_approval_hand_over(self):
+        """A delegation that starts: the open requests already waiting for these users become the
+        delegate's too, and the delegate is told about those he can decide now (activity, e-mail)."""
+        today = fields.Date.context_today(self)
+        Request = self.env["sale.approval.request"].sudo()
+        for user in self.sudo():
+            if not user._sale_approval_is_away(today):
+                continue
+            delegate = user.sale_approval_delegate_id
+            requests = Request.search([
+                ("approver_ids", "in", user.ids), ("state", "in", (approval.WAITING, approval.PENDING)),
+                ("order_id.state", "in", ("draft", "sent"))])
+            requests = requests.filtered(lambda request: request.cycle == request.order_id.approval_cycle
+                                         and delegate not in request.approver_ids)
+            if not requests:
+                continue
+            requests.write({"approver_ids": [(4, delegate.id)]})
+            for order in requests.mapped("order_id"):
+                pending = requests.filtered(lambda request: request.order_id == order
+                                            and request.state == approval.PENDING)
+                if pending and order.approval_state == "pending":
+                    order.with_context(lang=delegate.lang or self.env.lang)._approval_notify(pending, users=delegate)
+                order.message_post(author_id=self.env.user.partner_id.id, subtype="mail.mt_note", body=_(
+                    "%(delegate)s decides in place of %(user)s, away until %(date)s.") % {
+                        "delegate": delegate.name, "user": user.name, "date": user.sale_approval_away_until})
+        return True

@@ -140,11 +140,19 @@ class SaleApprovalRule(models.Model):
     def _matching_orders(self, orders):
         """The orders of ``orders`` this rule applies to (company, team, condition)."""
         self.ensure_one()
-        scoped = orders.filtered(lambda order: order.company_id == self.company_id and (
-            not self.team_ids or order.team_id in self.team_ids))
+        scoped = orders.filtered(self._in_scope)
         if not scoped:
             return scoped
-        return getattr(self, "_match_" + self.condition)(scoped)
+        return self._match_condition(scoped)
+
+    def _in_scope(self, order):
+        """The rule is of ``order``'s company and, when it names teams, of its team."""
+        return order.company_id == self.company_id and (not self.team_ids or order.team_id in self.team_ids)
+
+    def _match_condition(self, orders):
+        """The orders of ``orders`` the rule's condition holds for (whatever their team or company)."""
+        self.ensure_one()
+        return getattr(self, "_match_" + self.condition)(orders)
 
     def _company_amount(self, order, amount):
         return order.currency_id.compute(amount, order.company_id.currency_id, round=False)

@@ -1,3 +1,4 @@
+import logging
 import time
 from collections import defaultdict
 from datetime import timedelta
@@ -11,12 +12,18 @@ from odoo.tools import float_repr, float_round
 from ..lib import approval
 from .access_guard import check_values
 
+_logger = logging.getLogger(__name__)
+
 #: Changing one of these on a quotation that went through approval starts a new cycle.
 ORDER_FIELDS_REOPENING = {"partner_id", "pricelist_id", "payment_term_id", "team_id", "user_id", "company_id"}
 
 #: Set by the approval buttons and the customer's answer only (with sudo(), after their checks).
 CODE_FIELDS = ("approval_state", "approval_cycle", "approval_request_ids", "customer_answer", "customer_answer_ids",
-               "expiry_reminder_sent")
+               "expiry_reminder_sent", "approval_carried_rule_ids")
+
+#: Changing one of these on a confirmed order that needs approval is refused (see
+#: ``_approval_check_confirmed_change``).
+ORDER_FIELDS_CONFIRMED = {"partner_id", "pricelist_id", "payment_term_id", "team_id", "company_id"}
 
 #: Days an approval link of the request e-mail can be used (ir.config_parameter
 #: ``sale_approval.link_validity_days`` overrides it).
@@ -25,6 +32,19 @@ LINK_VALIDITY_DAYS = 7
 #: Minutes before the approval e-mail of a quotation can be sent again to the same approver
 #: (ir.config_parameter ``sale_approval.resend_interval_minutes`` overrides it).
 RESEND_INTERVAL_MINUTES = 15
+
+
+def int_parameter(env, name, default):
+    """The integer system parameter ``name``, or ``default`` (with a warning in the log) when it
+    is not a whole number: a typo in Settings > Technical must not break the button using it."""
+    value = env["ir.config_parameter"].sudo().get_param(name)
+    if value in (None, False, ""):
+        return default
+    try:
+        return int(str(value).strip())
+    except ValueError:
+        _logger.warning("System parameter %s is %r, not a whole number: %s is used instead.", name, value, default)
+        return default
 
 
 class SaleOrder(models.Model):
@@ -47,7 +67,8 @@ class SaleOrder(models.Model):
         required=True,
         copy=False,
         index=True,
-        track_visibility="onchange",
+        help="Each change is told in the chatter by a note of the user who made it (no tracking: the "
+             "application writes this field as the superuser, whose name would sign the change).",
     )
     approval_cycle = fields.Integer(
         default=0,
@@ -82,7 +103,16 @@ class SaleOrder(models.Model):
     customer_answer = fields.Selection(
         selection=[("accepted", "Accepted"), ("refused", "Refused")],
         copy=False,
-        track_visibility="onchange",
+    )
+    approval_carried_rule_ids = fields.Many2many(
+        comodel_name="sale.approval.rule",
+        relation="sale_order_approval_carried_rule_rel",
+        column1="order_id",
+        column2="rule_id",
+        string="Rules kept from a former team or company",
+        copy=False,
+        help="Rules this quotation needed approval for before it moved to another sales team or company: "
+             "they keep applying to its lines and amounts, as if it had not moved.",
     )
     expiry_reminder_sent = fields.Boolean(
         copy=False,
@@ -118,6 +148,19 @@ class SaleOrder(models.Model):
             return matching
         for rule in self.env["sale.approval.rule"]._rules_for(self):
             for order in rule._matching_orders(self):
+                matching[order.id] |= rule
+        # rules kept from a former team or company: their condition only (one query for the batch)
+        stored_ids = tuple(order_id for order_id in self.ids if isinstance(order_id, int))
+        if not stored_ids:
+            return matching
+        self.env.cr.execute("SELECT rule_id, array_agg(order_id) FROM sale_order_approval_carried_rule_rel"
+                            " WHERE order_id IN %s GROUP BY rule_id", [stored_ids])
+        for rule_id, order_ids in self.env.cr.fetchall():
+            rule = self.env["sale.approval.rule"].sudo().browse(rule_id)
+            if not rule.active:
+                continue
+            orders = self.browse(order_ids).filtered(lambda order: rule not in matching[order.id])
+            for order in rule._match_condition(orders):
                 matching[order.id] |= rule
         return matching
 
@@ -196,10 +239,69 @@ class SaleOrder(models.Model):
             moving._approval_check(_("sent") if target == "sent" else _("confirmed"))
         if "validity_date" in vals and "expiry_reminder_sent" not in vals:
             vals = dict(vals, expiry_reminder_sent=False)
+            # the reminder of the former date is wrong now: the cron gives a new one when the new date nears
+            moved = self.filtered(lambda order: order.validity_date != (vals["validity_date"] or False))
+            if moved:
+                moved._expiry_activities().unlink()
+        moving_scope = self.browse()
+        if {"team_id", "company_id"} & set(vals):
+            moving_scope = self.filtered(lambda order: order.state in ("draft", "sent"))
+            needed_before = moving_scope._approval_matching_rules() if moving_scope else {}
         result = super(SaleOrder, self).write(vals)
+        if moving_scope:
+            moving_scope._approval_carry_rules(needed_before)
         if ORDER_FIELDS_REOPENING & set(vals):
             self._approval_reopen()
+        if ORDER_FIELDS_CONFIRMED & set(vals):
+            self._approval_check_confirmed_change()
         return result
+
+    def _approval_carry_rules(self, needed_before):
+        """A quotation that needed approval moved to another sales team or company: the rules of
+        its former team or company keep applying (a move must not escape them)."""
+        for order in self:
+            left = needed_before.get(order.id, self.env["sale.approval.rule"]).filtered(
+                lambda rule: not rule._in_scope(order) and rule not in order.approval_carried_rule_ids)
+            if not left:
+                continue
+            order.sudo().write({"approval_carried_rule_ids": [(4, rule.id) for rule in left]})
+            order.sudo().message_post(author_id=self.env.user.partner_id.id, subtype="mail.mt_note", body=_(
+                "Moved to team %(team)s (%(company)s): the rules it needed approval for before keep applying: "
+                "%(rules)s") % {"team": order.team_id.name or "-", "company": order.company_id.name,
+                                "rules": ", ".join(left.mapped("name"))})
+
+    @api.multi
+    def _approval_check_confirmed_change(self):
+        """Lines, prices, customer, pricelist, payment terms, team or company of a confirmed order
+        changed: refused when the order went through approval or rules apply to it now (it would
+        go on being delivered and invoiced on terms nobody approved), unless the user has the
+        bypass right (logged). The application's own code (superuser) is not stopped."""
+        confirmed = self.filtered(lambda order: order.state in ("sale", "done"))
+        if not confirmed or self.env.uid == SUPERUSER_ID:
+            return
+        matching = confirmed._approval_matching_rules()
+        rules = {}
+        for order in confirmed:
+            needed = matching.get(order.id) or self.env["sale.approval.rule"]
+            if order.approval_state != "draft":
+                needed |= order._approval_current_requests().mapped("rule_id")
+            if needed:
+                rules[order] = needed
+        if not rules:
+            return
+        if self._approval_user_can_bypass():
+            for order, needed in rules.items():
+                order.sudo().message_post(author_id=self.env.user.partner_id.id, body=_(
+                    "%(user)s changed the confirmed order without approval (bypass right); rules: %(rules)s") % {
+                        "user": self.env.user.name, "rules": ", ".join(needed.mapped("name"))})
+            return
+        raise UserError(_(
+            "%(orders)s: a confirmed order that needs approval (%(rules)s) cannot have its lines, prices, "
+            "customer, pricelist, payment terms, team or company changed without a new approval. Cancel it, "
+            "set it back to quotation and request approval, or ask a user allowed to go on without "
+            "approval.") % {
+                "orders": ", ".join(order.name for order in rules),
+                "rules": ", ".join(sorted(set(name for needed in rules.values() for name in needed.mapped("name"))))})
 
     @api.multi
     def action_quotation_send(self):
@@ -213,6 +315,67 @@ class SaleOrder(models.Model):
         if blocked and not self._approval_user_can_bypass():
             return self.env.ref("sale.action_report_saleorder").report_action(self)
         return super(SaleOrder, self).print_quotation()
+
+    # ------------------------------------------------------------------ nothing reaches the customer
+
+    @api.multi
+    def _approval_hidden_from_customer(self):
+        """These quotations, those waiting for approval: not sent, shown nor printed to the customer."""
+        quotations = self.filtered(lambda order: order.state in ("draft", "sent"))
+        missing = quotations._approval_missing_rules() if quotations else {}
+        return self.browse(list(missing))
+
+    @staticmethod
+    def _approval_partner_ids(commands):
+        """Partner ids of a message_post ``partner_ids`` (ids or (4, id) / (6, 0, ids) commands)."""
+        ids = set()
+        for command in commands or []:
+            if isinstance(command, int):
+                ids.add(command)
+            elif isinstance(command, (list, tuple)) and command and command[0] == 4 and len(command) >= 2:
+                ids.add(command[1])
+            elif isinstance(command, (list, tuple)) and command and command[0] == 6 and len(command) == 3:
+                ids.update(command[2])
+        return ids
+
+    def _approval_external(self, partners):
+        """The partners of ``partners`` who are not employees (customers, portal users)."""
+        return partners.sudo().filtered(lambda partner: not partner.user_ids.filtered(lambda user: not user.share))
+
+    def _approval_check_customer_message(self, partner_ids, to_followers, author_id=None):
+        """Refuse a message of an employee that would reach the customer (or any outsider) while
+        the quotation waits for approval: its amounts or PDF are not the company's word yet."""
+        if self.env.uid == SUPERUSER_ID and not author_id:
+            return
+        author = self.env["res.partner"].sudo().browse(author_id) if author_id else self.env.user.partner_id
+        if self._approval_external(author):
+            return  # the customer writing on his own quotation (portal chatter)
+        recipients = self.env["res.partner"].sudo().browse(list(self._approval_partner_ids(partner_ids)))
+        if to_followers:
+            recipients |= self.sudo().mapped("message_partner_ids")
+        if not self._approval_external(recipients):
+            return
+        blocked = self._approval_hidden_from_customer()
+        if not blocked or self._approval_user_can_bypass():
+            return
+        raise UserError(_("%s waits for approval: it cannot be sent to the customer yet (internal notes to "
+                          "colleagues stay possible). Request approval first.") % ", ".join(blocked.mapped("name")))
+
+    @api.multi
+    @api.returns("self", lambda value: value.id)
+    def message_post(self, body="", subject=None, message_type="notification", subtype=None, parent_id=False,
+                     attachments=None, content_subtype="html", **kwargs):
+        if message_type != "email" and not kwargs.get("tracking_value_ids") and self.ids:
+            # incoming e-mails and tracking pass; anything an employee posts to outsiders is checked
+            if kwargs.get("subtype_id"):
+                internal = self.env["mail.message.subtype"].sudo().browse(kwargs["subtype_id"]).internal
+            else:
+                internal = (subtype or "mt_note").split(".")[-1] == "mt_note"
+            self._approval_check_customer_message(kwargs.get("partner_ids"), not internal,
+                                                  author_id=kwargs.get("author_id"))
+        return super(SaleOrder, self).message_post(
+            body=body, subject=subject, message_type=message_type, subtype=subtype, parent_id=parent_id,
+            attachments=attachments, content_subtype=content_subtype, **kwargs)
 
     # ------------------------------------------------------------------ cycle
 
@@ -275,6 +438,7 @@ class SaleOrder(models.Model):
             if requests and all(request.state == approval.APPROVED for request in requests):
                 self.sudo().write({"approval_state": "approved"})
                 self.sudo().message_post(
+                    author_id=self.env.user.partner_id.id,
                     body=_("Quotation approved: it can be sent and confirmed."),
                     partner_ids=self.user_id.partner_id.ids, subtype="mail.mt_note")
             return
@@ -282,9 +446,9 @@ class SaleOrder(models.Model):
         opening.write({"state": approval.PENDING, "requested_on": fields.Datetime.now()})
         self._approval_notify(opening)
 
-    def _approval_notify(self, requests):
-        """An activity for each approver and an e-mail (internal note addressed to them)."""
-        users = requests.mapped("approver_ids")
+    def _approval_notify(self, requests, users=None):
+        """An activity for each approver (or only ``users`` of them) and an e-mail with their links."""
+        users = requests.mapped("approver_ids") if users is None else users
         if not users:
             return
         activity_type = self.env.ref("sale_approval.mail_activity_approval")
@@ -299,9 +463,10 @@ class SaleOrder(models.Model):
                 "user_id": user.id, "summary": summary, "date_deadline": fields.Date.context_today(self),
             })
         rules = ", ".join(requests.mapped("rule_id.name"))
-        requests.write({"mailed_on": fields.Datetime.now()})
+        requests.sudo().write({"mailed_on": fields.Datetime.now()})
         # the history in the chatter; each approver gets their own e-mail with their own links
         self.sudo().message_post(
+            author_id=self.env.user.partner_id.id,
             body=_("%(order)s waits for the approval of %(users)s: %(rules)s") % {
                 "order": self.name, "users": ", ".join(users.mapped("name")), "rules": rules},
             subtype="mail.mt_note")
@@ -319,7 +484,7 @@ class SaleOrder(models.Model):
         """The signed link for ``user`` to ``action`` ("approve" or "refuse") this quotation."""
         self.ensure_one()
         params = self.env["ir.config_parameter"].sudo()
-        days = int(params.get_param("sale_approval.link_validity_days", LINK_VALIDITY_DAYS) or LINK_VALIDITY_DAYS)
+        days = int_parameter(self.env, "sale_approval.link_validity_days", LINK_VALIDITY_DAYS) or LINK_VALIDITY_DAYS
         expiry = int(time.time()) + days * 86400
         cycle, untaxed, total = self._approval_link_claims()
         token = approval.link_token(params.get_param("database.secret"), self.id, user.id, action,
@@ -367,6 +532,7 @@ class SaleOrder(models.Model):
         return {
             "subject": _("%s waits for your approval") % self.name,
             "body_html": body, "recipient_ids": [(6, 0, user.partner_id.ids)],
+            "author_id": self.env.user.partner_id.id,
             "email_from": self.env.user.company_id.email or self.env.user.partner_id.email or False,
             "model": "sale.order", "res_id": self.id, "auto_delete": True,
         }
@@ -391,8 +557,7 @@ class SaleOrder(models.Model):
         approver, and the first decision makes every other link of that request say that
         nothing waits any more.
         """
-        params = self.env["ir.config_parameter"].sudo()
-        minutes = int(params.get_param("sale_approval.resend_interval_minutes", RESEND_INTERVAL_MINUTES) or 0)
+        minutes = max(int_parameter(self.env, "sale_approval.resend_interval_minutes", RESEND_INTERVAL_MINUTES), 0)
         now = fields.Datetime.from_string(fields.Datetime.now())
         for order in self:
             if not order._approval_may_resend():
@@ -440,11 +605,10 @@ class SaleOrder(models.Model):
             ("activity_type_id", "=", activity_type.id), ("user_id", "in", users.ids)])
         still_asked = self._approval_current_requests().filtered(
             lambda request: request.state == approval.PENDING).mapped("approver_ids")
-        for activity in activities:
-            if activity.user_id == self.env.user:
-                activity.action_feedback(feedback=feedback)
-            elif activity.user_id not in still_asked:
-                activity.unlink()
+        # done (the chatter's "Approved by" or "Refused by" note, signed by the approver, tells it)
+        # or no longer asked: the activity goes
+        activities.filtered(lambda activity: activity.user_id == self.env.user
+                            or activity.user_id not in still_asked).unlink()
 
     def _approval_requests_of_user(self, user):
         self.ensure_one()
@@ -590,6 +754,13 @@ class SaleOrder(models.Model):
         self._check_customer_answer_caller()
         return self.env["sale.quotation.answer"].record_refusal(self, reason, note, ip_address, user_agent)
 
+    @api.multi
+    def _expiry_activities(self):
+        """The open expiry reminders of these quotations (activities of the salesperson)."""
+        return self.env["mail.activity"].sudo().search([
+            ("res_model", "=", "sale.order"), ("res_id", "in", self.ids),
+            ("activity_type_id", "=", self.env.ref("sale_approval.mail_activity_expiry").id)])
+
     @api.model
     def _cron_expiry_reminder(self):
         """Remind each salesperson once, N days (company setting) before a quotation expires.
@@ -613,9 +784,12 @@ class SaleOrder(models.Model):
             " RETURNING id", [tuple(due.ids)])
         claimed = self.sudo().browse([row[0] for row in self.env.cr.fetchall()])
         claimed.invalidate_cache(["expiry_reminder_sent"])
-        activity_type = self.env.ref("mail.mail_activity_data_todo")
+        activity_type = self.env.ref("sale_approval.mail_activity_expiry")
         model = self.env["ir.model"]._get("sale.order")
+        existing = claimed._expiry_activities()
         for order in claimed:
+            # one reminder per quotation: one left from an earlier date is replaced
+            existing.filtered(lambda activity: activity.res_id == order.id).unlink()
             if order.user_id:
                 self.env["mail.activity"].sudo().create({
                     "res_model_id": model.id, "res_id": order.id, "activity_type_id": activity_type.id,

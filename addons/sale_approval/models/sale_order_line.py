@@ -11,6 +11,9 @@ class SaleOrderLine(models.Model):
     def create(self, vals):
         line = super(SaleOrderLine, self).create(vals)
         line.order_id._approval_reopen()
+        if not line.is_downpayment:
+            # a down payment line (invoicing wizard) changes nothing that was approved
+            line.order_id._approval_check_confirmed_change()
         return line
 
     @api.multi
@@ -18,6 +21,7 @@ class SaleOrderLine(models.Model):
         result = super(SaleOrderLine, self).write(vals)
         if LINE_FIELDS_REOPENING & set(vals):
             self.mapped("order_id")._approval_reopen()
+            self.filtered(lambda line: not line.is_downpayment).mapped("order_id")._approval_check_confirmed_change()
         return result
 
     @api.multi

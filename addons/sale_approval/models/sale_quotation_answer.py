@@ -7,6 +7,15 @@ from odoo.exceptions import UserError
 from ..lib import approval
 
 
+class AnswerError(UserError):
+    """Why the customer's answer was not recorded, in words meant for the customer, with a code
+    the portal page puts in its URL (``/my/orders/<id>?error=<code>``) instead of the text."""
+
+    def __init__(self, code, message):
+        super(AnswerError, self).__init__(message)
+        self.code = code
+
+
 class SaleQuotationAnswer(models.Model):
     """The customer's answer to a quotation, with the evidence of an acceptance."""
 
@@ -54,6 +63,13 @@ class SaleQuotationAnswer(models.Model):
     document_id = fields.Many2one(
         comodel_name="ir.attachment",
         string="Quotation PDF as accepted",
+        index=True,
+        ondelete="restrict",
+    )
+    document_intact = fields.Boolean(
+        string="PDF unchanged",
+        compute="_compute_document_intact",
+        help="The kept PDF still has the SHA-256 recorded when the customer signed.",
     )
     refusal_reason_id = fields.Many2one(
         comodel_name="sale.refusal.reason",
@@ -85,6 +101,14 @@ class SaleQuotationAnswer(models.Model):
         string="Untaxed total",
     )
 
+    @api.depends("document_id", "document_sha256")
+    def _compute_document_intact(self):
+        for answer in self:
+            document = answer.sudo().document_id
+            content = base64.b64decode(document.datas) if document and document.datas else b""
+            answer.document_intact = bool(content and answer.document_sha256
+                                          and approval.document_fingerprint(content) == answer.document_sha256)
+
     @api.model
     def _prepare_answer(self, order, answer, ip_address, user_agent):
         """Values of an answer to ``order``: extend to keep more evidence."""
@@ -99,9 +123,13 @@ class SaleQuotationAnswer(models.Model):
     @api.model
     def _check_answerable(self, order):
         if order.state not in ("draft", "sent"):
-            raise UserError(_("This quotation is no longer waiting for your answer."))
+            raise AnswerError("closed", _("This quotation is no longer waiting for your answer."))
         if order.validity_date and order.validity_date < fields.Date.context_today(self):
-            raise UserError(_("This quotation expired on %s.") % order.validity_date)
+            raise AnswerError("expired", _("This quotation has expired."))
+        if order._approval_hidden_from_customer():
+            # the customer is not told which internal rules stop it
+            raise AnswerError("review", _("This quotation is being reviewed by our team: you will receive it again "
+                                          "once it is ready."))
 
     @api.model
     def _document(self, order):
@@ -117,14 +145,13 @@ class SaleQuotationAnswer(models.Model):
         self._check_answerable(order)
         signed_by = (signed_by or "").strip()
         if not signed_by:
-            raise UserError(_("Type your name to sign."))
+            raise AnswerError("name", _("Type your name to sign."))
         try:
             image = base64.b64decode(signature or "", validate=True)
         except (binascii.Error, ValueError):
             image = b""
         if not image:
-            raise UserError(_("Draw your signature to accept."))
-        order._approval_check(_("confirmed"))
+            raise AnswerError("signature", _("Draw your signature to accept."))
         document = self._document(order)
         digest = approval.document_fingerprint(document)
         attachment = self.env["ir.attachment"].sudo().create({
@@ -139,6 +166,7 @@ class SaleQuotationAnswer(models.Model):
         order.action_confirm()
         order.sudo().write({"customer_answer": "accepted"})
         order.sudo().message_post(
+            author_id=order.partner_id.id,
             body=_("Accepted and signed online by %(name)s on %(date)s from %(ip)s. "
                    "SHA-256 of the quotation PDF: %(digest)s") % {
                 "name": signed_by, "date": answer.answered_on, "ip": ip_address or "-", "digest": digest},
@@ -152,13 +180,14 @@ class SaleQuotationAnswer(models.Model):
         self._check_answerable(order)
         note = (note or "").strip()
         if not reason and not note:
-            raise UserError(_("Tell us why you refuse this quotation."))
+            raise AnswerError("reason", _("Tell us why you refuse this quotation."))
         values = self._prepare_answer(order, "refused", ip_address, user_agent)
         values.update(refusal_reason_id=reason.id if reason else False, refusal_note=note or False)
         answer = self.sudo().create(values)
         order.sudo().action_cancel()
         order.sudo().write({"customer_answer": "refused"})
         order.sudo().message_post(
+            author_id=order.partner_id.id,
             body=_("Refused online by the customer: %s") % " - ".join(
                 part for part in (reason.name if reason else "", note) if part),
             partner_ids=order.user_id.partner_id.ids, subtype="mail.mt_note")

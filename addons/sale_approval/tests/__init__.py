@@ -7,3 +7,4 @@ from . import test_analysis_xlsx
 from . import test_resend
 from . import test_with_sale_deposit
 from . import test_bypasses
+from . import test_second_review

@@ -104,16 +104,18 @@ class TestCustomerAnswer(ApprovalCase):
         def reminders(order):
             return self.env["mail.activity"].search([
                 ("res_model", "=", "sale.order"), ("res_id", "=", order.id), ("user_id", "=", self.salesman.id),
-                ("activity_type_id", "=", self.env.ref("mail.mail_activity_data_todo").id)])
+                ("activity_type_id", "=", self.env.ref("sale_approval.mail_activity_expiry").id)])
         Order._cron_expiry_reminder()
         Order._cron_expiry_reminder()
         self.assertEqual(len(reminders(soon)), 1)
         self.assertTrue(soon.expiry_reminder_sent)
         self.assertFalse(reminders(later))
-        # a new validity date is a new expiry: one more reminder when it comes near
-        soon.validity_date = fields.Date.to_string(today + timedelta(days=1))
+        # a new validity date is a new expiry: the old reminder goes, a new one comes when the date nears
+        new_date = fields.Date.to_string(today + timedelta(days=1))
+        soon.validity_date = new_date
+        self.assertFalse(reminders(soon))
         Order._cron_expiry_reminder()
-        self.assertEqual(len(reminders(soon)), 2)
+        self.assertEqual(reminders(soon).mapped("date_deadline"), [new_date])
 
 
 @odoo.tests.common.at_install(False)
@@ -144,9 +146,38 @@ class TestPortalRoute(HttpCase):
                                     headers={"Content-Type": "application/json"}, timeout=60)
         body = response.json()
         self.assertIn("result", body, body)
-        self.assertIn("approval", body["result"].get("error", ""))
+        # a neutral sentence: the internal rule's name is not the customer's business
+        self.assertIn("being reviewed", body["result"].get("error", ""))
+        self.assertNotIn("Everything", body["result"]["error"])
+        # the quotation is neither shown nor printed to the customer
+        base = "http://%s:%s/my/orders" % (HOST, PORT)
+        page = self.opener.get("%s/%s?access_token=%s" % (base, order_id, token), timeout=60)
+        self.assertIn("being reviewed", page.text)
+        self.assertNotIn("Chair", page.text)
+        pdf = self.opener.get("%s/pdf/%s?access_token=%s" % (base, order_id, token), timeout=60)
+        self.assertNotIn("application/pdf", pdf.headers.get("Content-Type", ""))
         with self.registry.cursor() as cr:
             order = api.Environment(cr, SUPERUSER_ID, {})["sale.order"].browse(order_id)
             order.invalidate_cache()
             self.assertEqual(order.state, "sent")
             self.assertFalse(order.customer_answer_ids)
+
+    def test_the_quotation_page_shows_only_its_own_messages(self):
+        with self.registry.cursor() as cr:
+            env = api.Environment(cr, SUPERUSER_ID, {"tracking_disable": True})
+            env["sale.approval.rule"].search([]).write({"active": False})
+            partner = env["res.partner"].create({"name": "Portal customer"})
+            order = env["sale.order"].create({"partner_id": partner.id})
+            order.write({"state": "sent"})
+            order_id, token = order.id, order.access_token
+        url = "http://%s:%s/my/orders/%s" % (HOST, PORT, order_id)
+        forged = self.opener.get(url, params={"access_token": token, "error": "Call +33 1 23 45 67 89 to pay",
+                                              "success": "Pay on evil.example", "warning": "Your card expired"},
+                                 timeout=60)
+        self.assertEqual(forged.status_code, 200)
+        # (the page's download link keeps its query string, URL-encoded: not shown as text)
+        for text in ("Call +33 1 23 45 67 89 to pay", "Pay on evil.example", "Your card expired"):
+            self.assertNotIn(text, forged.text)
+        self.assertIn("There was an error processing this page.", forged.text)
+        known = self.opener.get(url, params={"access_token": token, "error": "reason"}, timeout=60)
+        self.assertIn("Tell us why you refuse this quotation.", known.text)
