@@ -64,6 +64,30 @@ def check_links(self, vals, names):
                               % {"field": _labels(self, [name]), "model": self._description})
 
 
+def link_values(self, vals, names):
+    """``vals`` with the ``default_<field>`` context keys of the links ``names`` it lacks: a create
+    takes them as values (a context travels over RPC as the caller likes), so they are checked too."""
+    context = self.env.context
+    defaults = {name: context["default_%s" % name] for name in names
+                if name not in (vals or {}) and context.get("default_%s" % name)}
+    return dict(defaults, **(vals or {})) if defaults else vals
+
+
+def check_company(self, vals, names=("company_id",)):
+    """Refuse ``vals`` putting the record into a company that is not one of the user's: its
+    users would see it, and the user would no longer."""
+    if self.env.uid == SUPERUSER_ID:
+        return
+    allowed = set(self.env.user.company_ids.ids)
+    for name in sorted(set(vals or ()) & set(names)):
+        value = vals[name]
+        if isinstance(value, (list, tuple)):
+            value = value[0] if value else False
+        if value and value not in allowed:
+            raise AccessError(_("%(field)s of %(model)s may only be one of your companies.")
+                              % {"field": _labels(self, [name]), "model": self._description})
+
+
 def _protected(self, names):
     refused = set()
     for name in names:

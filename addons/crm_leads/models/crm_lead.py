@@ -11,6 +11,11 @@ INTAKE_CHANNELS = [
 ]
 
 
+# stock links of a lead its users set: to records they may read (Odoo 11 reads a many2one's
+# name as superuser: an employee's private address or another company's team would show theirs)
+LINK_FIELDS = ("partner_id", "team_id")
+
+
 class CrmLead(models.Model):
     _inherit = "crm.lead"
 
@@ -62,12 +67,14 @@ class CrmLead(models.Model):
     def create(self, vals):
         code_fields = self._code_driven_fields()
         access_guard.check_code_fields(self, vals, code_fields)
+        access_guard.check_links(self, access_guard.link_values(self, vals, LINK_FIELDS), LINK_FIELDS)
         self = access_guard.without_code_defaults(self, code_fields)
         return super(CrmLead, self).create(vals)
 
     @api.multi
     def write(self, vals):
         access_guard.check_code_fields(self, vals, self._code_driven_fields())
+        access_guard.check_links(self, vals, LINK_FIELDS)
         return super(CrmLead, self).write(vals)
 
     @api.depends("temperature", "qualification_need", "qualification_budget", "qualification_timing")

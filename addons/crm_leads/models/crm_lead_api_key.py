@@ -15,10 +15,14 @@ KEY_KINDS = [
 ]
 # links a manager writes: to records the manager reads
 LINK_FIELDS = ("team_id", "source_id", "company_id")
+# set by the application once the key exists (``action_generate_key``, ``action_new_form_token``):
+# a prefix written by hand would pass one key for another, a form address is the key's to change
+CODE_FIELDS = ("key_prefix", "form_token")
 
 
 class CrmLeadApiKey(models.Model):
     _name = "crm.lead.api.key"
+    _inherit = "crm_leads.admin_field_guard"  # the key's hash: no query criterion but for administrators
     _description = "Lead web service key"
     _order = "name"
 
@@ -144,7 +148,9 @@ class CrmLeadApiKey(models.Model):
     @api.multi
     def action_new_form_token(self):
         """Give the form a new address: pages embedding the former one stop working."""
-        for key in self:
+        self.check_access_rights("write")
+        self.check_access_rule("write")
+        for key in self.sudo():
             key.form_token = secrets.token_urlsafe(16)
         return True
 
@@ -258,27 +264,10 @@ class CrmLeadApiKey(models.Model):
         access_guard.check_links(self, vals, LINK_FIELDS)
         return super(CrmLeadApiKey, self).create(vals)
 
-    @api.model
-    def _where_calc(self, domain, active_test=True):
-        # the key hash (administrators only) is no search criterion for the others
-        access_guard.check_domain(self, domain)
-        return super(CrmLeadApiKey, self)._where_calc(domain, active_test=active_test)
-
-    @api.model
-    def _search(self, args, offset=0, limit=None, order=None, count=False, access_rights_uid=None):
-        access_guard.check_order(self, order)
-        return super(CrmLeadApiKey, self)._search(args, offset=offset, limit=limit, order=order, count=count,
-                                                  access_rights_uid=access_rights_uid)
-
-    @api.model
-    def read_group(self, domain, fields, groupby, offset=0, limit=None, orderby=False, lazy=True):
-        access_guard.check_read_group(self, fields, groupby, orderby)
-        return super(CrmLeadApiKey, self).read_group(domain, fields, groupby, offset=offset, limit=limit,
-                                                     orderby=orderby, lazy=lazy)
-
     @api.multi
     def write(self, vals):
         """A publishable key may already be in public pages: it never becomes secret."""
+        access_guard.check_code_fields(self, vals, CODE_FIELDS)
         access_guard.check_links(self, vals, LINK_FIELDS)
         if vals.get("key_kind") == "secret" and "hashed_key" not in vals:
             published = self.sudo().filtered(lambda key: key.key_kind == "publishable" and key.hashed_key)

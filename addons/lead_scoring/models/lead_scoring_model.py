@@ -17,6 +17,7 @@ LOST = "NOT active AND COALESCE(probability, 0) = 0"
 
 class LeadScoringModel(models.Model):
     _name = "lead.scoring.model"
+    _inherit = "crm_leads.admin_field_guard"  # the trained model: no query criterion but for administrators
     _description = "Predictive Lead Scoring Model"
     _order = "trained_date desc, id desc"
     _rec_name = "company_id"
@@ -78,24 +79,6 @@ class LeadScoringModel(models.Model):
     def write(self, vals):
         access_guard.check_links(self, vals, ("company_id",))
         return super(LeadScoringModel, self).write(vals)
-
-    @api.model
-    def _where_calc(self, domain, active_test=True):
-        # the trained model (administrators only) is no search criterion for the others
-        access_guard.check_domain(self, domain)
-        return super(LeadScoringModel, self)._where_calc(domain, active_test=active_test)
-
-    @api.model
-    def _search(self, args, offset=0, limit=None, order=None, count=False, access_rights_uid=None):
-        access_guard.check_order(self, order)
-        return super(LeadScoringModel, self)._search(args, offset=offset, limit=limit, order=order, count=count,
-                                                     access_rights_uid=access_rights_uid)
-
-    @api.model
-    def read_group(self, domain, fields, groupby, offset=0, limit=None, orderby=False, lazy=True):
-        access_guard.check_read_group(self, fields, groupby, orderby)
-        return super(LeadScoringModel, self).read_group(domain, fields, groupby, offset=offset, limit=limit,
-                                                        orderby=orderby, lazy=lazy)
 
     @api.model
     def _lead_features(self, company_id, where):
