@@ -255,9 +255,12 @@ class CrmLead(models.Model):
 
     @api.model
     def _code_driven_fields(self):
-        """The scores are the scoring engine's (SQL, as the superuser): no user writes them."""
+        """The scores are the scoring engine's (SQL, as the superuser): no user writes them. The
+        website visitor is the intake's (a visitor id signed for the company): written by hand,
+        it would take another visitor's events, and their pages, into the lead."""
         return super(CrmLead, self)._code_driven_fields() | {
-            "score", "score_fit", "score_engagement", "score_grid", "score_explanation", "predictive_probability"}
+            "score", "score_fit", "score_engagement", "score_grid", "score_explanation", "predictive_probability",
+            "visitor_id"}
 
     @api.depends("event_ids")
     def _compute_event_count(self):
