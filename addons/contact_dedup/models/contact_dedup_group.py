@@ -7,6 +7,8 @@ from psycopg2.extras import execute_values
 from odoo import _, api, fields, models
 from odoo.exceptions import UserError
 
+from odoo.addons.crm_leads import access_guard
+
 from ..lib import fellegi_sunter, matching
 
 _logger = logging.getLogger(__name__)
@@ -59,6 +61,17 @@ class ContactDedupGroup(models.Model):
         required=True,
         index=True,
     )
+
+    @api.model
+    def create(self, vals):
+        access_guard.check_company(self, vals)
+        return super(ContactDedupGroup, self).create(vals)
+
+    @api.multi
+    def write(self, vals):
+        # filed under a company not the user's, a group would show its records' names there
+        access_guard.check_company(self, vals)
+        return super(ContactDedupGroup, self).write(vals)
 
     @api.depends("partner_ids", "lead_ids")
     def _compute_name(self):

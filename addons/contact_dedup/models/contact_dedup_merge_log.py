@@ -89,7 +89,8 @@ class ContactDedupMergeLog(models.Model):
         dest = Partner.browse(self.dest_id)
         self.invalidate_cache()
         Partner.invalidate_cache()
-        sources.write({"active": True, "dedup_merged_into_id": False})
+        sources.write({"active": True})
+        sources.sudo().write({"dedup_merged_into_id": False})  # the merge's link, the application's
         previous = json.loads(self.previous_values or "{}")
         if previous:
             dest.write(previous)

@@ -7,12 +7,17 @@ from odoo import _, api, fields, models
 from odoo.exceptions import ValidationError
 from odoo.tools import split_every
 
+from odoo.addons.crm_leads import access_guard
+
 from ..lib import fellegi_sunter, matching, normalize
 
 # res.partner fields that feed the normalised keys
 KEY_SOURCE_FIELDS = {"name", "is_company", "email", "phone", "mobile", "vat", "website", "street", "street2",
                      "zip", "city", "parent_id", "country_id", "company_name"}
 KEY_COLUMNS = ("name", "email", "phone", "mobile", "vat", "domain", "street", "zip", "city", "company")
+# written by the application only (the keys in SQL, the merge's link as the superuser): a key
+# written by hand would hide a duplicate from the scan or pair a contact with anyone's
+CODE_FIELDS = tuple("dedup_%s" % column for column in KEY_COLUMNS) + ("dedup_blocking", "dedup_merged_into_id")
 # the check while typing reads at most this many candidates (keys shared by more are no evidence)
 CHECK_CANDIDATES = 2000
 
@@ -320,6 +325,8 @@ class ResPartner(models.Model):
     # ------------------------------------------------------------------ ORM
     @api.model
     def create(self, vals):
+        access_guard.check_code_fields(self, vals, CODE_FIELDS)
+        self = access_guard.without_code_defaults(self, CODE_FIELDS)
         if (self.env["contact.dedup.group"]._dedup_mode() == "block"
                 and not self.env.context.get("contact_dedup_force")
                 and vals.get("name") and vals.get("type", "contact") == "contact"):
@@ -333,6 +340,7 @@ class ResPartner(models.Model):
 
     @api.multi
     def write(self, vals):
+        access_guard.check_code_fields(self, vals, CODE_FIELDS)
         result = super(ResPartner, self).write(vals)
         if KEY_SOURCE_FIELDS.intersection(vals):
             partners = self

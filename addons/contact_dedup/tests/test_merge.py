@@ -1,4 +1,4 @@
-from odoo.exceptions import UserError
+from odoo.exceptions import AccessError, UserError
 
 from .common import DedupCase
 
@@ -124,3 +124,33 @@ class TestMerge(DedupCase):
         action = group.sudo(self.manager).action_merge()
         self.env["contact.dedup.merge"].sudo(self.manager).browse(action["res_id"]).action_merge()
         self.assertEqual(group.state, "merged")
+
+    def _posted_invoice(self, partner):
+        income = self.env["account.account"].search([
+            ("user_type_id", "=", self.env.ref("account.data_account_type_revenue").id),
+            ("company_id", "=", self.env.user.company_id.id)], limit=1)
+        invoice = self.env["account.invoice"].create({
+            "partner_id": partner.id, "type": "out_invoice",
+            "invoice_line_ids": [(0, 0, {"name": "Oven", "quantity": 1, "price_unit": 100.0,
+                                         "account_id": income.id})]})
+        invoice.action_invoice_open()
+        return invoice
+
+    def test_merge_rewriting_a_validated_invoice_needs_an_accounting_manager(self):
+        # given Jean's validated invoice: its journal items are on his company, Acme
+        invoice = self._posted_invoice(self.jean)
+        self.assertEqual(invoice.move_id.line_ids.mapped("partner_id"), self.acme)
+        self.env["ir.translation"].load_module_terms(["contact_dedup"], ["fr_FR"])
+        Wizard = self.env["contact.dedup.merge"].sudo(self.manager)
+        wizard = Wizard.browse(Wizard.action_open((self.jean | self.jean_copy).sudo(self.manager))["res_id"])
+        wizard.dest_partner_id = self.jean_copy
+        # when the sales manager merges Jean into his copy, he is refused, in his language
+        with self.assertRaises(AccessError) as refused:
+            wizard.with_context(lang="fr_FR").action_merge()
+        self.assertIn("seul un responsable de la comptabilité", refused.exception.name)
+        self.assertEqual(invoice.partner_id, self.jean)
+        # an accounting manager merges them, the invoice going to the kept contact
+        self.manager.groups_id = [(4, self.env.ref("account.group_account_manager").id)]
+        wizard.action_merge()
+        self.assertEqual(invoice.partner_id, self.jean_copy)
+        self.assertFalse(self.jean.active)

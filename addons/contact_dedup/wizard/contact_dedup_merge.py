@@ -102,12 +102,14 @@ class ContactDedupMerge(models.TransientModel):
             values[line.field_name] = value
             old = dest[line.field_name]
             previous[line.field_name] = old.id if isinstance(old, models.BaseModel) else old
+        self._check_accounting_untouched(sources, dest, values)
         log = []
         with self.env.cr.savepoint():
             self._move_references(sources, dest, log)
             self.invalidate_cache()
             sources = sources.with_context(active_test=False)
-            sources.write({"active": False, "dedup_merged_into_id": dest.id})
+            sources.write({"active": False})
+            sources.sudo().write({"dedup_merged_into_id": dest.id})  # the merge's link, the application's
             dest = dest.with_context(contact_dedup_force=True)
             if values:
                 dest.write(values)
@@ -129,20 +131,49 @@ class ContactDedupMerge(models.TransientModel):
 
     @api.model
     def _check_merge_allowed(self, partners):
-        """Refuse a merge across companies (each keeps its own address book) and, unless the
-        user is an accounting manager, a merge of contacts that have journal items (it would
-        rewrite the partner of posted accounting entries)."""
+        """Refuse a merge across companies: each keeps its own address book."""
         companies = partners.mapped("company_id")
         if len(companies) > 1:
             raise UserError(_("These contacts belong to different companies (%s): each company keeps its own "
                               "contacts, they cannot be merged.") % ", ".join(companies.mapped("name")))
-        self.env.cr.execute("SELECT to_regclass('account_move_line') IS NOT NULL")
-        if self.env.cr.fetchone()[0] and not self.env.user.has_group("account.group_account_manager"):
-            self.env.cr.execute("SELECT 1 FROM account_move_line WHERE partner_id IN %s LIMIT 1",
-                                (tuple(partners.ids),))
-            if self.env.cr.fetchone():
-                raise AccessError(_("Some of these contacts have journal items: only an accounting manager may "
-                                    "merge them."))
+
+    @api.model
+    def _posted_accounting(self):
+        """``{table: condition}`` of the posted accounting a merge must not rewrite for a user
+        outside the accounting managers: every journal item, and the invoices, entries and
+        payments past their draft."""
+        return {
+            "account_move_line": "TRUE",
+            "account_invoice": "state != 'draft'",
+            "account_move": "state = 'posted'",
+            "account_payment": "state != 'draft'",
+        }
+
+    @api.model
+    def _check_accounting_untouched(self, sources, dest, values):
+        """Unless the user is an accounting manager, refuse a merge that would rewrite a
+        partner of posted accounting: what points at the merged contacts moves to the kept one,
+        and the contacts of a merged company (or the kept contact's, when it changes company)
+        get a new commercial partner, which validated invoices store. An invoice made out to a
+        company's contact has its journal items on the company: the invoice itself counts."""
+        if self.env.user.has_group("account.group_account_manager"):
+            return
+        Partner = self.env["res.partner"].with_context(active_test=False)
+        moved = sources
+        if "parent_id" in values or dest.parent_id in sources:
+            moved |= dest
+        partner_ids = tuple(Partner.search([("id", "child_of", moved.ids)]).ids)
+        checks = self._posted_accounting()
+        cr = self.env.cr
+        for table, column in self._partner_foreign_keys():
+            if table not in checks:
+                continue
+            cr.execute("SELECT 1 FROM \"%s\" WHERE \"%s\" IN %%s AND %s LIMIT 1" % (table, column, checks[table]),
+                       (partner_ids,))
+            if cr.fetchone():
+                raise AccessError(_("Merging these contacts would change the customer or supplier of validated "
+                                    "invoices, journal items or payments (theirs, or their company's contacts'): "
+                                    "only an accounting manager may merge them."))
 
     @api.model
     def _partner_foreign_keys(self):
