@@ -300,3 +300,170 @@ def test_sales_manager_moves_no_gateway_or_assignment_record_to_another_company(
     before = world.admin.call(model, "read", [record_id], names)[0]
     _refused(role_clients["sales_manager"], model, "write", [record_id], values)
     assert world.admin.call(model, "read", [record_id], names)[0] == before
+
+
+# ------------------------------------------------------------------ third outside review
+
+def _target(world, name):
+    """The id a test names: "@private" (an employee's private address), "@team_oc", or a fixture
+    record."""
+    if name == "@private":
+        if "private_address" not in world.ids:
+            world.ids["private_address"] = world.create("res.partner", {
+                "name": "Private address %s" % world.suffix, "type": "private",
+                "street": "1 rue privée", "email": "home.%s@example.com" % world.suffix})
+        return world.ids["private_address"]
+    if name.startswith("@"):
+        return world.ids[name[1:]]
+    return world.id(name)
+
+
+def _write_refused(world, client, model, record_id, values):
+    """The AccessError message of ``client``'s write; the record is put back as it was when the
+    write went through (the test then fails), so that the other tests keep their fixtures."""
+    names = sorted(values)
+    before = world.admin.call(model, "read", [record_id], names, context=CONTEXT)[0]
+    try:
+        client.call(model, "write", [record_id], values)
+    except RpcDenied as denied:
+        assert world.admin.call(model, "read", [record_id], names, context=CONTEXT)[0] == before
+        return str(denied)
+    world.admin.call(model, "write", [record_id], {
+        name: (value[0] if isinstance(value, list) else value) for name, value in before.items() if name != "id"})
+    pytest.fail("%s could write %s on %s %d" % (client.login, values, model, record_id))
+
+
+@pytest.mark.parametrize("model,record,field,target", [
+    ("sale.order", "so_a", "opportunity_id", "lead_s2"),
+    ("sale.order", "so_a", "opportunity_id", "lead_oc"),
+    ("sale.order", "so_a", "partner_id", "@private"),
+    ("sale.order", "so_a", "partner_shipping_id", "@private"),
+    ("sale.order", "so_a", "team_id", "@team_oc"),
+    ("crm.lead", "lead_s1", "partner_id", "@private"),
+    ("crm.lead", "lead_s1", "team_id", "@team_oc"),
+])
+def test_salesman_reads_no_name_through_a_stock_link(model, record, field, target, world, role_clients):
+    """Given salesperson 1's own order or lead, when he points one of its stock links (the
+    opportunity of sale_crm, the customer, the team) at another team's lead, an employee's private
+    address or another company's team over RPC, he is refused: Odoo 11 would show him the target's
+    name (read as superuser)."""
+    salesman = role_clients["salesman_1"]
+    target_id = _target(world, target)
+    comodel = salesman.call(model, "fields_get", [field], attributes=["relation"])[field]["relation"]
+    assert not salesman.call(comodel, "search", [("id", "=", target_id)], context=CONTEXT), \
+        "the target must be one salesperson 1 cannot read"
+    message = _write_refused(world, salesman, model, world.id(record), {field: target_id})
+    assert field in message
+    row = salesman.call(model, "read", [world.id(record)], [field], context=CONTEXT)[0]
+    assert not row[field] or row[field][0] != target_id
+
+
+def test_salesman_creates_no_order_on_another_teams_opportunity(world, role_clients):
+    """A quotation created by salesperson 1 for team 2's opportunity is refused (the link would
+    show its name); one for his own opportunity is created and linked."""
+    salesman = role_clients["salesman_1"]
+    values = {"partner_id": world.id("cust_a"), "user_id": world.uids["salesman_1"],
+              "client_order_ref": "leak-%s" % world.suffix}
+    message = _refused(salesman, "sale.order", "create", dict(values, opportunity_id=world.id("lead_s2")),
+                       context=CREATE_CONTEXT)
+    assert "opportunity_id" in message
+    _refused(salesman, "sale.order", "create", values,
+             context=dict(CREATE_CONTEXT, default_opportunity_id=world.id("lead_s2")))
+    assert not world.admin.call("sale.order", "search", [("client_order_ref", "=", values["client_order_ref"])])
+    order_id = salesman.call("sale.order", "create", dict(values, opportunity_id=world.id("lead_s1")),
+                             context=CREATE_CONTEXT)
+    row = salesman.call("sale.order", "read", [order_id], ["opportunity_id"])[0]
+    assert row["opportunity_id"][0] == world.id("lead_s1")
+    world.admin.call("sale.order", "unlink", [order_id])
+
+
+@pytest.mark.parametrize("record", ["dgroup_partner", "dgroup_lead"])
+def test_sales_manager_moves_no_duplicate_group_to_another_company(record, world, role_clients):
+    """Given the main company's sales manager, who reviews its duplicates, when he files a group
+    of possible duplicates under the other company (not his), it is refused."""
+    message = _write_refused(world, role_clients["sales_manager"], "contact.dedup.group", world.id(record),
+                             {"company_id": world.ids["other"]})
+    assert "company_id" in message
+
+
+def _posted_invoice(world, partner):
+    admin, main = world.admin, world.ids["main"]
+    income = admin.call("account.account", "search", [
+        ("user_type_id", "=", world.ref("account.data_account_type_revenue")), ("company_id", "=", main)], limit=1)[0]
+    invoice = world.create("account.invoice", {
+        "partner_id": partner, "type": "out_invoice", "company_id": main,
+        "invoice_line_ids": [(0, 0, {"name": "Service", "quantity": 1, "price_unit": 10.0, "account_id": income})],
+    }, type="out_invoice", force_company=main)
+    admin.call("account.invoice", "action_invoice_open", [invoice])
+    return invoice
+
+
+def test_sales_manager_cannot_merge_a_contact_whose_invoices_sit_on_its_company(world, role_clients):
+    """Given a customer company's contact with a posted invoice (its journal items are on the
+    company, the commercial partner), when a sales manager merges that contact into a duplicate,
+    the merge is refused and the invoice keeps its customer."""
+    admin, sfx = world.admin, world.suffix
+    company = world.create("res.partner", {"name": "Invoiced Co %s" % sfx, "is_company": True})
+    contact = world.create("res.partner", {"name": "Carl Invoiced %s" % sfx, "parent_id": company,
+                                           "email": "carl.%s@example.com" % sfx})
+    duplicate = world.create("res.partner", {"name": "Carl Invoiced %s" % sfx, "email": "carl.%s@example.com" % sfx})
+    invoice = _posted_invoice(world, contact)
+    lines = admin.call("account.move.line", "search_read", [("invoice_id", "=", invoice)], ["partner_id"])
+    assert lines and {line["partner_id"][0] for line in lines} == {company}
+    manager = role_clients["sales_manager"]
+    wizard = manager.call("contact.dedup.merge", "create",
+                          {"partner_ids": [(6, 0, [contact, duplicate])], "dest_partner_id": duplicate})
+    message = _refused(manager, "contact.dedup.merge", "action_merge", [wizard])
+    assert "accounting" in message.lower()
+    row = admin.call("account.invoice", "read", [invoice], ["partner_id", "state"])[0]
+    assert row["partner_id"][0] == contact and row["state"] == "open"
+    assert admin.call("res.partner", "read", [contact], ["active"])[0]["active"]
+
+
+def test_sales_manager_still_merges_contacts_with_a_draft_invoice_only(world, role_clients):
+    """A draft invoice is no accounting yet: the merge moves it to the kept contact."""
+    sfx = world.suffix
+    keep = world.create("res.partner", {"name": "Dora Draft %s" % sfx, "email": "dora.%s@example.com" % sfx})
+    duplicate = world.create("res.partner", {"name": "Dora Draft %s" % sfx, "email": "dora.%s@example.com" % sfx})
+    invoice = world.create("account.invoice", {"partner_id": duplicate, "type": "out_invoice"}, type="out_invoice")
+    manager = role_clients["sales_manager"]
+    wizard = manager.call("contact.dedup.merge", "create",
+                          {"partner_ids": [(6, 0, [keep, duplicate])], "dest_partner_id": keep})
+    manager.call("contact.dedup.merge", "action_merge", [wizard])
+    assert world.admin.call("account.invoice", "read", [invoice], ["partner_id"])[0]["partner_id"][0] == keep
+    assert not world.admin.call("res.partner", "read", [duplicate], ["active"], context=CONTEXT)[0]["active"]
+
+
+@pytest.mark.parametrize("role,model,record,values", [
+    ("salesman_1", "res.partner", "contact_a", {"dedup_email": "someone.else@example.com"}),
+    ("salesman_1", "res.partner", "contact_a", {"dedup_blocking": "x"}),
+    ("sales_manager", "res.partner", "contact_a", {"dedup_merged_into_id": "@cust_b"}),
+    ("sales_manager", "crm.lead.api.key", "key_main", {"key_prefix": "crm_sk_x"}),
+    ("sales_manager", "crm.lead.api.key", "key_main", {"form_token": "chosen-token"}),
+    ("salesman_1", "crm.lead", "lead_s1", {"visitor_id": "someone-elses-visitor"}),
+])
+def test_code_driven_fields_refuse_users(role, model, record, values, world, role_clients):
+    """Given a record the user may edit, when he writes a field the application sets (a dedup
+    key, a key's prefix or form address, a lead's website visitor) over RPC, he is refused with a
+    message naming the field."""
+    values = {name: (world.id(value[1:]) if isinstance(value, str) and value.startswith("@") else value)
+              for name, value in values.items()}
+    message = _write_refused(world, role_clients[role], model, world.id(record), values)
+    assert all(name in message for name in values), message
+
+
+def test_manager_still_gives_a_form_a_new_address(world, role_clients):
+    """The New Form Address button writes the form token as the application."""
+    manager, key = role_clients["sales_manager"], world.id("key_main")
+    before = manager.call("crm.lead.api.key", "read", [key], ["form_token"])[0]["form_token"]
+    manager.call("crm.lead.api.key", "action_new_form_token", [key])
+    after = manager.call("crm.lead.api.key", "read", [key], ["form_token"])[0]["form_token"]
+    assert after and after != before
+
+
+def test_salesman_creates_no_lead_with_a_visitor_id(world, role_clients):
+    values = {"name": "Visitor by hand %s" % world.suffix, "user_id": world.uids["salesman_1"],
+              "team_id": world.ids["team_1"], "visitor_id": "someone-elses-visitor"}
+    message = _refused(role_clients["salesman_1"], "crm.lead", "create", values, context=CREATE_CONTEXT)
+    assert "visitor_id" in message
+    assert not world.admin.call("crm.lead", "search", [("name", "=", values["name"])])
