@@ -159,6 +159,12 @@ MODELS = {
                 "needs read access to the document to follow it oneself, write access to make someone else "
                 "follow it (tests/access/test_leaks_crm.py).",
     },
+    "crm_leads.admin_field_guard": {
+        "addon": "crm_leads", "kind": "abstract",
+        "note": "The check keeping the fields for administrators only (an API key's hash, a trained scoring "
+                "model, a customer's signup token) out of other users' searches, groupings and sorts; "
+                "inherited by the models holding one (tests/access/test_leaks_crm.py).",
+    },
     # ------------------------------------------------------------ lead_scoring
     "lead.scoring.rule": {
         "addon": "lead_scoring",
