@@ -200,8 +200,8 @@ def _csv_export(ctx):
         csrf = re.search(r'csrf_token: "([^"]+)"', page).group(1)
         data = json.dumps({"model": "crm.lead", "fields": [{"name": name, "label": name} for name in columns],
                            "ids": False, "domain": domain, "context": {}, "import_compat": False})
-        request = urllib.request.Request(server.url + "/web/export/csv", method="POST",
-                                         data=urllib.parse.urlencode({"data": data, "token": "1", "csrf_token": csrf}).encode())
+        form = urllib.parse.urlencode({"data": data, "token": "1", "csrf_token": csrf}).encode()
+        request = urllib.request.Request(server.url + "/web/export/csv", method="POST", data=form)
         stock, body = _download(opener, request)
         stock_rows = body.decode("utf-8").count("\n") - 1
         stock_peak = _peak_kb(server) - before
