@@ -23,6 +23,7 @@
         "views/stock_picking_views.xml",
         "views/res_config_settings_views.xml",
         "views/legal_interest_rate_views.xml",
+        "views/sale_deposit_template_views.xml",
         "report/sale_order_report.xml",
     ],
     "demo": [

@@ -1,4 +1,5 @@
 from . import deposit_terms
+from . import sale_deposit_template
 from . import res_company
 from . import res_config_settings
 from . import res_partner

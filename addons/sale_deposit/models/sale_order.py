@@ -12,6 +12,16 @@ class SaleOrder(models.Model):
     _name = "sale.order"
     _inherit = ["sale.order", "sale.deposit.terms.mixin"]
 
+    deposit_template_id = fields.Many2one(
+        "sale.deposit.template",
+        string="Deposit template",
+        domain="[('company_id', '=', company_id)]",
+        track_visibility="onchange",
+        help="Named deposit terms: picking one fills the terms of the order. A template picked on the order "
+             "comes before the customer's default template, which comes before the customer's own terms and the "
+             "company's defaults. Changing it later changes the terms of the deposits still to ask, never a "
+             "deposit already invoiced.",
+    )
     deposit_partial_delivery = fields.Boolean(
         string="Partial delivery allowed",
         default=True,
@@ -220,30 +230,73 @@ class SaleOrder(models.Model):
             if order.deposit_method in ("percent_untaxed", "percent_taxed") and order.deposit_value > 100:
                 raise ValidationError(_("A deposit percentage cannot exceed 100%."))
 
+    @api.constrains("deposit_template_id", "company_id")
+    def _check_deposit_template_company(self):
+        for order in self:
+            template = order.sudo().deposit_template_id
+            if template and template.company_id != order.company_id:
+                raise ValidationError(_("Deposit template %(template)s belongs to company %(company)s, not to the "
+                                        "order's.") % {"template": template.name, "company": template.company_id.name})
+
     # ------------------------------------------------------------------ terms
     @api.onchange("partner_id")
     def _onchange_partner_deposit_terms(self):
-        if self.partner_id:
+        # a template picked on the order comes first: a new customer does not replace its terms
+        if self.partner_id and not self.deposit_template_id:
             self.update(self._deposit_default_terms(self.partner_id, self.company_id or self.env.user.company_id))
 
+    @api.onchange("deposit_template_id")
+    def _onchange_deposit_template(self):
+        if self.deposit_template_id:
+            self.update(self.deposit_template_id._deposit_terms_values())
+
     @api.model
-    def _deposit_default_terms(self, partner, company):
-        """Terms of the customer (commercial entity) when it has any, else the company's."""
+    def _deposit_default_terms(self, partner, company, template=None, customer_template=True):
+        """The terms an order takes, with the template they come from (``deposit_template_id``).
+
+        In this order: the ``template`` picked on the order; else, with ``customer_template``, the
+        customer's (commercial entity) default template in ``company``; else the customer's own
+        terms when it has any; else the company's defaults.
+        """
         commercial = partner.commercial_partner_id
-        source = commercial if commercial.deposit_method else company
-        return source._deposit_terms_values()
+        if not template and customer_template and commercial:
+            template = commercial.with_context(force_company=company.id).deposit_template_id
+            if template.company_id != company:
+                template = template.browse()
+        if template:
+            values = template._deposit_terms_values()
+        else:
+            source = commercial if commercial.deposit_method else company
+            values = source._deposit_terms_values()
+        values["deposit_template_id"] = template.id if template else False
+        return values
+
+    def _deposit_template_in(self, values):
+        """``(template, customer_template)`` for ``values``: the template they name (an empty one named
+        means none, not even the customer's), else the order's."""
+        Template = self.env["sale.deposit.template"]
+        if "deposit_template_id" in values:
+            return Template.browse(values["deposit_template_id"]), bool(values["deposit_template_id"])
+        return (self.deposit_template_id if len(self) == 1 else Template), True
 
     @api.model
     def create(self, values):
-        if values.get("partner_id") and not any(name in values for name in TERM_FIELDS):
-            partner = self.env["res.partner"].browse(values["partner_id"])
+        if ((values.get("partner_id") or values.get("deposit_template_id"))
+                and not any(name in values for name in TERM_FIELDS)):
+            partner = self.env["res.partner"].browse(values.get("partner_id"))
             company = self.env["res.company"].browse(values.get("company_id")) or self.env.user.company_id
-            values = dict(self._deposit_default_terms(partner, company), **values)
+            template, customer_template = self.browse()._deposit_template_in(values)
+            values = dict(self._deposit_default_terms(partner, company, template, customer_template), **values)
         self.browse()._check_deposit_override(values)
         return super(SaleOrder, self).create(values)
 
     @api.multi
     def write(self, values):
+        if values.get("deposit_template_id") and not any(name in values for name in TERM_FIELDS):
+            # a template picked over RPC brings its terms, as on the form; the deposits already
+            # invoiced keep theirs (their invoices and amounts are their own)
+            template = self.env["sale.deposit.template"].browse(values["deposit_template_id"])
+            values = dict(template._deposit_terms_values(), **values)
         self._check_deposit_override(values)
         if "deposit_late_flagged" in values and self.env.uid != SUPERUSER_ID:
             raise AccessError(_("%(field)s (%(technical)s) of %(model)s is set by the application, not by users.")
@@ -254,8 +307,9 @@ class SaleOrder(models.Model):
     def _check_deposit_override(self, values):
         """Only a sales manager lets an order be confirmed or delivered before its deposit is paid.
 
-        A salesperson may only bring in the customer's or the company's terms (choosing the customer);
-        any other value of these fields, on a new order or an existing one, is refused.
+        A salesperson may only bring in the terms of a deposit template (sales managers make them), of
+        the customer or of the company (choosing the template or the customer); any other value of these
+        fields, on a new order or an existing one, is refused.
         """
         names = [name for name in OVERRIDE_FIELDS if name in values]
         if not names or self.env.uid == SUPERUSER_ID or self.env.user.has_group("sales_team.group_sale_manager"):
@@ -264,11 +318,13 @@ class SaleOrder(models.Model):
             partner = self.env["res.partner"].browse(values.get("partner_id")) or order.partner_id
             company = self.env["res.company"].browse(values.get("company_id")) or order.company_id \
                 or self.env.user.company_id
-            defaults = self._deposit_default_terms(partner, company) if partner else {}
+            template, customer_template = order._deposit_template_in(values)
+            defaults = self._deposit_default_terms(partner, company, template, customer_template) \
+                if partner or template else {}
             for name in names:
                 if bool(values[name]) == bool(order[name]) if order else False:
                     continue
-                if partner and bool(values[name]) == bool(defaults.get(name)):
+                if defaults and bool(values[name]) == bool(defaults.get(name)):
                     continue
                 raise AccessError(_("Only a sales manager can change \"%s\" on an order.")
                                   % self._fields[name].get_description(self.env)["string"])
