@@ -529,6 +529,10 @@ MODELS = {
     },
     "res.users": {"addon": "sale_approval", "kind": "stock",
                   "note": "Approval limit, manager and delegate fields; Odoo's rights."},
+    "mail.mail": {"addon": "sale_approval", "kind": "stock",
+                  "note": "Odoo's outgoing e-mails, with one check added: an e-mail about a quotation waiting for "
+                          "approval, to anyone who is not an employee, is refused (a template sent directly, a "
+                          "mass mailing; addons/sale_approval/tests/test_second_review.py)."},
     # ------------------------------------------------------------ stock models we extend
     "sale.order": {
         "addon": "sale_deposit",

@@ -1,4 +1,3 @@
-from . import ir_attachment
 from . import mail_mail
 from . import res_company
 from . import res_config_settings

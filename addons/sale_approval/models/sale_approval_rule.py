@@ -1,4 +1,4 @@
-from odoo import _, api, fields, models
+from odoo import _, api, fields, models, tools
 from odoo.exceptions import ValidationError
 from odoo.tools.safe_eval import safe_eval
 
@@ -104,12 +104,22 @@ class SaleApprovalRule(models.Model):
     @api.model
     def create(self, values):
         check_values(self, values)
-        return super(SaleApprovalRule, self).create(values)
+        rule = super(SaleApprovalRule, self).create(values)
+        self.clear_caches()
+        return rule
 
     @api.multi
     def write(self, values):
         check_values(self, values)
-        return super(SaleApprovalRule, self).write(values)
+        result = super(SaleApprovalRule, self).write(values)
+        self.clear_caches()
+        return result
+
+    @api.multi
+    def unlink(self):
+        result = super(SaleApprovalRule, self).unlink()
+        self.clear_caches()
+        return result
 
     @api.constrains("condition", "domain", "approver_kind", "approver_user_id", "approver_group_id", "tier")
     def _check_settings(self):
@@ -133,8 +143,14 @@ class SaleApprovalRule(models.Model):
 
     @api.model
     def _rules_for(self, orders):
-        """Active rules of the orders' companies, in tier order (read once for the batch)."""
-        return self.sudo().search([("company_id", "in", orders.mapped("company_id").ids)])
+        """Active rules of the orders' companies, in tier order (read once for the batch; the
+        list of ids is cached until a rule is created, changed or deleted)."""
+        return self.sudo().browse(self._rule_ids_for_companies(tuple(sorted(orders.mapped("company_id").ids))))
+
+    @api.model
+    @tools.ormcache("company_ids")
+    def _rule_ids_for_companies(self, company_ids):
+        return tuple(self.sudo().search([("company_id", "in", list(company_ids))]).ids)
 
     @api.multi
     def _matching_orders(self, orders):
@@ -205,8 +221,23 @@ class SaleApprovalRule(models.Model):
             lambda order: order.payment_term_id and days[order.payment_term_id.id] > self.days_threshold)
 
     def _match_category(self, orders):
-        categories = self.env["product.category"].search([("id", "child_of", self.category_ids.ids)])
-        return orders.filtered(lambda order: order.order_line.mapped("product_id.categ_id") & categories)
+        # one query: a line whose product's category is one of the rule's or under it (by parent_id:
+        # parent_left/right are not computed yet while a module is being installed)
+        self.env.cr.execute("""
+            WITH RECURSIVE ruled(id) AS (
+                SELECT product_category_id FROM product_category_sale_approval_rule_rel
+                 WHERE sale_approval_rule_id = %s
+                 UNION
+                SELECT child.id FROM product_category child JOIN ruled ON child.parent_id = ruled.id
+            )
+            SELECT DISTINCT line.order_id
+              FROM sale_order_line line
+              JOIN product_product product ON product.id = line.product_id
+              JOIN product_template template ON template.id = product.product_tmpl_id
+             WHERE line.order_id IN %s AND template.categ_id IN (SELECT id FROM ruled)
+        """, [self.id, tuple(orders.ids)])
+        matched = {row[0] for row in self.env.cr.fetchall()}
+        return orders.filtered(lambda order: order.id in matched)
 
     def _match_domain(self, orders):
         return orders.search([("id", "in", orders.ids)] + self._domain_value())

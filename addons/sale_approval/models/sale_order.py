@@ -19,7 +19,7 @@ ORDER_FIELDS_REOPENING = {"partner_id", "pricelist_id", "payment_term_id", "team
 
 #: Set by the approval buttons and the customer's answer only (with sudo(), after their checks).
 CODE_FIELDS = ("approval_state", "approval_cycle", "approval_request_ids", "customer_answer", "customer_answer_ids",
-               "expiry_reminder_sent", "approval_carried_rule_ids")
+               "expiry_reminder_sent", "approval_carried_rule_ids", "approval_carries_rules")
 
 #: Changing one of these on a confirmed order that needs approval is refused (see
 #: ``_approval_check_confirmed_change``).
@@ -114,6 +114,11 @@ class SaleOrder(models.Model):
         help="Rules this quotation needed approval for before it moved to another sales team or company: "
              "they keep applying to its lines and amounts, as if it had not moved.",
     )
+    approval_carries_rules = fields.Boolean(
+        copy=False,
+        help="Rules are kept from a former team or company (read with the order's row: the confirmation "
+             "of an order that never moved does not look for them).",
+    )
     expiry_reminder_sent = fields.Boolean(
         copy=False,
         help="The salesperson was reminded that this quotation expires soon.",
@@ -150,7 +155,7 @@ class SaleOrder(models.Model):
             for order in rule._matching_orders(self):
                 matching[order.id] |= rule
         # rules kept from a former team or company: their condition only (one query for the batch)
-        stored_ids = tuple(order_id for order_id in self.ids if isinstance(order_id, int))
+        stored_ids = tuple(order.id for order in self if isinstance(order.id, int) and order.approval_carries_rules)
         if not stored_ids:
             return matching
         self.env.cr.execute("SELECT rule_id, array_agg(order_id) FROM sale_order_approval_carried_rule_rel"
@@ -264,7 +269,8 @@ class SaleOrder(models.Model):
                 lambda rule: not rule._in_scope(order) and rule not in order.approval_carried_rule_ids)
             if not left:
                 continue
-            order.sudo().write({"approval_carried_rule_ids": [(4, rule.id) for rule in left]})
+            order.sudo().write({"approval_carried_rule_ids": [(4, rule.id) for rule in left],
+                                "approval_carries_rules": True})
             order.sudo().message_post(author_id=self.env.user.partner_id.id, subtype="mail.mt_note", body=_(
                 "Moved to team %(team)s (%(company)s): the rules it needed approval for before keep applying: "
                 "%(rules)s") % {"team": order.team_id.name or "-", "company": order.company_id.name,

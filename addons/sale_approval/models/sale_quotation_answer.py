@@ -121,12 +121,12 @@ class SaleQuotationAnswer(models.Model):
         }
 
     @api.model
-    def _check_answerable(self, order):
+    def _check_answerable(self, order, accepting=False):
         if order.state not in ("draft", "sent"):
             raise AnswerError("closed", _("This quotation is no longer waiting for your answer."))
         if order.validity_date and order.validity_date < fields.Date.context_today(self):
             raise AnswerError("expired", _("This quotation has expired."))
-        if order._approval_hidden_from_customer():
+        if accepting and order._approval_hidden_from_customer():
             # the customer is not told which internal rules stop it
             raise AnswerError("review", _("This quotation is being reviewed by our team: you will receive it again "
                                           "once it is ready."))
@@ -142,7 +142,7 @@ class SaleQuotationAnswer(models.Model):
         """The customer accepts ``order``: keep the typed name, the drawn signature, the date,
         the IP address and the SHA-256 of the quotation PDF (kept as an attachment), then
         confirm the order (its approval cycle is checked like any confirmation)."""
-        self._check_answerable(order)
+        self._check_answerable(order, accepting=True)
         signed_by = (signed_by or "").strip()
         if not signed_by:
             raise AnswerError("name", _("Type your name to sign."))
@@ -154,15 +154,17 @@ class SaleQuotationAnswer(models.Model):
             raise AnswerError("signature", _("Draw your signature to accept."))
         document = self._document(order)
         digest = approval.document_fingerprint(document)
+        values = self._prepare_answer(order, "accepted", ip_address, user_agent)
+        values.update(signed_by=signed_by, signature=base64.b64encode(image), document_sha256=digest)
+        answer = self.sudo().create(values)
+        # the PDF belongs to the answer, which nobody writes or deletes (read-only for every group):
+        # Odoo's attachment check refuses to change or delete it, the salesperson still reads it
         attachment = self.env["ir.attachment"].sudo().create({
             "name": _("%s - accepted.pdf") % order.name, "datas_fname": "%s.pdf" % order.name,
-            "datas": base64.b64encode(document), "res_model": "sale.order", "res_id": order.id,
+            "datas": base64.b64encode(document), "res_model": self._name, "res_id": answer.id,
             "mimetype": "application/pdf",
         })
-        values = self._prepare_answer(order, "accepted", ip_address, user_agent)
-        values.update(signed_by=signed_by, signature=base64.b64encode(image), document_sha256=digest,
-                      document_id=attachment.id)
-        answer = self.sudo().create(values)
+        answer.sudo().write({"document_id": attachment.id})
         order.action_confirm()
         order.sudo().write({"customer_answer": "accepted"})
         order.sudo().message_post(

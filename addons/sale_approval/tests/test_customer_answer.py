@@ -39,7 +39,8 @@ class TestCustomerAnswer(ApprovalCase):
         self.assertEqual(base64.b64decode(answer.signature), base64.b64decode(SIGNATURE))
         pdf = base64.b64decode(answer.document_id.datas)
         self.assertEqual(answer.document_sha256, hashlib.sha256(pdf).hexdigest())
-        self.assertEqual((answer.document_id.res_model, answer.document_id.res_id), ("sale.order", order.id))
+        self.assertEqual((answer.document_id.res_model, answer.document_id.res_id),
+                         ("sale.quotation.answer", answer.id))
 
     def test_an_employee_cannot_record_the_customer_s_answer_over_rpc(self):
         order = self._approved_and_sent()
