@@ -335,6 +335,20 @@ MODELS = {
                                 "note": "The legal interest rates of each semester, a national table with no "
                                         "company: every employee reads them, sales managers maintain them "
                                         "(ir.model.access; not walked)."},
+    "sale.deposit.template": {
+        "addon": "sale_deposit",
+        "kind": "checked",
+        "records": "dtpl_main dtpl_oc",
+        "rights": {
+            "salesman_1": rights("dtpl_main", ""),
+            "salesman_2": rights("dtpl_main", ""),
+            "team_leader": rights("dtpl_main", ""),
+            "sales_manager": full("dtpl_main"),
+            "other_company": full("dtpl_oc"),
+        },
+        "note": "Named deposit terms a quotation picks: set by sales managers (Sales > Configuration > Deposit "
+                "templates), read by salespeople; each company its own.",
+    },
     "sale.deposit.terms.mixin": {"addon": "sale_deposit", "kind": "abstract",
                                  "note": "Deposit terms shared by companies, customers and orders."},
     # ------------------------------------------------------------ recurring_billing
@@ -729,6 +743,7 @@ RECORD_LABELS = {
     "mail_main": "company message", "mail_oc": "other company's message",
     "mrule_main": "company rule", "mrule_oc": "other company's rule",
     "aprule_main": "company approval rule", "aprule_oc": "other company's approval rule",
+    "dtpl_main": "company deposit template", "dtpl_oc": "other company's deposit template",
     "rreason": "refusal reason",
     "cust_a": "customer A", "contact_a": "customer A's contact", "cust_b": "customer B",
     "contact_b": "customer B's contact",
@@ -826,6 +841,11 @@ CREATE_CHECKS = {
         },
         "allowed": {"salesman_1": "for_s1", "salesman_2": "for_s2", "sales_manager": "for_s1 for_s2",
                     "other_company": "oc"},
+    },
+    "sale.deposit.template": {
+        "variants": {name: {"name": _CHECK, "company_id": values["company_id"], "deposit_method": "fixed",
+                            "deposit_value": 10.0} for name, values in _COMPANY_VARIANTS.items()},
+        "allowed": _MANAGERS_BY_COMPANY,
     },
     "sale.deposit": {
         "variants": {tag: {"name": _CHECK, "order_id": "@so_" + tag, "kind": "acompte", "amount": 10.0}

@@ -225,6 +225,9 @@ def _build(world):  # noqa: C901 (one straight script of fixtures)
     for name, order_name in (("dep_a", "so_a"), ("dep_b", "so_b"), ("dep_oc", "so_oc")):
         create("sale.deposit", {"name": "Deposit %s %s" % (name, sfx), "order_id": world.id(order_name),
                                 "kind": "acompte", "amount": 30.0}, name)
+    for tag, company in (("main", main), ("oc", other)):
+        create("sale.deposit.template", {"name": "Deposit terms %s %s" % (tag, sfx), "company_id": company,
+                                         "deposit_method": "fixed", "deposit_value": 30.0}, "dtpl_" + tag)
 
     def invoice(name, partner, user_id, company=main):
         values = {"partner_id": partner, "user_id": user_id, "company_id": company, "type": "out_invoice"}
