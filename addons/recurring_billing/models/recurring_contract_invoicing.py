@@ -12,6 +12,7 @@ import threading
 import traceback
 
 import psycopg2
+import psycopg2.sql
 
 from odoo import _, api, fields, models
 from odoo.exceptions import UserError, except_orm
@@ -76,6 +77,74 @@ class RecurringContractInvoicing(models.Model):
                     fields.Date.to_string(today))
             else:
                 self.browse(chunk)._invoice_contracts(today)
+        self._closed_with_leftovers()._invoice_leftovers_after_closing(today)
+        return True
+
+    @api.model
+    def _closed_with_leftovers(self):
+        """The closed contracts with usage or adjustments not invoiced (recorded after they closed)."""
+        self.env.cr.execute("""
+            SELECT c.id FROM recurring_contract c
+             WHERE c.state = 'closed' AND NOT COALESCE(c.is_template, FALSE) AND c.date_end IS NOT NULL
+               AND (EXISTS (SELECT 1 FROM recurring_usage u WHERE u.contract_id = c.id AND u.invoice_line_id IS NULL)
+                    OR EXISTS (SELECT 1 FROM recurring_contract_adjustment a
+                                WHERE a.contract_id = c.id AND a.invoice_line_id IS NULL))
+             ORDER BY c.id
+        """)
+        return self.browse([row[0] for row in self.env.cr.fetchall()])
+
+    @api.multi
+    def _invoice_leftovers_after_closing(self, today, commit=None):
+        """Usage and adjustments recorded after their contract closed (late usage, a credit
+        given since) go on a closing invoice (or credit note) of the daily run, each record
+        once: its rows are locked first, and a run that finds one held or changed by another
+        leaves the contract to the next run. A contract that fails is listed in the
+        invoicing issues. Returns the invoices made."""
+        if commit is None:
+            commit = not getattr(threading.currentThread(), "testing", False) \
+                and not self.env.context.get("recurring_no_commit")
+        invoices = self.env["account.invoice"]
+        summary = {"invoiced": 0, "failed": 0, "skipped": 0}
+        for contract in self.with_context(recurring_run_date=fields.Date.to_string(today)):
+            try:
+                with self.env.cr.savepoint():
+                    if contract._lock_leftovers():
+                        invoices |= contract._invoice_closing()
+            except psycopg2.extensions.TransactionRollbackError as error:
+                _logger.info("Contract %s skipped, its late usage invoiced by a concurrent run: %s", contract.id,
+                             error)
+                contract.invalidate_cache()
+            except Exception:  # pylint: disable=broad-except
+                contract.invalidate_cache()
+                # listed under a run of the contract's company, which its accountants read
+                run = self.env["recurring.invoicing.run"].sudo().create({
+                    "date": fields.Date.to_string(today), "contract_count": 1, "failed_count": 1,
+                    "company_id": contract.sudo().company_id.id})
+                contract._record_invoicing_failure(today, run, summary)
+            if commit:
+                self.env.cr.commit()  # pylint: disable=invalid-commit
+        if self:
+            _logger.info("Usage and adjustments recorded after closing, run of %s: %s closed contracts, %s invoices, "
+                         "%s failed", today, len(self), len(invoices), summary["failed"])
+        return invoices.with_env(self.env)
+
+    @api.multi
+    def _lock_leftovers(self):
+        """Lock the usage and adjustments of the contract not invoiced yet; False when another
+        transaction holds one (a serialization failure when one changed since our snapshot)."""
+        self.ensure_one()
+        with mute_logger("odoo.sql_db"):
+            for table in ("recurring_usage", "recurring_contract_adjustment"):
+                self.env.cr.execute(psycopg2.sql.SQL(
+                    "SELECT count(*) FROM {} WHERE contract_id = %s AND invoice_line_id IS NULL").format(
+                    psycopg2.sql.Identifier(table)), (self.id,))
+                visible = self.env.cr.fetchone()[0]
+                self.env.cr.execute(psycopg2.sql.SQL(
+                    "SELECT id FROM {} WHERE contract_id = %s AND invoice_line_id IS NULL "
+                    "FOR UPDATE SKIP LOCKED").format(psycopg2.sql.Identifier(table)), (self.id,))
+                if len(self.env.cr.fetchall()) != visible:
+                    return False
+        self.invalidate_cache()
         return True
 
     @api.multi

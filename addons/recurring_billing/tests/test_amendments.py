@@ -105,3 +105,27 @@ class TestAmendments(RecurringCase):
         # and March bills Premium alone
         self.assertEqual(self.run_invoicing(contract, "2027-03-01").amount_untaxed, 6200.0)
         self.assertEqual(premium.price_subtotal, 6200.0)
+
+    def test_usage_and_credits_recorded_after_closing_are_invoiced_once_by_the_next_run(self):
+        # given a contract in advance for January and February with SMS, closed at the end of its term
+        contract = self.make_contract(start="2027-01-01", date_end="2027-02-28", invoice_policy="open")
+        usage_line = self.env["recurring.contract.line"].create({
+            "contract_id": contract.id, "product_id": self.usage_product.id, "name": "SMS", "quantity": 0,
+            "price_unit": 0.1, "is_usage": True, "tax_ids": [(6, 0, self.tax.ids)]})
+        self.run_invoicing(contract, "2027-02-01")
+        self.Contract.cron_lifecycle(today=d("2027-03-01"))
+        self.assertEqual((contract.state, len(contract.invoice_ids)), ("closed", 2))
+        # when February's SMS are reported on 3 March, and a credit for an outage of 27 February given
+        self.env["recurring.usage"].create({"line_id": usage_line.id, "date": "2027-02-25", "quantity": 300})
+        self.env["recurring.contract.adjustment"].create({
+            "contract_id": contract.id, "product_id": self.product.id, "name": "Outage credit",
+            "date": "2027-02-27", "amount": -10.0})
+        # then the next daily run invoices them on a validated closing invoice dated that day
+        self.Contract.cron_invoice_due(today=d("2027-03-04"))
+        closing = contract.invoice_ids.filtered(lambda invoice: "closing" in invoice.name)
+        self.assertEqual((closing.state, closing.date_invoice, closing.amount_untaxed), ("open", "2027-03-04", 20.0))
+        self.assertEqual(sorted(closing.invoice_line_ids.mapped("price_subtotal")), [-10.0, 30.0])
+        # and a run the next day invoices nothing more
+        self.Contract.cron_invoice_due(today=d("2027-03-05"))
+        self.assertEqual(len(contract.invoice_ids), 3)
+        self.assertFalse(self.Contract._closed_with_leftovers() & contract)

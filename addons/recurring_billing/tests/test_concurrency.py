@@ -130,3 +130,56 @@ class TestConcurrentRuns(TransactionCase):
             env.cr.execute("SELECT count(*) FROM recurring_contract_period WHERE contract_id IN %s",
                            (tuple(self.contract_ids),))
             self.assertEqual(env.cr.fetchone()[0], self.CONTRACTS * 3)
+
+    def _invoice_leftovers(self, today, errors):
+        try:
+            with self.committed_env() as env:
+                env["recurring.contract"]._closed_with_leftovers()._invoice_leftovers_after_closing(
+                    d(today), commit=True)
+        except Exception as error:  # pylint: disable=broad-except
+            errors.append(repr(error))
+
+    def _report_usage(self, day):
+        with self.committed_env() as env:
+            for contract in env["recurring.contract"].browse(self.contract_ids):
+                line = contract.line_ids.filtered("is_usage") or env["recurring.contract.line"].create({
+                    "contract_id": contract.id, "product_id": self.product_id, "name": "SMS", "quantity": 0,
+                    "price_unit": 0.1, "is_usage": True})
+                env["recurring.usage"].create({"line_id": line.id, "date": day, "quantity": 50})
+
+    def test_late_usage_of_closed_contracts_is_invoiced_once_by_concurrent_runs(self):
+        # given the 12 contracts closed on 15 March, then usage of 10 March reported for each
+        with self.committed_env() as env:
+            env["recurring.contract"].browse(self.contract_ids).with_context(
+                recurring_today="2027-03-15").action_close()
+        self._report_usage("2027-03-10")
+        # when two daily runs start at the same moment
+        errors = []
+        threads = [threading.Thread(target=self._invoice_leftovers, args=("2027-03-16", errors)) for _i in range(2)]
+        for thread in threads:
+            thread.start()
+        for thread in threads:
+            thread.join(120)
+        self.assertEqual(errors, [])
+        # when usage of 12 March comes, and a run that read it invoices it after another run did
+        self._report_usage("2027-03-12")
+        with self.committed_env() as stale:
+            late = stale["recurring.contract"]._closed_with_leftovers()
+            self.assertEqual(sorted(late.ids), sorted(self.contract_ids))
+            self._invoice_leftovers("2027-03-17", errors)
+            self.assertFalse(late._invoice_leftovers_after_closing(d("2027-03-17"), commit=False))
+        # then each usage record is on exactly one invoice line, each run's on its own invoice
+        self.assertEqual(errors, [])
+        with self.committed_env() as env:
+            env.cr.execute("""
+                SELECT u.date, count(DISTINCT l.id), count(DISTINCT l.invoice_id) FROM recurring_usage u
+                  JOIN account_invoice_line l ON l.id = u.invoice_line_id
+                 WHERE u.contract_id IN %s GROUP BY u.date ORDER BY u.date
+            """, (tuple(self.contract_ids),))
+            self.assertEqual(env.cr.fetchall(), [("2027-03-10", self.CONTRACTS, self.CONTRACTS),
+                                                 ("2027-03-12", self.CONTRACTS, self.CONTRACTS)])
+            env.cr.execute("""
+                SELECT count(*) FROM account_invoice_line l JOIN account_invoice i ON i.id = l.invoice_id
+                 WHERE i.recurring_contract_id IN %s AND l.name LIKE 'SMS%%'
+            """, (tuple(self.contract_ids),))
+            self.assertEqual(env.cr.fetchone()[0], 2 * self.CONTRACTS)

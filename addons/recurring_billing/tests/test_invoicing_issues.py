@@ -85,3 +85,27 @@ class TestInvoicingIssues(RecurringCase):
         issue = self.env["recurring.invoicing.issue"].search([("contract_id", "=", there.id)])
         self.assertEqual(issue.run_id.company_id, other_company)
         self.assertEqual(issue.run_id.contract_count, 1)
+
+    def test_late_usage_of_a_closed_contract_that_fails_is_listed_and_left_for_the_next_run(self):
+        # given a contract closed at the end of January, whose SMS product has no income account
+        category = self.env["product.category"].create({"name": "Unconfigured services"})
+        category.property_account_income_categ_id = False
+        sms = self.env["product.product"].create({"name": "Unconfigured SMS", "type": "service",
+                                                  "categ_id": category.id})
+        contract = self.make_contract(start="2027-01-01", date_end="2027-01-31", user_id=self.salesman.id)
+        line = self.env["recurring.contract.line"].create({
+            "contract_id": contract.id, "product_id": sms.id, "name": "SMS", "quantity": 0, "price_unit": 0.1,
+            "is_usage": True})
+        self.run_invoicing(contract, "2027-01-01")
+        self.Contract.cron_lifecycle(today=d("2027-02-01"))
+        self.assertEqual(contract.state, "closed")
+        # when January's SMS are reported after it closed and the daily run fails to invoice them
+        usage = self.env["recurring.usage"].create({"line_id": line.id, "date": "2027-01-20", "quantity": 10})
+        self.Contract.cron_invoice_due(today=d("2027-02-02"))
+        # then the contract is listed with its error under a run of its company, the usage left to invoice
+        issue = self.env["recurring.invoicing.issue"].search([("contract_id", "=", contract.id)])
+        self.assertIn("no income account for Unconfigured SMS", issue.error)
+        self.assertEqual((issue.run_id.company_id, issue.run_id.failed_count), (contract.company_id, 1))
+        self.assertEqual(contract.activity_ids.user_id, self.salesman)
+        self.assertFalse(usage.invoice_line_id)
+        self.assertEqual(len(contract.invoice_ids), 1)
