@@ -353,7 +353,24 @@ class Model(object):
         return cls(data["m"], data["u"], data["prior"])
 
     def weight(self, kind, field, level):
-        return math.log(self.m[kind][field][level] / self.u[kind][field][level], 2)
+        """``log2(m / u)`` of the level, never more than a closer level's (a lower index): a
+        phone one digit off is no better evidence than the same phone, however m and u were
+        estimated on a small or odd sample."""
+        return self.level_weights(kind, field)[level]
+
+    def level_weights(self, kind, field):
+        """The weights of a field's levels, closest first, each capped by the ones before it."""
+        m, u = self.m[kind][field], self.u[kind][field]
+        cache = self.__dict__.setdefault("_weights", {})
+        cached = cache.get((kind, field))
+        if cached is None or cached[0] is not m or cached[1] is not u:
+            weights, cap = [], None
+            for m_level, u_level in zip(m, u):
+                weight = math.log(m_level / u_level, 2)
+                cap = weight if cap is None else min(cap, weight)
+                weights.append(cap)
+            cached = cache[(kind, field)] = (m, u, weights)
+        return cached[2]
 
     def field_weights(self, kind, first, second, vector=None, frequencies=None):
         """[(field, level, weight)] of the fields present on both sides, TF-adjusted."""
@@ -532,6 +549,9 @@ def estimate_kind(model, kind, random_vectors, patterns, defaults=None, record_c
     """Fill ``model`` for ``kind`` from random-pair vectors and blocked-pair patterns (or the defaults)."""
     defaults = defaults or DEFAULT_MODEL
     if record_count < MIN_RECORDS or len(random_vectors) < 1000 or sum(patterns.values()) < 200:
+        _logger.info("contact_dedup: the %s weights stay the defaults: %d records (%d needed), %d random pairs "
+                     "(1000 needed), %d blocked pairs (200 needed)", kind, record_count, MIN_RECORDS,
+                     len(random_vectors), sum(patterns.values()))
         model.m[kind] = defaults.m[kind]
         model.u[kind] = defaults.u[kind]
         model.prior[kind] = prior_for_size(record_count) if record_count else defaults.prior[kind]
@@ -620,8 +640,11 @@ GIVEN_NAME_MISSING = 2
 
 
 def partial_side(first, second, weights):
-    """The id of the record whose name lacks the given name when the pair matched on that
-    level, else None."""
+    """The id of the person whose name lacks the given name when the pair matched on that
+    level, else None. Companies have no given name: "Jardinage Laurent" is the short name of
+    "Jardinage Laurent et Cie", whatever other firm shares a word with it."""
+    if first.get("is_company") or second.get("is_company"):
+        return None
     for field, level, _weight in weights:
         if field == "name" and level == GIVEN_NAME_MISSING:
             return first["id"] if len(first["name"]) <= len(second["name"]) else second["id"]

@@ -36,7 +36,7 @@ FREE_MAIL_DOMAINS = frozenset(DEFAULT_PROVIDER_RULES)
 
 LEGAL_FORMS = frozenset("""
     sarl sas sa eurl sasu sci snc scop scp selarl sel gie ei eirl sca scs earl gaec
-    ets etablissements etablissement societe ste
+    ets etablissements etablissement societe ste cie
     gmbh ag kg ohg ug mbh kgaa ev
     ltd limited plc llp llc inc incorporated corp corporation co company lp
     bv nv vof cv bvba sprl srl spa sl sau sa slu ab oy as asa aps
@@ -59,11 +59,16 @@ _DIGITS = re.compile(r"\D+")
 _EMAIL_IN_TEXT = re.compile(r"[^\s<>\"',;]+@[^\s<>\"',;]+")
 
 
+# letters that Unicode does not decompose into a base letter and an accent
+_FOLDED = str.maketrans({"œ": "oe", "Œ": "OE", "æ": "ae", "Æ": "AE", "ß": "ss", "ł": "l", "Ł": "L", "ø": "o",
+                         "Ø": "O", "đ": "d", "Đ": "D", "ħ": "h", "Ħ": "H", "ı": "i", "þ": "th", "Þ": "TH"})
+
+
 def strip_accents(text):
     """'Hélène Müller' -> 'Helene Muller' (also folds ligatures such as œ)."""
     if not text:
         return ""
-    text = text.replace("œ", "oe").replace("Œ", "OE").replace("æ", "ae").replace("Æ", "AE").replace("ß", "ss")
+    text = text.translate(_FOLDED)
     decomposed = unicodedata.normalize("NFKD", text)
     return "".join(char for char in decomposed if not unicodedata.combining(char))
 
@@ -142,7 +147,8 @@ DIMINUTIVES = {
     "guigui": "guillaume", "mathou": "mathilde", "mimi": "emilie", "loulou": "louis", "manu": "emmanuel",
     "jb": "jean baptiste", "jp": "jean pierre", "flo": "florence", "caro": "caroline", "domi": "dominique",
     "greg": "gregory", "ludo": "ludovic", "matt": "matthieu", "nath": "nathalie", "seve": "severine",
-    "toto": "thomas", "vince": "vincent", "xav": "xavier",
+    "toto": "thomas", "vince": "vincent", "xav": "xavier", "mat": "mathieu", "math": "mathieu",
+    "pat": "patrick",
 }
 
 

@@ -65,3 +65,14 @@ def test_partner_keys_company_domain_from_email_when_no_website():
                                      "mobile": "0470 12 34 56"})
     assert person["domain"] == ""
     assert person["mobile"] == "+32470123456"
+
+
+def test_letters_without_a_decomposition_are_folded_not_dropped():
+    # "Ł" has no accent to strip: it was dropped ("ukasiewicz")
+    assert normalize.strip_accents("Łukasiewicz Søren Đorđe") == "Lukasiewicz Soren Dorde"
+    assert normalize.normalize_person_name("Jan Łukasiewicz") == normalize.normalize_person_name("Jan Lukasiewicz")
+
+
+def test_more_diminutives():
+    assert normalize.normalize_person_name("Mat Girard") == normalize.normalize_person_name("Mathieu Girard")
+    assert normalize.normalize_person_name("Pat Leroy") == normalize.normalize_person_name("Patrick Leroy")
