@@ -1,7 +1,7 @@
 {
     "name": "Contact Deduplication",
     "summary": "Find, prevent and merge duplicate companies, contacts and leads",
-    "version": "11.0.1.2.0",
+    "version": "11.0.1.3.0",
     "license": "AGPL-3",
     "author": "Lead-to-Cash Team",
     "website": "https://example.com/lead-to-cash",
@@ -24,6 +24,7 @@
         "views/res_partner_views.xml",
         "views/crm_lead_views.xml",
         "views/res_config_settings_views.xml",
+        "views/contact_dedup_settings_views.xml",
     ],
     "demo": [
         "demo/res_partner_demo.xml",

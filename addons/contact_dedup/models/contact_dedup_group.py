@@ -1,11 +1,12 @@
 import json
 import logging
 import random
+import re
 
 from psycopg2.extras import execute_values
 
 from odoo import _, api, fields, models
-from odoo.exceptions import UserError
+from odoo.exceptions import AccessError, UserError
 
 from odoo.addons.crm_leads import access_guard
 
@@ -13,6 +14,8 @@ from ..lib import fellegi_sunter, matching
 
 _logger = logging.getLogger(__name__)
 
+# one part of a stored explanation: the level in words and its weight
+_REASON = re.compile(r"(.+?) ([+-]\d+(?:\.\d+)?)(?:, |$)")
 # how many records may share one key before the key stops being evidence (a switchboard)
 MAX_BLOCK = 200
 
@@ -22,7 +25,7 @@ class ContactDedupGroup(models.Model):
     _description = "Possible duplicates"
     _order = "state, score desc, id"
 
-    name = fields.Char(compute="_compute_name")
+    name = fields.Char(compute="_compute_name", search="_search_name")
     res_model = fields.Selection(
         [("res.partner", "Contacts"), ("crm.lead", "Leads")],
         string="Kind",
@@ -54,7 +57,9 @@ class ContactDedupGroup(models.Model):
     )
     record_count = fields.Integer(string="Records")
     score = fields.Float(digits=(3, 2), help="Best pair score, between 0 and 1.")
-    reasons = fields.Char(help="Why the best pair looks like one and the same.")
+    reasons = fields.Char(help="Why the best pair looks like one and the same (stored in English).")
+    reasons_text = fields.Char(string="Reasons", compute="_compute_reasons_text",
+                               help="Why the best pair looks like one and the same.")
     state = fields.Selection(
         [("open", "To review"), ("merged", "Merged"), ("ignored", "Not a duplicate")],
         default="open",
@@ -78,6 +83,40 @@ class ContactDedupGroup(models.Model):
         for group in self:
             records = group.partner_ids if group.res_model == "res.partner" else group.lead_ids
             group.name = " / ".join(records[:3].mapped("display_name")) + (" ..." if len(records) > 3 else "")
+
+    @api.depends("reasons")
+    def _compute_reasons_text(self):
+        for group in self:
+            group.reasons_text = self._dedup_translate_reasons(group.reasons)
+
+    @api.model
+    def _dedup_translate_reasons(self, text):
+        """A stored explanation ('same VAT number +13.2, same town, other street -1.0', written in
+        English by the scan whoever runs it) in the reader's language."""
+        if not text:
+            return text
+        english = self.with_context(lang="en_US")._dedup_phrases()
+        local = self._dedup_phrases()
+        words = {phrase: local[field][level] for field in english for level, phrase in enumerate(english[field])}
+        parts = _REASON.findall(text)
+        if not parts:
+            return text
+        return ", ".join("%s %s" % (words.get(phrase, phrase), weight) for phrase, weight in parts)
+
+    @api.model
+    def _search_name(self, operator, value):
+        """A group is found by the name of one of its records."""
+        if operator in ("not like", "not ilike", "!=", "not in"):
+            positive = {"not like": "like", "not ilike": "ilike", "!=": "=", "not in": "in"}[operator]
+            return ["!", "|", ("partner_ids.name", positive, value), ("lead_ids.name", positive, value)]
+        return ["|", ("partner_ids.name", operator, value), ("lead_ids.name", operator, value)]
+
+    @api.model
+    def _check_scan_access(self):
+        """A full scan reads and rewrites every group of every company (minutes on a large
+        base): for the merge group (and the scheduler) only, also over RPC."""
+        if not self.env.user.has_group("contact_dedup.group_contact_dedup_manager"):
+            raise AccessError(_("Only members of the group Merge duplicates may scan for duplicates."))
 
     # ------------------------------------------------------------ settings
     @api.model
@@ -170,6 +209,7 @@ class ContactDedupGroup(models.Model):
         Idempotent; pairs marked "not a duplicate" are never proposed again, merged groups stay.
         Returns the number of open groups.
         """
+        self._check_scan_access()
         self._scan_candidate_pairs()
         self._dedup_estimate_model()
         return self._score_and_store("res.partner")
@@ -178,6 +218,7 @@ class ContactDedupGroup(models.Model):
     def scan_leads(self):
         """Full scan of open leads: pairs with the same e-mail or the same phone, scored by the
         contacts' model (``_dedup_lead_model``)."""
+        self._check_scan_access()
         self._scan_pairs_table()
         self.env.cr.execute("""
             INSERT INTO dedup_scan_pairs
@@ -207,7 +248,8 @@ class ContactDedupGroup(models.Model):
         table = Model._table
         cr = self.env.cr
         threshold = self._dedup_threshold()
-        phrases = self._dedup_phrases()
+        # stored in English whoever scans; each reader sees them in their language (reasons_text)
+        phrases = self.with_context(lang="en_US")._dedup_phrases()
         if res_model == "res.partner":
             model = self._dedup_model()
             frequencies = self._dedup_term_frequencies()
@@ -508,6 +550,33 @@ class ContactDedupGroup(models.Model):
                 ON CONFLICT DO NOTHING""", rows)
         self.write({"state": "ignored"})
         return True
+
+    @api.multi
+    def _regroup_pairs(self):
+        """After pairs left the group: its records are those its pairs still join; pairs no
+        longer joined to the first ones make groups of their own; no pair left, not a duplicate."""
+        self.ensure_one()
+        pairs = self.pair_ids.sorted(lambda pair: (-pair.score, pair.id))
+        if not pairs:
+            self.write({"state": "ignored"})
+            return
+        components = matching.Components()
+        for pair in pairs:
+            components.add(pair.record_low, pair.record_high)
+        roots = {}
+        for record_id, root in components.roots():
+            roots.setdefault(root, set()).add(record_id)
+        field = "partner_ids" if self.res_model == "res.partner" else "lead_ids"
+        first_root = dict(components.roots())[pairs[0].record_low]
+        for root, members in roots.items():
+            own = pairs.filtered(lambda pair: pair.record_low in members)
+            values = {field: [(6, 0, sorted(members))], "record_count": len(members), "score": own[0].score,
+                      "reasons": own[0].reasons}
+            if root == first_root:
+                self.write(values)
+            else:
+                values.update(res_model=self.res_model, company_id=self.company_id.id, state=self.state)
+                own.write({"group_id": self.create(values).id})
 
     @api.multi
     def action_merge(self):

@@ -76,6 +76,7 @@ class ContactDedupMergeLog(models.Model):
             raise AccessError(_("Only members of the group Merge duplicates may undo a merge."))
         if self.state != "done":
             raise UserError(_("This merge is already undone."))
+        self._check_undo_order()
         cr = self.env.cr
         cr.execute("""
             SELECT action, table_name, column_name, row_id, row_data, source_id FROM contact_dedup_merge_log_line
@@ -95,9 +96,12 @@ class ContactDedupMergeLog(models.Model):
         if previous:
             dest.write(previous)
         family = Partner.search(["|", ("id", "child_of", dest.id), ("id", "child_of", sources.ids)])
+        # stored fields that read the parent: the children moved back show their own company again
         self.env.add_todo(Partner._fields["commercial_partner_id"], family)
+        self.env.add_todo(Partner._fields["display_name"], family)
         Partner.recompute()
-        dest.message_post(body=_("Merge undone: %s are separate contacts again.") % self.merged_names)
+        self.env["contact.dedup.merge"]._post_note(
+            dest, _("Merge undone: %s are separate contacts again.") % self.merged_names)
         # the log and the group are the application's bookkeeping, not the user's documents
         if self.group_id:
             self.group_id.sudo().state = "open"
@@ -105,12 +109,29 @@ class ContactDedupMergeLog(models.Model):
         return True
 
     @api.multi
+    def _check_undo_order(self):
+        """Refuse to undo a merge while a later merge of the same records is in place: its rows
+        were moved again by the later one, and putting them back now would leave links pointing
+        to the wrong record. The user is told which merge to undo first."""
+        self.ensure_one()
+        records = {self.dest_id} | {int(item) for item in (self.source_ids or "").split(",") if item}
+        self.env.cr.execute("""
+            SELECT id, dest_id, source_ids, merged_names, create_date FROM contact_dedup_merge_log
+             WHERE id > %s AND state = 'done' AND res_model = %s ORDER BY id DESC""", (self.id, self.res_model))
+        for log_id, dest_id, source_ids, names, date in self.env.cr.fetchall():
+            theirs = {dest_id} | {int(item) for item in (source_ids or "").split(",") if item}
+            if records & theirs:
+                raise UserError(_("A later merge (#%d, %s, of %s) changed these records again: undo it first.")
+                                % (log_id, date, names or ""))
+
+    @api.multi
     def _undo_lead_merge(self):
         """After the rows are back: the merged leads exist again, the kept one has its values."""
         self.invalidate_cache()
         self.env["crm.lead"].invalidate_cache()
         kept = self.env["crm.lead"].with_context(active_test=False).browse(self.dest_id)
-        kept.message_post(body=_("Merge undone: %s are separate leads again.") % self.merged_names)
+        self.env["contact.dedup.merge"]._post_note(
+            kept, _("Merge undone: %s are separate leads again.") % self.merged_names)
         if self.group_id:
             self.group_id.sudo().state = "open"
         self.sudo().state = "undone"

@@ -1,4 +1,4 @@
-from odoo import _, api, fields, models
+from odoo import api, fields, models
 
 from ..lib import fellegi_sunter
 
@@ -12,10 +12,14 @@ class ContactDedupWeight(models.Model):
     _order = "kind, sequence, level"
 
     kind = fields.Selection([("person", "Persons"), ("company", "Companies")], required=True, readonly=True)
-    field_name = fields.Char(string="Field", required=True, readonly=True)
+    field_name = fields.Selection(
+        [("name", "Name"), ("email", "E-mail"), ("phone", "Phone"), ("address", "Address"), ("vat", "VAT number"),
+         ("domain", "Web domain"), ("company", "Company")],
+        string="Field", required=True, readonly=True)
     sequence = fields.Integer(readonly=True)
     level = fields.Integer(readonly=True)
-    level_name = fields.Char(string="Comparison", readonly=True)
+    level_name = fields.Char(string="Comparison", compute="_compute_level_name",
+                             help="The comparison level in words, in the reader's language.")
     m_probability = fields.Float(
         string="m",
         digits=(6, 5),
@@ -31,30 +35,29 @@ class ContactDedupWeight(models.Model):
     weight = fields.Float(
         digits=(6, 2),
         readonly=True,
-        help="log2(m / u): added to a pair's match weight at this level (before the adjustment for "
-             "frequent names and numbers).",
+        help="log2(m / u), never more than the weight of a closer level of the field: added to a pair's "
+             "match weight at this level (before the adjustment for frequent names and numbers).",
     )
 
-    @api.model
-    def _field_labels(self):
-        return {
-            "name": _("Name"), "email": _("E-mail"), "phone": _("Phone"), "address": _("Address"),
-            "vat": _("VAT number"), "domain": _("Web domain"), "company": _("Company"),
-        }
+    @api.depends("field_name", "level")
+    def _compute_level_name(self):
+        phrases = self.env["contact.dedup.group"]._dedup_phrases()
+        for weight in self:
+            levels = phrases.get(weight.field_name) or ()
+            weight.level_name = levels[weight.level] if 0 <= weight.level < len(levels) else ""
 
     @api.model
     def _store_model(self, model):
         """Replace the rows by the levels of ``model`` (a ``fellegi_sunter.Model``)."""
         self.search([]).unlink()
         phrases = self.env["contact.dedup.group"]._dedup_phrases()
-        labels = self._field_labels()
         values = []
         for kind in fellegi_sunter.KINDS:
             for sequence, field in enumerate(fellegi_sunter.FIELD_NAMES):
-                for level, phrase in enumerate(phrases[field]):
+                for level in range(len(phrases[field])):
                     values.append({
-                        "kind": kind, "field_name": labels[field], "sequence": sequence, "level": level,
-                        "level_name": phrase, "m_probability": model.m[kind][field][level],
+                        "kind": kind, "field_name": field, "sequence": sequence, "level": level,
+                        "m_probability": model.m[kind][field][level],
                         "u_probability": model.u[kind][field][level], "weight": model.weight(kind, field, level),
                     })
         for vals in values:

@@ -77,17 +77,25 @@ class CrmLead(models.Model):
         return result
 
     @api.model
-    def _dedup_find_leads(self, values, exclude_ids=()):
+    def _dedup_find_leads(self, values, exclude_ids=(), company_id=None, readable=False):
         """Open leads that look like ``values``: list of (lead id, probability, weights), best
         first; candidates share the e-mail or the phone (as the scan blocks them), scored by the
-        contacts' Fellegi-Sunter model (``contact.dedup.group._dedup_lead_model``)."""
+        contacts' Fellegi-Sunter model (``contact.dedup.group._dedup_lead_model``).
+
+        Only leads of ``company_id`` (else the user's company) or shared are compared, as the
+        scan pairs them; with ``readable``, only leads the user may read (record rules): a
+        warning must not name, nor reveal, a lead the user cannot open."""
         keys = self._dedup_lead_keys(values)
         if not (keys["email"] or keys["phone"]):
             return []
         self.env.cr.execute("""
             SELECT id FROM crm_lead WHERE active AND probability < 100
-               AND (dedup_email = %s OR dedup_phone = %s) LIMIT 200""", (keys["email"] or None, keys["phone"] or None))
+               AND (company_id IS NULL OR company_id = %s)
+               AND (dedup_email = %s OR dedup_phone = %s) LIMIT 200""",
+                            (company_id or self.env.user.company_id.id, keys["email"] or None, keys["phone"] or None))
         ids = set(row[0] for row in self.env.cr.fetchall()) - set(exclude_ids)
+        if ids and readable:
+            ids = set(self.search([("id", "in", list(ids))]).ids)
         if not ids:
             return []
         Group = self.env["contact.dedup.group"]
@@ -167,7 +175,8 @@ class CrmLead(models.Model):
     def _onchange_dedup_warning(self):
         values = {field: self[field] for field in ("email_from", "phone", "mobile", "contact_name", "partner_name")}
         origin = getattr(self, "_origin", self.browse())
-        found = self._dedup_find_leads(values, exclude_ids=[origin.id] if origin.id else [])
+        found = self._dedup_find_leads(values, exclude_ids=[origin.id] if origin.id else [],
+                                       company_id=self.company_id.id, readable=True)
         if not found:
             return {}
         phrases = self.env["contact.dedup.group"]._dedup_phrases()
@@ -188,10 +197,12 @@ class CrmLead(models.Model):
         """
         vals = super(CrmLead, self)._intake_check_duplicates(vals, context)
         mode = self.env["contact.dedup.group"]._dedup_mode()
-        found = self._dedup_find_leads(vals)
+        found = self._dedup_find_leads(vals, company_id=vals.get("company_id"))
         if found:
             if mode == "block":
-                raise ValidationError(_("This lead duplicates the open lead %s.") % self.browse(found[0][0]).name)
+                # said to whoever submits the form, a visitor included: no lead is named
+                raise ValidationError(_("This request repeats one that is already being handled: "
+                                        "it was not recorded again."))
             vals["dedup_duplicate_of_id"] = found[0][0]
         if mode == "link" and not vals.get("partner_id"):
             partner = self.env["res.partner"]._intake_find_partner({

@@ -1,5 +1,7 @@
 from odoo import api, fields, models
 
+from .contact_dedup_settings import check_threshold
+
 
 class ResConfigSettings(models.TransientModel):
     _inherit = "res.config.settings"
@@ -37,7 +39,8 @@ class ResConfigSettings(models.TransientModel):
     def set_values(self):
         result = super(ResConfigSettings, self).set_values()
         params = self.env["ir.config_parameter"].sudo()
-        params.set_param("contact_dedup.threshold", repr(min(max(self.contact_dedup_threshold, 0.05), 1.0)))
+        check_threshold(self.contact_dedup_threshold)
+        params.set_param("contact_dedup.threshold", repr(self.contact_dedup_threshold))
         params.set_param("contact_dedup.mode", self.contact_dedup_mode or "warn")
         params.set_param("contact_dedup.email_provider_rules", "1" if self.contact_dedup_email_provider_rules else "0")
         return result

@@ -1,4 +1,5 @@
 import logging
+import uuid
 
 from psycopg2 import sql
 from psycopg2.extras import execute_values
@@ -18,10 +19,19 @@ KEY_COLUMNS = ("name", "email", "phone", "mobile", "vat", "domain", "street", "z
 # written by the application only (the keys in SQL, the merge's link as the superuser): a key
 # written by hand would hide a duplicate from the scan or pair a contact with anyone's
 CODE_FIELDS = tuple("dedup_%s" % column for column in KEY_COLUMNS) + ("dedup_blocking", "dedup_merged_into_id")
+# fields of a contact the duplicate check reads (block mode checks them on create and on write)
+CHECK_FIELDS = ("name", "email", "phone", "mobile", "vat", "website", "street", "street2", "zip", "city",
+                "is_company", "company_name", "parent_id", "country_id", "company_id")
 # the check while typing reads at most this many candidates (keys shared by more are no evidence)
 CHECK_CANDIDATES = 2000
 
 _logger = logging.getLogger(__name__)
+# messages of block mode's refusals in the imports running in this process, by their context's token
+_IMPORT_ERRORS = {}
+
+
+class DuplicateContactError(ValidationError):
+    """Block mode refuses a contact that already exists."""
 
 
 class ResPartner(models.Model):
@@ -324,23 +334,76 @@ class ResPartner(models.Model):
 
     # ------------------------------------------------------------------ ORM
     @api.model
+    def _dedup_blocking(self):
+        return (self.env["contact.dedup.group"]._dedup_mode() == "block"
+                and not self.env.context.get("contact_dedup_force"))
+
+    @api.model
+    def _dedup_refuse(self, found):
+        message = _("This contact already exists:\n%s\nOpen the existing record instead.") % self._dedup_describe(
+            found)
+        errors = _IMPORT_ERRORS.get(self.env.context.get("contact_dedup_import"))
+        if errors is not None:
+            errors.append(message)
+        raise DuplicateContactError(message)
+
+    @api.model
     def create(self, vals):
         access_guard.check_code_fields(self, vals, CODE_FIELDS)
         self = access_guard.without_code_defaults(self, CODE_FIELDS)
-        if (self.env["contact.dedup.group"]._dedup_mode() == "block"
-                and not self.env.context.get("contact_dedup_force")
-                and vals.get("name") and vals.get("type", "contact") == "contact"):
+        if self._dedup_blocking() and vals.get("name") and vals.get("type", "contact") == "contact":
             found = self._dedup_find(vals)
             if found:
-                raise ValidationError(_("This contact already exists:\n%s\nOpen the existing record instead.")
-                                      % self._dedup_describe(found))
+                self._dedup_refuse(found)
         partner = super(ResPartner, self).create(vals)
         partner._dedup_update_keys()
         return partner
 
     @api.multi
+    def _dedup_check_write(self, vals):
+        """Block mode: a contact edited into a copy of another one is refused as a new one is."""
+        if not (self._dedup_blocking() and set(vals) & set(CHECK_FIELDS) - {"company_id"}):
+            return
+        for partner in self:
+            if (vals.get("type") or partner.type) != "contact" or not (vals.get("name") or partner.name):
+                continue
+            before, after = {}, {}
+            for field in CHECK_FIELDS:
+                value = partner[field]
+                before[field] = value.id if isinstance(value, models.BaseModel) else value
+                after[field] = vals[field] if field in vals else before[field]
+            if after == before:
+                continue
+            found = self._dedup_find(after, exclude_ids=[partner.id])
+            if found:
+                # a pair that existed before the edit (found by the scan) is no new duplicate
+                known = {item[0] for item in self._dedup_find(before, exclude_ids=[partner.id], limit=50)}
+                found = [item for item in found if item[0] not in known]
+            if found:
+                self._dedup_refuse(found)
+
+    @api.model
+    def load(self, fields, data):
+        """An import refused by block mode says which rows duplicate which contacts, instead of
+        Odoo's "unknown error" around the exception."""
+        token = uuid.uuid4().hex
+        errors = _IMPORT_ERRORS[token] = []
+        try:
+            result = super(ResPartner, self.with_context(contact_dedup_import=token)).load(fields, data)
+        finally:
+            _IMPORT_ERRORS.pop(token, None)
+        if errors:
+            name = DuplicateContactError.__name__
+            for message in result["messages"]:
+                if errors and name in (message.get("message") or ""):
+                    message["message"] = errors.pop(0)
+                    message.pop("moreinfo", None)
+        return result
+
+    @api.multi
     def write(self, vals):
         access_guard.check_code_fields(self, vals, CODE_FIELDS)
+        self._dedup_check_write(vals)
         result = super(ResPartner, self).write(vals)
         if KEY_SOURCE_FIELDS.intersection(vals):
             partners = self

@@ -162,8 +162,8 @@ class TestMergeUndo(DedupCase):
         self.Group.scan_partners()
         weights = self.env["contact.dedup.weight"].sudo(self.manager).search([("kind", "=", "person")])
         by_level = {(row.field_name, row.level): row.weight for row in weights}
-        self.assertGreater(by_level[("Name", 0)], 0)
-        self.assertLess(by_level[("Name", 4)], 0)
-        self.assertGreater(by_level[("Name", 0)], by_level[("Name", 1)] - 5)
+        self.assertGreater(by_level[("name", 0)], 0)
+        self.assertLess(by_level[("name", 4)], 0)
+        self.assertGreater(by_level[("name", 0)], by_level[("name", 1)] - 5)
         with self.assertRaises(AccessError):
             self.env["contact.dedup.weight"].sudo(self.salesman).search([]).read(["weight"])

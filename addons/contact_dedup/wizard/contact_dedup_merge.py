@@ -88,7 +88,7 @@ class ContactDedupMerge(models.TransientModel):
         sources = self.partner_ids - dest
         if dest not in self.partner_ids or not sources:
             raise UserError(_("Keep one of the contacts being merged, and merge at least one other."))
-        self._check_merge_allowed(self.partner_ids)
+        self._check_merge_allowed(self.partner_ids, dest)
         Partner = self.env["res.partner"].with_context(active_test=False)
         previous = {"parent_id": dest.parent_id.id}
         if dest.parent_id in sources:
@@ -105,6 +105,7 @@ class ContactDedupMerge(models.TransientModel):
         self._check_accounting_untouched(sources, dest, values)
         log = []
         with self.env.cr.savepoint():
+            groups = self._open_groups_of(sources)
             self._move_references(sources, dest, log)
             self.invalidate_cache()
             sources = sources.with_context(active_test=False)
@@ -115,11 +116,13 @@ class ContactDedupMerge(models.TransientModel):
                 dest.write(values)
             family = Partner.search([("id", "child_of", dest.id)])
             self.env.add_todo(Partner._fields["commercial_partner_id"], family)
+            self.env.add_todo(Partner._fields["display_name"], family)
             Partner.recompute()
-            dest.message_post(body=_("Merged into this contact: %s") % ", ".join(
+            self._post_note(dest, _("Merged into this contact: %s") % ", ".join(
                 "%s (#%d)" % (partner.display_name, partner.id) for partner in sources))
             if self.group_id:
                 self.group_id.state = "merged"
+            self._close_groups(groups)
             self.env["contact.dedup.merge.log"].sudo()._record(dest, sources, previous, log, self.group_id)
         return {
             "type": "ir.actions.act_window",
@@ -130,12 +133,62 @@ class ContactDedupMerge(models.TransientModel):
         }
 
     @api.model
-    def _check_merge_allowed(self, partners):
-        """Refuse a merge across companies: each keeps its own address book."""
-        companies = partners.mapped("company_id")
+    def _post_note(self, record, body):
+        """A note in the chatter, also by a user without an e-mail address (no mail goes out)."""
+        extra = {} if self.env.user.email else {"email_from": False}
+        return record.message_post(body=body, **extra)
+
+    @api.model
+    def _open_groups_of(self, partners):
+        """Ids of the open groups of contacts these partners are in (before the merge moves their
+        memberships to the kept contact)."""
+        self.env.cr.execute("""
+            SELECT DISTINCT r.group_id FROM contact_dedup_group_partner_rel r
+              JOIN contact_dedup_group g ON g.id = r.group_id
+             WHERE g.state = 'open' AND r.partner_id IN %s""", (tuple(partners.ids),))
+        return [row[0] for row in self.env.cr.fetchall()]
+
+    @api.model
+    def _close_groups(self, group_ids):
+        """Of these open groups, those left with fewer than two active contacts by a merge (made
+        from a contact list, or holding the same contacts) are merged: nothing left to review."""
+        if not group_ids:
+            return
+        self.env.cr.execute("""
+            UPDATE contact_dedup_group g SET state = 'merged'
+             WHERE g.state = 'open' AND g.id IN %s
+               AND (SELECT count(*) FROM contact_dedup_group_partner_rel r
+                      JOIN res_partner p ON p.id = r.partner_id
+                     WHERE r.group_id = g.id AND p.active) < 2""", (tuple(group_ids),))
+        self.env["contact.dedup.group"].invalidate_cache(["state"], group_ids)
+
+    @api.model
+    def _check_merge_allowed(self, partners, dest=None):
+        """Refuse a merge across companies (each keeps its own address book), and a merge that
+        would archive the contact of a user or of a company: a login or a company would then
+        hang on an archived contact. Such a contact may only be the one that stays."""
+        # the names of the companies, also one the user may not read, only to say why
+        companies = partners.sudo().mapped("company_id")
         if len(companies) > 1:
             raise UserError(_("These contacts belong to different companies (%s): each company keeps its own "
                               "contacts, they cannot be merged.") % ", ".join(companies.mapped("name")))
+        sources = partners - dest if dest else partners
+        if not sources:
+            return
+        cr = self.env.cr
+        cr.execute("""
+            SELECT p.id, p.name, u.login, c.name FROM res_partner p
+              LEFT JOIN res_users u ON u.partner_id = p.id
+              LEFT JOIN res_company c ON c.partner_id = p.id
+             WHERE p.id IN %s AND (u.id IS NOT NULL OR c.id IS NOT NULL)
+             ORDER BY p.id LIMIT 1""", (tuple(sources.ids),))
+        row = cr.fetchone()
+        if row:
+            if row[3]:
+                raise UserError(_("%s is the contact of the company %s: it cannot be merged into another contact "
+                                  "(keep it as the contact that stays).") % (row[1], row[3]))
+            raise UserError(_("%s is the contact of the user %s: it cannot be merged into another contact "
+                              "(keep it as the contact that stays).") % (row[1], row[2]))
 
     @api.model
     def _posted_accounting(self):
