@@ -262,6 +262,10 @@ MODELS = {
                 "contact has journal items.",
     },
     "contact.dedup.merge.line": {"addon": "contact_dedup", "kind": "transient", "note": "Line of the merge wizard."},
+    "contact.dedup.settings": {
+        "addon": "contact_dedup", "kind": "transient",
+        "note": "The Duplicates settings wizard: saving needs the sales manager group (checked in the code).",
+    },
     "contact.dedup.merge.log": {
         "addon": "contact_dedup",
         "kind": "checked",
