@@ -18,6 +18,11 @@ fails is rejected alone), then assignment and notification once for the created 
 A batch is an import: as Odoo's own import does by default, its leads get no tracking
 line nor creator follower each (the assignee is still alerted), and the model's default
 values are computed once for the leads of the same kind.
+
+A lead taken alone is created untracked and its creation tracked once it is assigned: one
+chatter message with its stage, team and salesperson. The salesperson is alerted once, by
+``_intake_notify`` (an activity and a message naming the lead), not also by Odoo's "you have
+been assigned" e-mail.
 """
 import copy
 from collections import OrderedDict
@@ -192,6 +197,11 @@ class CrmLead(models.Model):
         if context.get("intake_defaults") is not None:
             vals = self._intake_with_defaults(vals, context["intake_defaults"])
         Lead = self.with_context(mail_create_nolog=True)
+        if not self.env.context.get("mail_notrack") and not self.env.context.get("tracking_disable"):
+            # the creation is tracked once the lead is assigned, in one message with its
+            # salesperson and team (``_intake_track_creation``), instead of two
+            Lead = Lead.with_context(mail_notrack=True)
+            context["intake_track_fields"] = tuple(sorted(set(context.get("intake_track_fields", ())) | set(vals)))
         if self.env.uid == SUPERUSER_ID:
             return Lead.create(vals)
         # the pipeline run by a user: what only the code sets is written as the superuser,
@@ -268,8 +278,34 @@ class CrmLead(models.Model):
                 if changed:
                     key = tuple(sorted(changed.items()))
                     writes[key] = writes.get(key, self.browse().sudo()) | lead
+        # the assignee gets the pipeline's own alert (``_intake_notify``), not Odoo's
+        # "you have been assigned" e-mail besides
         for key, leads in writes.items():
-            leads.write(dict(key))
+            values = dict(key)
+            if not context.get("intake_track_fields"):
+                leads.with_context(mail_auto_subscribe_no_notify=True).write(values)
+                continue
+            # a new lead: its tracking follows (``_intake_track_creation``) and its
+            # salesperson follows it with the activity (``_intake_notify``); only the
+            # followers of its new team are added here
+            leads.with_context(tracking_disable=True).write(values)
+            leads.with_context(mail_auto_subscribe_no_notify=True).message_auto_subscribe(
+                [name for name in values if name != "user_id"], values=values)
+        if context.get("intake_track_fields"):
+            self._intake_track_creation(context["intake_track_fields"])
+        return True
+
+    @api.multi
+    def _intake_track_creation(self, field_names):
+        """Post the creation tracking of these new leads (created untracked by
+        ``_intake_create_record``): what the create would have tracked plus the assignment,
+        in one chatter message per lead, as if the lead had been created assigned."""
+        leads = self.sudo()
+        if "lang" not in self.env.context:
+            leads = leads.with_context(lang=self.env.user.lang)
+        tracked = leads._get_tracked_fields(list(set(field_names) | {"team_id", "user_id"}))
+        if tracked:
+            leads.message_track(tracked, {lead.id: dict.fromkeys(tracked, False) for lead in leads})
         return True
 
     @api.multi
@@ -298,7 +334,7 @@ class CrmLead(models.Model):
         model_id = self.env["ir.model"]._get_id("crm.lead")
         today = fields.Date.context_today(self)
         for lead in leads:
-            lead.intake_activity_id = Activity.create({
+            activity = Activity.create({
                 "res_id": lead.id,
                 "res_model_id": model_id,
                 "activity_type_id": activity_type.id if activity_type else False,
@@ -306,6 +342,8 @@ class CrmLead(models.Model):
                 "user_id": lead.user_id.id,
                 "date_deadline": today,
             })
+            # bookkeeping only: no tracking, no follower to add
+            lead.with_context(tracking_disable=True).write({"intake_activity_id": activity.id})
             lead.message_post(
                 body=_("New lead assigned to you: %s. Please contact the prospect.") % lead.name,
                 subject=_("New lead: %s") % lead.name,
