@@ -55,12 +55,11 @@ def csv_text(value):
     return value
 
 
-def to_csv(headers, rows):
-    """CSV text that a French spreadsheet opens as is: UTF-8 with a byte order mark,
-    ``;`` between fields, decimal comma for the amounts, no text cell run as a formula."""
+def csv_lines(rows):
+    """The CSV lines of these rows (see ``to_csv``), without the header: a long export is
+    written a chunk of rows at a time."""
     out = io.StringIO()
     writer = csv.writer(out, delimiter=";", lineterminator="\r\n")
-    writer.writerow(headers)
     for row in with_weighted(rows):
         line = []
         for key, _width in COLUMNS:
@@ -72,4 +71,17 @@ def to_csv(headers, rows):
                 value = csv_text(value)
             line.append("" if value is None or value is False else value)
         writer.writerow(line)
+    return out.getvalue()
+
+
+def csv_header(headers):
+    """The first line of the CSV file, after the byte order mark (see ``to_csv``)."""
+    out = io.StringIO()
+    csv.writer(out, delimiter=";", lineterminator="\r\n").writerow(headers)
     return "\ufeff" + out.getvalue()
+
+
+def to_csv(headers, rows):
+    """CSV text that a French spreadsheet opens as is: UTF-8 with a byte order mark,
+    ``;`` between fields, decimal comma for the amounts, no text cell run as a formula."""
+    return csv_header(headers) + csv_lines(rows)

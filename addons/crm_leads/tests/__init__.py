@@ -9,3 +9,5 @@ from . import test_pipeline_export
 from . import test_intake_batch
 from . import test_lead_api
 from . import test_code_driven_fields
+from . import test_intake_notification
+from . import test_pipeline_export_http

@@ -37,3 +37,10 @@ def test_csv_cells_from_visitors_are_never_formulas():
     # amounts stay numbers
     assert line.endswith(";1000,00;40,00;400,00")
     assert export.csv_text("Toiture") == "Toiture" and export.csv_text(None) is None
+
+
+def test_csv_written_a_chunk_of_rows_at_a_time_is_the_same_file():
+    headers = [label for label, _width in export.COLUMNS]
+    chunked = export.csv_header(headers) + "".join(export.csv_lines([row]) for row in ROWS)
+    assert chunked == export.to_csv(headers, ROWS)
+    assert chunked.count("\ufeff") == 1 and len(chunked.splitlines()) == len(ROWS) + 1
