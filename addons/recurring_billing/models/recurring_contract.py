@@ -657,6 +657,16 @@ class RecurringContract(models.Model):
         return True
 
     @api.multi
+    def action_change_plan(self):
+        """Button: the change of plan wizard (a line stopped, a new product from the same day)."""
+        self.ensure_one()
+        action = self.env.ref("recurring_billing.action_recurring_contract_change_wizard").read()[0]
+        lines = self.line_ids.filtered(lambda line: not line.date_end and not line.is_usage)
+        action["context"] = {"default_contract_id": self.id, "default_change_type": "plan",
+                             "default_line_id": lines[:1].id}
+        return action
+
+    @api.multi
     def action_reset_draft(self):
         if self.mapped("period_ids"):
             raise UserError(_("An invoiced contract cannot go back to draft: pause or close it."))

@@ -1,8 +1,16 @@
 from odoo import _, api, fields, models
 from odoo.addons import decimal_precision as dp
 from odoo.exceptions import UserError, ValidationError
+from odoo.tools import float_compare
 
 from ..lib import proration, recurrence
+
+# the terms of a line that bill its periods: once a period billed the line, they change only
+# from a date (apply_change, the "Change quantity or price" wizard), never by a plain write
+LOCKED_TERMS = (("quantity", "Product Unit of Measure"), ("price_unit", "Product Price"))
+# what lets the application's own writes of those terms through: an object no caller can
+# put in a context (an RPC context is JSON), unlike a flag
+_TERMS_WRITE = object()
 
 
 class RecurringContractLine(models.Model):
@@ -81,6 +89,15 @@ class RecurringContractLine(models.Model):
         string="Scheduled changes",
         readonly=True,
     )
+    invoiced = fields.Boolean(
+        compute="_compute_invoiced",
+        help="A period already invoiced billed this line: its quantity and price change only from a date "
+             "(Change quantity or price).",
+    )
+    contract_state = fields.Selection(
+        related="contract_id.state",
+        readonly=True,
+    )
 
     @api.model
     def create(self, values):
@@ -89,22 +106,42 @@ class RecurringContractLine(models.Model):
         line._charge_days_already_invoiced()
         return line
 
+    @api.depends("contract_id.period_ids", "date_start", "date_end")
+    def _compute_invoiced(self):
+        for line in self:
+            line.invoiced = line._is_invoiced()
+
+    @api.multi
+    def _is_invoiced(self):
+        """Whether an invoiced period of the contract covers a day of the line."""
+        self.ensure_one()
+        return any((not self.date_start or self.date_start <= claim.date_end)
+                   and (not self.date_end or self.date_end >= claim.date_start)
+                   for claim in self.contract_id.period_ids)
+
+    @api.model
+    def _added_line_charge(self, contract, date, amount_per_period):
+        """The charge a fixed line of ``amount_per_period`` added to ``contract`` from ``date``
+        (text) needs: its days from then to the end of the period already invoiced that holds
+        that day (0 when none does)."""
+        if contract.state not in ("running", "to_renew", "paused") or not contract.period_ids.filtered(
+                lambda p: p.date_start <= date <= p.date_end):
+            return 0
+        day = fields.Date.from_string(date)
+        return proration.change_adjustment(0, amount_per_period, contract._calendar().period_of(day), day, True,
+                                           contract.currency_id.decimal_places)
+
     @api.multi
     def _charge_days_already_invoiced(self):
         """A line added to a running contract from a day within a period already invoiced
         (in advance: a new plan or option from today) bills its days from then to the end
         of that period on the next invoice, prorated on the period's full length; the
         periods after bill it in full."""
-        for line in self.filtered(lambda l: l.date_start and not l.is_usage and l.contract_id.state in (
-                "running", "to_renew", "paused")):
+        for line in self.filtered(lambda l: l.date_start and not l.is_usage):
             contract = line.contract_id
-            if not contract.period_ids.filtered(lambda p: p.date_start <= line.date_start <= p.date_end):
-                continue
-            day = fields.Date.from_string(line.date_start)
-            amount = proration.change_adjustment(
-                0, line.quantity * line.price_unit, contract._calendar().period_of(day), day, True,
-                contract.currency_id.decimal_places)
+            amount = self._added_line_charge(contract, line.date_start, line.quantity * line.price_unit)
             if amount:
+                day = fields.Date.from_string(line.date_start)
                 self.env["recurring.contract.adjustment"].create({
                     "contract_id": contract.id,
                     "line_id": line.id,
@@ -119,7 +156,34 @@ class RecurringContractLine(models.Model):
     @api.multi
     def write(self, values):
         self._guard_values(values)
+        self._check_terms_locked(values)
         return super(RecurringContractLine, self).write(values)
+
+    @api.multi
+    def _check_terms_locked(self, values):
+        """Refuse, to every user, a plain write that changes the quantity or the price of a
+        line already invoiced: the periods billed at the old terms would not be credited or
+        charged for the difference. The application writes them through ``_write_terms``."""
+        if self.env.context.get("recurring_line_terms_write") is _TERMS_WRITE:
+            return
+        names = [(name, precision) for name, precision in LOCKED_TERMS if name in values]
+        if not names:
+            return
+        Precision = self.env["decimal.precision"]
+        for line in self:
+            changed = [name for name, precision in names if float_compare(
+                line[name], values[name] or 0.0, precision_digits=Precision.precision_get(precision))]
+            if changed and line._is_invoiced():
+                raise UserError(_(
+                    "Line %(product)s of contract %(contract)s is already invoiced: its quantity and unit price "
+                    "change only from a date, so that the days already invoiced are credited or charged for the "
+                    "difference. Use \"Change quantity or price\" on the line, or \"Change plan\" on the "
+                    "contract.") % {"product": line.product_id.display_name, "contract": line.contract_id.name})
+
+    @api.multi
+    def _write_terms(self, values):
+        """Write the quantity or the price of lines as the application (dated changes)."""
+        return self.with_context(recurring_line_terms_write=_TERMS_WRITE).write(values)
 
     @api.depends("quantity", "price_unit")
     def _compute_price_subtotal(self):
@@ -232,35 +296,54 @@ class RecurringContractLine(models.Model):
                 self.env["recurring.contract.amendment"].create({
                     "line_id": line.id, "date": date, "quantity": new_quantity, "price_unit": new_price})
                 continue
-            # the period as the contract bills it: clipped by its start, its end and its changes of terms
-            period = contract._calendar().period_of(day)
-            invoiced = period_invoiced
-            if invoiced is None:
-                invoiced = bool(contract.period_ids.filtered(
-                    lambda p: p.date_start == fields.Date.to_string(period.start)))
-            if contract.state != "draft" and not line.is_usage:
-                amount = proration.change_adjustment(
-                    line.quantity * line.price_unit, new_quantity * new_price, period, day, invoiced,
-                    contract.currency_id.decimal_places)
-                if amount:
-                    self.env["recurring.contract.adjustment"].create({
-                        "contract_id": contract.id,
-                        "line_id": line.id,
-                        "product_id": line.product_id.id,
-                        "date": date,
-                        "amount": float(amount),
-                        "name": _("%(product)s: from %(old_qty)s x %(old_price)s to %(qty)s x %(price)s "
-                                  "on %(date)s") % {
-                            "product": line.product_id.display_name, "old_qty": line.quantity,
-                            "old_price": line.price_unit, "qty": new_quantity, "price": new_price, "date": date},
-                    })
+            amount = line._change_adjustment(day, new_quantity, new_price, period_invoiced)
+            if amount:
+                self.env["recurring.contract.adjustment"].create({
+                    "contract_id": contract.id,
+                    "line_id": line.id,
+                    "product_id": line.product_id.id,
+                    "date": date,
+                    "amount": float(amount),
+                    "name": _("%(product)s: from %(old_qty)s x %(old_price)s to %(qty)s x %(price)s "
+                              "on %(date)s") % {
+                        "product": line.product_id.display_name, "old_qty": line.quantity,
+                        "old_price": line.price_unit, "qty": new_quantity, "price": new_price, "date": date},
+                })
             if contract.state != "draft" and not self.env.context.get("recurring_amendment_recorded"):
                 # the line's history, for the MRR of past months
                 self.env["recurring.contract.amendment"].create({
                     "line_id": line.id, "date": date, "quantity": new_quantity, "price_unit": new_price,
                 })._code_write({"old_quantity": line.quantity, "old_price_unit": line.price_unit, "state": "applied"})
-            line.write({"quantity": new_quantity, "price_unit": new_price})
+            line._write_terms({"quantity": new_quantity, "price_unit": new_price})
         return True
+
+    @api.multi
+    def _change_adjustment(self, day, new_quantity, new_price, period_invoiced=None):
+        """The prorated charge (positive) or credit (negative) a change of the line to
+        ``new_quantity`` x ``new_price`` from ``day`` (a date) needs, on the period as the
+        contract bills it (clipped by its start, its end and its changes of terms):
+        ``proration.change_adjustment``. Nothing on a draft contract nor a usage line."""
+        self.ensure_one()
+        contract = self.contract_id
+        period = contract._calendar().period_of(day)
+        invoiced = period_invoiced
+        if invoiced is None:
+            invoiced = bool(contract.period_ids.filtered(
+                lambda p: p.date_start == fields.Date.to_string(period.start)))
+        if contract.state == "draft" or self.is_usage:
+            return 0
+        return proration.change_adjustment(
+            self.quantity * self.price_unit, new_quantity * new_price, period, day, invoiced,
+            contract.currency_id.decimal_places)
+
+    @api.multi
+    def action_open_change(self):
+        """Button of a line: the "Change quantity or price" wizard."""
+        self.ensure_one()
+        action = self.env.ref("recurring_billing.action_recurring_contract_change_wizard").read()[0]
+        action["context"] = {"default_line_id": self.id, "default_contract_id": self.contract_id.id,
+                             "default_change_type": "line"}
+        return action
 
     @api.multi
     def action_stop(self, date):

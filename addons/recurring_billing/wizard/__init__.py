@@ -1,0 +1,1 @@
+from . import recurring_contract_change_wizard
