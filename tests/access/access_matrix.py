@@ -359,6 +359,10 @@ MODELS = {
     "recurring.access.guard": {"addon": "recurring_billing", "kind": "abstract",
                                "note": "The checks on the code-driven fields, links and companies that the "
                                        "contract models share (tests/access/test_leaks_billing.py)."},
+    "recurring.contract.change.wizard": {
+        "addon": "recurring_billing", "kind": "transient",
+        "note": "Change quantity or price / Change plan wizard: it applies the change as the user, so it "
+                "changes only the lines the user may write."},
     "recurring.contract": {
         "addon": "recurring_billing",
         "kind": "checked",
