@@ -109,15 +109,22 @@ class RecurringContractLine(models.Model):
     @api.depends("contract_id.period_ids", "date_start", "date_end")
     def _compute_invoiced(self):
         for line in self:
-            line.invoiced = line._is_invoiced()
+            # a yes or no that whoever reads the line may see (portal users read no period)
+            line.invoiced = isinstance(line.id, int) and line.sudo()._is_invoiced()
 
     @api.multi
     def _is_invoiced(self):
-        """Whether an invoiced period of the contract covers a day of the line."""
+        """Whether an invoiced period billed the line: a period of the contract invoiced once
+        the line existed that covers one of its days, or a charge or credit of the line (its
+        days of a period invoiced before it was added). A line added to a running contract
+        is not invoiced until its first period is."""
         self.ensure_one()
-        return any((not self.date_start or self.date_start <= claim.date_end)
-                   and (not self.date_end or self.date_end >= claim.date_start)
-                   for claim in self.contract_id.period_ids)
+        for claim in self.contract_id.period_ids:
+            if claim.create_date >= self.create_date \
+                    and (not self.date_start or self.date_start <= claim.date_end) \
+                    and (not self.date_end or self.date_end >= claim.date_start):
+                return True
+        return bool(self.env["recurring.contract.adjustment"].search_count([("line_id", "=", self.id)]))
 
     @api.model
     def _added_line_charge(self, contract, date, amount_per_period):
@@ -173,7 +180,7 @@ class RecurringContractLine(models.Model):
         for line in self:
             changed = [name for name, precision in names if float_compare(
                 line[name], values[name] or 0.0, precision_digits=Precision.precision_get(precision))]
-            if changed and line._is_invoiced():
+            if changed and line.sudo()._is_invoiced():
                 raise UserError(_(
                     "Line %(product)s of contract %(contract)s is already invoiced: its quantity and unit price "
                     "change only from a date, so that the days already invoiced are credited or charged for the "

@@ -88,3 +88,14 @@ class TestChangeWizard(RecurringCase):
         added.write({"quantity": 3.0, "price_unit": 12.0})
         self.assertEqual(added.price_subtotal, 36.0)
         self.assertEqual((line.invoiced, added.invoiced), (True, False))
+        # and so is a line added without a start date the day after January was invoiced
+        self.env.cr.execute("UPDATE recurring_contract_period SET create_date = create_date - interval '1 day' "
+                            "WHERE contract_id = %s", (contract.id,))
+        self.env.cr.execute("UPDATE recurring_contract_line SET create_date = create_date - interval '2 day' "
+                            "WHERE id = %s", (line.id,))
+        self.env["recurring.contract.line"].invalidate_cache()  # the whole cache: dates as now stored
+        option = added.copy({"name": "Support", "date_start": False, "quantity": 1.0})
+        option.write({"price_unit": 15.0})
+        self.assertEqual((option.price_subtotal, option.invoiced, line.invoiced), (15.0, False, True))
+        with self.assertRaisesRegex(UserError, "already invoiced"):
+            line.write({"quantity": 1.0})
