@@ -121,8 +121,8 @@ class ContactDedupMergeLog(models.Model):
         for log_id, dest_id, source_ids, names, date in self.env.cr.fetchall():
             theirs = {dest_id} | {int(item) for item in (source_ids or "").split(",") if item}
             if records & theirs:
-                raise UserError(_("A later merge (#%d, %s, of %s) changed these records again: undo it first.")
-                                % (log_id, date, names or ""))
+                raise UserError(_("A later merge (#%(number)d, %(date)s, of %(names)s) changed these records again: "
+                                  "undo it first.") % {"number": log_id, "date": date, "names": names or ""})
 
     @api.multi
     def _undo_lead_merge(self):

@@ -1,6 +1,6 @@
 from odoo import api, fields, models
 
-from .contact_dedup_settings import check_threshold
+from ..wizard.contact_dedup_settings import check_threshold
 
 
 class ResConfigSettings(models.TransientModel):

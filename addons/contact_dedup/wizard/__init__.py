@@ -1,1 +1,2 @@
 from . import contact_dedup_merge
+from . import contact_dedup_settings

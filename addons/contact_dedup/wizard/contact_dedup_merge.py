@@ -185,10 +185,11 @@ class ContactDedupMerge(models.TransientModel):
         row = cr.fetchone()
         if row:
             if row[3]:
-                raise UserError(_("%s is the contact of the company %s: it cannot be merged into another contact "
-                                  "(keep it as the contact that stays).") % (row[1], row[3]))
-            raise UserError(_("%s is the contact of the user %s: it cannot be merged into another contact "
-                              "(keep it as the contact that stays).") % (row[1], row[2]))
+                raise UserError(_("%(contact)s is the contact of the company %(company)s: it cannot be merged into "
+                                  "another contact (keep it as the contact that stays).")
+                                % {"contact": row[1], "company": row[3]})
+            raise UserError(_("%(contact)s is the contact of the user %(user)s: it cannot be merged into another "
+                              "contact (keep it as the contact that stays).") % {"contact": row[1], "user": row[2]})
 
     @api.model
     def _posted_accounting(self):
