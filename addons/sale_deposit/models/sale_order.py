@@ -1,11 +1,14 @@
 from odoo import SUPERUSER_ID, _, api, fields, models
 from odoo.exceptions import AccessError, UserError, ValidationError
+from odoo.tools.misc import formatLang
 
 from ..lib import deposit as deposit_lib
 from ..lib import invariants as deposit_invariants
 from .deposit_terms import TERM_FIELDS
 
 OVERRIDE_FIELDS = ("deposit_confirm_unpaid", "deposit_deliver_unpaid")
+# the terms a deposit invoice was made on: frozen once one exists, but for sales managers
+FROZEN_FIELDS = TERM_FIELDS + ("deposit_partial_delivery", "deposit_agreed_date", "deposit_template_id")
 
 
 class SaleOrder(models.Model):
@@ -27,6 +30,11 @@ class SaleOrder(models.Model):
         default=True,
         track_visibility="onchange",
     )
+    # the terms, tracked in the chatter
+    deposit_kind = fields.Selection(track_visibility="onchange")
+    deposit_method = fields.Selection(track_visibility="onchange")
+    deposit_value = fields.Float(track_visibility="onchange")
+    deposit_due = fields.Selection(track_visibility="onchange")
     # overrides of the payment rules: sales managers only, and tracked in the chatter
     deposit_confirm_unpaid = fields.Boolean(
         track_visibility="onchange",
@@ -36,6 +44,7 @@ class SaleOrder(models.Model):
     )
     deposit_agreed_date = fields.Date(
         string="Agreed delivery date",
+        track_visibility="onchange",
         help="The delivery date agreed with the customer. Whatever it is, each advance payment bears the legal "
              "interest from three months after it was paid until the delivery or the refund (Code de la "
              "consommation, L214-2).",
@@ -214,9 +223,9 @@ class SaleOrder(models.Model):
                 "date_deadline": fields.Date.to_string(today),
                 "summary": _("Late delivery: legal interest on the deposit"),
                 "note": _("An advance payment on order %(order)s was made more than three months ago and the "
-                          "goods are not delivered: %(interest)s %(currency)s of legal interest are owed so far "
+                          "goods are not delivered: %(interest)s of legal interest are owed so far "
                           "(Code de la consommation, L214-2). Deliver or refund the customer.") % {
-                    "order": order.name, "interest": interest, "currency": order.currency_id.symbol},
+                    "order": order.name, "interest": order._deposit_format(interest)},
             })
             flagged |= order
         flagged.sudo().write({"deposit_late_flagged": True})
@@ -281,8 +290,10 @@ class SaleOrder(models.Model):
 
     @api.model
     def create(self, values):
-        if ((values.get("partner_id") or values.get("deposit_template_id"))
-                and not any(name in values for name in TERM_FIELDS)):
+        # terms typed on the order win, field by field, over the template's; without a template, typed
+        # terms are the order's own and the customer's or company's are not mixed in
+        if values.get("deposit_template_id") or (
+                values.get("partner_id") and not any(name in values for name in TERM_FIELDS)):
             partner = self.env["res.partner"].browse(values.get("partner_id"))
             company = self.env["res.company"].browse(values.get("company_id")) or self.env.user.company_id
             template, customer_template = self.browse()._deposit_template_in(values)
@@ -292,17 +303,45 @@ class SaleOrder(models.Model):
 
     @api.multi
     def write(self, values):
-        if values.get("deposit_template_id") and not any(name in values for name in TERM_FIELDS):
-            # a template picked over RPC brings its terms, as on the form; the deposits already
-            # invoiced keep theirs (their invoices and amounts are their own)
+        if values.get("deposit_template_id"):
+            # a template picked over RPC brings its terms, as on the form, the terms typed with it
+            # winning; the deposits already invoiced keep theirs (their invoices and amounts are their own)
             template = self.env["sale.deposit.template"].browse(values["deposit_template_id"])
             values = dict(template._deposit_terms_values(), **values)
+        self._check_deposit_terms_frozen(values)
         self._check_deposit_override(values)
         if "deposit_late_flagged" in values and self.env.uid != SUPERUSER_ID:
             raise AccessError(_("%(field)s (%(technical)s) of %(model)s is set by the application, not by users.")
                               % {"field": self._fields["deposit_late_flagged"].get_description(self.env)["string"],
                                  "technical": "deposit_late_flagged", "model": self._description})
         return super(SaleOrder, self).write(values)
+
+    def _deposit_is_manager(self):
+        return self.env.uid == SUPERUSER_ID or self.env.user.has_group("sales_team.group_sale_manager")
+
+    def _deposit_format(self, amount):
+        """``amount`` in the order's currency, formatted for the user's language (``1 234,50 €``)."""
+        self.ensure_one()
+        return formatLang(self.env, amount, currency_obj=self.currency_id)
+
+    def _check_deposit_terms_frozen(self, values):
+        """Once a deposit invoice exists, its terms change only on a sales manager's decision."""
+        names = [name for name in FROZEN_FIELDS if name in values]
+        if not names or self._deposit_is_manager():
+            return
+        for order in self.sudo().filtered(lambda o: o.deposit_ids.filtered(lambda d: d.state != "cancel")):
+            for name in names:
+                field = order._fields[name]
+                new = field.convert_to_record(field.convert_to_cache(values[name], order), order)
+                old = order[name]
+                if field.type == "float":
+                    changed = order.currency_id.compare_amounts(new or 0.0, old or 0.0) != 0
+                else:
+                    changed = (new or False) != (old or False)
+                if changed:
+                    raise AccessError(_(
+                        "Order %(order)s has a deposit invoice: only a sales manager can change \"%(field)s\".")
+                        % {"order": order.name, "field": field.get_description(self.env)["string"]})
 
     def _check_deposit_override(self, values):
         """Only a sales manager lets an order be confirmed or delivered before its deposit is paid.
@@ -312,7 +351,7 @@ class SaleOrder(models.Model):
         fields, on a new order or an existing one, is refused.
         """
         names = [name for name in OVERRIDE_FIELDS if name in values]
-        if not names or self.env.uid == SUPERUSER_ID or self.env.user.has_group("sales_team.group_sale_manager"):
+        if not names or self._deposit_is_manager():
             return
         for order in self or [self.browse()]:
             partner = self.env["res.partner"].browse(values.get("partner_id")) or order.partner_id
@@ -321,10 +360,12 @@ class SaleOrder(models.Model):
             template, customer_template = order._deposit_template_in(values)
             defaults = self._deposit_default_terms(partner, company, template, customer_template) \
                 if partner or template else {}
+            # on an existing order, only a template or a customer picked brings its value
+            brought = not order or "deposit_template_id" in values or "partner_id" in values
             for name in names:
                 if bool(values[name]) == bool(order[name]) if order else False:
                     continue
-                if defaults and bool(values[name]) == bool(defaults.get(name)):
+                if brought and defaults and bool(values[name]) == bool(defaults.get(name)):
                     continue
                 raise AccessError(_("Only a sales manager can change \"%s\" on an order.")
                                   % self._fields[name].get_description(self.env)["string"])
@@ -351,6 +392,22 @@ class SaleOrder(models.Model):
             "comment": _("Deposit on order %s") % self.name,
         })
         return values
+
+    def _deposit_line_name(self, kind, method, value):
+        """Label of a deposit invoice line, in the language of the order's context (the customer's)."""
+        self.ensure_one()
+        name = self._deposit_product(kind).name
+        if method == "fixed":
+            return _("%(kind)s on order %(order)s") % {"kind": name, "order": self.name}
+        percent = formatLang(self.env, value, digits=0 if float(value).is_integer() else 2)
+        return _("%(kind)s: %(percent)s%% of order %(order)s") % {"kind": name, "percent": percent, "order": self.name}
+
+    def _deposit_deduction_name(self, label, number, cancellation=False):
+        """Label of a line deducting (or, with ``cancellation``, cancelling) a deposit invoice line, in the
+        language of the order's context (the customer's)."""
+        if cancellation:
+            return _("Cancellation of %(label)s (%(number)s)") % {"label": label, "number": number}
+        return _("Deduction of %(label)s (%(number)s)") % {"label": label, "number": number}
 
     @api.multi
     def _prepare_deposit_line(self, kind, taxes, untaxed, taxed, label):
@@ -431,17 +488,13 @@ class SaleOrder(models.Model):
             room = deposit_lib.to_decimal(order._deposit_left_to_invoice() - outstanding, digits)
             if amount > room:
                 raise UserError(_(
-                    "Order %(order)s: a deposit of %(amount)s %(currency)s would leave a negative balance, "
-                    "only %(room)s %(currency)s are left to invoice.") % {
-                    "order": order.name, "amount": amount, "room": max(room, 0),
-                    "currency": order.currency_id.symbol})
+                    "Order %(order)s: a deposit of %(amount)s would leave a negative balance, "
+                    "only %(room)s are left to invoice.") % {
+                    "order": order.name, "amount": order._deposit_format(amount),
+                    "room": order._deposit_format(max(room, 0))})
             kind = kind or order._deposit_kind()
-            label = dict(self.env["sale.deposit"]._fields["kind"].selection)[kind]
-            if order_method != "fixed":
-                label = _("%(kind)s: %(percent)s%% of order %(order)s") % {
-                    "kind": label, "percent": order_value, "order": order.name}
-            else:
-                label = _("%(kind)s on order %(order)s") % {"kind": label, "order": order.name}
+            label = order.with_context(lang=order.partner_id.lang or self.env.lang)._deposit_line_name(
+                kind, order_method, order_value)
             invoice_values = order.sudo()._prepare_deposit_invoice(kind, amount)
             invoice_values["invoice_line_ids"] = [
                 (0, 0, order.sudo()._prepare_deposit_line(
@@ -461,8 +514,8 @@ class SaleOrder(models.Model):
                 "amount": invoice.amount_total,
                 "amount_untaxed": invoice.amount_untaxed,
             })
-            order.message_post(body=_("Deposit invoice %(number)s of %(amount)s %(currency)s created.") % {
-                "number": invoice.number, "amount": invoice.amount_total, "currency": order.currency_id.symbol})
+            order.message_post(body=_("Deposit invoice %(number)s of %(amount)s created.") % {
+                "number": invoice.number, "amount": order._deposit_format(invoice.amount_total)})
             deposits |= deposit
         return deposits
 
@@ -473,9 +526,8 @@ class SaleOrder(models.Model):
                 continue
             if not order.deposit_confirm_unpaid and order.deposit_expected and order.deposit_to_pay > 0:
                 raise UserError(_(
-                    "Order %(order)s can only be confirmed once its deposit is paid: %(amount)s %(currency)s "
-                    "are still due.") % {"order": order.name, "amount": order.deposit_to_pay,
-                                         "currency": order.currency_id.symbol})
+                    "Order %(order)s can only be confirmed once its deposit is paid: %(amount)s "
+                    "are still due.") % {"order": order.name, "amount": order._deposit_format(order.deposit_to_pay)})
         result = super(SaleOrder, self).action_confirm()
         for order in self:
             if (order.deposit_method and order.deposit_due == "confirmation" and order.deposit_value > 0
@@ -565,7 +617,7 @@ class SaleOrder(models.Model):
         invoice.sudo().compute_taxes()
         return invoice
 
-    def _prepare_deduction_lines(self, deposit, amount):
+    def _prepare_deduction_lines(self, deposit, amount, cancellation=False):
         """Negative lines mirroring the deposit invoice's lines, for a tax-included ``amount``.
 
         When ``amount`` is all that is left of the deposit, each line takes exactly the untaxed
@@ -598,8 +650,8 @@ class SaleOrder(models.Model):
             if closing and not price_included:
                 untaxed = self.currency_id.round(line.price_subtotal - used.pop(tuple(sorted(taxes.ids)), 0.0))
             result.append({
-                "name": _("Deduction of %(label)s (%(number)s)") % {
-                    "label": line.name, "number": deposit.invoice_id.number},
+                "name": self.with_context(lang=self.partner_id.lang or self.env.lang)._deposit_deduction_name(
+                    line.name, deposit.invoice_id.number, cancellation),
                 "origin": self.name,
                 "product_id": line.product_id.id,
                 "uom_id": line.uom_id.id,
@@ -822,9 +874,8 @@ class SaleOrder(models.Model):
             credit_note = self.env["account.invoice"].sudo().create(values)
             credit_note.compute_taxes()
             credit_note.action_invoice_open()
-            order.message_post(body=_("Credit note %(number)s of %(amount)s %(currency)s for returned goods.") % {
-                "number": credit_note.number, "amount": credit_note.amount_total,
-                "currency": order.currency_id.symbol})
+            order.message_post(body=_("Credit note %(number)s of %(amount)s for returned goods.") % {
+                "number": credit_note.number, "amount": order._deposit_format(credit_note.amount_total)})
             credit_notes |= credit_note
         return credit_notes
 
@@ -852,6 +903,10 @@ class SaleOrder(models.Model):
             if order._deposit_goods_left_invoiced():
                 raise UserError(_("Order %s has invoiced goods: issue a credit note for them before cancelling "
                                   "the order.") % order.name)
+            if order.sudo().deposit_ids.filtered(lambda d: d.kind == "acompte" and d.amount_to_deduct > 0) \
+                    and not order._deposit_is_manager():
+                raise UserError(_("Order %s has a down payment (acompte) invoiced: both parties are bound, so only "
+                                  "a sales manager can cancel it.") % order.name)
 
     def _deposit_goods_left_invoiced(self):
         """Whether goods stay invoiced on the order, net of every credit note on its invoices (Odoo keeps
@@ -924,9 +979,8 @@ class SaleOrder(models.Model):
         """
         amount = deposit.amount_to_deduct if amount is None else amount
         invoice = deposit.invoice_id
-        lines = [dict(vals, price_unit=-vals["price_unit"], deduct_deposit_id=False,
-                      name=_("Cancellation of %(label)s") % {"label": vals["name"]})
-                 for vals in self._prepare_deduction_lines(deposit, amount)] if amount > 0 else []
+        lines = [dict(vals, price_unit=-vals["price_unit"], deduct_deposit_id=False)
+                 for vals in self._prepare_deduction_lines(deposit, amount, cancellation=True)] if amount > 0 else []
         lines += extra_lines or []
         if not lines:
             return self.env["account.invoice"]

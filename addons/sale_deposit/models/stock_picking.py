@@ -41,9 +41,9 @@ class StockPicking(models.Model):
             order = picking._deposit_blocking_order()
             if order:
                 raise UserError(_(
-                    "The deposit of order %(order)s must be paid before delivery: %(amount)s %(currency)s "
+                    "The deposit of order %(order)s must be paid before delivery: %(amount)s "
                     "still due. A sales manager can allow the delivery.") % {
-                    "order": order.name, "amount": order.deposit_to_pay, "currency": order.currency_id.symbol})
+                    "order": order.name, "amount": order._deposit_format(order.deposit_to_pay)})
 
     def _check_deposit_full_delivery(self):
         """An order to deliver in full ships every line of a delivery, each in full, or nothing.

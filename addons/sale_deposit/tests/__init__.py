@@ -6,3 +6,4 @@ from . import test_deposit_accounting
 from . import test_deposit_properties
 from . import test_late_interest
 from . import test_deposit_templates
+from . import test_deposit_review19

@@ -1,1 +1,2 @@
 from . import sale_deposit_wizard
+from . import sale_advance_payment_inv
