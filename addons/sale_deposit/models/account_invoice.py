@@ -38,6 +38,15 @@ class AccountInvoice(models.Model):
         help="Set on the credit notes (avoirs) for goods returned on a sales order.",
     )
 
+    def _get_currency_rate_date(self):
+        """A credit note cancelling a deposit invoice mirrors it at its own exchange rate: its VAT and
+        deposit account lines then reverse the amounts booked in the company's currency, not today's."""
+        original = self.refund_invoice_id
+        if self.type == "out_refund" and original.deposit_order_id and original.sale_deposit_ids \
+                and original.currency_id != original.company_id.currency_id:
+            return original._get_currency_rate_date() or original.date_invoice
+        return super(AccountInvoice, self)._get_currency_rate_date()
+
     @api.model
     def create(self, values):
         self._deposit_check_invoice_links(values, creating=True)

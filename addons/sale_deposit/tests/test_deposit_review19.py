@@ -1,3 +1,4 @@
+from odoo import fields
 from odoo.exceptions import AccessError, UserError
 
 from .common import DepositCase
@@ -105,3 +106,31 @@ class TestDepositReview19(DepositCase):
         self.assertEqual(len(credit_note), 1)
         self.assertNotIn("Deduction", credit_note.invoice_line_ids.name)
         self.assertNotIn("Déduction", credit_note.invoice_line_ids.name)
+
+    def test_a_deposit_cancelled_in_a_foreign_currency_reverses_the_vat_booked(self):
+        # given a 1 000 $ + 20% order whose 360 $ acompte (60 $ of VAT) was invoiced at 1.20 $ per euro
+        usd = self.env.ref("base.USD")
+        usd.active = True
+        Rate = self.env["res.currency.rate"]
+        Rate.search([("currency_id", "=", usd.id)]).unlink()
+        Rate.create({"currency_id": usd.id, "rate": 1.2, "name": "2026-01-01", "company_id": self.company.id})
+        pricelist = self.env["product.pricelist"].create({"name": "USD", "currency_id": usd.id})
+        order = self._order(pricelist_id=pricelist.id, deposit_kind="acompte", deposit_method="percent_taxed",
+                            deposit_value=30)
+        order.action_confirm()
+        invoice = order.deposit_ids.invoice_id
+        # (invoiced on an earlier day: rates are per day)
+        self.env.cr.execute("UPDATE account_invoice SET date_invoice = '2026-11-02', date = '2026-11-02' "
+                            "WHERE id = %s", (invoice.id,))
+        invoice.invalidate_cache()
+        self.assertAlmostEqual(self._balance(invoice.move_id, "44571"), -50.0)
+        # when the dollar falls to 1.50 per euro and the order is cancelled
+        Rate.create({"currency_id": usd.id, "rate": 1.5, "name": fields.Date.context_today(usd),
+                     "company_id": self.company.id})
+        order.sudo(self.manager).action_cancel()
+        # then the credit note reverses the 50.00 € of VAT and the 250.00 € on the deposit account
+        credit_note = invoice.refund_invoice_ids
+        self.assertAlmostEqual(credit_note.amount_total, 360.0)
+        self.assertAlmostEqual(self._balance(credit_note.move_id, "44571"), 50.0)
+        self.assertAlmostEqual(
+            self._balance(invoice.move_id, "4191") + self._balance(credit_note.move_id, "4191"), 0.0)
