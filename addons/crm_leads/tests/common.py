@@ -1,4 +1,21 @@
+from contextlib import contextmanager
+
 from odoo.tests.common import SavepointCase
+
+
+class HttpEnvMixin(object):
+    """For HttpCase tests whose requests must see records the test writes."""
+
+    @contextmanager
+    def _http_env(self):
+        # the HTTP requests share the registry's test cursor: write there, then let go of it
+        cr = self.registry.cursor()
+        try:
+            yield self.env(cr=cr)
+            # a test cursor's commit only moves its savepoint: the test still rolls it all back
+            cr.commit()  # pylint: disable=invalid-commit
+        finally:
+            cr.close()
 
 
 class IntakeCase(SavepointCase):

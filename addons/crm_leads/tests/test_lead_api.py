@@ -1,14 +1,14 @@
 import json
-from contextlib import contextmanager
-
 from unittest.mock import patch
 
 from odoo.tests.common import HOST, PORT, HttpCase, at_install, post_install
 
+from .common import HttpEnvMixin
+
 
 @at_install(False)
 @post_install(True)
-class TestLeadApi(HttpCase):
+class TestLeadApi(HttpEnvMixin, HttpCase):
     """The JSON web service, over HTTP, as a website's back end calls it."""
 
     def setUp(self):
@@ -21,16 +21,6 @@ class TestLeadApi(HttpCase):
             key, secret = env["crm.lead.api.key"]._generate(values)
             self.key_id = key.id
         self.headers = {"Authorization": "Bearer %s" % secret, "Content-Type": "application/json"}
-
-    @contextmanager
-    def _http_env(self):
-        cr = self.registry.cursor()
-        try:
-            yield self.env(cr=cr)
-            # a test cursor's commit only moves its savepoint: the test still rolls it all back
-            cr.commit()  # pylint: disable=invalid-commit
-        finally:
-            cr.close()
 
     def _visitor_ids(self, count):
         """Visitor ids a website may send: handed out (signed) by the server when

@@ -1,26 +1,15 @@
-from contextlib import contextmanager
-
 from unittest.mock import patch
 
 from odoo.tests.common import HttpCase, at_install, post_install
 
 from ..models import crm_lead_export
+from .common import HttpEnvMixin
 
 
 @at_install(False)
 @post_install(True)
-class TestPipelineExportDownload(HttpCase):
+class TestPipelineExportDownload(HttpEnvMixin, HttpCase):
     """The whole-pipeline CSV, downloaded as the web client's export action opens it."""
-
-    @contextmanager
-    def _http_env(self):
-        # the HTTP requests share the registry's test cursor: write there, then let go of it
-        cr = self.registry.cursor()
-        try:
-            yield self.env(cr=cr)
-            cr.commit()  # pylint: disable=invalid-commit
-        finally:
-            cr.close()
 
     def test_the_whole_pipeline_downloads_in_chunks_in_order(self):
         # given open opportunities with and without a closing date, in two stages, and a won one
