@@ -329,7 +329,9 @@ class SaleOrder(models.Model):
         names = [name for name in FROZEN_FIELDS if name in values]
         if not names or self._deposit_is_manager():
             return
-        for order in self.sudo().filtered(lambda o: o.deposit_ids.filtered(lambda d: d.state != "cancel")):
+        invoiced = self.sudo().filtered(
+            lambda o: o.deposit_ids.filtered(lambda d: d.invoice_id and d.state != "cancel"))
+        for order in invoiced:
             for name in names:
                 field = order._fields[name]
                 new = field.convert_to_record(field.convert_to_cache(values[name], order), order)
