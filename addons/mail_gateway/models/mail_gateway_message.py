@@ -12,7 +12,6 @@ from psycopg2 import sql
 
 from odoo import SUPERUSER_ID, _, api, fields, models, tools
 from odoo.exceptions import AccessError, UserError
-from odoo.addons.crm_leads import access_guard
 
 from ..lib import mailparse
 
@@ -56,6 +55,9 @@ JOB_KEY = "mail_gateway.message.process:%d"
 
 class MailGatewayMessage(models.Model):
     _name = "mail.gateway.message"
+    # the raw source is for administrators (groups= on the field, checked by Odoo on read
+    # only): no search, group or sort on it either, or a manager rebuilds it by bisection
+    _inherit = ["crm_leads.admin_field_guard"]
     _description = "Inbound e-mail"
     _order = "date_received desc, id desc"
     _rec_name = "subject"
@@ -119,26 +121,6 @@ class MailGatewayMessage(models.Model):
     _sql_constraints = [
         ("message_key_unique", "unique(message_key)", "This message has already been received."),
     ]
-
-    # the raw source is for administrators (groups= on the field, checked by Odoo on read
-    # only): no search, group or sort on it either, or a manager rebuilds it by bisection
-
-    @api.model
-    def _where_calc(self, domain, active_test=True):
-        access_guard.check_domain(self, domain)
-        return super(MailGatewayMessage, self)._where_calc(domain, active_test=active_test)
-
-    @api.model
-    def _search(self, args, offset=0, limit=None, order=None, count=False, access_rights_uid=None):
-        access_guard.check_order(self, order)
-        return super(MailGatewayMessage, self)._search(args, offset=offset, limit=limit, order=order, count=count,
-                                                       access_rights_uid=access_rights_uid)
-
-    @api.model
-    def read_group(self, domain, fields, groupby, offset=0, limit=None, orderby=False, lazy=True):
-        access_guard.check_read_group(self, fields, groupby, orderby)
-        return super(MailGatewayMessage, self).read_group(domain, fields, groupby, offset=offset, limit=limit,
-                                                          orderby=orderby, lazy=lazy)
 
     @api.model_cr
     def init(self):
