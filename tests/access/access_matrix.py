@@ -555,6 +555,10 @@ MODELS = {
                   "note": "Odoo's outgoing e-mails, with one check added: an e-mail about a quotation waiting for "
                           "approval, to anyone who is not an employee, is refused (a template sent directly, a "
                           "mass mailing; addons/sale_approval/tests/test_second_review.py)."},
+    "sale.advance.payment.inv": {"addon": "sale_deposit", "kind": "stock",
+                                 "note": "Odoo's invoicing wizard of an order, with one check added: a standard down "
+                                         "payment that would bring the order's deposits above its total is refused "
+                                         "(addons/sale_deposit/tests/test_deposit_review19.py)."},
     # ------------------------------------------------------------ stock models we extend
     "sale.order": {
         "addon": "sale_deposit",
