@@ -76,8 +76,10 @@ class TestCustomerAnswer(ApprovalCase):
 
     def test_refusal_marks_the_opportunity_lost_with_the_reason(self):
         self.assertIn("opportunity_id", self.env["sale.order"]._fields, "sale_crm is part of the template")
+        # the salesperson's own opportunity: with crm_leads installed, a quotation may only
+        # point to an opportunity its writer can read
         opportunity = self.env["crm.lead"].create({"name": "Tables for Dupont", "type": "opportunity",
-                                                   "partner_id": self.customer.id})
+                                                   "partner_id": self.customer.id, "user_id": self.salesman.id})
         order = self._approved_and_sent()
         order.opportunity_id = opportunity
         reason = self.env.ref("sale_approval.refusal_reason_competitor")
