@@ -11,6 +11,11 @@ def _portal_login(server, login, password):
     driver.find_element(By.NAME, "login").send_keys(login)
     driver.find_element(By.NAME, "password").send_keys(password)
     driver.find_element(By.CSS_SELECTOR, "form.oe_login_form button[type=submit]").click()
+    # the click only starts the login: wait until the server has answered it and left the login
+    # page (a portal user lands on /my), else the next get() cancels the pending POST and the
+    # page asked for is served to an anonymous visitor
+    from selenium.webdriver.support.ui import WebDriverWait
+    WebDriverWait(driver, 90, poll_frequency=0.2).until(lambda d: "/web/login" not in d.current_url)
     return driver
 
 
