@@ -71,6 +71,19 @@ class ResCompany(models.Model):
             "cash_basis_account": tax.account_id.id,
         })
 
+    def _deposit_invoice_tax(self, tax):
+        """The sales tax due on the invoice a twin due on payment was made from (``tax`` itself if none)."""
+        self.ensure_one()
+        if tax.tax_exigibility != "on_payment" or not tax.cash_basis_account:
+            return tax
+        original = self.env["account.tax"].with_context(active_test=False).search([
+            ("company_id", "=", self.id), ("type_tax_use", "=", tax.type_tax_use),
+            ("tax_exigibility", "=", "on_invoice"), ("amount_type", "=", tax.amount_type),
+            ("amount", "=", tax.amount), ("price_include", "=", tax.price_include),
+            ("include_base_amount", "=", tax.include_base_amount),
+            ("account_id", "=", tax.cash_basis_account.id)], order="active desc, id", limit=1)
+        return original or tax
+
     def _deposit_account(self, field_name, code):
         """The configured account, else the French chart's account with that code."""
         self.ensure_one()

@@ -624,21 +624,57 @@ class SaleOrder(models.Model):
 
         When ``amount`` is all that is left of the deposit, each line takes exactly the untaxed
         amount left on it, so that the deposit account ends at zero to the cent.
+
+        With taxes due on payment on the deposit (*VAT on deposits when paid*), the share of the deposit
+        already paid had its VAT declared at the payment: deducted by negative lines on the final
+        invoice, that share takes the order's own tax (due on the invoice), so that the final invoice's
+        validation takes it back at once and the order's VAT is declared once. The share not paid keeps
+        the tax due on payment: its VAT waiting on 445800 is cancelled by the deduction.
         """
+        closing = self.currency_id.compare_amounts(amount, deposit.amount_to_deduct) >= 0
+        used = self._deposit_deducted_untaxed(deposit) if closing else {}
+        declared = 0.0
+        if not cancellation and self.company_id.deposit_deduction_mode == "lines" and deposit.amount_remaining > 0 \
+                and deposit.invoice_id.sudo().invoice_line_ids.mapped("invoice_line_tax_ids").filtered(
+                    lambda t: t.tax_exigibility == "on_payment"):
+            declared = min(amount, deposit.amount_remaining)
+        chunks = [(declared, True), (self.currency_id.round(amount - declared), False)]
+        chunks = [(part, on_invoice) for part, on_invoice in chunks if not self.currency_id.is_zero(part)]
+        result = []
+        for index, (part, on_invoice) in enumerate(chunks):
+            last = index == len(chunks) - 1
+            lines = self._prepare_deduction_chunk(deposit, part, cancellation, closing and last, used, on_invoice)
+            for vals in lines:
+                key, price_included = vals.pop("_tax_key"), vals.pop("_price_included")
+                if not price_included:
+                    used[key] = used.get(key, 0.0) - vals["price_unit"]
+            result += lines
+        return result
+
+    @api.model
+    def _deposit_tax_key(self, taxes):
+        """What identifies a deposit line's taxes, whether due on payment or on the invoice."""
+        return tuple(sorted((tax.amount_type, tax.amount, tax.price_include, tax.include_base_amount)
+                            for tax in taxes))
+
+    def _deposit_deducted_untaxed(self, deposit):
+        """{tax key: untaxed amount} already deducted or credited from ``deposit``, per deposit line."""
+        used = {}
+        for line in deposit.sudo().deduction_line_ids.filtered(lambda l: l.invoice_id.state != "cancel"):
+            sign = -1 if line.invoice_id.type == "out_invoice" else 1
+            key = self._deposit_tax_key(line.invoice_line_tax_ids)
+            used[key] = used.get(key, 0.0) + sign * line.price_subtotal
+        for refund in deposit.invoice_id.sudo().refund_invoice_ids.filtered(lambda r: r.state in ("open", "paid")):
+            for line in refund.invoice_line_ids.filtered(lambda l: not l.is_deposit_penalty):
+                key = self._deposit_tax_key(line.invoice_line_tax_ids)
+                used[key] = used.get(key, 0.0) + line.price_subtotal
+        return used
+
+    def _prepare_deduction_chunk(self, deposit, amount, cancellation, closing, used, on_invoice):
+        """The deduction lines of ``amount`` of ``deposit`` (see ``_prepare_deduction_lines``); with
+        ``on_invoice``, the taxes due on payment replaced by the order's taxes due on the invoice."""
         result = []
         lines = deposit.invoice_id.sudo().invoice_line_ids
-        closing = self.currency_id.compare_amounts(amount, deposit.amount_to_deduct) >= 0
-        used = {}
-        if closing:
-            for line in deposit.sudo().deduction_line_ids.filtered(lambda l: l.invoice_id.state != "cancel"):
-                sign = -1 if line.invoice_id.type == "out_invoice" else 1
-                key = tuple(sorted(line.invoice_line_tax_ids.ids))
-                used[key] = used.get(key, 0.0) + sign * line.price_subtotal
-            for refund in deposit.invoice_id.sudo().refund_invoice_ids.filtered(
-                    lambda r: r.state in ("open", "paid")):
-                for line in refund.invoice_line_ids.filtered(lambda l: not l.is_deposit_penalty):
-                    key = tuple(sorted(line.invoice_line_tax_ids.ids))
-                    used[key] = used.get(key, 0.0) + line.price_subtotal
         left = amount
         for index, line in enumerate(lines):
             if index == len(lines) - 1:
@@ -647,10 +683,14 @@ class SaleOrder(models.Model):
                 taxed = self.currency_id.round(amount * line.price_total / deposit.amount)
             left -= taxed
             taxes = line.invoice_line_tax_ids
-            price_included = taxes and all(tax.price_include for tax in taxes)
+            key = self._deposit_tax_key(taxes)
+            price_included = bool(taxes) and all(tax.price_include for tax in taxes)
             untaxed = self.currency_id.round(taxed * line.price_subtotal / line.price_total) if line.price_total else 0
             if closing and not price_included:
-                untaxed = self.currency_id.round(line.price_subtotal - used.pop(tuple(sorted(taxes.ids)), 0.0))
+                untaxed = self.currency_id.round(line.price_subtotal - used.get(key, 0.0))
+            if on_invoice:
+                taxes = self.env["account.tax"].browse(
+                    [self.company_id._deposit_invoice_tax(tax).id for tax in taxes])
             result.append({
                 "name": self.with_context(lang=self.partner_id.lang or self.env.lang)._deposit_deduction_name(
                     line.name, deposit.invoice_id.number, cancellation),
@@ -663,6 +703,8 @@ class SaleOrder(models.Model):
                 "invoice_line_tax_ids": [(6, 0, taxes.ids)],
                 "account_analytic_id": line.account_analytic_id.id,
                 "deduct_deposit_id": deposit.id,
+                "_tax_key": key,
+                "_price_included": price_included,
             })
         return result
 
