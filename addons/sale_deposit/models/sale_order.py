@@ -745,7 +745,9 @@ class SaleOrder(models.Model):
             other = journal.default_credit_account_id if gain else journal.default_debit_account_id
             partner = order.partner_invoice_id.commercial_partner_id
             label = _("Exchange difference on the deposits of order %s") % order.name
-            move = self.env["account.move"].create({
+            # a private step of our own flows (a salesperson's "Create invoice" included), every value
+            # computed here from the posted entries: the entry is booked with the rights of the system
+            move = order.env["account.move"].create({
                 "journal_id": journal.id,
                 "ref": label,
                 "date": fields.Date.context_today(order),

@@ -99,3 +99,42 @@ class TestCashBasisVatDeclaredOnce(ReviewCase):
         self.assertAlmostEqual(self._account_balance("445800"), 0.0)
         self.assertAlmostEqual(self._account_balance("4191"), 0.0)
         self.assertEqual(order._deposit_check_accounting(), [])
+
+
+class TestSalespersonInvoicesForeignCurrency(ReviewCase):
+    """Point 4: a salesperson's "Create invoice" on a dollar order in credit-note mode failed with "not
+    allowed to create (account.move)" once the rate had changed (the exchange difference on 4191)."""
+
+    def test_a_salesperson_invoices_a_dollar_order_after_the_rate_changed(self):
+        # given a 1 200 $ order in credit-note mode whose 600 $ acompte is paid at 1.20 $ per euro (500 €)
+        self.company.deposit_deduction_mode = "credit_note"
+        usd = self.env.ref("base.USD")
+        usd.active = True
+        today = fields.Date.context_today(usd)
+        self.env["res.currency.rate"].search([("currency_id", "=", usd.id), ("name", ">=", today)]).unlink()
+        rate = self.env["res.currency.rate"].create({"currency_id": usd.id, "rate": 1.2, "name": today,
+                                                     "company_id": self.company.id})
+        pricelist = self.env["product.pricelist"].create({"name": "USD", "currency_id": usd.id})
+        order = self._acompte_order(pricelist_id=pricelist.id, deposit_value=50)
+        deposit_invoice = order.deposit_ids.invoice_id
+        self._pay(deposit_invoice)
+        # when the dollar falls to 1.25 per euro and, the goods delivered, the salesperson creates the invoice
+        rate.rate = 1.25
+        self._deliver(order)
+        invoice = self.env["account.invoice"].browse(order.sudo(self.salesman).action_invoice_create())
+        # then the invoice asks for the whole order, the credit note deducting the 600 $ is validated
+        self.assertAlmostEqual(invoice.amount_total, 1200.0)
+        credit_note = self.env["account.invoice"].search([("deposit_final_invoice_id", "=", invoice.id)])
+        self.assertEqual((credit_note.state, credit_note.amount_total), ("open", 600.0))
+        # and the 16.67 € the rate left on 4191 are booked as an exchange gain, the account at zero
+        exchange = self.env["account.move"].search([("deposit_exchange_order_id", "=", order.id)])
+        self.assertEqual(exchange.state, "posted")
+        self.assertAlmostEqual(self._balance(exchange, "4191"), 16.67)
+        self.assertAlmostEqual(self._balance(exchange, "766"), -16.67)
+        self.assertAlmostEqual(self._account_balance("4191"), 0.0)
+        invoice.action_invoice_open()
+        self.assertAlmostEqual(invoice.residual, 600.0)
+        self.assertEqual(order._deposit_check_accounting(), [])
+        # the salesperson gets no write access to journal entries out of it
+        with self.assertRaises(AccessError):
+            self.env["account.move"].sudo(self.salesman).create({"journal_id": exchange.journal_id.id})
