@@ -232,13 +232,22 @@ _KEY_JUNK_RE = re.compile(r"[^\x21-\x7e]")
 
 
 def message_key(raw, msg=None):
-    """The deduplication key: the Message-Id, or ``fp:<sha256>`` without one.
+    """The deduplication key: the Message-Id, or ``fc:<sha256>`` of the message's content
+    (``content_fingerprint``) without one, so that a relay re-encoding the body
+    (8bit to quoted-printable) or refolding the headers still delivers the same key.
 
     A Message-Id is ASCII (RFC 5322): other characters (8-bit bytes, NUL, which
     transports rewrite) are left out of the key, at most 900 characters are kept."""
     msg = msg if msg is not None else parse_bytes(raw)
     key = _KEY_JUNK_RE.sub("", message_id(msg))[:900]
-    return key if len(key) > 2 else "fp:%s" % fingerprint(raw)
+    return key if len(key) > 2 else "fc:%s" % content_fingerprint(raw)
+
+
+def legacy_key(raw):
+    """The key a message without Message-Id was stored under before content keys (a hash of its
+    bytes without transport headers): looked up too, so that a re-delivery of a message
+    stored then is still known."""
+    return "fp:%s" % fingerprint(raw)
 
 
 # --------------------------------------------------------------------------- storable text

@@ -268,11 +268,16 @@ class MailGatewayMessage(models.Model):
             "message_id_reused": False,
             "first_message_id": None,
         })
+        if key.startswith("fc:"):
+            legacy = self.search([("message_key", "=", mailparse.legacy_key(raw))], limit=1)
+            if legacy:
+                _logger.info("Inbound message %s already received, skipped", legacy.message_key)
+                return legacy, False
         record = self._reserve(key, values)
         if record:
             return record, True
         known = self.search([("message_key", "=", key)], limit=1)
-        if key.startswith("fp:") or known._same_content(content):
+        if key.startswith(("fp:", "fc:")) or known._same_content(content):
             _logger.info("Inbound message %s already received, skipped", key)
             return known, False
         # the same Message-Id with another content: another message, never dropped; its own

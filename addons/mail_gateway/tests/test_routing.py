@@ -254,5 +254,5 @@ class TestCachedConfiguration(GatewayCase):
         # then the lead's chatter holds the message under the gateway's fingerprint id
         lead = self.Lead.browse(record.res_id)
         self.assertEqual(record.state, "processed")
-        self.assertRegex(record.message_key, r"^fp:[0-9a-f]{64}$")
+        self.assertRegex(record.message_key, r"^fc:[0-9a-f]{64}$")
         self.assertIn("<%s@mail-gateway>" % record.message_key[3:], lead.message_ids.mapped("message_id"))

@@ -41,7 +41,7 @@ class TestStoreFirst(GatewayCase):
     def test_garbage_is_stored_under_its_hash_and_queued(self):
         raw = bytes(range(256)) * 8
         record = self.Gateway.receive(raw, "http")
-        self.assertRegex(record.message_key, r"^fp:[0-9a-f]{64}$")
+        self.assertRegex(record.message_key, r"^fc:[0-9a-f]{64}$")
         self.assertEqual(self.raw_source(record), raw)
         self.assertEqual(record.state, "failed", "random bytes make no lead: they wait in the failure queue")
         self.assertIn("Not an e-mail", record.decision)

@@ -129,8 +129,30 @@ def test_huge_attachment_is_not_read_as_text():
 def test_fingerprint_is_stable_across_deliveries():
     first = mailparse.message_key(load("no_message_id.eml"))
     again = mailparse.message_key(load("no_message_id_redelivered.eml"))
-    assert first.startswith("fp:") and first == again
+    assert first.startswith("fc:") and first == again
     assert mailparse.message_key(load("no_message_id.eml").replace(b"call me", b"write me")) != first
+
+
+def test_a_message_without_message_id_re_encoded_by_a_relay_keeps_its_key():
+    """A relay turns the 8-bit body of a message without Message-Id into quoted-printable and
+    refolds a header: the second delivery is the same message, its key is the same; another
+    text is another key."""
+    text = "Bonjour, rappelez-moi au sujet du devis n\u00b0 42 : d\u00e9lai, r\u00e9duction.\n"
+    head = ("From: Zo\u00e9 <zoe@noid.example>\nTo: sales@example.com\nSubject: Devis sans identifiant\n"
+            "Date: Mon, 2 Nov 2026 10:00:00 +0100\nMIME-Version: 1.0\n"
+            "Content-Type: text/plain; charset=utf-8\n")
+    eight_bit = (head + "Content-Transfer-Encoding: 8bit\n\n" + text).encode("utf-8")
+    import quopri
+    relayed = ("Received: from relay by mx; Mon, 2 Nov 2026 10:00:05 +0100\n"
+               + head.replace("Subject: Devis", "Subject:\n Devis")
+               + "Content-Transfer-Encoding: quoted-printable\n\n").encode("utf-8") \
+        + quopri.encodestring(text.encode("utf-8")).replace(b"\n", b"\r\n")
+    assert relayed != eight_bit
+    first = mailparse.message_key(eight_bit)
+    assert first.startswith("fc:") and mailparse.message_key(relayed) == first
+    assert mailparse.message_key(eight_bit.replace(b"42", b"43")) != first
+    # the key of a message stored before content keys is still computed, for the lookup
+    assert mailparse.legacy_key(eight_bit).startswith("fp:")
 
 
 def test_message_id_is_the_key_and_references_are_read():
