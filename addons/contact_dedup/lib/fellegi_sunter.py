@@ -67,7 +67,9 @@ def compare_name(first, second):
     if first == second or first.replace(" ", "") == second.replace(" ", ""):
         return 0
     words1, words2 = first.split(), second.split()
-    if len(words1) > len(words2):
+    # the shorter name first; of two as long, the one with an initial ("b martin" against
+    # "benoit martin": the initial is what is left unmatched, whichever name was typed first)
+    if (len(words1), -_initials(words1)) > (len(words2), -_initials(words2)):
         words1, words2 = words2, words1
     exact, close, unmatched = _token_match(words1, words2)
     if not unmatched:
@@ -84,6 +86,10 @@ def compare_name(first, second):
     if _jw(first, second) >= 0.9:
         return 1
     return 4
+
+
+def _initials(words):
+    return sum(1 for word in words if len(word) == 1)
 
 
 def compare_email(first, second, names=()):
@@ -319,6 +325,16 @@ class TermFrequencies(object):
                 del table[value]
         return cls(counts, totals)
 
+    def frequency_of_either(self, kind, field, first, second):
+        """Share of the records holding the more frequent of the two records' values (None when
+        neither is seen twice, or the base is too small to tell)."""
+        total = self.totals.get(kind)
+        if not total or total < MIN_RECORDS:
+            return None
+        table = self.counts.get((kind, field), {})
+        counts = [table[value] for value in tf_values(first, field) | tf_values(second, field) if value in table]
+        return max(counts) / float(total) if counts else None
+
     def frequency(self, kind, field, first, second):
         """Share of the records holding the value both records agree on (the rarest one for phones)."""
         total = self.totals.get(kind)
@@ -387,6 +403,32 @@ class Model(object):
                     weight = math.log(self.m[kind][field][0] / max(frequency, 1e-7), 2)
                     # agreeing on a value however common is still no evidence against
                     weight = max(weight, 0.5)
+            elif level == 1 and field == "name" and frequencies is not None:
+                # a typo of a frequent name ("Julien Mroel" and "Julien Morel") is worth no more
+                # than that name typed right twice: namesakes are many
+                frequency = frequencies.frequency_of_either(kind, field, first, second)
+                if frequency:
+                    weight = min(weight, max(math.log(self.m[kind][field][0] / max(frequency, 1e-7), 2), 0.5))
+            result.append((field, level, weight))
+        if kind == "person":
+            result = self._at_home(kind, result)
+        return result
+
+    def _at_home(self, kind, weights):
+        """The weights with a relative's name (one name shared, the given names different) weighed
+        as what it is between people who share an address, a phone, an e-mail or an employer: the
+        name of a relative or a colleague far more often than a duplicate's. Its level weight
+        compares it with random pairs, among which a shared surname is rare; among the people of
+        one household most pairs share it (``RELATIVE_AT_HOME``), so the name counts against the
+        match there, whatever weight the household's shared e-mail or landline got from a small
+        sample. Never more than the level's own weight."""
+        at_home = any(weight > 0 for field, _level, weight in weights if field in SHARED_FIELDS)
+        if not at_home:
+            return weights
+        result = []
+        for field, level, weight in weights:
+            if field == "name" and level == RELATIVE_NAME:
+                weight = min(weight, math.log(self.m[kind][field][level] / RELATIVE_AT_HOME, 2))
             result.append((field, level, weight))
         return result
 
@@ -637,6 +679,11 @@ NAME_DIFFERENT_SHARE = 0.1
 
 
 GIVEN_NAME_MISSING = 2
+RELATIVE_NAME = 3
+# share of the pairs of different people sharing an address, a phone, an e-mail or an employer
+# whose names share a word and differ in the other (relatives, mostly): the ``u`` of "a
+# relative's name" within a household (``Model._at_home``)
+RELATIVE_AT_HOME = 0.7
 
 
 def partial_side(first, second, weights):
