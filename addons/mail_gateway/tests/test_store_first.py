@@ -7,6 +7,7 @@ import psycopg2
 from odoo.exceptions import AccessError
 from odoo.modules.module import get_resource_path
 
+from ..lib import mailparse
 from .common import GatewayCase
 
 
@@ -46,6 +47,22 @@ class TestStoreFirst(GatewayCase):
         self.assertEqual(record.state, "failed", "random bytes make no lead: they wait in the failure queue")
         self.assertIn("Not an e-mail", record.decision)
         self.assertFalse(self.Gateway.receive(raw, "http"), "the same bytes again are a duplicate")
+
+    def test_message_without_id_stored_under_the_old_key_is_still_a_duplicate(self):
+        # given a message without Message-Id received before content keys: stored under the
+        # hash of its bytes ("fp:")
+        raw = self.mail(message_id=None, body="Rappelez-moi pour 12 bureaux.\n")
+        record = self.Gateway.receive(raw, "http")
+        self.env.cr.execute("UPDATE mail_gateway_message SET message_key = %s WHERE id = %s",
+                            (mailparse.legacy_key(raw), record.id))
+        self.Gateway.invalidate_cache()
+        # when the MTA delivers it again
+        again = self.Gateway.receive(raw, "mta")
+        # then it is the message already stored, and no second lead is made
+        self.assertEqual(again, self.Gateway.browse(), "a re-delivery is answered as a duplicate")
+        self.assertEqual(self.Gateway.search_count([("subject", "=", "Quote request"),
+                                                    ("email_from", "=", "claire@durand.example")]), 1)
+        self.assertEqual(len(self.leads_from("claire@durand.example")), 1)
 
     def test_stored_message_whose_worker_died_is_processed_by_the_job(self):
         # given a message stored (committed) whose processing never ran: the worker was killed
