@@ -4,7 +4,7 @@ import datetime
 import io
 import logging
 
-from odoo import _, api, fields, models, tools
+from odoo import SUPERUSER_ID, _, api, fields, models, tools
 from odoo.tools.safe_eval import safe_eval
 
 from ..lib import scoring
@@ -20,6 +20,9 @@ _logger = logging.getLogger(__name__)
 # written by the scoring engine itself: never a reason to re-score
 SCORE_FIELDS = {"score", "score_fit", "score_engagement", "score_grid", "score_explanation", "priority",
                 "temperature", "predictive_probability", "priority_manual"}
+# the columns a re-score writes, in the order of the rows of ``_scoring_write_rows``
+WRITTEN_FIELDS = ("score", "score_fit", "score_engagement", "score_grid", "score_explanation", "priority",
+                  "temperature")
 
 # above this many changed leads, scores go through COPY and a temporary table
 BULK_ROWS = 2000
@@ -36,7 +39,10 @@ UPDATE_FROM_ARRAYS_SQL = (
     "UPDATE crm_lead AS lead SET " + _SCORE_ASSIGNMENTS
     + "FROM unnest(%s::int[], %s::int[], %s::float8[], %s::float8[], %s::varchar[], %s::text[], %s::varchar[], "
       "%s::varchar[]) AS v(id, score, fit, engagement, grid, explanation, priority, temperature) "
-      "WHERE lead.id = v.id")
+      "WHERE lead.id = v.id "
+    # what was written, for the cache (a priority set by hand meanwhile stays)
+    "RETURNING lead.id, lead.score, lead.score_fit, lead.score_engagement, lead.score_grid, "
+    "lead.score_explanation, lead.priority{returned_temperature}")
 UPDATE_FROM_BULK_SQL = ("UPDATE crm_lead AS lead SET " + _SCORE_ASSIGNMENTS
                         + "FROM lead_scoring_bulk AS v WHERE lead.id = v.id")
 
@@ -165,7 +171,7 @@ RETURNING lead.id, (new.temperature = 'hot' AND new.active AND new.old_band <> '
 
 CurrentScore = collections.namedtuple("CurrentScore", [
     "score", "score_fit", "score_engagement", "score_grid", "score_explanation", "priority", "temperature",
-    "user_id", "active", "company_id", "settings", "priority_manual"])
+    "user_id", "active", "company_id", "settings", "priority_manual", "dependents"])
 
 
 class RuleSpec(object):
@@ -290,10 +296,17 @@ class CrmLead(models.Model):
         by_company = {}
         for lead in self:
             by_company.setdefault((lead.company_id or default_company).id, []).append(lead.id)
-        models = self.env["lead.scoring.model"].sudo().search([("company_id", "in", list(by_company)),
-                                                               ("in_use", "=", True)])
-        for model in models:
-            model._apply(by_company[model.company_id.id])
+        for company_id, model_id in self._scoring_models_in_use():
+            if company_id in by_company:
+                self.env["lead.scoring.model"].sudo().browse(model_id)._apply(by_company[company_id])
+
+    @api.model
+    @tools.ormcache()
+    def _scoring_models_in_use(self):
+        """((company id, model id), ...) of the predictive models in use: asked for each new
+        lead, kept per registry and cleared when a model is created, written or deleted."""
+        self.env.cr.execute("SELECT company_id, id FROM lead_scoring_model WHERE in_use ORDER BY id")
+        return tuple(self.env.cr.fetchall())
 
     @api.multi
     def write(self, vals):
@@ -304,18 +317,23 @@ class CrmLead(models.Model):
         result = super(CrmLead, self).write(vals)
         if self.env.context.get("lead_scoring_no_recompute"):
             return result
-        if "priority_manual" in vals:
-            # the explanation says at once whether scoring keeps its hands off the priority
-            self._scoring_recompute()
         if "partner_id" in vals or "visitor_id" in vals:
             self._scoring_follow_contact()
-        if (set(vals) - SCORE_FIELDS) & self._scoring_watched_fields():
+        # one re-score per write, once the events followed the contact: a change of
+        # priority_manual makes the explanation say at once whether scoring keeps its
+        # hands off the priority; a watched field may change the score
+        if "priority_manual" in vals or (set(vals) - SCORE_FIELDS) & self._scoring_watched_fields():
             self._scoring_recompute()
         return result
 
     @api.model
+    @tools.ormcache()
     def _scoring_watched_fields(self):
-        """Lead fields whose change can change a score: those named in profile conditions."""
+        """Lead fields whose change can change a score: those named in profile conditions.
+
+        Asked at every write of a lead: kept per registry (all companies' rules), and
+        cleared with the registry's caches when a scoring rule is created, written or
+        deleted (``lead.scoring.rule``)."""
         watched = {"active", "company_id", "visitor_id"}
         for domain in self.env["lead.scoring.rule"].sudo().search([("rule_type", "=", "profile")]).mapped("domain"):
             try:
@@ -324,7 +342,7 @@ class CrmLead(models.Model):
                         watched.add(leaf[0].split(".")[0])
             except Exception:  # a broken condition watches nothing; it is skipped when scoring
                 continue
-        return watched
+        return frozenset(watched)
 
     @api.multi
     def _scoring_attach_visitor_events(self):
@@ -431,6 +449,26 @@ class CrmLead(models.Model):
         return specs
 
     @api.model
+    def _scoring_compile_dynamic(self, specs):
+        """Compile the profile conditions whose SQL may change (dotted paths, relational
+        operators): ``([(spec, where, params)] of those on crm_lead alone, [other specs])``.
+        A condition that does not compile any more is left out, with a warning."""
+        inline, joined = [], []
+        for spec in specs:
+            if spec.domain is None:
+                continue
+            try:
+                from_clause, where_clause, params = self._where_calc(list(spec.domain), active_test=False).get_sql()
+            except Exception as error:  # a field removed since the rule was saved
+                _logger.warning("Lead scoring rule %s skipped: %s", spec.rule.key, error)
+                continue
+            if from_clause == '"crm_lead"':
+                inline.append((spec, where_clause or "TRUE", list(params)))
+            else:
+                joined.append(spec)
+        return inline, joined
+
+    @api.model
     def _scoring_profile_matches(self, specs, lead_ids):
         """{lead id: set of rule keys} for the profile rules, in as few queries as possible."""
         matches = {}
@@ -508,10 +546,17 @@ class CrmLead(models.Model):
         specs = self._scoring_specs() if specs is None else specs
         cr = self.env.cr
         has_temperature = "temperature" in self._fields
-        # the conditions with a fixed SQL are read with the leads themselves: one query
-        static = [spec for spec in specs if spec.domain is not None and spec.sql]
-        columns = "".join(", COALESCE((%s), FALSE)" % spec.sql[0] for spec in static)
-        params = [param for spec in static for param in spec.sql[1]]
+        # the conditions on the lead's own columns are read with the leads themselves, in one
+        # query: those with a fixed SQL as compiled once, the others compiled now (their ids
+        # would go stale); conditions joining other tables get a query each
+        static = [(spec, spec.sql[0], list(spec.sql[1])) for spec in specs if spec.domain is not None and spec.sql]
+        inline, joined = self._scoring_compile_dynamic([spec for spec in specs if not spec.sql])
+        static += inline
+        columns = "".join(", COALESCE((%s), FALSE)" % where for _spec, where, _params in static)
+        params = [param for _spec, _where, spec_params in static for param in spec_params]
+        # and what the fields computed from the temperature hold, to write only those that change
+        dependents = self._scoring_temperature_dependents() if has_temperature else []
+        columns += "".join(', crm_lead."%s"' % field.name for field in dependents)
         cr.execute(
             "SELECT crm_lead.id, company_id, EXTRACT(EPOCH FROM (%%s - create_date)) / 86400.0, score, score_fit, "
             "score_engagement, score_grid, score_explanation, priority, %s, user_id, active, "
@@ -523,14 +568,15 @@ class CrmLead(models.Model):
         if not rows:
             return {}
         ids = [row[0] for row in rows] if lead_ids is not None else None
-        profile = self._scoring_profile_matches([spec for spec in specs if not spec.sql], ids)
+        profile = self._scoring_profile_matches(joined, ids) if joined else {}
         if static:
-            keys = [spec.rule.key for spec in static]
+            keys = [spec.rule.key for spec, _where, _params in static]
             for row in rows:
-                hit = {key for key, flag in zip(keys, row[13:]) if flag}
+                hit = {key for key, flag in zip(keys, row[13:13 + len(static)]) if flag}
                 if hit:
                     profile.setdefault(row[0], set()).update(hit)
-        leads = [row[:13] for row in rows] if static else rows
+        leads = [row[:13] for row in rows]
+        stored = {row[0]: dict(zip(dependents, row[13 + len(static):])) for row in rows} if dependents else {}
         behaviour = self._scoring_behaviour_matches(specs, ids, now) if with_events else {}
         profile_by_key = {spec.rule.key: spec.rule for spec in specs if spec.domain is not None}
         companies = {}
@@ -547,7 +593,7 @@ class CrmLead(models.Model):
             met = [match for match in behaviour.get(lead_id, ()) if match[0].key in allowed]
             results[lead_id] = (scoring.score_matches(profile_rules, met, age, settings), CurrentScore(
                 score, fit, engagement, grid, explanation, priority, temperature, user_id, active, company_id,
-                settings, priority_manual))
+                settings, priority_manual, stored.get(lead_id, {})))
         return results
 
     @api.model
@@ -593,11 +639,12 @@ class CrmLead(models.Model):
             if result.temperature == "hot" and current.active and old_band != "hot":
                 turned_hot.append(lead_id)
         if rows:
-            self._scoring_write_rows(rows, has_temperature)
-            self.invalidate_cache(list(SCORE_FIELDS & set(self._fields)), [row[0] for row in rows])
-            if has_temperature:
-                self._scoring_temperature_written(
-                    [row[0] for row in rows if row[7] != results[row[0]][1].temperature])
+            written = self._scoring_write_rows(rows, has_temperature)
+            self.invalidate_cache([name for name in WRITTEN_FIELDS if name in self._fields], [row[0] for row in rows])
+            temperature_changed = [row[0] for row in rows if row[7] != results[row[0]][1].temperature] \
+                if has_temperature else []
+            stored = {lead_id: results[lead_id][1].dependents for lead_id in temperature_changed}
+            self._scoring_temperature_written(temperature_changed, written, stored)
         if turned_hot and not self.env.context.get("lead_scoring_intake"):
             self.browse(turned_hot)._scoring_on_hot()
         return len(rows)
@@ -605,16 +652,20 @@ class CrmLead(models.Model):
     @api.model
     def _scoring_write_rows(self, rows, has_temperature):
         """One UPDATE for all rows ``(id, score, fit, engagement, grid, explanation, stars, temperature)``:
-        from arrays for a few leads, from a temporary table filled by COPY for many."""
+        from arrays for a few leads, from a temporary table filled by COPY for many.
+
+        :return: for a few leads, the rows as written (``WRITTEN_FIELDS``, without the
+            temperature when leads have none), for the cache; None for many"""
         cr = self.env.cr
         if len(rows) < BULK_ROWS:
             columns = [list(column) for column in zip(*rows)]
             if has_temperature:
-                cr.execute(UPDATE_FROM_ARRAYS_SQL.replace("{temperature}", ", temperature = v.temperature"),
-                           columns)
+                cr.execute(UPDATE_FROM_ARRAYS_SQL.replace("{temperature}", ", temperature = v.temperature")
+                           .replace("{returned_temperature}", ", lead.temperature"), columns)
             else:
-                cr.execute(UPDATE_FROM_ARRAYS_SQL.replace("{temperature}", ""), columns)
-            return
+                cr.execute(UPDATE_FROM_ARRAYS_SQL.replace("{temperature}", "").replace("{returned_temperature}", ""),
+                           columns)
+            return cr.fetchall()
         cr.execute("CREATE TEMP TABLE IF NOT EXISTS lead_scoring_bulk (id int, score int, fit float8, "
                    "engagement float8, grid varchar, explanation text, priority varchar, temperature varchar) "
                    "ON COMMIT DROP")
@@ -629,6 +680,7 @@ class CrmLead(models.Model):
         else:
             cr.execute(UPDATE_FROM_BULK_SQL.replace("{temperature}", ""))
         cr.execute("TRUNCATE lead_scoring_bulk")
+        return None
 
     @api.multi
     def _scoring_on_hot(self):
@@ -772,14 +824,58 @@ class CrmLead(models.Model):
         return len(changed), [row[0] for row in rows if row[1]]
 
     @api.model
-    def _scoring_temperature_written(self, lead_ids):
+    def _scoring_temperature_dependents(self):
+        """The stored fields of the lead computed from its own temperature."""
+        return sorted({field for field, _path in self._field_triggers[self._fields["temperature"]]
+                       if field.model_name == self._name and field.store and field.compute and field.column_type},
+                      key=lambda field: field.name)
+
+    @api.model
+    def _scoring_temperature_written(self, lead_ids, written=None, stored=None):
         """The engine writes temperatures in SQL: the stored fields that depend on them (the
-        lead's *Qualified* flag of crm_leads, and any other addon's) are recomputed now."""
-        if not lead_ids:
-            return
+        lead's *Qualified* flag of crm_leads, and any other addon's) are recomputed now.
+
+        :param written: rows ``(id, score, ...)`` as ``_scoring_write_rows`` returns them: put
+            in the cache first, so that the recompute (and whatever reads the lead next, such
+            as the intake's assignment rules) does not read the whole lead again
+        :param stored: {lead id: {field: value in the database}} of the fields computed from
+            the temperature, read with the scores: one whose value stays is not written again"""
         leads = self.browse(lead_ids)
-        leads.modified(["temperature"])
-        leads.recompute()
+        cache = self.env.cache
+        stored = stored or {}
+        dependents = {field for values in stored.values() for field in values}
+        # values waiting for a recompute are not what the database holds
+        before = {(field, lead.id): field.convert_to_cache(stored[lead.id][field], lead, validate=False)
+                  for lead in leads for field in stored.get(lead.id, ()) if not self.env.check_todo(field, lead)}
+        if lead_ids:
+            leads.modified(["temperature"])
+        if written:
+            self._scoring_cache_written(written)
+        for field in dependents:
+            group = self._field_computed.get(field) or [field]
+            candidates = leads.filtered(lambda lead: all(
+                (member, lead.id) in before and self.env.check_todo(member, lead) for member in group))
+            if not candidates:
+                continue
+            # computed in the cache only; what differs from the database is written by the recompute
+            field.compute_value(candidates)
+            for lead in candidates:
+                if all(cache.get_value(lead, member) == before[member, lead.id] for member in group):
+                    for member in group:
+                        lead._recompute_done(member)
+        if lead_ids:
+            leads.recompute()
+
+    @api.model
+    def _scoring_cache_written(self, written):
+        """Put the scores just written in SQL into the cache (of this user and of the superuser)."""
+        names = [name for name in WRITTEN_FIELDS if name in self._fields]
+        fields_ = [self._fields[name] for name in names]
+        for model in (self, self.sudo()) if self.env.uid != SUPERUSER_ID else (self,):
+            for row in written:
+                lead = model.browse(row[0])
+                for field, value in zip(fields_, row[1:]):
+                    model.env.cache.set(lead, field, field.convert_to_cache(value, lead, validate=False))
 
     @api.model
     def _scoring_event_condition(self, rule, now):

@@ -73,12 +73,24 @@ class LeadScoringModel(models.Model):
     @api.model
     def create(self, vals):
         access_guard.check_links(self, vals, ("company_id",))
-        return super(LeadScoringModel, self).create(vals)
+        record = super(LeadScoringModel, self).create(vals)
+        # new leads ask which models are in use from a cache (crm.lead._scoring_models_in_use)
+        self.clear_caches()
+        return record
 
     @api.multi
     def write(self, vals):
         access_guard.check_links(self, vals, ("company_id",))
-        return super(LeadScoringModel, self).write(vals)
+        result = super(LeadScoringModel, self).write(vals)
+        if "in_use" in vals or "company_id" in vals:
+            self.clear_caches()
+        return result
+
+    @api.multi
+    def unlink(self):
+        result = super(LeadScoringModel, self).unlink()
+        self.clear_caches()
+        return result
 
     @api.model
     def _lead_features(self, company_id, where):

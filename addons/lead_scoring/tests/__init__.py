@@ -7,3 +7,4 @@ from . import test_full_recompute
 from . import test_event_company
 from . import test_priority_manual
 from . import test_visitor_ids
+from . import test_intake_score
