@@ -17,6 +17,7 @@ Plain Python (rapidfuzz and jellyfish for the string distances), no Odoo import.
 import logging
 import math
 import random
+import re
 
 from rapidfuzz import fuzz
 from rapidfuzz.distance import JaroWinkler, OSA
@@ -411,8 +412,24 @@ class Model(object):
                     weight = min(weight, max(math.log(self.m[kind][field][0] / max(frequency, 1e-7), 2), 0.5))
             result.append((field, level, weight))
         if kind == "person":
-            result = self._at_home(kind, result)
+            result = self._at_home(kind, self._someone_else(kind, first, second, result))
         return result
+
+    def _someone_else(self, kind, first, second, weights):
+        """A name without its given name next to an e-mail that names another person ("Schmitt",
+        bernard.schmitt@, against "Robert Schmitt") or another mobile number is a relative's:
+        weighed as such."""
+        for index, (field, level, _weight) in enumerate(weights):
+            if field == "name" and level == GIVEN_NAME_MISSING:
+                partial, full = (first, second) if len(first["name"]) <= len(second["name"]) else (second, first)
+                other_mobile = partial.get("mobile") and full.get("mobile") and not (
+                    partial["mobile"] in _phones(full) or full["mobile"] in _phones(partial))
+                if other_mobile or mailbox_names_another(partial.get("email"), full["name"]):
+                    weights = list(weights)
+                    weight = min(self.weight(kind, field, RELATIVE_NAME), weights[index][2])
+                    weights[index] = (field, RELATIVE_NAME, weight)
+                break
+        return weights
 
     def _at_home(self, kind, weights):
         """The weights with a relative's name (one name shared, the given names different) weighed
@@ -694,8 +711,40 @@ def partial_side(first, second, weights):
         return None
     for field, level, _weight in weights:
         if field == "name" and level == GIVEN_NAME_MISSING:
-            return first["id"] if len(first["name"]) <= len(second["name"]) else second["id"]
+            partial, full = (first, second) if len(first["name"]) <= len(second["name"]) else (second, first)
+            return None if _personal_link(partial, full) else partial["id"]
     return None
+
+
+# mailbox words that name no one: a family's, a firm's
+MAILBOX_WORDS = frozenset("famille family familie contact info accueil maison home".split())
+
+
+def mailbox_names_another(email, name):
+    """Whether the mailbox of ``email`` holds letters beyond the words of ``name``, the mailbox
+    words that name no one and digits: "bernard.schmitt@" for "robert schmitt" (another given
+    name), not "robertschmitt2@", "r.schmitt@" or "famille.schmitt@"."""
+    if not email or not name:
+        return False
+    rest = email.split("@")[0]
+    for word in sorted(set(name.split()) | MAILBOX_WORDS, key=len, reverse=True):
+        rest = rest.replace(word, " ")
+    return any(len(part) >= 3 for part in re.split(r"[^a-z]+", rest))
+
+
+def _personal_link(partial, full):
+    """Whether a record without its given name shares with a full one what is that person's
+    own, not the household's: a mobile number, or an e-mail whose mailbox holds the given name
+    ("enzo.faure@", not "famille.faure@"). Then it is that person, whoever else lives there."""
+    mobiles = {number for number in (partial.get("mobile"), full.get("mobile")) if number}
+    if mobiles and any(number in _phones(partial) and number in _phones(full) for number in mobiles):
+        return True
+    email = partial.get("email")
+    if not email or email != full.get("email"):
+        return False
+    given = set(full["name"].split()) - set(partial["name"].split())
+    mailbox = email.split("@")[0]
+    return any(len(word) >= 3 and word in mailbox for word in given)
 
 
 def ambiguous_pairs(partial_links):
