@@ -81,6 +81,12 @@ class AccountInvoice(models.Model):
     @api.multi
     def action_invoice_open(self):
         result = super(AccountInvoice, self).action_invoice_open()
+        # a credit note made on a deposit invoice (Odoo's own "Add credit note" included) cancels it: set
+        # against it as far as it is open, as the module's own credit notes are
+        for credit_note in self.sudo().filtered(lambda i: i.type == "out_refund"
+                                                and i.refund_invoice_id.sale_deposit_ids):
+            credit_note.refund_invoice_id.deposit_order_id._deposit_reconcile(
+                credit_note | credit_note.refund_invoice_id)
         finals = self.filtered(lambda i: i.type == "out_invoice")
         if finals:
             credit_notes = self.sudo().search([("deposit_final_invoice_id", "in", finals.ids),

@@ -88,9 +88,19 @@ class SaleDeposit(models.Model):
         compute="_compute_amounts",
         help="Paid, and neither deducted from a final invoice, refunded nor forfeited.",
     )
-    state = fields.Selection(
-        [("draft", "Draft"), ("open", "Awaiting payment"), ("paid", "Paid"), ("cancel", "Cancelled")],
+    amount_to_pay = fields.Monetary(
+        string="Left to pay",
         compute="_compute_amounts",
+        help="What the customer still owes on the deposit invoice: its open amount, less the credit notes "
+             "(avoirs) issued on it and not yet set against it.",
+    )
+    state = fields.Selection(
+        [("draft", "Draft"), ("open", "Awaiting payment"), ("paid", "Paid"),
+         ("deducted", "Deducted unpaid"), ("cancel", "Cancelled")],
+        compute="_compute_amounts",
+        help="Cancelled: the deposit invoice is cancelled, or credited in full by credit notes (avoirs). "
+             "Deducted unpaid: settled by the credit note deducting it from a final invoice, no money "
+             "received on it.",
     )
     forfeit_move_id = fields.Many2one(
         "account.move",
@@ -115,6 +125,7 @@ class SaleDeposit(models.Model):
     )
 
     @api.depends("invoice_id.state", "invoice_id.residual", "invoice_id.refund_invoice_ids.state",
+                 "invoice_id.refund_invoice_ids.residual",
                  "deduction_line_ids.price_total", "forfeit_amount")
     def _compute_amounts(self):
         for deposit in self:
@@ -126,10 +137,11 @@ class SaleDeposit(models.Model):
                 # money only: a credit note reconciled with the deposit invoice is no payment
                 paid = sum(payment["amount"] for payment in invoice._get_payments_vals()
                            if not payment["invoice_id"])
-            refunded = 0.0
+            refunded = refunds_open = 0.0
             for refund in invoice.refund_invoice_ids.filtered(lambda r: r.state in ("open", "paid")):
                 refunded += sum(refund.invoice_line_ids.filtered(
                     lambda line: not line.is_deposit_penalty).mapped("price_total"))
+                refunds_open += refund.residual
             deducted = 0.0
             for line in deposit.sudo().deduction_line_ids.filtered(lambda l: l.invoice_id.state != "cancel"):
                 sign = -1 if line.invoice_id.type == "out_invoice" else 1
@@ -141,6 +153,15 @@ class SaleDeposit(models.Model):
             deposit.amount_forfeited = deposit.forfeit_amount
             deposit.amount_to_deduct = max(round_(invoiced - refunded - deducted), 0.0)
             deposit.amount_remaining = max(round_(min(paid - refunded - deducted, deposit.amount_to_deduct)), 0.0)
+            to_pay = max(round_(invoice.residual - refunds_open), 0.0) if invoice.state == "open" else 0.0
+            deposit.amount_to_pay = to_pay
+            if invoice.state in ("open", "paid"):
+                if deposit.currency_id.compare_amounts(refunded, invoiced) >= 0:
+                    deposit.state = "cancel"
+                elif to_pay > 0:
+                    deposit.state = "open"
+                else:
+                    deposit.state = "paid" if paid > 0 else "deducted"
 
     @api.model
     def _deposit_may_write(self):

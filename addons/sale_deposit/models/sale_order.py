@@ -117,15 +117,18 @@ class SaleOrder(models.Model):
         compute="_compute_deposit_returns",
     )
 
-    @api.depends("deposit_ids.amount_paid", "deposit_ids.amount_remaining", "deposit_method", "deposit_value",
-                 "amount_total", "deposit_kind", "partner_id", "deposit_agreed_date")
+    @api.depends("deposit_ids.amount_paid", "deposit_ids.amount_remaining", "deposit_ids.amount_to_pay",
+                 "deposit_ids.amount_to_deduct", "deposit_ids.state", "deposit_method", "deposit_value",
+                 "amount_total", "deposit_kind", "partner_id", "deposit_agreed_date", "state")
     def _compute_deposit_amounts(self):
         for order in self:
-            deposits = order.deposit_ids.filtered(lambda d: d.state != "cancel")
+            # read from the posted documents: the deposit invoices open or paid, less the credit notes on them
+            issued = order.deposit_ids.filtered(lambda d: d.sudo().invoice_id.state in ("open", "paid"))
+            deposits = issued.filtered(lambda d: d.state != "cancel")
             order.deposit_effective_kind = order._deposit_kind()
-            order.deposit_invoiced = sum(deposits.mapped("amount"))
+            order.deposit_invoiced = sum(deposit.amount - deposit.amount_refunded for deposit in deposits)
             order.deposit_paid = sum(deposits.mapped("amount_paid"))
-            order.deposit_remaining = sum(deposits.mapped("amount_remaining"))
+            order.deposit_remaining = sum(deposits.mapped("amount_to_deduct"))
             expected = 0.0
             if order.deposit_method and order.deposit_value > 0 and order.amount_total > 0:
                 try:
@@ -135,7 +138,14 @@ class SaleOrder(models.Model):
                 except deposit_lib.DepositError:
                     expected = 0.0
             order.deposit_expected = expected
-            order.deposit_to_pay = max(expected - order.deposit_paid, 0.0)
+            to_pay = 0.0
+            if order.state != "cancel":
+                to_pay = sum(deposits.mapped("amount_to_pay"))
+                # the part of the terms not asked yet, while goods are left to invoice (a deposit cancelled or
+                # credited was asked: the sales manager or billing waived it)
+                if order.state not in ("sale", "done") or order._deposit_left_to_invoice() > 0:
+                    to_pay += max(expected - sum(issued.mapped("amount")), 0.0)
+            order.deposit_to_pay = order.currency_id.round(to_pay)
 
     @api.depends("deposit_ids.amount_paid", "deposit_ids.amount_remaining", "picking_ids.state", "state",
                  "partner_id")

@@ -46,7 +46,7 @@ SEED = random.SystemRandom().randrange(2 ** 32) if _SEED == "random" else int(_S
 MIN_STEPS, MAX_STEPS = 1, 2
 
 STEPS = ("ask_deposit", "pay_deposit", "deliver", "return_goods", "invoice", "credit_returns",
-         "pay_invoices", "change_rate")
+         "pay_invoices", "change_rate", "cancel_unpaid_deposit", "credit_deposit")
 ENDINGS = ("withdraw", "seller_fails", "cancel")
 # (line set, terms) of the pool orders that also start histories from further along
 FURTHER_ALONG = [(0, 0), (1, 0), (1, 3), (2, 3)]
@@ -123,6 +123,10 @@ class OrderHistory(object):
         deposit_invoices = order.deposit_ids.mapped("invoice_id")
         if deposit_invoices.filtered(lambda i: i.state == "open"):
             names.append("pay_deposit")
+        if self._deposits_to_cancel():
+            names.append("cancel_unpaid_deposit")
+        if self._deposits_to_credit():
+            names.append("credit_deposit")
         if order.picking_ids.filtered(lambda p: p.picking_type_code == "outgoing"
                                       and p.state not in ("done", "cancel")):
             names.append("deliver")
@@ -140,6 +144,16 @@ class OrderHistory(object):
         if self.order.state == "cancel" or self._delivered():
             return []
         return list(ENDINGS)
+
+    def _deposits_to_cancel(self):
+        # what "Cancel unpaid deposit" offers: validated, nothing paid nor deducted
+        return self.order.deposit_ids.filtered(
+            lambda d: d.state == "open" and not d.amount_paid and not d.amount_deducted and d.amount_to_deduct)
+
+    def _deposits_to_credit(self):
+        # an accountant's credit note with Odoo's own wizard, on a deposit nothing was deducted from yet
+        return self.order.deposit_ids.filtered(
+            lambda d: d.state in ("open", "paid") and not d.amount_deducted and not d.amount_refunded)
 
     def _delivered(self):
         return self.order.picking_ids.filtered(
@@ -231,6 +245,22 @@ class OrderHistory(object):
         rate.rate = round(rate.rate * factor, 6)
         return "the dollar's rate changes to %s per euro" % rate.rate
 
+    def do_cancel_unpaid_deposit(self):
+        deposit = self._deposits_to_cancel()[0]
+        deposit.sudo(self.case.manager).action_cancel_unpaid()
+        return "a sales manager cancels the unpaid deposit invoice %.2f" % deposit.amount
+
+    def do_credit_deposit(self):
+        deposit = self._deposits_to_credit()[0]
+        invoice = deposit.invoice_id
+        wizard = self.case.env["account.invoice.refund"].with_context(
+            active_model="account.invoice", active_id=invoice.id, active_ids=invoice.ids).create(
+            {"filter_refund": "refund", "description": "Deposit waived"})
+        wizard.invoice_refund()
+        invoice.refund_invoice_ids.filtered(lambda r: r.state == "draft").action_invoice_open()
+        return "the accountant credits deposit invoice %.2f (%s) with Odoo's credit note" % (
+            invoice.amount_total, "paid" if deposit.amount_paid else "unpaid")
+
     def do_withdraw(self):
         self.order.sudo(self.case.manager).action_deposit_customer_withdraws()
         return "the customer withdraws from the order"
@@ -243,9 +273,35 @@ class OrderHistory(object):
         self.order.action_cancel()
         return "the order is cancelled"
 
+    def balance_errors(self):
+        """What the order and its deposits show must agree with their posted documents."""
+        order = self.order
+        order.invalidate_cache()
+        errors = []
+        currency = order.currency_id
+        for deposit in order.deposit_ids:
+            invoice = deposit.invoice_id
+            if deposit.state == "paid" and currency.is_zero(deposit.amount_paid):
+                errors.append("deposit %s shows Paid with nothing paid" % invoice.number)
+            if deposit.state == "open" and currency.is_zero(deposit.amount_to_pay):
+                errors.append("deposit %s shows Awaiting payment with nothing to pay" % invoice.number)
+            if currency.compare_amounts(deposit.amount_to_pay, invoice.residual) > 0:
+                errors.append("deposit %s: %.2f left to pay, more than its invoice's open %.2f" % (
+                    invoice.number, deposit.amount_to_pay, invoice.residual))
+            if deposit.state == "cancel" and not currency.is_zero(deposit.amount_to_deduct):
+                errors.append("deposit %s cancelled with %.2f left to deduct" % (invoice.number,
+                                                                                deposit.amount_to_deduct))
+        live = order.deposit_ids.filtered(lambda d: d.state != "cancel")
+        if currency.compare_amounts(order.deposit_remaining, sum(live.mapped("amount_to_deduct"))) != 0:
+            errors.append("the order shows %.2f of deposits to deduct, its deposits %.2f" % (
+                order.deposit_remaining, sum(live.mapped("amount_to_deduct"))))
+        if order.state == "cancel" and not currency.is_zero(order.deposit_to_pay):
+            errors.append("the cancelled order shows %.2f of deposit left to pay" % order.deposit_to_pay)
+        return ["%s: %s" % (order.name, error) for error in errors]
+
     def check(self):
         with COSTS.measure("(check)"):
-            errors = self.order._deposit_check_accounting()
+            errors = self.order._deposit_check_accounting() + self.balance_errors()
         if errors:
             raise AssertionError("The books of the order break the rules (seed %s):\n  %s\nScenario:\n  %s" % (
                 SEED, "\n  ".join(errors), "\n  ".join(

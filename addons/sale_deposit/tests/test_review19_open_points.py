@@ -138,3 +138,95 @@ class TestSalespersonInvoicesForeignCurrency(ReviewCase):
         # the salesperson gets no write access to journal entries out of it
         with self.assertRaises(AccessError):
             self.env["account.move"].sudo(self.salesman).create({"journal_id": exchange.journal_id.id})
+
+
+class TestBalancesAfterCredit(ReviewCase):
+    """Point 9: after a deposit was credited or cancelled, the order's balances and the deposit's state are
+    read from the posted documents (invoices open or paid, less the credit notes linked to them)."""
+
+    def assertBalances(self, order, invoiced, paid, to_pay, to_deduct):
+        order.invalidate_cache()
+        self.assertEqual(
+            [round(order[name], 2) for name in ("deposit_invoiced", "deposit_paid", "deposit_to_pay",
+                                                 "deposit_remaining")],
+            [invoiced, paid, to_pay, to_deduct])
+
+    def test_an_unpaid_deposit_waits_to_be_deducted(self):
+        order = self._acompte_order()
+        self.assertEqual(order.deposit_ids.state, "open")
+        self.assertBalances(order, 360.0, 0.0, 360.0, 360.0)
+
+    def test_cancel_unpaid_deposit_leaves_nothing_due_and_lets_the_goods_go(self):
+        # given the acompte of 360.00 to pay before delivery, cancelled unpaid by a sales manager
+        order = self._acompte_order(deposit_deliver_unpaid=False)
+        deposit = order.deposit_ids
+        deposit.sudo(self.manager).action_cancel_unpaid()
+        # then the books show nothing owed on it, and the order and the deposit say so
+        self.assertAlmostEqual(self._account_balance("411"), 0.0)
+        self.assertAlmostEqual(self._account_balance("4191"), 0.0)
+        self.assertEqual(deposit.state, "cancel")
+        self.assertBalances(order, 0.0, 0.0, 0.0, 0.0)
+        # and the goods can be delivered, then invoiced in full
+        self._deliver(order)
+        self.assertEqual(order.picking_ids.state, "done")
+        final = self._final_invoice(order)
+        final.action_invoice_open()
+        self.assertAlmostEqual(final.amount_total, 1200.0)
+        self.assertAlmostEqual(self._account_balance("411"), 1200.0)
+
+    def test_withdrawal_from_unpaid_arrhes_cancels_the_deposit(self):
+        order = self._acompte_order(partner=self.consumer, deposit_kind="arrhes")
+        deposit = order.deposit_ids
+        order.sudo(self.salesman).action_deposit_customer_withdraws()
+        self.assertEqual(order.state, "cancel")
+        self.assertAlmostEqual(self._account_balance("411", self.consumer), 0.0)
+        self.assertAlmostEqual(self._declared_vat(self.consumer), 0.0)
+        self.assertEqual(deposit.state, "cancel")
+        self.assertBalances(order, 0.0, 0.0, 0.0, 0.0)
+
+    def test_a_cancelled_order_owes_no_deposit(self):
+        # given 100.00 paid on the 360.00 acompte, the company cannot deliver: the 100.00 are owed back
+        order = self._acompte_order()
+        deposit = order.deposit_ids
+        self._pay(deposit.invoice_id, 100.0)
+        order.sudo(self.manager).action_deposit_seller_fails()
+        self.assertEqual(order.state, "cancel")
+        self.assertAlmostEqual(self._account_balance("411"), -100.0)
+        self.assertAlmostEqual(self._account_balance("4191"), 0.0)
+        self.assertEqual(deposit.state, "cancel")
+        self.assertAlmostEqual(deposit.amount_paid, 100.0)
+        self.assertBalances(order, 0.0, 0.0, 0.0, 0.0)
+
+    def test_credit_note_mode_settled_order_owes_nothing(self):
+        # given the deduction by credit note, the acompte unpaid when the goods are invoiced
+        self.company.deposit_deduction_mode = "credit_note"
+        order = self._acompte_order()
+        deposit = order.deposit_ids
+        self._deliver(order)
+        final = self._final_invoice(order)
+        final.action_invoice_open()
+        self._pay(final)
+        # then the customer owed 1 200.00, paid them, and the deposit was settled by its deduction
+        self.assertAlmostEqual(self._account_balance("411"), 0.0)
+        self.assertAlmostEqual(self._account_balance("4191"), 0.0)
+        self.assertEqual(deposit.state, "deducted")
+        self.assertAlmostEqual(deposit.amount_to_pay, 0.0)
+        self.assertBalances(order, 360.0, 0.0, 0.0, 0.0)
+
+    def test_odoo_credit_note_on_the_deposit_invoice_cancels_it(self):
+        # given an accountant's credit note made with Odoo's own "Add credit note" on the deposit invoice
+        order = self._acompte_order(deposit_deliver_unpaid=False)
+        deposit = order.deposit_ids
+        wizard = self.env["account.invoice.refund"].with_context(
+            active_model="account.invoice", active_id=deposit.invoice_id.id,
+            active_ids=deposit.invoice_id.ids).create({"filter_refund": "refund", "description": "Deposit waived"})
+        wizard.invoice_refund()
+        credit_note = deposit.invoice_id.refund_invoice_ids
+        credit_note.action_invoice_open()
+        # then nothing is left to pay nor to deduct, the deposit is cancelled and the goods may go
+        self.assertAlmostEqual(self._account_balance("411"), 0.0)
+        self.assertEqual(deposit.state, "cancel")
+        self.assertBalances(order, 0.0, 0.0, 0.0, 0.0)
+        self._deliver(order)
+        final = self._final_invoice(order)
+        self.assertAlmostEqual(final.amount_total, 1200.0)
