@@ -372,8 +372,12 @@ class SaleOrder(models.Model):
             template, customer_template = order._deposit_template_in(values)
             defaults = self._deposit_default_terms(partner, company, template, customer_template) \
                 if partner or template else {}
-            # on an existing order, only a template or a customer picked brings its value
-            brought = not order or "deposit_template_id" in values or "partner_id" in values
+            # on an existing order, only another template or another customer picked brings its value: the
+            # order's own customer written again, or an empty template, bring nothing (the sales manager's
+            # decision on the order stands)
+            brought = not order or (
+                values.get("deposit_template_id") and values["deposit_template_id"] != order.deposit_template_id.id
+            ) or (values.get("partner_id") and values["partner_id"] != order.partner_id.id)
             for name in names:
                 if bool(values[name]) == bool(order[name]) if order else False:
                     continue

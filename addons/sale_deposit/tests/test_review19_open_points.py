@@ -230,3 +230,33 @@ class TestBalancesAfterCredit(ReviewCase):
         self._deliver(order)
         final = self._final_invoice(order)
         self.assertAlmostEqual(final.amount_total, 1200.0)
+
+
+class TestConfirmBeforePaymentIsTheManagers(ReviewCase):
+    """Point 5: a salesperson turned "Confirm before deposit is paid" back on over RPC, which a sales manager
+    had turned off, and confirmed the order."""
+
+    def test_a_salesperson_cannot_turn_the_managers_decision_back(self):
+        # given a quotation the sales manager wants paid before confirmation (the company's default says
+        # otherwise)
+        self.company.deposit_confirm_unpaid = True
+        order = self._order(deposit_kind="acompte", deposit_method="percent_taxed", deposit_value=30)
+        order.sudo(self.manager).write({"deposit_confirm_unpaid": False})
+        as_salesman = order.sudo(self.salesman)
+        with self.assertRaises(UserError):
+            as_salesman.action_confirm()
+        # when the salesperson writes the field back over RPC, alone or with the order's own customer or
+        # an empty template (which bring the company's default), the write is refused, naming the field
+        for values in ({"deposit_confirm_unpaid": True},
+                       {"deposit_confirm_unpaid": True, "partner_id": self.business.id},
+                       {"deposit_confirm_unpaid": True, "deposit_template_id": False},
+                       {"deposit_confirm_unpaid": True, "partner_id": self.business.id,
+                        "deposit_template_id": False}):
+            with self.assertRaisesRegex(AccessError, "Confirm before deposit is paid", msg=str(values)):
+                as_salesman.write(values)
+        # then the order is still refused confirmation, and no deposit invoice was made
+        self.assertFalse(order.deposit_confirm_unpaid)
+        with self.assertRaises(UserError):
+            as_salesman.action_confirm()
+        self.assertEqual(order.state, "draft")
+        self.assertFalse(self.env["account.invoice"].search([("deposit_order_id", "=", order.id)]))
