@@ -225,6 +225,8 @@ def compare_address(first, second):
 
 
 NO_STREET, OTHER_STREET, ELSEWHERE = 3, 4, 5
+# the address levels where the town agrees (all but "elsewhere")
+TOWN_LEVELS = ELSEWHERE
 
 
 def _vat_digits(vat):
@@ -375,6 +377,17 @@ class Model(object):
         estimated on a small or odd sample."""
         return self.level_weights(kind, field)[level]
 
+    def level_probabilities(self, kind, field):
+        """[(m, u)] of a field's levels, closest first, as the weights use them: a street missing
+        on one side is no evidence either way, what is left is the town agreeing, weighed as such
+        (the m and u of the levels where it does, summed), not by the level's own m and u, which
+        a base where streets are seldom missing cannot estimate."""
+        m, u = self.m[kind][field], self.u[kind][field]
+        result = list(zip(m, u))
+        if field == "address":
+            result[NO_STREET] = (sum(m[:TOWN_LEVELS]), sum(u[:TOWN_LEVELS]))
+        return result
+
     def level_weights(self, kind, field):
         """The weights of a field's levels, closest first, each capped by the ones before it."""
         m, u = self.m[kind][field], self.u[kind][field]
@@ -382,7 +395,7 @@ class Model(object):
         cached = cache.get((kind, field))
         if cached is None or cached[0] is not m or cached[1] is not u:
             weights, cap = [], None
-            for m_level, u_level in zip(m, u):
+            for m_level, u_level in self.level_probabilities(kind, field):
                 weight = math.log(m_level / u_level, 2)
                 cap = weight if cap is None else min(cap, weight)
                 weights.append(cap)

@@ -54,11 +54,12 @@ class ContactDedupWeight(models.Model):
         values = []
         for kind in fellegi_sunter.KINDS:
             for sequence, field in enumerate(fellegi_sunter.FIELD_NAMES):
+                probabilities = model.level_probabilities(kind, field)
                 for level in range(len(phrases[field])):
                     values.append({
                         "kind": kind, "field_name": field, "sequence": sequence, "level": level,
-                        "m_probability": model.m[kind][field][level],
-                        "u_probability": model.u[kind][field][level], "weight": model.weight(kind, field, level),
+                        "m_probability": probabilities[level][0],
+                        "u_probability": probabilities[level][1], "weight": model.weight(kind, field, level),
                     })
         for vals in values:
             self.create(vals)

@@ -339,3 +339,30 @@ def test_a_record_without_given_name_is_the_relative_its_own_mobile_or_mailbox_n
     assert fs.mailbox_names_another("bernardschmitt@gmail.com", "robert schmitt")
     assert not fs.mailbox_names_another("famille.schmitt@free.fr", "robert schmitt")
     assert not fs.mailbox_names_another("robertschmitt2@gmail.com", "robert schmitt")
+
+
+def test_a_house_number_typo_and_a_street_left_out_are_found_a_namesake_elsewhere_in_town_is_not():
+    # Given the model of a small base (the defaults) and the one estimated on the hard set
+    book = hard_synthetic.HardAddressBook(3000, seed=7)
+    records = _records(book.rows)
+    estimated = fs.train(records, matching.candidate_pairs(records, max_block=200))
+    frequencies = fs.TermFrequencies.from_records(records)
+    small = fs.Model(fs.DEFAULT_MODEL.m, fs.DEFAULT_MODEL.u, {kind: fs.prior_for_size(804) for kind in fs.KINDS})
+    known = normalize.partner_keys({"name": "Yann Kerguelen", "street": "12 rue de Siam", "zip": "29200",
+                                    "city": "Brest"})
+    other_number = normalize.partner_keys({"name": "Yann Kerguelen", "street": "21 rue de Siam", "zip": "29200",
+                                           "city": "Brest"})
+    no_street = normalize.partner_keys({"name": "Yann Kerguelen", "zip": "29200", "city": "Brest"})
+    town_only = normalize.partner_keys({"name": "KERGUELEN Yann", "city": "Brest"})
+    namesake = normalize.partner_keys({"name": "Yann Kerguelen", "street": "4 place de la Liberte", "zip": "29200",
+                                       "city": "Brest"})
+    for model, base in ((small, None), (estimated, frequencies)):
+        # then the same person with a house number typo, or without a street, is proposed
+        for other in (other_number, no_street, town_only):
+            score, weights = model.score(known, other, base)
+            assert score >= fs.DEFAULT_THRESHOLD, fs.explain(weights)
+        # a street missing weighs what the town agreeing weighs: neither more nor less
+        assert "same town, no street to compare +" in fs.explain(model.score(known, no_street, base)[1])
+        # and a namesake in another street of the town is not
+        score, weights = model.score(known, namesake, base)
+        assert score < fs.DEFAULT_THRESHOLD, fs.explain(weights)
