@@ -210,6 +210,15 @@ class RecurringContract(models.Model):
         help="Dated changes of frequency, alignment or invoicing mode: the periods before a change keep the "
              "old terms, the ones from its date the new terms.",
     )
+    plan_change_ids = fields.One2many(
+        "recurring.contract.amendment",
+        "contract_id",
+        string="Changes of plan",
+        domain=[("kind", "=", "plan")],
+        readonly=True,
+        help="Each change of plan: its date, the old and new plans, who made it, and the credit and charge it "
+             "put on the next invoice.",
+    )
     refund_unused_days = fields.Boolean(
         string="Credit unused days on closing",
         default=lambda self: self.env.user.company_id.recurring_refund_unused_days,
@@ -662,6 +671,7 @@ class RecurringContract(models.Model):
         self.ensure_one()
         action = self.env.ref("recurring_billing.action_recurring_contract_change_wizard").read()[0]
         lines = self.line_ids.filtered(lambda line: not line.date_end and not line.is_usage)
+        action["name"] = _("Change plan")
         action["context"] = {"default_contract_id": self.id, "default_change_type": "plan",
                              "default_line_id": lines[:1].id}
         return action

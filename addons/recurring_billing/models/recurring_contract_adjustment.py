@@ -8,7 +8,7 @@ class RecurringContractAdjustment(models.Model):
     _name = "recurring.contract.adjustment"
     _inherit = "recurring.access.guard"
     _description = "Prorated adjustment of a contract"
-    _code_fields = ("invoice_line_id",)
+    _code_fields = ("invoice_line_id", "amendment_id")
     _order = "date"
 
     contract_id = fields.Many2one(
@@ -36,6 +36,14 @@ class RecurringContractAdjustment(models.Model):
     amount = fields.Float(
         digits=(16, 2),
         required=True,
+    )
+    amendment_id = fields.Many2one(
+        "recurring.contract.amendment",
+        string="Change",
+        ondelete="set null",
+        index=True,
+        readonly=True,
+        help="The change of plan that made this credit or charge.",
     )
     invoice_line_id = fields.Many2one(
         "account.invoice.line",

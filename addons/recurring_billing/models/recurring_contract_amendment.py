@@ -1,6 +1,9 @@
+import datetime
+
 from odoo import _, api, fields, models
 from odoo.addons import decimal_precision as dp
 from odoo.exceptions import UserError, ValidationError
+from odoo.tools.misc import formatLang, html_escape
 
 from .recurring_contract import TERMS_FIELDS, UNIT_SELECTION
 
@@ -16,6 +19,11 @@ class RecurringContractAmendment(models.Model):
     before it is invoiced, so that those periods bill the old terms and the later ones the
     new terms; a change within a period gives a prorated adjustment on the next invoice.
 
+    A change of plan stops a line the day before its date and starts a line of the new
+    product (its unit of measure and taxes) on it: the unused days of the old plan in a
+    period already invoiced are credited and the new plan's days of it charged on the next
+    invoice. It is one record, with the credit and the charge it made.
+
     A change of billing terms closes the current terms the day before its date and opens
     the new ones on it (the next period boundary by default): the periods before keep the
     old calendar, the new calendar starts on the change date, no day is billed twice or
@@ -27,11 +35,11 @@ class RecurringContractAmendment(models.Model):
     _inherit = "recurring.access.guard"
     _description = "Scheduled change of a contract"
     _code_fields = ("old_quantity", "old_price_unit", "old_recurring_interval", "old_recurring_unit",
-                    "old_period_alignment", "old_invoicing_mode", "state")
+                    "old_period_alignment", "old_invoicing_mode", "state", "old_product_id", "new_line_id")
     _order = "date, id"
 
     kind = fields.Selection(
-        [("line", "Quantity or price"), ("terms", "Billing terms")],
+        [("line", "Quantity or price"), ("terms", "Billing terms"), ("plan", "Change of plan")],
         default="line",
         required=True,
         readonly=True,
@@ -107,6 +115,57 @@ class RecurringContractAmendment(models.Model):
         required=True,
         readonly=True,
     )
+    old_product_id = fields.Many2one(
+        "product.product",
+        string="Previous plan",
+        readonly=True,
+    )
+    product_id = fields.Many2one(
+        "product.product",
+        string="New plan",
+        help="Change of plan: the product of the line that starts on the effective date.",
+    )
+    uom_id = fields.Many2one(
+        "product.uom",
+        string="New unit of measure",
+        help="Change of plan: empty for the product's unit of measure.",
+    )
+    tax_ids = fields.Many2many(
+        "account.tax",
+        string="New taxes",
+        domain=[("type_tax_use", "=", "sale")],
+        help="Change of plan: left out, the product's taxes.",
+    )
+    new_line_id = fields.Many2one(
+        "recurring.contract.line",
+        string="New line",
+        ondelete="set null",
+        readonly=True,
+    )
+    adjustment_ids = fields.One2many(
+        "recurring.contract.adjustment",
+        "amendment_id",
+        string="Credits and charges",
+        readonly=True,
+    )
+    credit_amount = fields.Float(
+        string="Credited",
+        digits=(16, 2),
+        compute="_compute_amounts",
+        help="The unused days of the old plan already invoiced, credited on the next invoice.",
+    )
+    charge_amount = fields.Float(
+        string="Charged",
+        digits=(16, 2),
+        compute="_compute_amounts",
+        help="The new plan's days of a period already invoiced, charged on the next invoice.",
+    )
+    invoice_line_ids = fields.Many2many(
+        "account.invoice.line",
+        string="Invoice lines",
+        compute="_compute_amounts",
+        help="The invoice lines that carried the credit and the charge (empty until invoiced).",
+    )
 
     @api.model
     def create(self, values):
@@ -118,6 +177,8 @@ class RecurringContractAmendment(models.Model):
         values.setdefault("kind", self.default_get(["kind"]).get("kind") or "line")
         if values["kind"] == "terms":
             return self._create_terms_change(values)
+        if values["kind"] == "plan":
+            return self._create_plan_change(values)
         return super(RecurringContractAmendment, self).create(values)
 
     @api.multi
@@ -126,6 +187,9 @@ class RecurringContractAmendment(models.Model):
         if any(amendment.kind == "terms" for amendment in self) and set(values) - {"state"}:
             raise UserError(_("A change of billing terms cannot be edited once recorded: its credits and "
                               "calendar are set. Record a later change instead."))
+        if any(amendment.kind == "plan" for amendment in self) and set(values) - set(self._code_fields):
+            raise UserError(_("A change of plan cannot be edited once recorded: its credit, charge and new line "
+                              "are set. Record a later change of plan instead."))
         return super(RecurringContractAmendment, self).write(values)
 
     @api.multi
@@ -133,7 +197,19 @@ class RecurringContractAmendment(models.Model):
         if any(amendment.kind == "terms" for amendment in self):
             raise UserError(_("A change of billing terms cannot be deleted: the periods around it are "
                               "invoiced by it. Record a later change instead."))
+        if any(amendment.kind == "plan" for amendment in self):
+            raise UserError(_("A change of plan cannot be deleted: its credit, charge and new line are set. "
+                              "Record a later change of plan instead."))
         return super(RecurringContractAmendment, self).unlink()
+
+    @api.depends("adjustment_ids.amount", "adjustment_ids.invoice_line_id")
+    def _compute_amounts(self):
+        for amendment in self:
+            # read as the application: a salesperson who reads the change sees where its amounts went
+            adjustments = amendment.sudo().adjustment_ids
+            amendment.credit_amount = -sum(adjustment.amount for adjustment in adjustments if adjustment.amount < 0)
+            amendment.charge_amount = sum(adjustment.amount for adjustment in adjustments if adjustment.amount > 0)
+            amendment.invoice_line_ids = adjustments.mapped("invoice_line_id").ids
 
     @api.constrains("kind", "date", "line_id", "recurring_interval", "recurring_unit", "period_alignment",
                     "invoicing_mode")
@@ -143,6 +219,9 @@ class RecurringContractAmendment(models.Model):
                 raise ValidationError(_("A scheduled change needs its effective date."))
             if amendment.kind == "line" and not amendment.line_id:
                 raise ValidationError(_("A change of quantity or price needs its contract line."))
+            if amendment.kind == "plan" and not (amendment.line_id and amendment.product_id):
+                raise ValidationError(_("A change of plan needs the contract line it replaces and the product of "
+                                        "the new plan."))
             if amendment.kind == "terms" and (amendment.recurring_interval <= 0 or not all(
                     amendment[name] for name in ("recurring_unit", "period_alignment", "invoicing_mode"))):
                 raise ValidationError(_("A change of billing terms needs a frequency of 1 or more periods, a "
@@ -194,6 +273,118 @@ class RecurringContractAmendment(models.Model):
         contract._apply_terms_changes(today)
         contract._compute_next_invoice_date()
         return change
+
+    # -- changes of plan ------------------------------------------------------------------
+
+    @api.model
+    def _plan_change_amounts(self, line, date, quantity, price_unit):
+        """(credit, charge) of a change of ``line`` to a plan of ``quantity`` x ``price_unit``
+        from ``date`` (text): the old plan's unused days of the period already invoiced that
+        holds the date (negative), the new plan's days of it (positive); 0 when none does."""
+        contract = line.contract_id
+        credit = 0
+        if not line.is_usage and contract.period_ids.filtered(lambda p: p.date_start <= date <= p.date_end):
+            credit = line._change_adjustment(fields.Date.from_string(date), 0.0, line.price_unit, period_invoiced=True)
+        charge = line._added_line_charge(contract, date, quantity * price_unit)
+        return credit, charge
+
+    @api.model
+    def _create_plan_change(self, values):
+        """Record a change of plan and make it: the old line stops the day before the date
+        (its quantity and price stay, for the history), a line of the new product, unit of
+        measure and taxes starts on it (until the old line's end), and the credit and the
+        charge of a period already invoiced go on the next invoice, linked to this record.
+        A note in the contract's chatter says what changed and for how much."""
+        Line = self.env["recurring.contract.line"]
+        line = Line.browse(values.get("line_id"))
+        product = self.env["product.product"].browse(values.get("product_id"))
+        if not (line and product and values.get("date")):
+            raise ValidationError(_("A change of plan needs the contract line it replaces, its effective date and "
+                                    "the product of the new plan."))
+        contract = line.contract_id
+        # the invoicing run locks the contract too: the periods read below cannot change meanwhile
+        self.env.cr.execute("SELECT id FROM recurring_contract WHERE id = %s FOR UPDATE", (contract.id,))
+        contract.invalidate_cache(ids=contract.ids)
+        self.env["recurring.contract.period"].invalidate_cache()
+        date = values["date"]
+        values.setdefault("quantity", line.quantity)
+        values.setdefault("price_unit", product.lst_price)
+        line._check_change_date(date, plan=True)
+        if values["quantity"] < 0 or values["price_unit"] < 0:
+            raise UserError(_("The new quantity and unit price cannot be negative."))
+        if not values.get("uom_id"):
+            values["uom_id"] = product.uom_id.id
+        if "tax_ids" not in values:
+            values["tax_ids"] = [(6, 0, product.taxes_id.filtered(
+                lambda tax: tax.company_id == contract.company_id).ids)]
+        values.update({"contract_id": contract.id, "old_product_id": line.product_id.id,
+                       "old_quantity": line.quantity, "old_price_unit": line.price_unit, "state": "applied"})
+        change = super(RecurringContractAmendment, self).create(values)
+        credit, _charge = self._plan_change_amounts(line, date, change.quantity, change.price_unit)
+        day = fields.Date.from_string(date)
+        Adjustment = self.env["recurring.contract.adjustment"]
+        adjustments = Adjustment.browse()
+        if credit:
+            adjustments |= Adjustment.create({
+                "contract_id": contract.id,
+                "line_id": line.id,
+                "product_id": line.product_id.id,
+                "date": date,
+                "amount": float(credit),
+                "name": _("%(product)s: unused days from %(date)s, already invoiced (plan changed to "
+                          "%(new_product)s)") % {"product": line.product_id.display_name,
+                                                 "date": contract._format_date(day),
+                                                 "new_product": product.display_name},
+            })
+        old_end = line.date_end
+        line.date_end = fields.Date.to_string(day - datetime.timedelta(days=1))
+        new_line = Line.create({
+            "contract_id": contract.id,
+            "sequence": line.sequence,
+            "product_id": product.id,
+            "name": product.get_product_multiline_description_sale() if hasattr(
+                product, "get_product_multiline_description_sale") else product.display_name,
+            "quantity": change.quantity,
+            "uom_id": change.uom_id.id,
+            "price_unit": change.price_unit,
+            "tax_ids": [(6, 0, change.tax_ids.ids)],
+            "date_start": date,
+            "date_end": old_end,
+        })
+        # the charge of the new line's days of a period already invoiced (made by its create)
+        adjustments |= Adjustment.search([("line_id", "=", new_line.id)])
+        adjustments._code_write({"amendment_id": change.id})
+        change._code_write({"new_line_id": new_line.id})
+        change._post_plan_change_note()
+        return change
+
+    @api.multi
+    def _post_plan_change_note(self):
+        """A note in the contract's chatter: the date, the old and new plans, the credit and
+        the charge of the next invoice. Its author is the user who changed the plan."""
+        for change in self:
+            contract = change.contract_id
+            currency = contract.currency_id
+
+            def money(amount, currency=currency):
+                return formatLang(self.env, amount, currency_obj=currency)
+            body = "<p>%s</p>" % html_escape(_(
+                "Plan changed from %(date)s: %(old)s (%(old_quantity)s x %(old_price)s) to %(new)s "
+                "(%(quantity)s x %(price)s).") % {
+                "date": contract._format_date(fields.Date.from_string(change.date)),
+                "old": change.old_product_id.display_name, "old_quantity": change.old_quantity,
+                "old_price": money(change.old_price_unit), "new": change.product_id.display_name,
+                "quantity": change.quantity, "price": money(change.price_unit)})
+            if change.credit_amount or change.charge_amount:
+                body += "<p>%s</p>" % html_escape(_(
+                    "Next invoice: %(credit)s credited for %(old)s, %(charge)s charged for %(new)s.") % {
+                    "credit": money(change.credit_amount), "charge": money(change.charge_amount),
+                    "old": change.old_product_id.display_name, "new": change.product_id.display_name})
+            else:
+                body += "<p>%s</p>" % html_escape(_(
+                    "No credit or charge on the next invoice: no period already invoiced holds that date."))
+            contract.message_post(body=body, subject=_("Change of plan"), subtype="mail.mt_note",
+                                  message_type="comment")
 
     # -- changes of quantity or price -----------------------------------------------------
 

@@ -8,9 +8,32 @@ from ..lib import proration, recurrence
 # the terms of a line that bill its periods: once a period billed the line, they change only
 # from a date (apply_change, the "Change quantity or price" wizard), never by a plain write
 LOCKED_TERMS = (("quantity", "Product Unit of Measure"), ("price_unit", "Product Price"))
+# what the line bills, besides its terms: once billed, another product, unit of measure or
+# taxes start from a date through a change of plan (a new line), never by a plain write
+LOCKED_PLAN = ("product_id", "uom_id", "tax_ids")
 # what lets the application's own writes of those terms through: an object no caller can
 # put in a context (an RPC context is JSON), unlike a flag
 _TERMS_WRITE = object()
+
+
+def _many2many_result(current_ids, commands):
+    """The ids a many2many holding ``current_ids`` holds once ``commands`` are written (a
+    record created by the commands counts as a new id)."""
+    result = set(current_ids)
+    if commands and all(isinstance(command, int) for command in commands):
+        return set(commands)
+    for command in commands or ():
+        if command[0] == 0:
+            result.add(("new", id(command)))
+        elif command[0] in (2, 3):
+            result.discard(command[1])
+        elif command[0] == 4:
+            result.add(command[1])
+        elif command[0] == 5:
+            result = set()
+        elif command[0] == 6:
+            result = set(command[2] or ())
+    return result
 
 
 class RecurringContractLine(models.Model):
@@ -164,7 +187,32 @@ class RecurringContractLine(models.Model):
     def write(self, values):
         self._guard_values(values)
         self._check_terms_locked(values)
+        self._check_plan_locked(values)
         return super(RecurringContractLine, self).write(values)
+
+    @api.multi
+    def _check_plan_locked(self, values):
+        """Refuse, to every user, a write that changes the product, unit of measure or taxes
+        of a line already invoiced: the next invoices and the revenue history would disagree
+        with what was billed. Another product, unit or taxes start from a date by "Change plan"
+        (a new line)."""
+        if self.env.context.get("recurring_line_terms_write") is _TERMS_WRITE \
+                or not any(name in values for name in LOCKED_PLAN):
+            return
+        for line in self:
+            changed = [name for name in ("product_id", "uom_id") if name in values and (values[name] or False)
+                       != (line[name].id or False)]
+            if "tax_ids" in values and _many2many_result(line.tax_ids.ids, values["tax_ids"]) != set(line.tax_ids.ids):
+                changed.append("tax_ids")
+            if changed and line.sudo()._is_invoiced():
+                labels = self.fields_get(changed)
+                raise UserError(_(
+                    "Line %(product)s of contract %(contract)s is already invoiced: %(fields)s cannot be changed "
+                    "directly, or the next invoices would disagree with what was billed. Use \"Change plan\" on "
+                    "the contract: it stops the line the day before a date and starts the new product, unit of "
+                    "measure or taxes on that date, crediting or charging the days already invoiced.") % {
+                    "product": line.product_id.display_name, "contract": line.contract_id.name,
+                    "fields": ", ".join('"%s"' % labels[name]["string"] for name in changed)})
 
     @api.multi
     def _check_terms_locked(self, values):
@@ -181,11 +229,14 @@ class RecurringContractLine(models.Model):
             changed = [name for name, precision in names if float_compare(
                 line[name], values[name] or 0.0, precision_digits=Precision.precision_get(precision))]
             if changed and line.sudo()._is_invoiced():
+                labels = self.fields_get(changed)
                 raise UserError(_(
-                    "Line %(product)s of contract %(contract)s is already invoiced: its quantity and unit price "
-                    "change only from a date, so that the days already invoiced are credited or charged for the "
-                    "difference. Use \"Change quantity or price\" on the line, or \"Change plan\" on the "
-                    "contract.") % {"product": line.product_id.display_name, "contract": line.contract_id.name})
+                    "Line %(product)s of contract %(contract)s is already invoiced: %(fields)s cannot be changed "
+                    "directly. Its quantity and unit price change only from a date, so that the days already "
+                    "invoiced are credited or charged for the difference. Use \"Change quantity or price\" on "
+                    "the line, or \"Change plan\" on the contract.") % {
+                    "product": line.product_id.display_name, "contract": line.contract_id.name,
+                    "fields": ", ".join('"%s"' % labels[name]["string"] for name in changed)})
 
     @api.multi
     def _write_terms(self, values):
@@ -256,7 +307,9 @@ class RecurringContractLine(models.Model):
         self.ensure_one()
         quantity, price = self.quantity, self.price_unit
         text = fields.Date.to_string(day)
-        amendments = self.amendment_ids.sorted(lambda a: (a.date, a.id), reverse=True)
+        # a change of plan starts another line: this one keeps its terms up to its end
+        amendments = self.amendment_ids.filtered(lambda a: a.kind == "line").sorted(
+            lambda a: (a.date, a.id), reverse=True)
         for amendment in amendments:
             if amendment.state == "applied" and amendment.date > text:
                 quantity, price = amendment.old_quantity, amendment.old_price_unit
@@ -351,6 +404,22 @@ class RecurringContractLine(models.Model):
         action["context"] = {"default_line_id": self.id, "default_contract_id": self.contract_id.id,
                              "default_change_type": "line"}
         return action
+
+    @api.multi
+    def _check_change_date(self, date, plan=False):
+        """Refuse a dated change of the line (``plan``: replaced by another line from
+        ``date``) on a contract not running, or on a day the contract or the line does not run."""
+        self.ensure_one()
+        contract = self.contract_id
+        if contract.is_template or contract.state not in ("running", "to_renew", "paused"):
+            raise UserError(_("Contract %s is not running: edit its lines directly while it is a draft; a closed "
+                              "contract does not change.") % contract.name)
+        if date < contract.date_start or (contract.date_end and date > contract.date_end):
+            raise UserError(_("The effective date must be within the contract, from its start to its end."))
+        starts_later = self.date_start and (date < self.date_start or (plan and date == self.date_start))
+        if starts_later or (self.date_end and date > self.date_end):
+            raise UserError(_("Line %s does not run on that day: pick a date within its dates.")
+                            % self.product_id.display_name)
 
     @api.multi
     def action_stop(self, date):

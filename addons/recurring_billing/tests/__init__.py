@@ -11,3 +11,4 @@ from . import test_terms_changes
 from . import test_credit_notes
 from . import test_code_fields
 from . import test_change_wizard
+from . import test_plan_change

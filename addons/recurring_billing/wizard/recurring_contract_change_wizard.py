@@ -7,9 +7,10 @@ from odoo.tools import float_compare
 class RecurringContractChangeWizard(models.TransientModel):
     """A dated change of a running contract, from the web client: a line's new quantity
     or unit price from a date (``recurring.contract.line.apply_change``), or a change of
-    plan (the line stopped from the date, ``action_stop``, and a line of the new product
-    added from the same date). The summary says, before confirming, what the next invoice
-    will credit or charge; the confirmation runs the same code as an RPC call."""
+    plan (a ``recurring.contract.amendment`` of kind ``plan``: the line stopped the day
+    before the date, a line of the new product, unit of measure and taxes from it). The
+    summary says, before confirming, what the next invoice will credit or charge; the
+    confirmation runs the same code as an RPC call."""
 
     _name = "recurring.contract.change.wizard"
     _description = "Dated change of a contract line"
@@ -52,6 +53,16 @@ class RecurringContractChangeWizard(models.TransientModel):
         help="The product of the new plan: the line is stopped the day before the effective date and a line "
              "of this product starts on it.",
     )
+    uom_id = fields.Many2one(
+        "product.uom",
+        string="New unit of measure",
+    )
+    tax_ids = fields.Many2many(
+        "account.tax",
+        string="New taxes",
+        domain=[("type_tax_use", "=", "sale")],
+        help="The taxes of the new plan's line (the product's by default).",
+    )
     quantity = fields.Float(
         string="New quantity",
         digits=dp.get_precision("Product Unit of Measure"),
@@ -75,6 +86,18 @@ class RecurringContractChangeWizard(models.TransientModel):
             values.setdefault("price_unit", line.price_unit)
         return values
 
+    @api.model
+    def create(self, values):
+        # made without the form (RPC, tests): the new product's unit of measure and taxes
+        product = self.env["product.product"].browse(values.get("product_id"))
+        if product:
+            contract = self.env["recurring.contract"].browse(
+                values.get("contract_id") or self.env.context.get("default_contract_id"))
+            values = dict(values)
+            values.setdefault("uom_id", product.uom_id.id)
+            values.setdefault("tax_ids", [(6, 0, self._product_taxes(product, contract.company_id).ids)])
+        return super(RecurringContractChangeWizard, self).create(values)
+
     @api.onchange("line_id")
     def _onchange_line_id(self):
         if self.line_id:
@@ -86,6 +109,14 @@ class RecurringContractChangeWizard(models.TransientModel):
     def _onchange_product_id(self):
         if self.product_id:
             self.price_unit = self.product_id.lst_price
+            self.uom_id = self.product_id.uom_id
+            self.tax_ids = self._product_taxes(self.product_id, self.contract_id.company_id)
+
+    @api.model
+    def _product_taxes(self, product, company):
+        """The product's sale taxes of the contract's company."""
+        company = company or self.env.user.company_id
+        return product.taxes_id.filtered(lambda tax: tax.company_id == company)
 
     @api.depends("change_type", "line_id", "date", "quantity", "price_unit", "product_id")
     def _compute_summary(self):
@@ -112,10 +143,8 @@ class RecurringContractChangeWizard(models.TransientModel):
         if self.change_type == "plan":
             lines = [_("From %(date)s: %(product)s (%(old)s) stops, %(new_product)s (%(new)s) starts.") % dict(
                 values, new_product=self.product_id.display_name)]
-            stop = 0
-            if not line.is_usage and contract.period_ids.filtered(lambda p: p.date_start <= self.date <= p.date_end):
-                stop = line._change_adjustment(day, 0.0, line.price_unit, period_invoiced=True)
-            start = line._added_line_charge(contract, self.date, self.quantity * self.price_unit)
+            stop, start = self.env["recurring.contract.amendment"]._plan_change_amounts(
+                line, self.date, self.quantity, self.price_unit)
             amounts = [(stop, line.product_id.display_name), (start, self.product_id.display_name)]
         else:
             lines = [_("From %(date)s: %(product)s goes from %(old)s to %(new)s a period.") % values]
@@ -163,16 +192,7 @@ class RecurringContractChangeWizard(models.TransientModel):
         line, contract = self.line_id, self.contract_id
         if line.contract_id != contract:
             raise UserError(_("The line is not one of contract %s.") % contract.name)
-        if contract.is_template or contract.state not in ("running", "to_renew", "paused"):
-            raise UserError(_("Contract %s is not running: edit its lines directly while it is a draft; a closed "
-                              "contract does not change.") % contract.name)
-        if self.date < contract.date_start or (contract.date_end and self.date > contract.date_end):
-            raise UserError(_("The effective date must be within the contract, from its start to its end."))
-        starts_later = line.date_start and (self.date < line.date_start or (
-            self.change_type == "plan" and self.date == line.date_start))
-        if starts_later or (line.date_end and self.date > line.date_end):
-            raise UserError(_("Line %s does not run on that day: pick a date within its dates.")
-                            % line.product_id.display_name)
+        line._check_change_date(self.date, plan=self.change_type == "plan")
         if self.quantity < 0 or self.price_unit < 0:
             raise UserError(_("The new quantity and unit price cannot be negative."))
         if self.change_type == "plan":
@@ -192,19 +212,14 @@ class RecurringContractChangeWizard(models.TransientModel):
         if self.change_type == "line":
             line.apply_change(self.date, quantity=self.quantity, price_unit=self.price_unit)
             return {"type": "ir.actions.act_window_close"}
-        line.action_stop(self.date)
-        product = self.product_id
-        company = self.contract_id.company_id
-        self.env["recurring.contract.line"].create({
-            "contract_id": self.contract_id.id,
-            "sequence": line.sequence,
-            "product_id": product.id,
-            "name": product.get_product_multiline_description_sale() if hasattr(
-                product, "get_product_multiline_description_sale") else product.display_name,
+        self.env["recurring.contract.amendment"].create({
+            "kind": "plan",
+            "line_id": line.id,
+            "date": self.date,
+            "product_id": self.product_id.id,
             "quantity": self.quantity,
-            "uom_id": product.uom_id.id,
             "price_unit": self.price_unit,
-            "tax_ids": [(6, 0, product.taxes_id.filtered(lambda tax: tax.company_id == company).ids)],
-            "date_start": self.date,
+            "uom_id": (self.uom_id or self.product_id.uom_id).id,
+            "tax_ids": [(6, 0, self.tax_ids.ids)],
         })
         return {"type": "ir.actions.act_window_close"}
