@@ -67,7 +67,9 @@ def compare_name(first, second):
         return MISSING
     if first == second or first.replace(" ", "") == second.replace(" ", ""):
         return 0
-    words1, words2 = first.split(), second.split()
+    words1, words2 = _with_particles(first.split(), second.split())
+    if sorted(words1) == sorted(words2):
+        return 1  # "van der berg" and "vanderberg", "st martin" and "saint martin"
     # the shorter name first; of two as long, the one with an initial ("b martin" against
     # "benoit martin": the initial is what is left unmatched, whichever name was typed first)
     if (len(words1), -_initials(words1)) > (len(words2), -_initials(words2)):
@@ -87,6 +89,52 @@ def compare_name(first, second):
     if _jw(first, second) >= 0.9:
         return 1
     return 4
+
+
+# the words that start a family name ("Van der Berg", "De Smet", "Saint-Martin", "Le Goff"), each
+# with the spelling it is compared under
+PARTICLES = {word: word for word in "van von der den de du des la le di da del della dos das ter ten d l saint "
+                                    "sainte mac mc".split()}
+PARTICLES.update(st="saint", ste="sainte")
+
+
+def _with_particles(words1, words2):
+    """Both names' words with the particles of a family name spelt one way ("st" as "saint") and a
+    word of one name that is particles of the other glued to one of its words ("vanderberg" for
+    "van der berg", "desmet" for "de smet") split as the other typed it."""
+    words1 = [PARTICLES.get(word, word) for word in words1]
+    words2 = [PARTICLES.get(word, word) for word in words2]
+    return _split_glued(words1, words2), _split_glued(words2, words1)
+
+
+def _split_glued(words, others):
+    particles = [word for word in others if word in PARTICLES.values()]
+    if not particles:
+        return words
+    nouns = [word for word in others if word not in PARTICLES.values() and len(word) >= 3]
+    result = []
+    for word in words:
+        for noun in nouns:
+            if word != noun and word.endswith(noun):
+                split = _as_particles(word[:-len(noun)], particles)
+                if split:
+                    result.extend(split + [noun])
+                    break
+        else:
+            result.append(word)
+    return result
+
+
+def _as_particles(prefix, particles):
+    """``prefix`` cut into words of ``particles`` (each used once), or None."""
+    if not prefix:
+        return []
+    for index, particle in enumerate(particles):
+        if prefix.startswith(particle):
+            rest = _as_particles(prefix[len(particle):], particles[:index] + particles[index + 1:])
+            if rest is not None:
+                return [particle] + rest
+    return None
 
 
 def _initials(words):

@@ -366,3 +366,26 @@ def test_a_house_number_typo_and_a_street_left_out_are_found_a_namesake_elsewher
         # and a namesake in another street of the town is not
         score, weights = model.score(known, namesake, base)
         assert score < fs.DEFAULT_THRESHOLD, fs.explain(weights)
+
+
+@pytest.mark.parametrize("first, second", [
+    ("Anne Van der Berg", "Anne Vanderberg"), ("Jan De Smet", "DESMET Jan"), ("Marie Saint-Martin", "Marie St Martin"),
+    ("Yann Le Goff", "Yann Legoff"),
+])
+def test_a_family_name_with_its_particles_glued_or_abbreviated_is_the_same_at_one_address(first, second):
+    address = {"street": "7 rue des Lilas", "zip": "59000", "city": "Lille"}
+    one = dict(normalize.partner_keys(dict(address, name=first)), id=1)
+    other = dict(normalize.partner_keys(dict(address, name=second)), id=2)
+    # the scan compares them (they share the address's blocking key)
+    assert set(matching.extra_blocking_keys(one)) & set(matching.extra_blocking_keys(other))
+    assert fs.compare_name(one["name"], other["name"]) == 1
+    model = fs.Model(fs.DEFAULT_MODEL.m, fs.DEFAULT_MODEL.u, {kind: fs.prior_for_size(3000) for kind in fs.KINDS})
+    score, weights = model.score(one, other)
+    assert score >= fs.DEFAULT_THRESHOLD, fs.explain(weights)
+
+
+def test_particles_never_make_other_people_the_same():
+    # particles must be typed on the other side to be read inside a word
+    assert fs.compare_name("croix la pierre", "delacroix pierre") == fs.RELATIVE_NAME
+    assert fs.compare_name("anne berg der van", "paul vanderberg") == fs.RELATIVE_NAME
+    assert fs.compare_name("anne berg der van", "a vanderberg") == fs.GIVEN_NAME_MISSING
