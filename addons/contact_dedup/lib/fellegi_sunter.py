@@ -564,15 +564,24 @@ def _smooth(counts, total, floor=1e-4):
     return [value / norm for value in probabilities]
 
 
-def estimate_u(vectors):
+def estimate_u(vectors, defaults=None):
     """u per field and level from the comparison vectors of random pairs (different records
-    almost surely): ``{field: [u per level]}``."""
+    almost surely): ``{field: [u per level]}``. A field that fewer than ``MIN_U_PAIRS`` random
+    pairs have on both sides (the VAT number or web domain of persons, of a small base) keeps
+    its ``defaults`` u ({field: [u per level]}, if given): a handful of pairs cannot tell how
+    rare an agreement is, and none at all made every level of the field equally likely (a
+    shared VAT number counted +0.9)."""
     result = {}
     for index, (field, levels, _compare) in enumerate(FIELDS):
         counts = [0] * len(levels)
         for vector in vectors:
             if vector[index] != MISSING:
                 counts[vector[index]] += 1
+        if defaults is not None and sum(counts) < MIN_U_PAIRS:
+            _logger.info("contact_dedup: the u of %s stays the default: %d random pairs have it on both sides, "
+                         "%d needed", field, sum(counts), MIN_U_PAIRS)
+            result[field] = list(defaults[field])
+            continue
         result[field] = _smooth(counts, sum(counts), floor=1e-5)
     return result
 
@@ -676,7 +685,7 @@ def estimate_kind(model, kind, random_vectors, patterns, defaults=None, record_c
         model.u[kind] = defaults.u[kind]
         model.prior[kind] = prior_for_size(record_count) if record_count else defaults.prior[kind]
         return model
-    u = estimate_u(random_vectors)
+    u = estimate_u(random_vectors, defaults.u[kind])
     m = {field: list(values) for field, values in defaults.m[kind].items()}
     # Fields that agree together for people who are not the same (an address and a landline
     # for a family, an address and a switchboard for colleagues) break EM's independence
@@ -751,6 +760,8 @@ TRAINING_SESSIONS = (
 )
 # fewest pairs a session learns from
 MIN_SESSION_PAIRS = 50
+# fewest random pairs with a field on both sides to estimate its u
+MIN_U_PAIRS = 100
 # bounds of a plausible m of the name (see ``implausible_name_m``)
 NAME_AGREEING_SHARE = 0.75
 NAME_DIFFERENT_SHARE = 0.1

@@ -389,3 +389,31 @@ def test_particles_never_make_other_people_the_same():
     assert fs.compare_name("croix la pierre", "delacroix pierre") == fs.RELATIVE_NAME
     assert fs.compare_name("anne berg der van", "paul vanderberg") == fs.RELATIVE_NAME
     assert fs.compare_name("anne berg der van", "a vanderberg") == fs.GIVEN_NAME_MISSING
+
+
+def test_a_field_too_few_random_pairs_have_keeps_its_default_u(caplog):
+    # Given a base of persons where random pairs almost never both have a VAT number or a web domain
+    rng = random.Random(5)
+
+    def vector(**levels):
+        return tuple(levels.get(field, fs.MISSING) for field in fs.FIELD_NAMES)
+
+    random_vectors = [vector(name=4 if rng.random() < 0.98 else 3, email=2, phone=2,
+                             address=5 if rng.random() < 0.97 else 4) for _index in range(5000)]
+    random_vectors += [vector(vat=1, domain=1)] * 20
+    patterns = {vector(name=0, email=0, address=0): 300, vector(name=1, address=1, phone=0): 200,
+                vector(name=0, address=0, vat=0): 10}
+    model = fs.Model()
+    with caplog.at_level("INFO"):
+        fs.estimate_kind(model, "person", random_vectors, patterns, record_count=3000)
+    # then the VAT and the domain keep the default u (a shared VAT number is strong evidence, not +0.9),
+    # the log says why, and the fields random pairs do have are estimated
+    assert model.u["person"]["vat"] == fs.DEFAULT_MODEL.u["person"]["vat"]
+    assert model.u["person"]["domain"] == fs.DEFAULT_MODEL.u["person"]["domain"]
+    assert model.weight("person", "vat", 0) > 10
+    assert "the u of vat stays the default: 20 random pairs" in caplog.text
+    assert model.u["person"]["address"] != fs.DEFAULT_MODEL.u["person"]["address"]
+    # and however estimated, a closer level never weighs less than a farther one
+    for field in fs.FIELD_NAMES:
+        weights = model.level_weights("person", field)
+        assert weights == sorted(weights, reverse=True), (field, weights)
