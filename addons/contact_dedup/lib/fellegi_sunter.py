@@ -483,9 +483,10 @@ class Model(object):
         for index, (field, level, _weight) in enumerate(weights):
             if field == "name" and level == GIVEN_NAME_MISSING:
                 partial, full = (first, second) if len(first["name"]) <= len(second["name"]) else (second, first)
-                other_mobile = partial.get("mobile") and full.get("mobile") and not (
+                other_mobile = partial.get("mobile") and full.get("mobile") and compare_phone(
+                    {"mobile": partial["mobile"]}, {"mobile": full["mobile"]}) == 2 and not (
                     partial["mobile"] in _phones(full) or full["mobile"] in _phones(partial))
-                if other_mobile or mailbox_names_another(partial.get("email"), full["name"]):
+                if other_mobile or mailbox_names_another(partial.get("email"), full["name"], partial["name"]):
                     weights = list(weights)
                     weight = min(self.weight(kind, field, RELATIVE_NAME), weights[index][2])
                     weights[index] = (field, RELATIVE_NAME, weight)
@@ -792,16 +793,20 @@ def partial_side(first, second, weights):
 MAILBOX_WORDS = frozenset("famille family familie contact info accueil maison home".split())
 
 
-def mailbox_names_another(email, name):
-    """Whether the mailbox of ``email`` holds letters beyond the words of ``name``, the mailbox
-    words that name no one and digits: "bernard.schmitt@" for "robert schmitt" (another given
-    name), not "robertschmitt2@", "r.schmitt@" or "famille.schmitt@"."""
+def mailbox_names_another(email, name, own_name=""):
+    """Whether the mailbox of ``email`` (of the record named ``own_name``) holds letters beyond
+    the words of both names (or a typo of one), the mailbox words that name no one and digits:
+    "bernard.schmitt@" for "robert schmitt" (another given name), not "robertschmitt2@",
+    "r.schmitt@", "famille.schmitt@" or "maximilien.kervella@" for "maximelien kervella"."""
     if not email or not name:
         return False
+    words = set(name.split()) | set((own_name or "").split())
     rest = email.split("@")[0]
-    for word in sorted(set(name.split()) | MAILBOX_WORDS, key=len, reverse=True):
+    for word in sorted(words | MAILBOX_WORDS, key=len, reverse=True):
         rest = rest.replace(word, " ")
-    return any(len(part) >= 3 for part in re.split(r"[^a-z]+", rest))
+    return any(len(part) >= 3 and not any(_jw(part, word) >= 0.88 or OSA.distance(part, word) <= 1
+                                          for word in words)
+               for part in re.split(r"[^a-z]+", rest))
 
 
 def _personal_link(partial, full):

@@ -339,6 +339,9 @@ def test_a_record_without_given_name_is_the_relative_its_own_mobile_or_mailbox_n
     assert fs.mailbox_names_another("bernardschmitt@gmail.com", "robert schmitt")
     assert not fs.mailbox_names_another("famille.schmitt@free.fr", "robert schmitt")
     assert not fs.mailbox_names_another("robertschmitt2@gmail.com", "robert schmitt")
+    # nor one that has a typo of a name, or the surname as the record without given name typed it
+    assert not fs.mailbox_names_another("maximilien.kervella@free.fr", "kervella maximelien", "kervella")
+    assert not fs.mailbox_names_another("benoit.martin@free.fr", "benoit maartin", "b martin")
 
 
 def test_a_house_number_typo_and_a_street_left_out_are_found_a_namesake_elsewhere_in_town_is_not():
