@@ -383,8 +383,10 @@ class RecurringContractAmendment(models.Model):
             else:
                 body += "<p>%s</p>" % html_escape(_(
                     "No credit or charge on the next invoice: no period already invoiced holds that date."))
+            # an internal note: its sender need not have an e-mail address (Odoo would refuse the post)
+            sender = {} if self.env.user.email else {"email_from": self.env.user.name}
             contract.message_post(body=body, subject=_("Change of plan"), subtype="mail.mt_note",
-                                  message_type="comment")
+                                  message_type="comment", **sender)
 
     # -- changes of quantity or price -----------------------------------------------------
 
