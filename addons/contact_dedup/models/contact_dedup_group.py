@@ -1,5 +1,6 @@
 import json
 import logging
+import math
 import random
 import re
 
@@ -18,6 +19,88 @@ _logger = logging.getLogger(__name__)
 _REASON = re.compile(r"(.+?) ([+-]\d+(?:\.\d+)?)(?:, |$)")
 # how many records may share one key before the key stops being evidence (a switchboard)
 MAX_BLOCK = 200
+
+
+class PairFilter(object):
+    """Whether a pair of records may reach the threshold, read from its cheapest and most
+    telling fields first (the name first): most candidate pairs are namesakes' or neighbours',
+    and once the fields compared so far leave the pair below the threshold whatever the others
+    say, the others (e-mail, address: the costly comparisons) are not compared.
+
+    Only a pair that may match is scored, by the model itself (``Model.score``): the filter
+    never changes a score, it only leaves out pairs whose best possible match weight (each
+    field compared so far at its level's weight, a value shared by two records only at its
+    term-frequency weight, each field not yet compared at its best level) is below the threshold.
+    """
+
+    # cheapest and most telling first: the name; the identifiers, mostly missing on a person
+    ORDER = ("name", "vat", "domain", "company", "phone", "address", "email")
+
+    def __init__(self, model, frequencies, threshold):
+        self.model, self.frequencies = model, frequencies
+        # probability(weight) >= threshold exactly when weight >= log2(threshold / (1 - threshold));
+        # a margin for the rounding of both sides
+        self.limit = math.log(threshold / (1.0 - threshold), 2) - 1e-6 if 0.0 < threshold < 1.0 else None
+        functions = {field: function for field, _levels, function in fellegi_sunter.FIELDS}
+        self.order = [field for field in self.ORDER if field in functions] + [
+            field for field in fellegi_sunter.FIELD_NAMES if field not in self.ORDER]
+        self.steps = [(field, functions[field]) for field in self.order]
+        self.tables = {}
+
+    def _table(self, kind):
+        """Per kind: ({field: best weight of each level}, shared fields, [(sum of the best weights of
+        the fields not yet compared that add up, best of those counted as one)] after each step), or
+        None when the model has no weights for the kind (the pair is then scored as it is)."""
+        if kind not in self.tables:
+            self.tables[kind] = self._build_table(kind)
+        return self.tables[kind]
+
+    def _build_table(self, kind):
+        model = self.model
+        if self.limit is None or kind not in model.m or kind not in model.u:
+            return None
+        total = self.frequencies.totals.get(kind) if self.frequencies is not None else None
+        bounds = {}
+        for field in fellegi_sunter.FIELD_NAMES:
+            weights = list(model.level_weights(kind, field))
+            if field in fellegi_sunter.TF_FIELDS and total:
+                # an agreement weighed by its value's frequency: at most that of a value two
+                # records share (the rarest counts as two), and never below 0.5
+                frequency = max(2.0 / total, 1e-7)
+                weights[0] = max(weights[0], math.log(model.m[kind][field][0] / frequency, 2), 0.5)
+            bounds[field] = [weight + 1e-9 for weight in weights]
+        # a person's address, phone, e-mail, employer and domain count as one piece of evidence
+        # (their best agreement, plus any disagreement): Model.match_weight
+        shared = fellegi_sunter.SHARED_FIELDS if kind == "person" else frozenset()
+        rest = []
+        for index in range(len(self.order)):
+            later = self.order[index + 1:]
+            adding = sum(max(0.0, max(bounds[field])) for field in later if field not in shared)
+            best_shared = max([0.0] + [max(bounds[field]) for field in later if field in shared])
+            rest.append((adding, best_shared))
+        return bounds, shared, rest, model.prior_weight(kind)
+
+    def may_match(self, first, second):
+        """False when the pair cannot reach the threshold (then it needs no score)."""
+        table = self._table(fellegi_sunter.kind_of(first))
+        if table is None:
+            return True
+        bounds, shared, rest, total = table
+        limit = self.limit
+        best_shared = 0.0
+        missing = fellegi_sunter.MISSING
+        for index, (field, function) in enumerate(self.steps):
+            level = function(first, second)
+            if level != missing:
+                weight = bounds[field][level]
+                if weight > 0 and field in shared:
+                    best_shared = max(best_shared, weight)
+                else:
+                    total += weight
+            adding, later_shared = rest[index]
+            if total + adding + max(best_shared, later_shared) < limit:
+                return False
+        return True
 
 
 class ContactDedupGroup(models.Model):
@@ -157,12 +240,16 @@ class ContactDedupGroup(models.Model):
         cr = self.env.cr
         self._scan_pairs_table()
         # each key row carries what decides comparability, so that pairs of a company and a
-        # person, or of two companies' records, are never made (millions of rows on a big base)
+        # person, or of two companies' records, are never made (millions of rows on a big base).
+        # Each key shared by 2 to MAX_BLOCK rows becomes a block number: the self-join below
+        # matches integers, not strings (on 100,000 partners: 1.3 million key rows, 2 million pairs).
+        # The sorts and hashes of these statements get more memory than a request's default.
         cr.execute("""
-            CREATE TEMPORARY TABLE IF NOT EXISTS dedup_scan_keys
+            SET LOCAL work_mem = '64MB';
+            CREATE TEMPORARY TABLE IF NOT EXISTS dedup_scan_all_keys
                 (id integer, kind char(1), key varchar, is_company boolean, company_id integer) ON COMMIT DROP;
-            TRUNCATE dedup_scan_keys;
-            INSERT INTO dedup_scan_keys
+            TRUNCATE dedup_scan_all_keys;
+            INSERT INTO dedup_scan_all_keys
                 SELECT p.id, k.kind, k.key, COALESCE(p.is_company, FALSE), p.company_id
                   FROM res_partner p
                  CROSS JOIN LATERAL (VALUES ('e', p.dedup_email), ('v', p.dedup_vat), ('d', p.dedup_domain),
@@ -173,16 +260,22 @@ class ContactDedupGroup(models.Model):
                                             ('s', CASE WHEN p.is_company IS NOT TRUE
                                                        THEN p.dedup_name || '|' || p.dedup_street END)
                                             ) k(kind, key)
-                 WHERE p.active AND k.key IS NOT NULL;
-            INSERT INTO dedup_scan_keys
+                 WHERE p.active AND k.key IS NOT NULL
+                UNION ALL
                 SELECT p.id, 'b', k.key, COALESCE(p.is_company, FALSE), p.company_id
                   FROM res_partner p
                  CROSS JOIN LATERAL unnest(string_to_array(p.dedup_blocking, ' ')) k(key)
                  WHERE p.active AND p.dedup_blocking IS NOT NULL;
-            DELETE FROM dedup_scan_keys k USING (
-                SELECT kind, key FROM dedup_scan_keys GROUP BY kind, key
-                HAVING count(*) < 2 OR count(*) > %s) lonely
-             WHERE k.kind = lonely.kind AND k.key = lonely.key;
+            CREATE TEMPORARY TABLE IF NOT EXISTS dedup_scan_keys
+                (id integer, block integer, is_company boolean, company_id integer) ON COMMIT DROP;
+            TRUNCATE dedup_scan_keys;
+            INSERT INTO dedup_scan_keys
+                SELECT k.id, kept.block, k.is_company, k.company_id
+                  FROM dedup_scan_all_keys k
+                  JOIN (SELECT kind, key, row_number() OVER () AS block FROM dedup_scan_all_keys
+                         GROUP BY kind, key HAVING count(*) BETWEEN 2 AND %s) kept
+                    ON kept.kind = k.kind AND kept.key = k.key;
+            TRUNCATE dedup_scan_all_keys;
             ANALYZE dedup_scan_keys;
         """, (MAX_BLOCK,))
         cr.execute("""
@@ -191,15 +284,15 @@ class ContactDedupGroup(models.Model):
                  GROUP BY dedup_zip HAVING count(*) BETWEEN 2 AND %s)
             INSERT INTO dedup_scan_pairs
             SELECT a.id, b.id FROM dedup_scan_keys a
-              JOIN dedup_scan_keys b ON a.kind = b.kind AND a.key = b.key AND a.id < b.id
-                                    AND a.is_company = b.is_company
+              JOIN dedup_scan_keys b ON a.block = b.block AND a.id < b.id AND a.is_company = b.is_company
              WHERE a.company_id IS NULL OR b.company_id IS NULL OR a.company_id = b.company_id
             UNION
             SELECT a.id, b.id FROM res_partner a
               JOIN res_partner b ON a.dedup_zip = b.dedup_zip AND a.id < b.id AND a.is_company = b.is_company
              WHERE a.active AND b.active AND a.dedup_zip IN (SELECT dedup_zip FROM zips)
                AND (a.company_id IS NULL OR b.company_id IS NULL OR a.company_id = b.company_id)
-               AND a.dedup_name %% b.dedup_name
+               AND a.dedup_name %% b.dedup_name;
+            RESET work_mem;
         """, (MAX_BLOCK * 5,))
 
     @api.model
@@ -275,6 +368,7 @@ class ContactDedupGroup(models.Model):
                    second=", ".join("y.%s" % column for column in columns))
         cr.execute(query)  # pylint: disable=sql-injection
         to_keys = Model._dedup_keys_from_row
+        may_match = PairFilter(model, frequencies, threshold).may_match
         while True:
             cr.execute("FETCH %s FROM dedup_scan_cursor", (chunk,))
             rows = cr.fetchall()
@@ -283,6 +377,8 @@ class ContactDedupGroup(models.Model):
             scored = []
             for row in rows:
                 first, second = to_keys(row[0], row[2:2 + width]), to_keys(row[1], row[2 + width:])
+                if not may_match(first, second):
+                    continue
                 score, weights = model.score(first, second, frequencies)
                 if score >= threshold:
                     partial = fellegi_sunter.partial_side(first, second, weights)
