@@ -119,10 +119,12 @@ class LeadApiController(http.Controller):
         return 200, {"created": created, "rejected": len(results) - created, "results": results}
 
     def _intake_options(self, key, extra):
-        """The options of the intake pipeline for one lead: the key, the UTM names and the
+        """The options of the intake pipeline for one lead: the key, the UTM names, the
         anonymous visitor id of the website's tracking script (lead_scoring joins the
-        visitor's past events to the lead)."""
-        options = {"api_key": key, "utm": extra["utm"]}
+        visitor's past events to the lead), and the assignee's alert given by a queue job
+        once the lead is committed (``crm.lead._intake_notify``)."""
+        # the salesperson's alert follows the answer (a queue job), not before it
+        options = {"api_key": key, "utm": extra["utm"], "notify_later": True}
         if extra.get("visitor_id"):
             options["visitor_id"] = extra["visitor_id"]
         return options

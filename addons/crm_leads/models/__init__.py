@@ -13,3 +13,4 @@ from . import crm_lead_export
 from . import ir_http
 from . import crm_team
 from . import mail_followers
+from . import mail_template

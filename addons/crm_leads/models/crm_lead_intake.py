@@ -33,6 +33,12 @@ from odoo.exceptions import AccessError, UserError, ValidationError
 
 from ..lib.intake import is_valid_email, like_escape, normalise_email, normalise_text
 
+try:
+    from odoo.addons.queue_job.job import job
+except ImportError:  # queue_job is optional: without it, every alert is given at once
+    def job(func=None, **_kwargs):
+        return func if func else (lambda f: f)
+
 #: what rejects one lead of a batch (the others are created)
 INTAKE_ERRORS = (ValidationError, UserError, AccessError)
 
@@ -324,9 +330,18 @@ class CrmLead(models.Model):
     @api.multi
     def _intake_notify(self, context):
         """Give each assignee a follow-up activity and an e-mail (a re-assigned lead's former
-        follow-up is dropped)."""
+        follow-up is dropped).
+
+        With ``notify_later`` in the pipeline context (the web service) and queue_job
+        installed, the alert is given by a queue job (``_job_intake_notify``) that runs once
+        the request is committed: the client gets its answer without waiting for Odoo's mail
+        composition, and the salesperson gets the alert within seconds."""
         leads = self.sudo().filtered("user_id")
         if not leads:
+            return True
+        if context.get("notify_later") and "queue.job" in self.env:
+            leads.with_delay(description=_("Alert the salesperson of %d new leads") % len(leads)
+                             )._job_intake_notify(context["channel"])
             return True
         leads.mapped("intake_activity_id").unlink()
         activity_type = self.env.ref("mail.mail_activity_data_todo", raise_if_not_found=False)
@@ -351,6 +366,16 @@ class CrmLead(models.Model):
                 subtype="mail.mt_note",
             )
         return True
+
+    @api.multi
+    @job(default_channel="root")
+    def _job_intake_notify(self, channel):
+        """Queue job: the alert of new leads (``_intake_notify``), for those still assigned and
+        not alerted yet: run twice, it alerts once. A failure rolls the whole alert back and
+        stays in Job Queue (a concurrency error is retried by queue_job)."""
+        leads = self.sudo().exists().filtered(lambda lead: lead.user_id and not lead.intake_activity_id)
+        leads._intake_notify({"channel": channel})
+        return len(leads)
 
     @api.model
     def _cron_reassign_unattended(self):

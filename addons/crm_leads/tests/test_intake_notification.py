@@ -43,6 +43,28 @@ class TestIntakeNotification(IntakeCase):
         self.assertEqual(values["team_id"].new_value_integer, self.team.id)
         self.assertEqual(values["stage_id"].new_value_integer, lead.stage_id.id)
 
+    def test_through_the_web_service_the_alert_follows_from_one_queue_job(self):
+        from odoo.addons.queue_job.job import Job
+        last_job = max(self.env["queue.job"].search([]).ids or [0])
+        # when a lead comes through the web service, whose answer does not wait for the alert
+        lead, mails = self._mails_during(lambda: self.Lead.intake_create(
+            {"name": "Isolation Caen", "email_from": "caen@example.fr", "country_code": "FR"},
+            "api", api_key=self.key, notify_later=True))
+        partner = lead.user_id.partner_id
+        # then it is assigned at once, and its alert waits in one queue job
+        self.assertIn(lead.user_id, self.alice | self.bob)
+        self.assertFalse(lead.intake_activity_id)
+        self.assertFalse([mail for mail in mails if (4, partner.id) in (mail.get("recipient_ids") or [])])
+        jobs = self.env["queue.job"].search([("id", ">", last_job), ("method_name", "=", "_job_intake_notify")])
+        self.assertEqual(len(jobs), 1)
+        # when the job runs, even twice (a retry after an answer lost), the salesperson is alerted once
+        _result, mails = self._mails_during(lambda: [Job.load(self.env, jobs.uuid).perform() for _run in range(2)])
+        to_salesperson = [mail for mail in mails if (4, partner.id) in (mail.get("recipient_ids") or [])]
+        self.assertEqual(len(to_salesperson), 1, mails)
+        self.assertIn("Isolation Caen", to_salesperson[0]["subject"])
+        self.assertEqual(lead.intake_activity_id.user_id, lead.user_id)
+        self.assertEqual(len(lead.activity_ids), 1)
+
     def test_a_lead_no_rule_takes_keeps_its_creation_tracking(self):
         self.env.user.company_id.intake_default_team_id = self.other_team
         lead, mails = self._mails_during(lambda: self.Lead.intake_create(
