@@ -310,6 +310,14 @@ class RecurringContractAmendment(models.Model):
         values.setdefault("quantity", line.quantity)
         values.setdefault("price_unit", product.lst_price)
         line._check_change_date(date, plan=True)
+        scheduled = line.amendment_ids.filtered(lambda a: a.kind == "line" and a.state == "pending" and a.date >= date)
+        if scheduled:
+            # it would be applied to a line stopped by then, and miss the new plan's line
+            raise UserError(_("Line %(product)s has a change of quantity or price scheduled on %(date)s, after the "
+                              "change of plan: delete it from the line's scheduled changes first, then schedule it "
+                              "on the new plan's line.") % {
+                "product": line.product_id.display_name,
+                "date": contract._format_date(fields.Date.from_string(scheduled[0].date))})
         if values["quantity"] < 0 or values["price_unit"] < 0:
             raise UserError(_("The new quantity and unit price cannot be negative."))
         if not values.get("uom_id"):

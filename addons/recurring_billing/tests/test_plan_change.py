@@ -101,10 +101,20 @@ class TestPlanChange(RecurringCase):
         # given Hosting at 100 a month in advance taxed 20 %, January invoiced
         contract = self.make_contract(start="2027-01-01")
         self.run_invoicing(contract, "2027-01-01")
-        # when, over RPC, the same product moves to 10 % VAT from 1 February (a period boundary)
-        change = self.env["recurring.contract.amendment"].sudo(self.manager).create({
-            "kind": "plan", "line_id": contract.line_ids.id, "date": "2027-02-01", "product_id": self.product.id,
-            "quantity": 1.0, "price_unit": 100.0, "tax_ids": [(6, 0, self.reduced_tax.ids)]})
+        # and 3 units booked on 20 January from 15 February
+        scheduled = contract.line_ids.with_context(recurring_today="2027-01-20").apply_change(
+            "2027-02-15", quantity=3.0) and contract.line_ids.amendment_ids
+        # when, over RPC, a sales manager without an e-mail address moves the same product to 10 % VAT
+        # from 1 February (a period boundary): first refused, the quantity being scheduled after that day
+        self.manager.partner_id.email = False
+        values = {"kind": "plan", "line_id": contract.line_ids.id, "date": "2027-02-01",
+                  "product_id": self.product.id, "quantity": 1.0, "price_unit": 100.0,
+                  "tax_ids": [(6, 0, self.reduced_tax.ids)]}
+        Amendment = self.env["recurring.contract.amendment"].sudo(self.manager)
+        with self.assertRaisesRegex(UserError, "scheduled on 15/02/2027"), self.env.cr.savepoint():
+            Amendment.create(dict(values))
+        scheduled.sudo(self.manager).unlink()
+        change = Amendment.create(values)
         # then no proration, and February is billed at 10 %, January's line keeping its 20 %
         self.assertEqual((change.credit_amount, change.charge_amount), (0.0, 0.0))
         february = self.run_invoicing(contract, "2027-02-01")
