@@ -298,7 +298,11 @@ class CrmLead(models.Model):
             leads.with_context(mail_auto_subscribe_no_notify=True).message_auto_subscribe(
                 [name for name in values if name != "user_id"], values=values)
         if context.get("intake_track_fields"):
-            self._intake_track_creation(context["intake_track_fields"])
+            leads = self
+            if self._intake_alert_later(context):
+                # the creation of an assigned lead is tracked by the job of its alert
+                leads = self.sudo().filtered(lambda lead: not lead.user_id).with_env(self.env)
+            leads._intake_track_creation(context["intake_track_fields"])
         return True
 
     @api.multi
@@ -339,9 +343,9 @@ class CrmLead(models.Model):
         leads = self.sudo().filtered("user_id")
         if not leads:
             return True
-        if context.get("notify_later") and "queue.job" in self.env:
+        if self._intake_alert_later(context):
             leads.with_delay(description=_("Alert the salesperson of %d new leads") % len(leads)
-                             )._job_intake_notify(context["channel"])
+                             )._job_intake_notify(context["channel"], context.get("intake_track_fields") or ())
             return True
         leads.mapped("intake_activity_id").unlink()
         activity_type = self.env.ref("mail.mail_activity_data_todo", raise_if_not_found=False)
@@ -367,13 +371,22 @@ class CrmLead(models.Model):
             )
         return True
 
+    @api.model
+    def _intake_alert_later(self, context):
+        """True when the assignees' alerts (and the creation tracking of the assigned leads)
+        go to a queue job: ``notify_later`` in the pipeline context, and queue_job installed."""
+        return bool(context.get("notify_later")) and "queue.job" in self.env
+
     @api.multi
     @job(default_channel="root")
-    def _job_intake_notify(self, channel):
-        """Queue job: the alert of new leads (``_intake_notify``), for those still assigned and
-        not alerted yet: run twice, it alerts once. A failure rolls the whole alert back and
-        stays in Job Queue (a concurrency error is retried by queue_job)."""
+    def _job_intake_notify(self, channel, track_fields=()):
+        """Queue job: the creation tracking (``_intake_track_creation``, when ``track_fields``)
+        and the alert (``_intake_notify``) of new leads, for those still assigned and not
+        alerted yet: run twice, it alerts once. A failure rolls the whole job back and stays
+        in Job Queue (a concurrency error is retried by queue_job)."""
         leads = self.sudo().exists().filtered(lambda lead: lead.user_id and not lead.intake_activity_id)
+        if leads and track_fields:
+            leads._intake_track_creation(list(track_fields))
         leads._intake_notify({"channel": channel})
         return len(leads)
 

@@ -51,9 +51,10 @@ class TestIntakeNotification(IntakeCase):
             {"name": "Isolation Caen", "email_from": "caen@example.fr", "country_code": "FR"},
             "api", api_key=self.key, notify_later=True))
         partner = lead.user_id.partner_id
-        # then it is assigned at once, and its alert waits in one queue job
+        # then it is assigned at once, and its alert and creation tracking wait in one queue job
         self.assertIn(lead.user_id, self.alice | self.bob)
         self.assertFalse(lead.intake_activity_id)
+        self.assertFalse(lead.message_ids.filtered("tracking_value_ids"))
         self.assertFalse([mail for mail in mails if (4, partner.id) in (mail.get("recipient_ids") or [])])
         jobs = self.env["queue.job"].search([("id", ">", last_job), ("method_name", "=", "_job_intake_notify")])
         self.assertEqual(len(jobs), 1)
@@ -64,6 +65,12 @@ class TestIntakeNotification(IntakeCase):
         self.assertIn("Isolation Caen", to_salesperson[0]["subject"])
         self.assertEqual(lead.intake_activity_id.user_id, lead.user_id)
         self.assertEqual(len(lead.activity_ids), 1)
+        # and the chatter shows the creation with its assignment in one tracking message
+        tracked = lead.message_ids.filtered("tracking_value_ids")
+        self.assertEqual(len(tracked), 1)
+        values = {value.field: value for value in tracked.tracking_value_ids}
+        self.assertEqual(values["user_id"].new_value_integer, lead.user_id.id)
+        self.assertEqual(values["team_id"].new_value_integer, self.team.id)
 
     def test_a_lead_no_rule_takes_keeps_its_creation_tracking(self):
         self.env.user.company_id.intake_default_team_id = self.other_team
