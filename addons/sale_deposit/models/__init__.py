@@ -8,6 +8,7 @@ from . import legal_interest_rate
 from . import account_invoice
 from . import account_invoice_line
 from . import account_move
+from . import account_partial_reconcile
 from . import sale_order
 from . import stock_picking
 from . import sale_order_line

@@ -11,3 +11,10 @@ class AccountMove(models.Model):
         index=True,
         copy=False,
     )
+    deposit_cash_basis_order_id = fields.Many2one(
+        "sale.order",
+        string="Cash basis rounding on deposits of",
+        readonly=True,
+        index=True,
+        copy=False,
+    )

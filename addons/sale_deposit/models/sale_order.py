@@ -778,6 +778,67 @@ class SaleOrder(models.Model):
             moves |= move
         return moves
 
+    def _deposit_clear_cash_basis_residue(self):
+        """Move to the VAT collected the cents left waiting on 445800 once the order's deposit documents
+        with VAT due on payment (deposit invoices, their deduction and cancellation credit notes) are
+        all settled.
+
+        Odoo's cash basis moves the VAT of each partial payment or credit note rounded on its own, and
+        the shares of several partial settlements may not add up to the VAT of the document: the last
+        settlement takes the residue, so that the waiting account ends at zero and the tax report shows
+        the VAT to the cent. The entry is made in the cash basis journal like Odoo's own.
+        """
+        moves = self.env["account.move"]
+        for order in self.sudo():
+            documents = self.env["account.invoice"].sudo().search(
+                [("deposit_order_id", "=", order.id), ("state", "in", ("open", "paid"))])
+            tax_lines = documents.mapped("move_id.line_ids").filtered(
+                lambda l: l.tax_line_id.tax_exigibility == "on_payment" and not l.tax_exigible)
+            if not tax_lines:
+                continue
+            with_taxes = tax_lines.mapped("move_id")
+            receivables = with_taxes.mapped("line_ids").filtered(
+                lambda l: l.account_id.internal_type in ("receivable", "payable"))
+            percentages = receivables._get_matched_percentage()
+            if any(abs(percentages.get(move.id, 0.0) - 1.0) > 1e-6 for move in with_taxes):
+                continue
+            partials = receivables.mapped("matched_debit_ids") | receivables.mapped("matched_credit_ids")
+            exigible = self.env["account.move"].search(
+                ["|", ("tax_cash_basis_rec_id", "in", partials.ids), ("deposit_cash_basis_order_id", "=", order.id),
+                 ("state", "=", "posted")]).mapped("line_ids").filtered(lambda l: l.tax_line_id and l.tax_exigible)
+            company = order.company_id
+            lines = []
+            for tax in tax_lines.mapped("tax_line_id"):
+                booked = sum(tax_lines.filtered(lambda l: l.tax_line_id == tax).mapped("balance"))
+                moved = sum(exigible.filtered(lambda l: l.tax_line_id == tax).mapped("balance"))
+                residue = company.currency_id.round(booked - moved)
+                if company.currency_id.is_zero(residue):
+                    continue
+                label = _("Rounding of the VAT on the deposits of order %s") % order.name
+                partner = order.partner_invoice_id.commercial_partner_id.id
+                lines += [
+                    (0, 0, {"name": label, "account_id": tax.cash_basis_account.id, "tax_line_id": tax.id,
+                            "tax_exigible": True, "partner_id": partner,
+                            "debit": max(residue, 0.0), "credit": max(-residue, 0.0)}),
+                    (0, 0, {"name": label, "account_id": tax.account_id.id, "tax_exigible": True,
+                            "partner_id": partner, "debit": max(-residue, 0.0), "credit": max(residue, 0.0)}),
+                ]
+            if not lines:
+                continue
+            journal = company.tax_cash_basis_journal_id
+            if not journal:
+                raise UserError(_("Please set the cash basis journal of company %s.") % company.name)
+            move = order.env["account.move"].create({
+                "journal_id": journal.id,
+                "ref": order.name,
+                "date": fields.Date.context_today(order),
+                "deposit_cash_basis_order_id": order.id,
+                "line_ids": lines,
+            })
+            move.post()
+            moves |= move
+        return moves
+
     def _deposit_documents(self):
         """The order's posted customer documents: deposit invoices, final invoices, credit notes."""
         self.ensure_one()

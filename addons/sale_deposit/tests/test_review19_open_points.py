@@ -260,3 +260,46 @@ class TestConfirmBeforePaymentIsTheManagers(ReviewCase):
             as_salesman.action_confirm()
         self.assertEqual(order.state, "draft")
         self.assertFalse(self.env["account.invoice"].search([("deposit_order_id", "=", order.id)]))
+
+
+class TestCashBasisRoundingOnTheLastDeduction(ReviewCase):
+    """Point 3: with VAT on deposits when paid and the deduction by credit notes, a cent of the deposit's
+    VAT stayed on 445800 (399.99 on 445711 where 400.00 are due) after two partial invoices."""
+
+    def test_the_last_deduction_takes_the_rounding_residue(self):
+        # given 2 x 1 000.00 at 20% and 3 x 100.00 at 5.5% (2 716.50), delivered quantities invoiced, an
+        # acompte of 40% of the taxed total (1 086.60), VAT on deposits when paid, deduction by credit note
+        self.company.write({"deposit_cash_basis_vat": True, "deposit_deduction_mode": "credit_note"})
+        sofa = self._product("Sofa", 1000.0, self.vat20, "delivery")
+        vat55 = self.vat55
+        chair = self._product("Reading chair", 100.0, vat55, "delivery")
+        order = self._acompte_order(lines=[(sofa, 2, 1000.0, self.vat20), (chair, 3, 100.0, vat55)],
+                                    deposit_value=40)
+        self.assertAlmostEqual(order.amount_total, 2716.5)
+        deposit_invoice = order.deposit_ids.invoice_id
+        self.assertAlmostEqual(deposit_invoice.amount_total, 1086.6)
+        # when 500.00 are paid, the goods delivered and invoiced in two parts, and every invoice paid
+        self._pay(deposit_invoice, 500.0)
+        finals = self.env["account.invoice"]
+        for quantity in (1, None):
+            self._deliver(order, quantity)
+            final = self._final_invoice(order)
+            final.action_invoice_open()
+            self._pay(final)
+            finals |= final
+        # then the customer paid 2 716.50 in all and owes nothing
+        self.assertEqual((deposit_invoice | finals).mapped("state"), ["paid"] * 3)
+        self.assertAlmostEqual(self._account_balance("411"), 0.0)
+        self.assertAlmostEqual(self._account_balance("4191"), 0.0)
+        # and the VAT is declared to the cent: 400.00 at 20% and 16.50 at 5.5%, nothing left waiting
+        self.assertAlmostEqual(self._account_balance("445800"), 0.0)
+        self.assertAlmostEqual(self._account_balance(self.vat20.account_id.code), -400.0
+                               if self.vat20.account_id != vat55.account_id else -416.5)
+        self.assertAlmostEqual(self._declared_vat(), 416.5)
+        self.assertEqual(order._deposit_check_accounting(), [])
+        # the cent is moved by one entry in the cash basis journal, once
+        rounding = self.env["account.move"].search([("deposit_cash_basis_order_id", "=", order.id)])
+        self.assertEqual(len(rounding), 1)
+        self.assertEqual(rounding.journal_id, self.company.tax_cash_basis_journal_id)
+        self.assertAlmostEqual(abs(self._balance(rounding, "445800")), 0.01)
+
