@@ -34,6 +34,27 @@ class SaleOrderLine(models.Model):
         for line in self:
             line.deposit_qty_returned = quantities[line.id][0]
 
+    @api.depends("invoice_lines.invoice_id.state", "invoice_lines.quantity",
+                 "invoice_lines.invoice_id.refund_invoice_ids.state")
+    def _get_invoice_qty(self):
+        """On an order with deposits, an invoice cancelled by a credit note in full (Odoo's credit note in
+        "cancel" mode, whose lines Odoo does not link to the order) no longer counts as invoiced: its
+        goods can be invoiced again, and its deposits deducted again, so that the user has a way out.
+        Odoo's "modify" mode moves the links to the new invoice itself: nothing is changed then."""
+        result = super(SaleOrderLine, self)._get_invoice_qty()
+        for line in self.filtered(lambda l: l.order_id.deposit_ids):
+            for invoice_line in line.invoice_lines:
+                invoice = invoice_line.invoice_id
+                if invoice.type != "out_invoice" or invoice.state not in ("open", "paid"):
+                    continue
+                refunds = invoice.refund_invoice_ids.filtered(
+                    lambda r: r.state in ("open", "paid") and not r.invoice_line_ids.mapped("sale_line_ids"))
+                if refunds and invoice.currency_id.compare_amounts(
+                        sum(refunds.mapped("amount_total")), invoice.amount_total) >= 0:
+                    line.qty_invoiced -= invoice_line.uom_id._compute_quantity(invoice_line.quantity,
+                                                                                line.product_uom)
+        return result
+
     @api.depends("qty_invoiced", "qty_delivered", "product_uom_qty", "order_id.state",
                  "move_ids.state", "move_ids.to_refund")
     def _get_to_invoice_qty(self):

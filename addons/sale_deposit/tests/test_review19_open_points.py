@@ -303,3 +303,50 @@ class TestCashBasisRoundingOnTheLastDeduction(ReviewCase):
         self.assertEqual(rounding.journal_id, self.company.tax_cash_basis_journal_id)
         self.assertAlmostEqual(abs(self._balance(rounding, "445800")), 0.01)
 
+
+
+class TestInvoiceAgainAfterRefundCancel(ReviewCase):
+    """Point 12: once its final invoice was cancelled by Odoo's credit note in "cancel" mode, an order with
+    deposits stayed invoiced: "Create invoice" found no invoiceable line, and no way out was left."""
+
+    def _refund(self, invoice, mode):
+        wizard = self.env["account.invoice.refund"].with_context(
+            active_model="account.invoice", active_id=invoice.id, active_ids=invoice.ids).create(
+            {"filter_refund": mode, "description": "Wrong delivery address"})
+        wizard.invoice_refund()
+        return invoice.refund_invoice_ids
+
+    def test_the_final_invoice_is_made_again_after_its_cancellation(self):
+        # given the acompte of 360.00 paid and the final invoice of 840.00 validated, deposit deducted
+        order = self._acompte_order()
+        self._pay(order.deposit_ids.invoice_id)
+        self._deliver(order)
+        final = self._final_invoice(order)
+        final.action_invoice_open()
+        self.assertAlmostEqual(final.amount_total, 840.0)
+        # when the accountant cancels it with Odoo's credit note ("cancel" mode)
+        credit_note = self._refund(final, "cancel")
+        self.assertEqual((final.state, credit_note.state), ("paid", "paid"))
+        # then the goods and the deposit's deduction can be invoiced again
+        self.assertEqual(order.invoice_status, "to invoice")
+        self.assertAlmostEqual(order.deposit_ids.amount_to_deduct, 360.0)
+        again = self._final_invoice(order)
+        again.action_invoice_open()
+        self.assertAlmostEqual(again.amount_total, 840.0)
+        self.assertAlmostEqual(again.amount_tax, 140.0)
+        self.assertEqual(order.invoice_status, "invoiced")
+        # and the books count the order once: 1 200.00 invoiced, 200.00 of VAT, 4191 at zero
+        self.assertAlmostEqual(self._account_balance("411"), 840.0)
+        self.assertAlmostEqual(self._account_balance("4191"), 0.0)
+        self.assertAlmostEqual(self._declared_vat(), 200.0)
+        self.assertEqual(order._deposit_check_accounting(), [])
+
+    def test_a_modified_invoice_is_not_invoiced_twice(self):
+        # Odoo's "modify" mode already gives the order a new draft invoice: nothing more to invoice
+        order = self._acompte_order()
+        self._deliver(order)
+        final = self._final_invoice(order)
+        final.action_invoice_open()
+        self._refund(final, "modify")
+        self.assertEqual(order.invoice_status, "invoiced")
+        self.assertEqual(order.order_line.mapped("qty_invoiced"), [10.0])
