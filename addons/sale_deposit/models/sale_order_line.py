@@ -51,8 +51,8 @@ class SaleOrderLine(models.Model):
                     lambda r: r.state in ("open", "paid") and not r.invoice_line_ids.mapped("sale_line_ids"))
                 if refunds and invoice.currency_id.compare_amounts(
                         sum(refunds.mapped("amount_total")), invoice.amount_total) >= 0:
-                    line.qty_invoiced -= invoice_line.uom_id._compute_quantity(invoice_line.quantity,
-                                                                                line.product_uom)
+                    line.qty_invoiced -= invoice_line.uom_id._compute_quantity(
+                        invoice_line.quantity, line.product_uom)
         return result
 
     @api.depends("qty_invoiced", "qty_delivered", "product_uom_qty", "order_id.state",

@@ -289,8 +289,8 @@ class OrderHistory(object):
                 errors.append("deposit %s: %.2f left to pay, more than its invoice's open %.2f" % (
                     invoice.number, deposit.amount_to_pay, invoice.residual))
             if deposit.state == "cancel" and not currency.is_zero(deposit.amount_to_deduct):
-                errors.append("deposit %s cancelled with %.2f left to deduct" % (invoice.number,
-                                                                                deposit.amount_to_deduct))
+                errors.append("deposit %s cancelled with %.2f left to deduct" % (
+                    invoice.number, deposit.amount_to_deduct))
         live = order.deposit_ids.filtered(lambda d: d.state != "cancel")
         if currency.compare_amounts(order.deposit_remaining, sum(live.mapped("amount_to_deduct"))) != 0:
             errors.append("the order shows %.2f of deposits to deduct, its deposits %.2f" % (

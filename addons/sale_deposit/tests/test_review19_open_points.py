@@ -147,8 +147,8 @@ class TestBalancesAfterCredit(ReviewCase):
     def assertBalances(self, order, invoiced, paid, to_pay, to_deduct):
         order.invalidate_cache()
         self.assertEqual(
-            [round(order[name], 2) for name in ("deposit_invoiced", "deposit_paid", "deposit_to_pay",
-                                                 "deposit_remaining")],
+            [round(order[name], 2)
+             for name in ("deposit_invoiced", "deposit_paid", "deposit_to_pay", "deposit_remaining")],
             [invoiced, paid, to_pay, to_deduct])
 
     def test_an_unpaid_deposit_waits_to_be_deducted(self):
@@ -302,7 +302,6 @@ class TestCashBasisRoundingOnTheLastDeduction(ReviewCase):
         self.assertEqual(len(rounding), 1)
         self.assertEqual(rounding.journal_id, self.company.tax_cash_basis_journal_id)
         self.assertAlmostEqual(abs(self._balance(rounding, "445800")), 0.01)
-
 
 
 class TestInvoiceAgainAfterRefundCancel(ReviewCase):
