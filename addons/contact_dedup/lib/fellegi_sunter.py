@@ -36,7 +36,12 @@ def _jw(first, second):
 
 
 def _token_match(words1, words2):
-    """Best pairing of the words of two names: (exact words, close words, unmatched words of the shorter)."""
+    """Best pairing of the words of two names: (exact words, close words, unmatched words of the shorter).
+
+    Of two names with as many words, a short word (a given name) that Jaro-Winkler finds alike
+    but that is more than one slip away is another word: "eric" and "cedric" are two given names.
+    When one name has more words, a word may have been split ("hayd en"): its pieces count."""
+    strict = len(words1) == len(words2)
     exact = close = 0
     rest2 = list(words2)
     unmatched = []
@@ -51,8 +56,9 @@ def _token_match(words1, words2):
             if score > best_score:
                 best, best_score = other, score
         shortest = min(len(word), len(best)) if best is not None else 0
-        if best is not None and (best_score >= 0.88 or OSA.distance(word, best) <= 1 and (
-                shortest >= 4 or shortest >= 2 and word[0] == best[0])):
+        distance = OSA.distance(word, best) if best is not None else None
+        if best is not None and (best_score >= 0.88 and (distance <= 1 or shortest >= 5 or not strict)
+                                 or distance <= 1 and (shortest >= 4 or shortest >= 2 and word[0] == best[0])):
             rest2.remove(best)
             close += 1
         else:

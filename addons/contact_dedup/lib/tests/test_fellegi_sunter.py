@@ -420,3 +420,17 @@ def test_a_field_too_few_random_pairs_have_keeps_its_default_u(caplog):
     for field in fs.FIELD_NAMES:
         weights = model.level_weights("person", field)
         assert weights == sorted(weights, reverse=True), (field, weights)
+
+
+def test_two_given_names_alike_are_still_two_people_a_split_word_is_not():
+    # Éric and Cédric Gauthier at one address are brothers, not a typo of each other
+    assert fs.compare_name("eric gauthier", "cedric gauthier") == fs.RELATIVE_NAME
+    family = {"street": "3 rue Victor Hugo", "zip": "56100", "city": "Lorient", "phone": "02 97 11 22 33",
+              "email": "famille.gauthier@orange.fr"}
+    model = fs.Model(fs.DEFAULT_MODEL.m, fs.DEFAULT_MODEL.u, {kind: fs.prior_for_size(3000) for kind in fs.KINDS})
+    score, weights = model.score(normalize.partner_keys(dict(family, name="GAUTHIER Éric")),
+                                 normalize.partner_keys(dict(family, name="Cédric Gauthier")))
+    assert score < fs.DEFAULT_THRESHOLD, fs.explain(weights)
+    # a slip of one letter still is a typo, and a word typed in two pieces still is the word
+    assert fs.compare_name("gauthier eric", "gauthier erik") == 1
+    assert fs.compare_name("geraghty hayden", "en geraghty hayd") == fs.GIVEN_NAME_MISSING
