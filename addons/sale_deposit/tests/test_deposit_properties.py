@@ -5,7 +5,8 @@ lines, several VAT rates, euros or dollars, acompte or arrhes, four kinds of ter
 these met at least once; four more taken further: deposit paid, one of each line delivered, that
 invoiced), a deduction mode, and plays a random history on it inside a savepoint: one or two steps
 among deposit requests, full and partial payments, partial deliveries, returns, invoices, credit
-notes for returns, payments and exchange rate changes, then in one history in eight an ending: the
+notes for returns, payments, exchange rate changes, a deposit cancelled unpaid or credited by Odoo's
+own credit note, then in one history in eight an ending: the
 customer's withdrawal, the seller's default or a cancellation. After each step that books something
 the order must satisfy ``lib/invariants.py``. A failure is reported as the scenario that led to it,
 shrunk by hypothesis.
