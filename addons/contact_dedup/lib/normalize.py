@@ -3,6 +3,7 @@
 Plain Python, no Odoo import. Every function accepts ``None`` or ``False`` (Odoo's empty
 value) and returns ``""`` when nothing meaningful is left.
 """
+import functools
 import re
 import unicodedata
 
@@ -59,11 +60,16 @@ _DIGITS = re.compile(r"\D+")
 _EMAIL_IN_TEXT = re.compile(r"[^\s<>\"',;]+@[^\s<>\"',;]+")
 
 
+# The key refresh of a whole base normalises the same given names, surnames, streets and towns
+# again and again: the pure string functions below keep their recent results (bounded).
+_memo = functools.lru_cache(maxsize=32768)
+
 # letters that Unicode does not decompose into a base letter and an accent
 _FOLDED = str.maketrans({"œ": "oe", "Œ": "OE", "æ": "ae", "Æ": "AE", "ß": "ss", "ł": "l", "Ł": "L", "ø": "o",
                          "Ø": "O", "đ": "d", "Đ": "D", "ħ": "h", "Ħ": "H", "ı": "i", "þ": "th", "Þ": "TH"})
 
 
+@_memo
 def strip_accents(text):
     """'Hélène Müller' -> 'Helene Muller' (also folds ligatures such as œ)."""
     if not text:
@@ -73,6 +79,7 @@ def strip_accents(text):
     return "".join(char for char in decomposed if not unicodedata.combining(char))
 
 
+@_memo
 def simplify(text):
     """Lower case, no accents, punctuation as single spaces."""
     return _NON_WORD.sub(" ", strip_accents(text or "").lower()).strip()
@@ -110,6 +117,7 @@ def email_domain(email):
     return "" if not domain or domain in FREE_MAIL_DOMAINS else domain
 
 
+@_memo
 def normalize_phone(phone, default_country="FR"):
     """Return the number in E.164 ('+33612345678'), or its digits when it cannot be parsed.
 
@@ -152,6 +160,7 @@ DIMINUTIVES = {
 }
 
 
+@_memo
 def normalize_person_name(name):
     """Case, accents, punctuation, word order and diminutives removed:
     'DUPONT, Jean-Pierre' == 'jean pierre dupont', 'Bob Smith' == 'Robert Smith'."""
@@ -161,6 +170,7 @@ def normalize_person_name(name):
     return " ".join(sorted(words))
 
 
+@_memo
 def normalize_company_name(name):
     """Company name without legal form, accents, case or punctuation: 'ACME S.A.R.L.' -> 'acme'."""
     text = " %s " % simplify(name)
@@ -200,12 +210,14 @@ def normalize_website(url):
     return text if "." in text else ""
 
 
+@_memo
 def normalize_street(street):
     """Street with abbreviations spelt out: '12 av. Victor-Hugo' -> '12 avenue victor hugo'."""
     words = simplify(street).split()
     return " ".join(STREET_WORDS.get(word, word) for word in words)
 
 
+@_memo
 def normalize_city(city):
     """'St-Étienne CEDEX 2' -> 'saint etienne'."""
     words = [STREET_WORDS.get(word, word) if word in ("st", "ste") else word for word in simplify(city).split()]
@@ -214,6 +226,7 @@ def normalize_city(city):
     return " ".join(words)
 
 
+@_memo
 def normalize_zip(zip_code):
     return _NON_WORD.sub("", simplify(zip_code))
 

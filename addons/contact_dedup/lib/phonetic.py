@@ -3,6 +3,7 @@
 English: Metaphone (jellyfish). French: a short rule set written for this addon (in the spirit
 of Soundex-FR / Phonex): letters sounding alike folded, silent letters dropped.
 """
+import functools
 import re
 
 import jellyfish
@@ -16,6 +17,7 @@ _FRENCH_RULES = [
 _FRENCH_RULES = [(re.compile(pattern), replacement) for pattern, replacement in _FRENCH_RULES]
 
 
+@functools.lru_cache(maxsize=32768)
 def french(word):
     """'Dupond' and 'Dupont' -> 'dpn'; 'Lefèvre' and 'Lefebvre' share theirs too (accents are gone before)."""
     text = re.sub(r"[^a-z]", "", (word or "").lower())
@@ -24,6 +26,7 @@ def french(word):
     return text.lower()
 
 
+@functools.lru_cache(maxsize=32768)
 def english(word):
     """Metaphone of the word ('Smith' and 'Smyth' -> 'SM0')."""
     text = re.sub(r"[^a-z]", "", (word or "").lower())
