@@ -262,6 +262,29 @@ class TestConfirmBeforePaymentIsTheManagers(ReviewCase):
         self.assertFalse(self.env["account.invoice"].search([("deposit_order_id", "=", order.id)]))
 
 
+class TestDeliverBeforePaymentOnTheCustomerIsTheManagers(ReviewCase):
+    """Second review, A: a salesperson set "Deliver/Confirm before deposit is paid" on the customer
+    record over RPC; the customer's next order inherited it and was delivered unpaid."""
+
+    def test_a_salesperson_cannot_set_the_override_on_a_customer(self):
+        partner = self.business.sudo(self.salesman)
+        for name in ("deposit_deliver_unpaid", "deposit_confirm_unpaid"):
+            value = not self.business[name]
+            with self.assertRaisesRegex(AccessError, "before deposit is paid", msg=name):
+                partner.write({name: value})
+            # nor on a new customer
+            with self.assertRaisesRegex(AccessError, "before deposit is paid", msg=name):
+                self.env["res.partner"].sudo(self.salesman).create({"name": "Client %s" % name, name: value})
+        # what a form sends when saving (the values the customer already has), and other fields, pass
+        partner.write({"deposit_deliver_unpaid": self.business.deposit_deliver_unpaid,
+                       "deposit_confirm_unpaid": self.business.deposit_confirm_unpaid, "phone": "01 02 03 04 05"})
+        self.env["res.partner"].sudo(self.salesman).create({
+            "name": "Client neuf", "deposit_deliver_unpaid": False, "deposit_confirm_unpaid": True})
+        # a sales manager decides
+        self.business.sudo(self.manager).write({"deposit_deliver_unpaid": True})
+        self.assertTrue(self.business.deposit_deliver_unpaid)
+
+
 class TestCashBasisRoundingOnTheLastDeduction(ReviewCase):
     """Point 3: with VAT on deposits when paid and the deduction by credit notes, a cent of the deposit's
     VAT stayed on 445800 (399.99 on 445711 where 400.00 are due) after two partial invoices."""
