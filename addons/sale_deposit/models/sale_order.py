@@ -562,6 +562,12 @@ class SaleOrder(models.Model):
     # ------------------------------------------------------------ final invoice
     @api.multi
     def action_invoice_create(self, grouped=False, final=False):
+        if not final and any(order.deposit_ids and order.order_line.filtered(
+                lambda line: line.is_downpayment and line.qty_to_invoice < 0) for order in self):
+            # Odoo's "Invoiceable lines" leaves its own down payments for a later invoice; beside our
+            # deposits, which are deducted at once, the customer was then billed above the order
+            # (360 + 840 + 840 for 1 200): its down payments are deducted now too
+            final = True
         invoice_ids = super(SaleOrder, self).action_invoice_create(grouped=grouped, final=final)
         invoices = self.env["account.invoice"].browse(invoice_ids)
         for invoice in invoices.filtered(lambda i: i.type == "out_invoice"):

@@ -80,6 +80,24 @@ class TestDepositReview19(DepositCase):
         with self.assertRaisesRegex(UserError, "above the order total"):
             Wizard.create({"advance_payment_method": "fixed", "amount": 341}).create_invoices()
 
+    def test_invoiceable_lines_deduct_odoo_down_payments_beside_the_deposits(self):
+        """Second review, 11: with our acompte of 360.00 and Odoo's down payment of 840.00 (all the room
+        left), "Invoiceable lines" (without "deduct down payments") billed 1 200.00 more: 2 040.00 in all."""
+        order = self._acompte_order()
+        Wizard = self.env["sale.advance.payment.inv"].with_context(active_ids=order.ids, active_model="sale.order")
+        Wizard.create({"advance_payment_method": "fixed", "amount": 840}).create_invoices()
+        self._pay(order.deposit_ids.invoice_id)
+        self._deliver(order)
+        Wizard.create({"advance_payment_method": "delivered"}).create_invoices()
+        invoices = self.env["account.invoice"].search([
+            ("partner_id", "child_of", order.partner_id.commercial_partner_id.id), ("state", "!=", "cancel"),
+            ("type", "in", ("out_invoice", "out_refund"))])
+        self.assertIn(order.deposit_ids.invoice_id, invoices)
+        invoices.filtered(lambda i: i.state == "draft").action_invoice_open()
+        billed = sum(i.amount_total * (1 if i.type == "out_invoice" else -1) for i in invoices)
+        self.assertAlmostEqual(billed, 1200.0, msg="the customer is billed the order, deposits and down "
+                                                   "payments included: %s" % [(i.type, i.amount_total) for i in invoices])
+
     def test_terms_typed_with_a_template_win_field_by_field(self):
         order = self.env["sale.order"].sudo(self.salesman).create({
             "partner_id": self.consumer.id, "deposit_template_id": self.kitchen.id, "deposit_value": 20,
