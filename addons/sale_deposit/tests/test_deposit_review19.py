@@ -95,8 +95,9 @@ class TestDepositReview19(DepositCase):
         self.assertIn(order.deposit_ids.invoice_id, invoices)
         invoices.filtered(lambda i: i.state == "draft").action_invoice_open()
         billed = sum(i.amount_total * (1 if i.type == "out_invoice" else -1) for i in invoices)
+        seen = [(i.type, i.amount_total) for i in invoices]
         self.assertAlmostEqual(billed, 1200.0, msg="the customer is billed the order, deposits and down "
-                                                   "payments included: %s" % [(i.type, i.amount_total) for i in invoices])
+                                                   "payments included: %s" % seen)
 
     def test_terms_typed_with_a_template_win_field_by_field(self):
         order = self.env["sale.order"].sudo(self.salesman).create({
