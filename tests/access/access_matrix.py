@@ -703,6 +703,11 @@ MODELS = {
                          "note": "Subscription fields only; Odoo's rights."},
     "crm.team": {"addon": "crm_leads", "kind": "stock",
                  "note": "Adds the 'Members See Unassigned Leads' option; Odoo's rights."},
+    "account.partial.reconcile": {"addon": "sale_deposit", "kind": "stock",
+                                  "note": "No fields: a settled deposit's cash-basis rounding cent is cleared; "
+                                          "Odoo's accounting rights."},
+    "mail.template": {"addon": "crm_leads", "kind": "stock",
+                      "note": "No fields: compiled templates are kept per process; Odoo's rights."},
 }
 
 # Fields readable by administrators only: (model, field, record); every RPC role that can read
