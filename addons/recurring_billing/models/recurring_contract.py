@@ -252,10 +252,16 @@ class RecurringContract(models.Model):
     )
     note = fields.Text()
 
-    @api.depends("line_ids.price_subtotal", "recurring_interval", "recurring_unit", "state")
+    @api.depends("line_ids.price_subtotal", "line_ids.is_usage", "line_ids.date_start", "line_ids.date_end",
+                 "recurring_interval", "recurring_unit", "state", "date_start", "date_end")
     def _compute_amounts(self):
         for contract in self:
-            total = sum(contract.line_ids.filtered(lambda line: not line.is_usage).mapped("price_subtotal"))
+            # the lines in force today (on its first day before it starts, on its last once ended): a
+            # line stopped or replaced by another plan keeps its quantity and price, its history
+            day = contract._amounts_day()
+            total = sum(contract.line_ids.filtered(
+                lambda line: not line.is_usage and (not line.date_start or line.date_start <= day)
+                and (not line.date_end or line.date_end >= day)).mapped("price_subtotal"))
             contract.amount_period = total
             if contract.state in ("paused", "closed"):  # no recurring revenue while paused or once closed
                 contract.mrr = 0.0
@@ -264,6 +270,45 @@ class RecurringContract(models.Model):
                 contract.mrr = total / months
             else:
                 contract.mrr = 0.0
+
+    @api.multi
+    def _amounts_day(self):
+        """The day whose lines make the amount per period and the MRR: today (``recurring_today``
+        in the context, else the user's today), within the contract's dates."""
+        self.ensure_one()
+        day = self.env.context.get("recurring_today") or fields.Date.context_today(self)
+        if self.date_start and day < self.date_start:
+            day = self.date_start
+        if self.date_end and day > self.date_end:
+            day = self.date_end
+        return day
+
+    @api.model
+    def _refresh_amounts(self, today):
+        """Recompute the amount per period and the MRR of the contracts whose lines in force
+        changed since they were computed (a line started or stopped since): set-based, the
+        stored amount compared with the lines in force on ``today`` in SQL."""
+        text = fields.Date.to_string(today)
+        self.env.cr.execute("""
+            SELECT c.id
+              FROM recurring_contract c
+             CROSS JOIN LATERAL (SELECT LEAST(GREATEST(%(today)s::date, COALESCE(c.date_start, %(today)s::date)),
+                                              COALESCE(c.date_end, 'infinity'::date)) AS day) ref
+             WHERE NOT COALESCE(c.is_template, FALSE)
+               AND EXISTS (SELECT 1 FROM recurring_contract_line l
+                            WHERE l.contract_id = c.id AND (l.date_start IS NOT NULL OR l.date_end IS NOT NULL))
+               AND round(COALESCE(c.amount_period, 0)::numeric, 2) != round(COALESCE((
+                       SELECT sum(l.price_subtotal) FROM recurring_contract_line l
+                        WHERE l.contract_id = c.id AND NOT COALESCE(l.is_usage, FALSE)
+                          AND (l.date_start IS NULL OR l.date_start <= ref.day)
+                          AND (l.date_end IS NULL OR l.date_end >= ref.day)), 0)::numeric, 2)
+        """, {"today": text})
+        contracts = self.with_context(recurring_today=text).browse([row[0] for row in self.env.cr.fetchall()])
+        if contracts:
+            for name in ("amount_period", "mrr"):
+                contracts._recompute_todo(self._fields[name])
+            contracts.recompute()
+        return contracts
 
     @api.multi
     def _compute_invoice_count(self):
@@ -440,19 +485,20 @@ class RecurringContract(models.Model):
         return self.env["recurring.contract.amendment"].create(values)
 
     @api.multi
-    def _credit_unused_days(self, first_unused_day, reason, calendar=None):
+    def _credit_unused_days(self, first_unused_day, reason, calendar=None, lines=None):
         """Credit, on the next invoice, the days from ``first_unused_day`` of the periods
-        already invoiced: one adjustment per fixed line and period, prorated on the period's
-        full length (``proration.unused_credit``)."""
+        already invoiced: one adjustment per fixed line (of ``lines``, by default all) and
+        period, prorated on the period's full length (``proration.unused_credit``)."""
         self.ensure_one()
         calendar = calendar or self._calendar()
         text = fields.Date.to_string(first_unused_day)
         digits = self.currency_id.decimal_places
         Adjustment = self.env["recurring.contract.adjustment"]
+        lines = self.line_ids if lines is None else lines
         for claim in self.period_ids.filtered(lambda p: p.date_end >= text).sorted("date_start"):
             claim_start, claim_end = fields.Date.from_string(claim.date_start), fields.Date.from_string(claim.date_end)
             full = calendar.period_of(claim_start)
-            for line in self.line_ids.filtered(lambda line: not line.is_usage):
+            for line in lines.filtered(lambda line: not line.is_usage):
                 start = max(claim_start, fields.Date.from_string(line.date_start)) if line.date_start else claim_start
                 end = min(claim_end, fields.Date.from_string(line.date_end)) if line.date_end else claim_end
                 if end < max(start, first_unused_day):
@@ -695,6 +741,7 @@ class RecurringContract(models.Model):
     def cron_lifecycle(self, today=None):
         """Daily: alerts before the term ends, renewal or closing after it."""
         today = today or fields.Date.from_string(fields.Date.context_today(self))
+        self._refresh_amounts(today)
         contracts = self.search([("state", "in", ("running", "to_renew")), ("date_end", "!=", False),
                                  ("is_template", "=", False)])
         for contract in contracts:

@@ -1,3 +1,5 @@
+import datetime
+
 from odoo import _, api, fields, models
 from odoo.addons import decimal_precision as dp
 from odoo.exceptions import UserError, ValidationError
@@ -421,15 +423,64 @@ class RecurringContractLine(models.Model):
             raise UserError(_("Line %s does not run on that day: pick a date within its dates.")
                             % self.product_id.display_name)
 
+    @api.model
+    def _stop_day(self, date):
+        """The day ``date`` (text ``YYYY-MM-DD`` as sent over RPC, or a date) names; a clear
+        error for anything else."""
+        if isinstance(date, datetime.date) and not isinstance(date, datetime.datetime):
+            return date
+        if isinstance(date, str) and date.strip():
+            try:
+                return fields.Date.from_string(date.strip())
+            except ValueError:
+                pass
+        raise UserError(_("The stop date must be a day written YYYY-MM-DD, such as 2027-01-31: %s is not one.")
+                        % (date if isinstance(date, str) and date.strip() else repr(date)))
+
+    @api.multi
+    def _check_stop_date(self, date):
+        """Refuse a stop of the line from ``date`` (text) that would not be a stop: the contract
+        not running, a day outside the contract or the line, the line's first day or before,
+        or a change of quantity or price scheduled from then on (it would apply to a stopped line)."""
+        self.ensure_one()
+        contract = self.contract_id
+        self._check_change_date(date)
+        first_day = self.date_start or contract.date_start
+        if date <= first_day:
+            raise UserError(_("Line %(product)s starts on %(start)s: it can only be stopped from a later day (the "
+                              "day before the stop is its last day). To end the whole contract, close it.") % {
+                "product": self.product_id.display_name,
+                "start": contract._format_date(fields.Date.from_string(first_day))})
+        scheduled = self.amendment_ids.filtered(lambda a: a.kind == "line" and a.state == "pending" and a.date >= date)
+        if scheduled:
+            raise UserError(_("Line %(product)s has a change of quantity or price scheduled on %(date)s, after its "
+                              "stop: delete it from the line's scheduled changes first.") % {
+                "product": self.product_id.display_name,
+                "date": contract._format_date(fields.Date.from_string(scheduled[0].date))})
+
     @api.multi
     def action_stop(self, date):
-        """Stop the line from ``date`` (its last day is the day before): the periods not
-        invoiced yet bill it up to that day; the unused days of a prepaid period are
-        credited on the next invoice."""
+        """Stop the lines from ``date`` (``YYYY-MM-DD``; their last day is the day before).
+
+        A public method (RPC): the caller must be allowed to edit the lines (salespeople those
+        of their own contracts, sales managers all). The line keeps its quantity and price,
+        what it billed (its form, the MRR of past months): the periods not invoiced yet bill
+        it up to the day before the stop, no later period bills it, and the days from the
+        stop of the periods already invoiced (in advance) are credited on the next invoice,
+        prorated on each period as it was billed (clipped first period included)."""
+        self.check_access_rights("write")
+        self.check_access_rule("write")
+        day = self._stop_day(date)
+        text = fields.Date.to_string(day)
         for line in self:
-            invoiced = line.contract_id.period_ids.filtered(lambda p: p.date_start <= date <= p.date_end)
-            if invoiced and not line.is_usage:
-                line.with_context(recurring_apply_now=True).apply_change(date, quantity=0.0, period_invoiced=True)
-            last_day = fields.Date.from_string(date) - recurrence.ONE_DAY
-            line.date_end = fields.Date.to_string(last_day)
+            contract = line.contract_id
+            # the invoicing run locks the contract too: the invoiced periods read below cannot
+            # change meanwhile (a run in progress makes this wait)
+            self.env.cr.execute("SELECT id FROM recurring_contract WHERE id = %s FOR UPDATE", (contract.id,))
+            contract.invalidate_cache(ids=contract.ids)
+            self.env["recurring.contract.period"].invalidate_cache()
+            line._check_stop_date(text)
+            if not line.is_usage:
+                contract._credit_unused_days(day, _("line stopped on %s") % contract._format_date(day), lines=line)
+            line.date_end = fields.Date.to_string(day - recurrence.ONE_DAY)
         return True
