@@ -38,6 +38,41 @@ class AccountInvoice(models.Model):
         help="Set on the credit notes (avoirs) for goods returned on a sales order.",
     )
 
+    def _deposit_booked_rates(self):
+        """{(account, tax): rate booked} of the deposit invoice a foreign-currency credit note cancels.
+
+        The rate is read from the deposit invoice's posted entry (company amount / invoice currency
+        amount per account and tax), not from the rates table: a rate corrected since on the same day,
+        or the rate of the credit note's own day, would leave a residue on the VAT and deposit accounts.
+        Empty when the credit note cancels no deposit invoice, or both are in the company's currency.
+        """
+        self.ensure_one()
+        original = self.sudo().refund_invoice_id
+        if self.type != "out_refund" or not original.sale_deposit_ids or not original.move_id \
+                or original.currency_id != self.currency_id or self.currency_id == self.company_id.currency_id:
+            return {}
+        sums = {}
+        for line in original.move_id.line_ids.filtered(lambda l: l.currency_id == self.currency_id):
+            key = (line.account_id.id, line.tax_line_id.id or False)
+            balance, amount_currency = sums.get(key, (0.0, 0.0))
+            sums[key] = (balance + line.balance, amount_currency + line.amount_currency)
+        return {key: balance / amount_currency for key, (balance, amount_currency) in sums.items()
+                if amount_currency}
+
+    @api.multi
+    def compute_invoice_totals(self, company_currency, invoice_move_lines):
+        # a credit note cancelling a foreign-currency deposit invoice reverses, line by line, the amounts
+        # booked in the company's currency: the VAT and the deposit account come back to zero
+        rates = self._deposit_booked_rates() if len(self) == 1 else {}
+        for line in invoice_move_lines if rates else []:
+            rate = rates.get((line.get("account_id"), line.get("tax_line_id") or False))
+            if rate is None or (line.get("currency_id") and line.get("amount_currency")):
+                continue
+            amount = self.currency_id.round(line["price"])
+            line.update(currency_id=self.currency_id.id, amount_currency=amount,
+                        price=company_currency.round(amount * rate))
+        return super(AccountInvoice, self).compute_invoice_totals(company_currency, invoice_move_lines)
+
     def _get_currency_rate_date(self):
         """A credit note cancelling a deposit invoice mirrors it at its own exchange rate: its VAT and
         deposit account lines then reverse the amounts booked in the company's currency, not today's."""

@@ -225,21 +225,32 @@ class SaleOrder(models.Model):
             late, interest = order._deposit_late_interest(today)
             if not late:
                 continue
-            self.env["mail.activity"].sudo().create({
-                "res_model_id": model.id,
-                "res_id": order.id,
-                "activity_type_id": todo.id,
-                "user_id": (order.user_id or self.env.user).id,
-                "date_deadline": fields.Date.to_string(today),
-                "summary": _("Late delivery: legal interest on the deposit"),
-                "note": _("An advance payment on order %(order)s was made more than three months ago and the "
-                          "goods are not delivered: %(interest)s of legal interest are owed so far "
-                          "(Code de la consommation, L214-2). Deliver or refund the customer.") % {
-                    "order": order.name, "interest": order._deposit_format(interest)},
-            })
+            user = order.user_id or self.env.user
+            # the daily job runs as the administrator: the activity reads in its salesperson's language
+            texts = order.with_context(lang=user.lang or order.partner_id.lang or self.env.lang)\
+                ._deposit_late_activity_texts(interest)
+            self.env["mail.activity"].sudo().create(dict(
+                texts,
+                res_model_id=model.id,
+                res_id=order.id,
+                activity_type_id=todo.id,
+                user_id=user.id,
+                date_deadline=fields.Date.to_string(today),
+            ))
             flagged |= order
         flagged.sudo().write({"deposit_late_flagged": True})
         return flagged
+
+    def _deposit_late_activity_texts(self, interest):
+        """Summary and note of the late delivery activity, in the language of the context."""
+        self.ensure_one()
+        return {
+            "summary": _("Late delivery: legal interest on the advance payments"),
+            "note": _("An advance payment on order %(order)s was made more than three months ago and the "
+                      "goods are not delivered: %(interest)s of legal interest are owed so far "
+                      "(Code de la consommation, L214-2). Deliver or refund the customer.") % {
+                "order": self.name, "interest": self._deposit_format(interest)},
+        }
 
     @api.constrains("deposit_value", "deposit_method")
     def _check_deposit_value(self):
@@ -300,14 +311,16 @@ class SaleOrder(models.Model):
 
     @api.model
     def create(self, values):
-        # terms typed on the order win, field by field, over the template's; without a template, typed
-        # terms are the order's own and the customer's or company's are not mixed in
-        if values.get("deposit_template_id") or (
-                values.get("partner_id") and not any(name in values for name in TERM_FIELDS)):
+        # terms typed on the order win, field by field, over the template's (picked on the order, else the
+        # customer's default one), which fills the terms not typed; without any template, typed terms are
+        # the order's own and the customer's or company's are not mixed in
+        if values.get("deposit_template_id") or values.get("partner_id"):
             partner = self.env["res.partner"].browse(values.get("partner_id"))
             company = self.env["res.company"].browse(values.get("company_id")) or self.env.user.company_id
             template, customer_template = self.browse()._deposit_template_in(values)
-            values = dict(self._deposit_default_terms(partner, company, template, customer_template), **values)
+            defaults = self._deposit_default_terms(partner, company, template, customer_template)
+            if defaults.get("deposit_template_id") or not any(name in values for name in TERM_FIELDS):
+                values = dict(defaults, **values)
         self.browse()._check_deposit_override(values)
         return super(SaleOrder, self).create(values)
 
@@ -405,25 +418,42 @@ class SaleOrder(models.Model):
         values.update({
             "deposit_order_id": self.id,
             "name": self.client_order_ref or self.name,
-            "comment": _("Deposit on order %s") % self.name,
+            "comment": self.with_context(lang=self.partner_id.lang or self.env.lang)._deposit_invoice_comment(kind),
         })
         return values
+
+    def _deposit_invoice_comment(self, kind):
+        """Comment of a deposit invoice, in the language of the order's context (the customer's)."""
+        self.ensure_one()
+        if kind == "arrhes":
+            return _("Earnest money (arrhes) on order %s") % self.name
+        return _("Down payment (acompte) on order %s") % self.name
 
     def _deposit_line_name(self, kind, method, value):
         """Label of a deposit invoice line, in the language of the order's context (the customer's)."""
         self.ensure_one()
-        name = self._deposit_product(kind).name
+        # whole sentences per kind: a translated noun set into another sentence reads wrong in French
         if method == "fixed":
-            return _("%(kind)s on order %(order)s") % {"kind": name, "order": self.name}
-        percent = formatLang(self.env, value, digits=0 if float(value).is_integer() else 2)
-        return _("%(kind)s: %(percent)s%% of order %(order)s") % {"kind": name, "percent": percent, "order": self.name}
+            if kind == "arrhes":
+                return _("Earnest money (arrhes) on order %s") % self.name
+            return _("Down payment (acompte) on order %s") % self.name
+        values = {"percent": formatLang(self.env, value, digits=0 if float(value).is_integer() else 2),
+                  "order": self.name}
+        if kind == "arrhes":
+            return _("Earnest money (arrhes) of %(percent)s%% of order %(order)s") % values
+        return _("Down payment (acompte) of %(percent)s%% of order %(order)s") % values
 
-    def _deposit_deduction_name(self, label, number, cancellation=False):
-        """Label of a line deducting (or, with ``cancellation``, cancelling) a deposit invoice line, in the
-        language of the order's context (the customer's)."""
+    def _deposit_deduction_name(self, kind, number, cancellation=False):
+        """Label of a line deducting (or, with ``cancellation``, cancelling) the deposit of invoice ``number``,
+        in the language of the order's context (the customer's)."""
+        values = {"number": number, "order": self.name}
         if cancellation:
-            return _("Cancellation of %(label)s (%(number)s)") % {"label": label, "number": number}
-        return _("Deduction of %(label)s (%(number)s)") % {"label": label, "number": number}
+            if kind == "arrhes":
+                return _("Cancellation of the earnest money (arrhes) of invoice %(number)s, order %(order)s") % values
+            return _("Cancellation of the down payment (acompte) of invoice %(number)s, order %(order)s") % values
+        if kind == "arrhes":
+            return _("Deduction of the earnest money (arrhes) of invoice %(number)s, order %(order)s") % values
+        return _("Deduction of the down payment (acompte) of invoice %(number)s, order %(order)s") % values
 
     @api.multi
     def _prepare_deposit_line(self, kind, taxes, untaxed, taxed, label):
@@ -530,8 +560,12 @@ class SaleOrder(models.Model):
                 "amount": invoice.amount_total,
                 "amount_untaxed": invoice.amount_untaxed,
             })
-            order.message_post(body=_("Deposit invoice %(number)s of %(amount)s created.") % {
-                "number": invoice.number, "amount": order._deposit_format(invoice.amount_total)})
+            values = {"number": invoice.number, "amount": order._deposit_format(invoice.amount_total)}
+            if kind == "arrhes":
+                message = _("Earnest money (arrhes) invoice %(number)s of %(amount)s created.") % values
+            else:
+                message = _("Down payment (acompte) invoice %(number)s of %(amount)s created.") % values
+            order.message_post(body=message)
             deposits |= deposit
         return deposits
 
@@ -568,12 +602,35 @@ class SaleOrder(models.Model):
             # deposits, which are deducted at once, the customer was then billed above the order
             # (360 + 840 + 840 for 1 200): its down payments are deducted now too
             final = True
+        self._check_deposit_invoice_not_negative()
         invoice_ids = super(SaleOrder, self).action_invoice_create(grouped=grouped, final=final)
         invoices = self.env["account.invoice"].browse(invoice_ids)
         for invoice in invoices.filtered(lambda i: i.type == "out_invoice"):
             for order in invoice.invoice_line_ids.mapped("sale_line_ids.order_id") & self:
                 order._deduct_deposits(invoice)
         return invoice_ids
+
+    def _check_deposit_invoice_not_negative(self):
+        """Refuse to invoice lines totalling below zero while deposits are left to deduct.
+
+        Odoo turns such an invoice into a credit note, from which no deposit can be deducted: the deposit
+        would stay on the deposit account (4191) with the order invoiced. The user corrects the order's
+        lines, or has the deposit cancelled (credited) first.
+        """
+        for order in self:
+            deposits = order.sudo().deposit_ids.filtered(lambda d: d.amount_to_deduct > 0)
+            if not deposits:
+                continue
+            untaxed = sum(line.price_subtotal * line.qty_to_invoice / line.product_uom_qty
+                          for line in order.order_line if line.product_uom_qty and line.qty_to_invoice
+                          and not line.is_downpayment)
+            if order.currency_id.compare_amounts(untaxed, 0.0) < 0:
+                raise UserError(_(
+                    "Order %(order)s cannot be invoiced: its lines to invoice total %(amount)s (tax excluded), "
+                    "below zero, and a credit note cannot deduct its deposits of %(deposits)s. Correct the "
+                    "order's lines, or have a sales manager cancel the deposits first.") % {
+                    "order": order.name, "amount": order._deposit_format(untaxed),
+                    "deposits": order._deposit_format(sum(deposits.mapped("amount_to_deduct")))})
 
     def _deposit_left_to_invoice(self):
         """Tax-included amount of the order not yet on a (non-cancelled) invoice, returned goods excepted."""
@@ -713,7 +770,7 @@ class SaleOrder(models.Model):
                     [self.company_id._deposit_invoice_tax(tax).id for tax in taxes])
             result.append({
                 "name": self.with_context(lang=self.partner_id.lang or self.env.lang)._deposit_deduction_name(
-                    line.name, deposit.invoice_id.number, cancellation),
+                    deposit.kind, deposit.invoice_id.number, cancellation),
                 "origin": self.name,
                 "product_id": line.product_id.id,
                 "uom_id": line.uom_id.id,
@@ -1027,6 +1084,14 @@ class SaleOrder(models.Model):
         for order in self:
             if order.state == "cancel":
                 raise UserError(_("Order %s is already cancelled.") % order.name)
+            delivered = order.sudo().picking_ids.filtered(lambda p: p.state == "done")
+            if delivered and order.sudo().deposit_ids:
+                raise UserError(_(
+                    "Order %(order)s cannot be cancelled: goods were already delivered (%(transfers)s). A customer "
+                    "who withdraws after the delivery sends the goods back through a return of the delivery; the "
+                    "goods returned are then credited, and the deposit is deducted from the invoice of the goods "
+                    "kept or refunded.") % {
+                    "order": order.name, "transfers": ", ".join(delivered.mapped("name"))})
             if order._deposit_goods_left_invoiced():
                 raise UserError(_("Order %s has invoiced goods: issue a credit note for them before cancelling "
                                   "the order.") % order.name)

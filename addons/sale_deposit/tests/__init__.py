@@ -8,3 +8,4 @@ from . import test_late_interest
 from . import test_deposit_templates
 from . import test_deposit_review19
 from . import test_review19_open_points
+from . import test_review19_third_round

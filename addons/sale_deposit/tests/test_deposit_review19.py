@@ -1,5 +1,6 @@
-from odoo import fields
+from odoo import fields, tools
 from odoo.exceptions import AccessError, UserError
+from odoo.modules.module import get_resource_path
 
 from .common import DepositCase
 
@@ -110,15 +111,15 @@ class TestDepositReview19(DepositCase):
         self.assertAlmostEqual(order.deposit_expected, 240.0)
 
     def test_the_customer_reads_his_language_and_amounts_in_the_currency_format(self):
-        self.env["res.lang"].with_context(active_test=False).search([("code", "=", "fr_FR")]).active = True
-        product = self.env.ref("sale_deposit.product_deposit_acompte")
-        product.with_context(lang="fr_FR").name = "Acompte"
+        self.env["res.lang"].load_lang("fr_FR")
+        tools.trans_load(self.env.cr, get_resource_path("sale_deposit", "i18n", "fr.po"), "fr_FR",
+                         verbose=False, module_name="sale_deposit")
         self.business.lang = "fr_FR"
         order = self._acompte_order()
         line = order.deposit_ids.invoice_id.invoice_line_ids
-        self.assertTrue(line.name.startswith("Acompte"), line.name)
+        self.assertTrue(line.name.startswith("Acompte de 30 %"), line.name)
         self.assertNotIn("30.0%", line.name)
-        message = order.message_ids.filtered(lambda m: "Deposit invoice" in (m.body or ""))
+        message = order.message_ids.filtered(lambda m: "Down payment (acompte) invoice" in (m.body or ""))
         self.assertIn("360.00", message.body)
         order.action_cancel()
         credit_note = order.deposit_ids.invoice_id.refund_invoice_ids
