@@ -158,6 +158,10 @@ CONF
         # it would hold them for as long as it runs, and every later command would wait
         as_postgres "$PGBIN/pg_ctl" -D "$PGDATA" -l "$PGDATA/server.log" -w start >/dev/null 8>&- 9>&- \
             || die "PostgreSQL did not start: see $PGDATA/server.log"
+        # the caller that asked (PG_STARTED_FLAG, a file) learns that it started this server
+        if [ -n "${PG_STARTED_FLAG:-}" ]; then
+            { as_postgres cat "$PGDATA/postmaster.pid" 2>/dev/null || true; } | head -1 >"$PG_STARTED_FLAG"
+        fi
     fi
     if ! psql -U postgres -tAc "select 1 from pg_roles where rolname='odoo'" | grep -q 1; then
         psql -q -U postgres -c "create role odoo login superuser" >/dev/null
@@ -166,6 +170,25 @@ CONF
 
 pg_stop() {
     as_postgres "$PGBIN/pg_ctl" -D "$PGDATA" -m fast stop >/dev/null 2>&1 || true
+}
+
+# At the end of a command that started the cluster itself (pg_start with PG_STARTED_FLAG
+# set): stops it unless another command of the project holds it or a client is connected.
+# A cluster this command did not start (another command's, or one it found running) is
+# never stopped here: a script that talks to it without hold_cluster may be between two
+# connections. `scripts/stop` stops it whoever started it.
+pg_stop_if_ours() {
+    local started=""
+    [ -n "${PG_STARTED_FLAG:-}" ] && started="$(cat "$PG_STARTED_FLAG" 2>/dev/null || true)"
+    rm -f "${PG_STARTED_FLAG:-}"
+    pg_running || return 0
+    if [ -z "$started" ] || [ "$started" != "$({ as_postgres cat "$PGDATA/postmaster.pid" 2>/dev/null || true; } | head -1)" ]; then
+        say "PostgreSQL left running: this command did not start it (scripts/stop stops it)"
+    elif cluster_used_by_others || [ "$(pg_other_clients)" -gt 0 ]; then
+        say "PostgreSQL left running: another command uses it (scripts/stop stops it)"
+    else
+        say "stopping PostgreSQL"; pg_stop
+    fi
 }
 
 # Every command that uses the cluster holds a shared lock on it for its whole run, so

@@ -1,16 +1,19 @@
 """The set-up works from any folder its caller owns: a clone in a private (mode 700)
 folder, as root, gets a started cluster and a database, without any folder of the
 caller's being opened up; `scripts/stop` stops it and `--purge` removes it. A run
-killed earlier leaves test databases that the next run drops."""
+killed earlier leaves test databases that the next run drops. Ctrl-C on `scripts/run`
+stops only a cluster that run started itself."""
 import os
 import pwd
 import shutil
+import signal
 import subprocess
 import tempfile
+import time
 
 import pytest
 
-from harness import LOCAL, ROOT, pg_env
+from harness import LOCAL, ROOT, free_port, pg_env
 
 SETUP = """
 set -euo pipefail
@@ -122,3 +125,70 @@ def test_databases_of_killed_runs_are_dropped_by_the_next_run():
             rest = [line for line in handle if line.strip() != kept]
         with open(path, "w") as handle:
             handle.writelines(rest)
+
+
+def _run_command_interrupted(clone, env):
+    """`scripts/run` in ``clone``, interrupted (Ctrl-C to its process group) while it builds
+    its first database; returns its output."""
+    port = str(free_port())
+    process = subprocess.Popen(["./scripts/run"], cwd=clone, env=dict(env, ODOO_PORT=port), start_new_session=True,
+                               stdout=subprocess.PIPE, stderr=subprocess.STDOUT, universal_newlines=True)
+    lines = []
+    try:
+        for line in process.stdout:
+            lines.append(line)
+            if "building template database" in line or "creating database" in line:
+                time.sleep(1)
+                os.killpg(process.pid, signal.SIGINT)
+                break
+        lines.extend(process.stdout)
+        process.wait(120)
+    finally:
+        if process.poll() is None:
+            os.killpg(process.pid, signal.SIGKILL)
+    return "".join(lines)
+
+
+def _pg_state(clone, env):
+    return _sh("source scripts/lib.sh; pg_running && echo state:up || echo state:down", clone, env=env).stdout
+
+
+def test_scripts_run_stops_only_the_postgresql_it_started_itself():
+    """Ctrl-C on `scripts/run` stops the project's PostgreSQL when that run started it and
+    nothing else uses it; a cluster it found running (a script may be between two
+    connections, without holding the cluster) or one another command holds stays up."""
+    parent = tempfile.mkdtemp()
+    env = _clean_env()
+    try:
+        clone = _clone(parent)
+        # the clone borrows the checkout's virtualenv and lessc (nothing to install)
+        os.symlink(os.path.join(ROOT, ".venv"), os.path.join(clone, ".venv"))
+        os.symlink(os.path.join(ROOT, "node_modules"), os.path.join(clone, "node_modules"))
+        os.utime(os.path.join(clone, "package-lock.json"), (0, 0))
+        # Given a cluster started by another command, which has ended since
+        started = _sh("source scripts/lib.sh; pg_start && echo started", clone, env=env)
+        assert "started" in started.stdout, started.stdout
+        # when a run is interrupted, then that cluster stays up
+        out = _run_command_interrupted(clone, env)
+        assert "this command did not start it" in out, out
+        assert "state:up" in _pg_state(clone, env)
+        # Given no cluster running, when a run starts it and is interrupted, then it stops it
+        _sh("./scripts/stop", clone, env=env)
+        assert "state:down" in _pg_state(clone, env)
+        out = _run_command_interrupted(clone, env)
+        assert "stopping PostgreSQL" in out, out
+        assert "state:down" in _pg_state(clone, env)
+        # Given another command of the project holding the cluster, a run that started it leaves it up
+        holder = subprocess.Popen(["bash", "-c", "source scripts/lib.sh; hold_cluster; echo holding; sleep 300"],
+                                  cwd=clone, env=env, stdout=subprocess.PIPE, universal_newlines=True)
+        try:
+            assert holder.stdout.readline().strip() == "holding"
+            out = _run_command_interrupted(clone, env)
+            assert "another command uses it" in out, out
+            assert "state:up" in _pg_state(clone, env)
+        finally:
+            holder.kill()
+            holder.wait()
+    finally:
+        _sh("./scripts/stop --purge >/dev/null 2>&1 || true", os.path.join(parent, "p"), env=env)
+        shutil.rmtree(parent, ignore_errors=True)
