@@ -33,6 +33,19 @@ class TestAmendments(RecurringCase):
         self.assertEqual(contract.line_ids.quantity, 3.0)
         self.assertEqual(contract.line_ids.amendment_ids.state, "applied")
 
+    def test_change_in_a_clipped_first_period_is_exact_to_the_cent(self):
+        # given 100 a month aligned on the 1st from 11 January: the first period is 11-31 January (21 of 31)
+        contract = self.make_contract(start="2027-01-11", period_alignment="calendar")
+        self.assertEqual(self.run_invoicing(contract, "2027-01-11").amount_untaxed, 67.74)
+        # when a second seat is added from 21 January (11 days of January's 31 left)
+        contract.line_ids.with_context(recurring_today="2027-01-21").apply_change("2027-01-21", quantity=2.0)
+        # then February's invoice charges 100 x 11 / 31 = 35.48, and February at 2 seats
+        february = self.run_invoicing(contract, "2027-02-01")
+        self.assertEqual(sorted(february.invoice_line_ids.mapped("price_subtotal")), [35.48, 200.0])
+        # and January cost 10 days at 1 seat and 11 at 2: 32.26 + 70.97 = 103.23 (one cent of rounding at most)
+        january = sum(contract.invoice_ids.mapped("amount_untaxed")) - 200.0
+        self.assertAlmostEqual(january, 100.0 * 10 / 31 + 200.0 * 11 / 31, delta=0.011)
+
     def test_change_dated_in_the_future_does_not_bill_the_current_period_at_the_new_quantity(self):
         # given 100 a month invoiced in arrears from 1 March
         contract = self.make_contract(start="2027-03-01", invoicing_mode="arrears")

@@ -210,6 +210,23 @@ class TestInvoicing(RecurringCase):
         march = self.run_invoicing(contract, "2027-03-05")
         self.assertEqual(march.date_invoice, "2027-03-01")
 
+    def test_the_contracts_own_terms_and_fiscal_position_come_before_the_customers(self):
+        # given a customer paying at 30 days, and a contract agreed at once with no VAT (export)
+        self.customer.property_payment_term_id = self.env.ref("account.account_payment_term_net")
+        immediate = self.env.ref("account.account_payment_term_immediate")
+        tax_free = self.env["account.tax"].create({
+            "name": "TVA 0 % export (test)", "amount": 0.0, "amount_type": "percent", "type_tax_use": "sale",
+            "company_id": self.company.id})
+        export = self.env["account.fiscal.position"].create({
+            "name": "Export (test)", "tax_ids": [(0, 0, {"tax_src_id": self.tax.id, "tax_dest_id": tax_free.id})]})
+        contract = self.make_contract(start="2027-01-01", payment_term_id=immediate.id, fiscal_position_id=export.id)
+        # when it is invoiced
+        invoice = self.run_invoicing(contract, "2027-01-01")
+        # then the invoice has the contract's terms and fiscal position, the VAT mapped by it
+        self.assertEqual((invoice.payment_term_id, invoice.fiscal_position_id), (immediate, export))
+        self.assertEqual(invoice.invoice_line_ids.invoice_line_tax_ids, tax_free)
+        self.assertEqual(invoice.amount_total, 100.0)
+
     def test_paused_days_of_a_prepaid_period_are_credited_on_resume(self):
         # given 280 a month in advance, January invoiced on 1 January
         contract = self.make_contract(start="2027-01-01", price=280.0)

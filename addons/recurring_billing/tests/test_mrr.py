@@ -102,6 +102,21 @@ class TestMrrSnapshots(RecurringCase):
         march = self.Report.search(domain + [("month", "=", "2026-03-01"), ("contract_id", "=", self.paused.id)])
         self.assertEqual((march.reactivation_mrr, march.new_mrr), (100.0, 0.0))
 
+    def test_pivot_and_graph_sum_each_months_mrr_arr_and_movements(self):
+        self.Snapshot.cron_snapshot(today=d("2026-03-10"))
+        # what the pivot and the graph of Recurring revenue read: the figures grouped by month
+        rows = self.Report.read_group([("contract_id", "in", self.contracts.ids)],
+                                      ["month", "mrr", "arr", "lost_mrr", "expansion_mrr", "new_mrr"],
+                                      ["month:month"],
+                                      orderby="month", lazy=False)
+        self.assertEqual([round(row["mrr"], 2) for row in rows], [400.0, 500.0, 640.0, 550.0, 550.0])
+        february = rows[3]
+        self.assertEqual((round(february["arr"], 2), february["lost_mrr"], round(february["expansion_mrr"], 2)),
+                         (6600.0, 100.0, 10.0))
+        self.assertEqual(round(rows[2]["new_mrr"], 2), 40.0)
+        pivot = self.Report.fields_view_get(view_type="pivot")["arch"]
+        self.assertIn('name="arr"', pivot)
+
     def test_excel_export_has_the_saas_metrics_of_the_last_twelve_months(self):
         self.Snapshot.cron_snapshot(today=d("2026-03-10"))
         # when the manager exports the five contracts to Excel on 10 March 2026
