@@ -98,6 +98,17 @@ class TestPrevention(DedupCase):
         self.assertEqual(self.other.dedup_phone, "+33102030405")
         self.assertEqual(self.acme.dedup_name, "acme industries")
 
+    def test_national_phone_numbers_are_read_in_the_company_country(self):
+        # Given a company in France, a lead's national number is a French one
+        company = self.env.user.company_id
+        company.country_id = self.france
+        lead = self.env["crm.lead"].intake_create({"name": "Quote", "phone": "01 45 67 89 10"}, "api")
+        self.assertEqual(lead.dedup_phone, "+33145678910")
+        # when the company moves to Belgium, the next lead's national number is a Belgian one at once
+        company.country_id = self.env.ref("base.be")
+        lead = self.env["crm.lead"].intake_create({"name": "Devis", "phone": "01 45 67 89 10"}, "api")
+        self.assertEqual(lead.dedup_phone, "+32145678910")
+
     def test_block_mode_refuses_a_duplicate_and_creates_nothing(self):
         self.set_mode("block")
         count = self.Partner.search_count([])
