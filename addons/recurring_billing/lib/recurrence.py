@@ -163,6 +163,11 @@ def is_fully_paused(period, paused):
     return paused_days(period.start, period.end, paused) >= period.days
 
 
+def paused_for_good(period, paused):
+    """Whether a pause without an end started on or before ``period``: no period from it on is billed."""
+    return any(p_end is None and p_start <= period.start for p_start, p_end in paused)
+
+
 def due_periods(date_start, interval, unit, mode, today, date_end=None, anchor=None, count=None,
                 days_ahead=0, invoiced_starts=(), paused=()):
     """The periods to invoice on ``today`` (looking ``days_ahead`` days ahead), oldest
@@ -188,6 +193,8 @@ def next_invoice_date(date_start, interval, unit, mode, date_end=None, anchor=No
     starting on or after ``after`` when given), or None when all are invoiced."""
     invoiced = set(invoiced_starts)
     for period in iter_periods(date_start, interval, unit, date_end, anchor, count):
+        if paused_for_good(period, paused):
+            return None
         if period.start in invoiced or (after and period.start < after) or is_fully_paused(period, paused):
             continue
         return invoice_date(period, mode)
@@ -314,6 +321,8 @@ class Calendar(object):
         """The invoice date of the first period neither invoiced nor wholly paused."""
         invoiced = set(invoiced_starts)
         for period, item in self.iter_periods():
+            if paused_for_good(period, paused):
+                return None
             if period.start in invoiced or (after and period.start < after) or is_fully_paused(period, paused):
                 continue
             return invoice_date(period, item.mode)

@@ -383,7 +383,49 @@ class RecurringContract(models.Model):
                         "name": contract.name,
                         "terms": ", ".join(contract._fields[name].get_description(self.env)["string"]
                                            for name in sorted(changed))})
+        self._check_invoiced_write(values)
         return super(RecurringContract, self).write(values)
+
+    @api.multi
+    def _check_invoiced_write(self, values):
+        """Refuse, to every user, what would make an invoiced contract disagree with its
+        invoices: another customer or currency, becoming a template once started, an end
+        date inside (or before) a period already invoiced (the Close button credits the
+        unused days of the periods invoiced in advance)."""
+        for contract in self:
+            invoiced = contract.sudo().period_ids
+            for name in ("partner_id", "currency_id"):
+                if name in values and invoiced and (values[name] or False) != contract[name].id:
+                    raise UserError(_(
+                        "Contract %(name)s is already invoiced: its %(field)s cannot change, or its credit notes "
+                        "and next invoices would not match the invoices already sent. Close it and start a new "
+                        "contract instead.") % {
+                        "name": contract.name, "field": contract._fields[name].get_description(self.env)["string"]})
+            if values.get("is_template") and not contract.is_template and (
+                    invoiced or contract.state != "draft"):
+                raise UserError(_("Contract %s is running or invoiced: it cannot become a template (its invoicing "
+                                  "would silently stop). Create a template from a new contract instead.")
+                                % contract.name)
+            if values.get("date_end") and invoiced:
+                last_invoiced = max(invoiced.mapped("date_end"))
+                if values["date_end"] < last_invoiced and values["date_end"] != contract.date_end:
+                    raise UserError(_(
+                        "Contract %(name)s is invoiced up to %(last)s: its end date cannot be set to %(end)s, "
+                        "inside the periods already invoiced, without crediting their unused days. Use the Close "
+                        "button: it ends the contract today and credits the days invoiced in advance.") % {
+                        "name": contract.name,
+                        "end": contract._format_date(fields.Date.from_string(values["date_end"])),
+                        "last": contract._format_date(fields.Date.from_string(last_invoiced))})
+
+    @api.multi
+    def unlink(self):
+        for contract in self:
+            if self._guard_trusted():
+                break  # the superuser (administrator, scripts cleaning up) deletes what it must
+            if contract.sudo().period_ids or contract.sudo().invoice_ids:
+                raise UserError(_("Contract %s is already invoiced: it cannot be deleted, its invoices and revenue "
+                                  "history would lose their contract. Close it instead.") % contract.name)
+        return super(RecurringContract, self).unlink()
 
     @api.model
     def _billing_terms(self):
@@ -477,12 +519,15 @@ class RecurringContract(models.Model):
     def action_change_terms(self, date=None, **terms):
         """Record a change of billing terms (``recurring_interval``, ``recurring_unit``,
         ``period_alignment``, ``invoicing_mode``) from ``date`` (default: the next period
-        boundary)."""
+        boundary). Returns the action opening the recorded change (its id: ``res_id``), which
+        RPC carries (a record would not)."""
         self.ensure_one()
         values = dict(terms, kind="terms", contract_id=self.id)
         if date:
             values["date"] = date
-        return self.env["recurring.contract.amendment"].create(values)
+        change = self.env["recurring.contract.amendment"].create(values)
+        return {"type": "ir.actions.act_window", "name": _("Change of billing terms"),
+                "res_model": change._name, "res_id": change.id, "view_mode": "form", "target": "current"}
 
     @api.multi
     def _credit_unused_days(self, first_unused_day, reason, calendar=None, lines=None):
@@ -605,7 +650,7 @@ class RecurringContract(models.Model):
         """Pause from today (the day the user sees, ``recurring_today`` in the context)."""
         today = self.env.context.get("recurring_today") or fields.Date.context_today(self)
         for contract in self.filtered(lambda c: c.state in ("running", "to_renew")):
-            self.env["recurring.contract.pause"].create({"contract_id": contract.id, "date_start": today})
+            self.env["recurring.contract.pause"]._app().create({"contract_id": contract.id, "date_start": today})
             contract._code_write({"state": "paused", "next_invoice_date": False})
         return True
 
@@ -628,7 +673,7 @@ class RecurringContract(models.Model):
         """End the pauses in progress on ``last_paused_day`` (a pause starting after it paused
         nothing) and credit their days already invoiced."""
         self.ensure_one()
-        pauses = self.pause_ids.filtered(lambda p: not p.date_end)
+        pauses = self.pause_ids.filtered(lambda p: not p.date_end)._app()
         pauses.filtered(lambda p: p.date_start > last_paused_day).unlink()
         pauses = pauses.exists()
         pauses.write({"date_end": last_paused_day})
@@ -687,7 +732,9 @@ class RecurringContract(models.Model):
         for contract in self:
             started = contract.state != "draft" and contract.date_start and contract.date_start <= today
             if not contract.date_end or contract.date_end > today:
-                contract.write({"date_end": max(today, contract.date_start or today)})
+                # the one way to end an invoiced contract inside a period invoiced in advance: its
+                # unused days are credited below (a plain write of such an end date is refused)
+                super(RecurringContract, contract).write({"date_end": max(today, contract.date_start or today)})
             if started and contract.state == "paused":
                 # paused up to its last day: the paused days already invoiced are credited and
                 # the days before the pause not invoiced yet (in arrears) are, as on resuming

@@ -1,4 +1,5 @@
-from odoo import api, fields, models
+from odoo import _, api, fields, models
+from odoo.exceptions import UserError
 
 
 class RecurringContractAdjustment(models.Model):
@@ -59,7 +60,22 @@ class RecurringContractAdjustment(models.Model):
     @api.multi
     def write(self, values):
         self._guard_values(values)
+        if set(values) - set(self._code_fields):
+            self._check_not_invoiced()
         return super(RecurringContractAdjustment, self).write(values)
+
+    @api.multi
+    def unlink(self):
+        self._check_not_invoiced()
+        return super(RecurringContractAdjustment, self).unlink()
+
+    @api.multi
+    def _check_not_invoiced(self):
+        """An adjustment an invoice carries is what the invoice says: it changes no more."""
+        invoiced = self.filtered(lambda adjustment: adjustment.sudo().invoice_line_id)
+        if invoiced:
+            raise UserError(_("The adjustment \"%s\" is already invoiced: it cannot be changed or deleted. Record "
+                              "another adjustment on the next invoice instead.") % invoiced[0].name)
 
     @api.multi
     def _corrected_invoice_line(self):

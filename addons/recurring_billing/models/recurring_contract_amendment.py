@@ -6,6 +6,7 @@ from odoo.exceptions import UserError, ValidationError
 from odoo.tools.misc import formatLang, html_escape
 
 from .recurring_contract import TERMS_FIELDS, UNIT_SELECTION
+from .recurring_contract_line import _TERMS_WRITE
 
 MODE_SELECTION = [("advance", "In advance"), ("arrears", "In arrears")]
 ALIGNMENT_SELECTION = [("start", "On the start date"), ("calendar", "On the 1st of the month")]
@@ -179,6 +180,9 @@ class RecurringContractAmendment(models.Model):
             return self._create_terms_change(values)
         if values["kind"] == "plan":
             return self._create_plan_change(values)
+        line = self.env["recurring.contract.line"].browse(values.get("line_id"))
+        if line and values.get("date") and self.env.context.get("recurring_engine_change") is not _TERMS_WRITE:
+            line._check_change_not_before_invoiced(values["date"])
         return super(RecurringContractAmendment, self).create(values)
 
     @api.multi
@@ -190,6 +194,10 @@ class RecurringContractAmendment(models.Model):
         if any(amendment.kind == "plan" for amendment in self) and set(values) - set(self._code_fields):
             raise UserError(_("A change of plan cannot be edited once recorded: its credit, charge and new line "
                               "are set. Record a later change of plan instead."))
+        if any(amendment.kind == "line" and amendment.state == "applied" for amendment in self) \
+                and set(values) - set(self._code_fields):
+            raise UserError(_("An applied change of quantity or price cannot be edited: the line and its credit or "
+                              "charge follow it. Record a later change instead."))
         return super(RecurringContractAmendment, self).write(values)
 
     @api.multi
@@ -200,6 +208,9 @@ class RecurringContractAmendment(models.Model):
         if any(amendment.kind == "plan" for amendment in self):
             raise UserError(_("A change of plan cannot be deleted: its credit, charge and new line are set. "
                               "Record a later change of plan instead."))
+        if any(amendment.kind == "line" and amendment.state == "applied" for amendment in self):
+            raise UserError(_("An applied change of quantity or price cannot be deleted: the line and its credit or "
+                              "charge follow it. Record a later change instead."))
         return super(RecurringContractAmendment, self).unlink()
 
     @api.depends("adjustment_ids.amount", "adjustment_ids.invoice_line_id")
@@ -345,7 +356,7 @@ class RecurringContractAmendment(models.Model):
                                                  "new_product": product.display_name},
             })
         old_end = line.date_end
-        line.date_end = fields.Date.to_string(day - datetime.timedelta(days=1))
+        line._write_terms({"date_end": fields.Date.to_string(day - datetime.timedelta(days=1))})
         new_line = Line.create({
             "contract_id": contract.id,
             "sequence": line.sequence,
@@ -411,6 +422,7 @@ class RecurringContractAmendment(models.Model):
             line = amendment.line_id
             amendment._code_write({"old_quantity": line.quantity, "old_price_unit": line.price_unit,
                                    "state": "applied"})
-            line.with_context(recurring_apply_now=True, recurring_amendment_recorded=True).apply_change(
+            line.with_context(recurring_apply_now=True, recurring_amendment_recorded=True,
+                              recurring_engine_change=_TERMS_WRITE).apply_change(
                 amendment.date, quantity=amendment.quantity, price_unit=amendment.price_unit,
                 period_invoiced=containing.start < period.start)

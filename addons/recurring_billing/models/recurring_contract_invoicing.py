@@ -598,14 +598,46 @@ class RecurringContractInvoicing(models.Model):
         price = line._price_for_period(period)
         name = "%s\n%s" % (line.name, _("Period: %(start)s to %(end)s") % {
             "start": self._format_date(period.start), "end": self._format_date(period.end)})
+        quantity = line.quantity
         if ratio != 1.0:
-            digits = self._invoicing_cache(
-                "price digits", lambda: self.env["decimal.precision"].precision_get("Product Price"))
-            price = float(proration.round_amount(price * ratio, digits))
-            name += " " + _("(prorated: %(days)s of %(total)s days)") % {
-                "days": int(round(ratio * period.full_days)), "total": period.full_days}
-        return self._invoice_line_values(line.product_id, name, line.quantity, price, line.tax_ids,
+            days = int(round(ratio * period.full_days))
+            quantity, price = self._prorated_quantity_price(quantity, price, days, period.full_days)
+            name += " " + _("(prorated: %(days)s of %(total)s days)") % {"days": days, "total": period.full_days}
+            if quantity != line.quantity and price != line._price_for_period(period):
+                # one line for the whole prorated amount: say what it stands for
+                name += " " + _("%(quantity)s x %(price)s") % {"quantity": line.quantity,
+                                                               "price": line._price_for_period(period)}
+        return self._invoice_line_values(line.product_id, name, quantity, price, line.tax_ids,
                                          line.uom_id, period)
+
+    @api.multi
+    def _prorated_quantity_price(self, quantity, price, days, full_days):
+        """(quantity, unit price) of an invoice line billing ``days`` of ``full_days`` of
+        ``quantity`` x ``price``: their product is the amount rounded once (quantity x price x
+        days / full days, to the currency's decimals), not a rounded unit price times the
+        quantity. The invoice line rounds its unit price and quantity to their decimals, so:
+        the prorated unit price when that is exact, else the prorated quantity at the unit
+        price, else a quantity of 1 at the whole amount."""
+        self.ensure_one()
+        currency_digits = self.currency_id.decimal_places
+        price_digits = self._invoicing_cache(
+            "price digits", lambda: self.env["decimal.precision"].precision_get("Product Price"))
+        quantity_digits = self._invoicing_cache(
+            "quantity digits", lambda: self.env["decimal.precision"].precision_get("Product Unit of Measure"))
+        amount = proration.round_amount(
+            proration.to_decimal(quantity) * proration.to_decimal(price) * days / full_days, currency_digits)
+
+        def exact(candidate_quantity, candidate_price):
+            return proration.round_amount(proration.to_decimal(candidate_quantity)
+                                          * proration.to_decimal(candidate_price), currency_digits) == amount
+        prorated_price = float(proration.round_amount(proration.to_decimal(price) * days / full_days, price_digits))
+        if exact(quantity, prorated_price):
+            return quantity, prorated_price
+        prorated_quantity = float(proration.round_amount(
+            proration.to_decimal(quantity) * days / full_days, quantity_digits))
+        if exact(prorated_quantity, price):
+            return prorated_quantity, price
+        return 1.0, float(amount)
 
     @api.multi
     def _invoice_line_values(self, product, name, quantity, price_unit, taxes, uom, period):

@@ -13,6 +13,9 @@ LOCKED_TERMS = (("quantity", "Product Unit of Measure"), ("price_unit", "Product
 # what the line bills, besides its terms: once billed, another product, unit of measure or
 # taxes start from a date through a change of plan (a new line), never by a plain write
 LOCKED_PLAN = ("product_id", "uom_id", "tax_ids")
+# the days a line bills and how: once billed, they change only by a stop from a date
+# (action_stop) or a change of plan, which credit or charge the days already invoiced
+LOCKED_DATES = ("date_start", "date_end", "is_usage")
 # what lets the application's own writes of those terms through: an object no caller can
 # put in a context (an RPC context is JSON), unlike a flag
 _TERMS_WRITE = object()
@@ -190,7 +193,41 @@ class RecurringContractLine(models.Model):
         self._guard_values(values)
         self._check_terms_locked(values)
         self._check_plan_locked(values)
+        self._check_dates_locked(values)
         return super(RecurringContractLine, self).write(values)
+
+    @api.multi
+    def unlink(self):
+        for line in self:
+            if line.sudo()._is_invoiced():
+                raise UserError(_(
+                    "Line %(product)s of contract %(contract)s is already invoiced: it cannot be deleted, or its "
+                    "invoices and the revenue history would lose it. Stop it from a date instead (action_stop, or "
+                    "\"Change quantity or price\" to a quantity of 0): the days already invoiced after it are "
+                    "credited.") % {
+                    "product": line.product_id.display_name, "contract": line.contract_id.name})
+        return super(RecurringContractLine, self).unlink()
+
+    @api.multi
+    def _check_dates_locked(self, values):
+        """Refuse, to every user, a plain write of the dates or of the usage flag of a line
+        already invoiced: the days already invoiced would be neither credited nor charged.
+        A line stops from a date by ``action_stop`` (the Stop button), which credits them; it
+        changes product or billing by "Change plan"."""
+        if self.env.context.get("recurring_line_terms_write") is _TERMS_WRITE \
+                or not any(name in values for name in LOCKED_DATES):
+            return
+        for line in self:
+            changed = [name for name in LOCKED_DATES if name in values and (values[name] or False) != line[name]]
+            if changed and line.sudo()._is_invoiced():
+                labels = self.fields_get(changed)
+                raise UserError(_(
+                    "Line %(product)s of contract %(contract)s is already invoiced: %(fields)s cannot be changed "
+                    "directly, or the days already invoiced would be neither credited nor charged. Stop the line "
+                    "from a date with action_stop (or \"Change quantity or price\" to a quantity of 0), which "
+                    "credits the unused days, or use \"Change plan\" on the contract.") % {
+                    "product": line.product_id.display_name, "contract": line.contract_id.name,
+                    "fields": ", ".join('"%s"' % labels[name]["string"] for name in changed)})
 
     @api.multi
     def _check_plan_locked(self, values):
@@ -242,7 +279,7 @@ class RecurringContractLine(models.Model):
 
     @api.multi
     def _write_terms(self, values):
-        """Write the quantity or the price of lines as the application (dated changes)."""
+        """Write the quantity, the price or the dates of lines as the application (dated changes)."""
         return self.with_context(recurring_line_terms_write=_TERMS_WRITE).write(values)
 
     @api.depends("quantity", "price_unit")
@@ -354,6 +391,8 @@ class RecurringContractLine(models.Model):
             day = fields.Date.from_string(date)
             if date < contract.date_start:
                 raise UserError(_("The change date is before the start of the contract."))
+            if self.env.context.get("recurring_engine_change") is not _TERMS_WRITE:
+                line._check_change_not_before_invoiced(date)
             if contract.state != "draft" and date > today and not self.env.context.get("recurring_apply_now"):
                 self.env["recurring.contract.amendment"].create({
                     "line_id": line.id, "date": date, "quantity": new_quantity, "price_unit": new_price})
@@ -378,6 +417,35 @@ class RecurringContractLine(models.Model):
                 })._code_write({"old_quantity": line.quantity, "old_price_unit": line.price_unit, "state": "applied"})
             line._write_terms({"quantity": new_quantity, "price_unit": new_price})
         return True
+
+    @api.multi
+    def _check_change_not_before_invoiced(self, date):
+        """Refuse a change of quantity or price from ``date`` (text) that its adjustment could
+        not make exact: one dated before a whole period already invoiced (the adjustment
+        covers the period holding the date only: the later ones would keep the old terms),
+        or before a change of the line already applied (the line's terms on that day are no
+        longer its current ones)."""
+        self.ensure_one()
+        contract = self.contract_id
+        later = contract.sudo().period_ids.filtered(lambda p: p.date_start > date)
+        if later:
+            latest = max(later.mapped("date_start"))
+            raise UserError(_(
+                "Contract %(name)s is already invoiced from %(first)s: a change of %(product)s dated %(date)s would "
+                "be credited or charged on one invoiced period only. Date it on or after %(latest)s (the start of "
+                "the last invoiced period); record the difference of the earlier periods as an adjustment.") % {
+                "name": contract.name, "product": self.product_id.display_name,
+                "date": contract._format_date(fields.Date.from_string(date)),
+                "first": contract._format_date(fields.Date.from_string(min(later.mapped("date_start")))),
+                "latest": contract._format_date(fields.Date.from_string(latest))})
+        applied = self.amendment_ids.filtered(lambda a: a.kind == "line" and a.state == "applied" and a.date > date)
+        if applied:
+            raise UserError(_(
+                "Line %(product)s already changed on %(applied)s: a change dated %(date)s, earlier, cannot be "
+                "applied after it. Date it on or after %(applied)s.") % {
+                "product": self.product_id.display_name,
+                "date": contract._format_date(fields.Date.from_string(date)),
+                "applied": contract._format_date(fields.Date.from_string(max(applied.mapped("date"))))})
 
     @api.multi
     def _change_adjustment(self, day, new_quantity, new_price, period_invoiced=None):
@@ -482,5 +550,5 @@ class RecurringContractLine(models.Model):
             line._check_stop_date(text)
             if not line.is_usage:
                 contract._credit_unused_days(day, _("line stopped on %s") % contract._format_date(day), lines=line)
-            line.date_end = fields.Date.to_string(day - recurrence.ONE_DAY)
+            line._write_terms({"date_end": fields.Date.to_string(day - recurrence.ONE_DAY)})
         return True

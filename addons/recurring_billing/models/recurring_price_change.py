@@ -1,6 +1,6 @@
 from odoo import _, api, fields, models
 from odoo.addons import decimal_precision as dp
-from odoo.exceptions import ValidationError
+from odoo.exceptions import UserError, ValidationError
 
 
 class RecurringPriceChange(models.Model):
@@ -46,13 +46,43 @@ class RecurringPriceChange(models.Model):
     def create(self, values):
         self._guard_values(values)
         change = super(RecurringPriceChange, self).create(values)
+        change._check_not_invoiced()
         change._notify_customer()
         return change
 
     @api.multi
     def write(self, values):
         self._guard_values(values)
+        if set(values) & {"line_id", "date", "price_unit"}:
+            self._check_not_invoiced()
+            result = super(RecurringPriceChange, self).write(values)
+            self._check_not_invoiced()
+            return result
         return super(RecurringPriceChange, self).write(values)
+
+    @api.multi
+    def unlink(self):
+        self._check_not_invoiced()
+        return super(RecurringPriceChange, self).unlink()
+
+    @api.multi
+    def _check_not_invoiced(self):
+        """A new price applies from the first period starting on or after its date: refuse
+        one a period already invoiced at the old price would have billed (nothing would
+        charge or credit the difference), and the change or deletion of one that billed."""
+        for change in self:
+            contract = change.line_id.contract_id
+            claims = contract.sudo().period_ids.filtered(lambda p: p.date_start >= change.date)
+            if claims:
+                raise UserError(_(
+                    "The period of contract %(name)s from %(start)s is already invoiced: a price change of "
+                    "%(product)s dated %(date)s would apply to it (or did), with nothing credited or charged. "
+                    "Date the new price after %(last)s, or use \"Change quantity or price\" for a change within "
+                    "an invoiced period.") % {
+                    "name": contract.name, "product": change.line_id.product_id.display_name,
+                    "date": contract._format_date(fields.Date.from_string(change.date)),
+                    "start": contract._format_date(fields.Date.from_string(min(claims.mapped("date_start")))),
+                    "last": contract._format_date(fields.Date.from_string(max(claims.mapped("date_start"))))})
 
     @api.multi
     def _notify_customer(self):

@@ -54,13 +54,21 @@ class RecurringUsage(models.Model):
          "This usage record was already posted for this line."),
     ]
 
-    @api.constrains("quantity", "line_id")
+    @api.constrains("quantity", "line_id", "date")
     def _check_usage(self):
         for usage in self:
             if usage.quantity < 0:
                 raise ValidationError(_("A usage quantity cannot be negative (%s).") % usage.quantity)
             if not usage.line_id.is_usage:
                 raise ValidationError(_("Line %s is not invoiced by usage.") % usage.line_id.name)
+            contract = usage.line_id.contract_id
+            if (contract.date_start and usage.date < contract.date_start) \
+                    or (contract.date_end and usage.date > contract.date_end):
+                raise ValidationError(_("Usage dated %(date)s is outside contract %(name)s, which runs from %(start)s "
+                                        "to %(end)s: it would be invoiced for a period the contract does not "
+                                        "have.") % {
+                    "date": usage.date, "name": contract.name, "start": contract.date_start,
+                    "end": contract.date_end or _("no end")})
 
     @api.model
     def create(self, values):

@@ -69,7 +69,7 @@ class RecurringContractXlsx(models.AbstractModel):
         Report = self.env["recurring.revenue.report"]
         domain = [("contract_id", "in", contracts.ids)]
         for row, month in enumerate(months, 1):
-            metrics = Report.saas_metrics(fields.Date.to_string(month), domain)
+            metrics = Report._saas_metrics(fields.Date.to_string(month), domain)
             sheet.write(row, 0, month.strftime("%Y-%m"))
             for column, (_header, key, style) in enumerate(columns[1:], 1):
                 if metrics[key] is not None:

@@ -1,4 +1,5 @@
-from odoo import api, fields, models, tools
+from odoo import _, api, fields, models, tools
+from odoo.exceptions import UserError
 
 STATES = [("draft", "Draft"), ("running", "Running"), ("paused", "Paused"), ("to_renew", "To renew"),
           ("closed", "Closed")]
@@ -115,9 +116,23 @@ class RecurringRevenueReport(models.Model):
 
     @api.model
     def saas_metrics(self, month, domain=None):
-        """The month's SaaS figures (``month``: its first day, a string): MRR, ARR, the
+        """The month's SaaS figures (``month``: its first day, ``YYYY-MM-01``): MRR, ARR, the
         movements, customer and revenue churn rates, net and gross revenue retention. Rates
-        are shares of the MRR (or customers) at the start of the month, None without any."""
+        are shares of the MRR (or customers) at the start of the month, False without any
+        (XML-RPC cannot carry None). Any other ``month`` gets a clear error."""
+        metrics = self._saas_metrics(month, domain)
+        return {key: False if value is None else value for key, value in metrics.items()}
+
+    @api.model
+    def _saas_metrics(self, month, domain=None):
+        """``saas_metrics``, with None for a rate without a base."""
+        try:
+            day = fields.Date.from_string(month) if isinstance(month, str) and len(month) == 10 else None
+        except ValueError:
+            day = None
+        if not day or day.day != 1:
+            raise UserError(_("The month of the SaaS metrics is its first day, written YYYY-MM-01 (such as "
+                              "2026-11-01): %s is not one.") % (month,))
         rows = self.search_read((domain or []) + [("month", "=", month)], [
             "partner_id", "mrr", "previous_mrr", "new_mrr", "expansion_mrr", "contraction_mrr", "lost_mrr",
             "reactivation_mrr"])

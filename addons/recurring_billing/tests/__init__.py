@@ -13,3 +13,4 @@ from . import test_code_fields
 from . import test_change_wizard
 from . import test_plan_change
 from . import test_line_stop
+from . import test_review20

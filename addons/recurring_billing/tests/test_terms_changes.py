@@ -12,7 +12,8 @@ class TestTermsChanges(RecurringCase):
         contract = self.make_contract(start="2027-01-31")
         self.run_invoicing(contract, "2027-02-28")
         # when, on 15 March, the customer asks to be invoiced every quarter (no date: the next boundary)
-        change = contract.with_context(recurring_today="2027-03-15").action_change_terms(recurring_interval=3)
+        action = contract.with_context(recurring_today="2027-03-15").action_change_terms(recurring_interval=3)
+        change = self.env[action["res_model"]].browse(action["res_id"])
         # then the change starts with the next period not invoiced, on 31 March
         self.assertEqual((change.date, change.old_recurring_interval, change.state), ("2027-03-31", 1, "pending"))
         self.assertEqual(contract.recurring_interval, 1)
