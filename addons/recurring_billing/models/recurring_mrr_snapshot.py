@@ -4,6 +4,8 @@ from psycopg2.extras import execute_values
 
 from odoo import api, fields, models
 
+from ..lib.recurrence import ONE_DAY
+
 
 def month_end(month):
     return month.replace(day=calendar.monthrange(month.year, month.month)[1])
@@ -58,10 +60,33 @@ class RecurringMrrSnapshot(models.Model):
     ]
 
     @api.model
+    def _snapshot_day(self, contract, month, today):
+        """The day whose MRR stands for ``month`` (its first day): the last day of the month
+        the contract ran (up to today for this month, up to its end when it ends within the
+        month), paused days left out, so that a pause over a month end or an end in the middle
+        of a month does not wipe a month it billed. A month wholly paused, or after the end,
+        counts its last day: 0."""
+        last = min(month_end(month), today)
+        day = last
+        if contract.date_end:
+            end = fields.Date.from_string(contract.date_end)
+            if month <= end < day:
+                day = end
+        paused = contract._paused_ranges()
+        moved = True
+        while moved and day >= month:
+            moved = False
+            for start, end in paused:
+                if start <= day and (end is None or day <= end):
+                    day, moved = start - ONE_DAY, True
+        return day if day >= month else last
+
+    @api.model
     def cron_snapshot(self, today=None):
         """Daily: this month's MRR of every contract (rewritten until the month ends) and the
         months missing since each contract started (backfilled from its history), up to the
-        month after its end (a zero: its churn). A paused month is a zero too."""
+        month after its end (a zero: its churn). A month counts the MRR of its last day the
+        contract ran (``_snapshot_day``); a month wholly paused is a zero too."""
         today = today or fields.Date.from_string(fields.Date.context_today(self))
         self.env.cr.execute("""
             SELECT c.id, s.month::date
@@ -85,7 +110,7 @@ class RecurringMrrSnapshot(models.Model):
         rows = []
         for contract in contracts:
             for month in todo[contract.id]:
-                day = min(month_end(month), today)
+                day = self._snapshot_day(contract, month, today)
                 rows.append((contract.id, contract.partner_id.commercial_partner_id.id or None,
                              contract.user_id.id or None, contract.company_id.id, fields.Date.to_string(month),
                              contract._company_mrr_at(day)))

@@ -19,12 +19,18 @@ class RecurringContractXlsx(models.AbstractModel):
         bold = workbook.add_format({"bold": True})
         money = workbook.add_format({"num_format": "#,##0.00"})
         day = workbook.add_format({"num_format": "dd/mm/yyyy"})
+        # amounts in each contract's currency, then in the user's company currency at today's
+        # rate: only those add up across currencies
+        company_currency = self.env.user.company_id.currency_id
+        today = self.env.context.get("recurring_today") or fields.Date.context_today(self)
         headers = [_("Contract"), _("Customer"), _("Salesperson"), _("Status"), _("Next invoice"),
-                   _("Amount per period"), _("MRR"), _("ARR")]
+                   _("Amount per period"), _("MRR"), _("ARR"), _("Currency"),
+                   _("MRR in %s") % company_currency.name, _("ARR in %s") % company_currency.name]
         for column, header in enumerate(headers):
             sheet.write(0, column, header, bold)
         states = dict(contracts._fields["state"]._description_selection(self.env))
         row = 0
+        converted_total = 0.0
         for row, contract in enumerate(contracts.sorted(lambda c: (c.next_invoice_date or "9999", c.name)), 1):
             sheet.write(row, 0, contract.name)
             sheet.write(row, 1, contract.partner_id.display_name)
@@ -35,12 +41,22 @@ class RecurringContractXlsx(models.AbstractModel):
             sheet.write_number(row, 5, contract.amount_period, money)
             sheet.write_number(row, 6, contract.mrr, money)
             sheet.write_number(row, 7, contract.mrr * 12, money)
+            sheet.write(row, 8, contract.currency_id.name)
+            converted = contract.currency_id.with_context(date=today, company_id=contract.company_id.id).compute(
+                contract.mrr, company_currency, round=False)
+            converted_total += converted
+            sheet.write_number(row, 9, converted, money)
+            sheet.write_number(row, 10, converted * 12, money)
         total = row + 1
         sheet.write(total, 0, _("Total"), bold)
-        sheet.write_number(total, 6, sum(contracts.mapped("mrr")), money)
-        sheet.write_number(total, 7, sum(contracts.mapped("mrr")) * 12, money)
+        if len(contracts.mapped("currency_id")) == 1:
+            sheet.write_number(total, 6, sum(contracts.mapped("mrr")), money)
+            sheet.write_number(total, 7, sum(contracts.mapped("mrr")) * 12, money)
+            sheet.write(total, 8, contracts.mapped("currency_id").name)
+        sheet.write_number(total, 9, converted_total, money)
+        sheet.write_number(total, 10, converted_total * 12, money)
         sheet.set_column(0, 3, 22)
-        sheet.set_column(4, 7, 16)
+        sheet.set_column(4, 10, 16)
         self._write_saas_metrics(workbook, contracts)
 
     def _write_saas_metrics(self, workbook, contracts):

@@ -112,36 +112,40 @@ class TestInvoicing(RecurringCase):
         self.assertFalse(contract.next_invoice_date)
 
     def test_paused_contract_is_not_invoiced_and_resumes_with_the_right_date(self):
+        # given 100 a month in advance, January invoiced
         contract = self.make_contract(start="2027-01-01")
         self.run_invoicing(contract, "2027-01-01")
-        contract.with_context(tz="UTC").action_pause()
+        # when it is paused on 20 January
+        contract.with_context(recurring_today="2027-01-20").action_pause()
         self.assertEqual(contract.state, "paused")
         self.assertNotIn(contract.id, self.Contract._due_contract_ids(d("2099-01-01")))
         self.assertFalse(self.run_invoicing(contract, "2027-03-15"))
+        # and resumed on 16 March
+        contract.with_context(recurring_today="2027-03-16").action_resume()
         pause = contract.pause_ids
-        pause.write({"date_start": "2027-01-20", "date_end": "2027-03-15"})
-        contract.action_resume()
-        self.assertEqual((contract.state, pause.date_end), ("running", "2027-03-15"))
-        # February was wholly paused; March is billed for its 16 days after the pause
+        self.assertEqual((contract.state, pause.date_start, pause.date_end), ("running", "2027-01-20", "2027-03-15"))
+        # then February was wholly paused; March is billed for its 16 days after the pause, and the
+        # 12 paused days of January already invoiced are credited (100 x 12 / 31)
         self.assertEqual(contract.next_invoice_date, "2027-03-01")
         invoices = self.run_invoicing(contract, "2027-04-01")
         self.assertEqual(self.periods_of(invoices), [("2027-03-01", "2027-03-31"), ("2027-04-01", "2027-04-30")])
-        self.assertEqual(invoices.mapped("amount_untaxed"), [51.61, 100.0])
-        self.assertIn("16 of 31 days", invoices[0].invoice_line_ids.name)
+        march, april = invoices.sorted("id")
+        self.assertEqual(sorted(march.invoice_line_ids.mapped("price_subtotal")), [-38.71, 51.61])
+        self.assertIn("16 of 31 days", march.invoice_line_ids.filtered(lambda line: line.price_subtotal > 0).name)
+        self.assertEqual(april.amount_untaxed, 100.0)
 
     def test_pause_from_31_january_to_2_february_bills_february_less_2_days(self):
-        # given 280 a month in advance, January invoiced
+        # given 280 a month in advance from 1 January, not invoiced yet
         contract = self.make_contract(start="2027-01-01", price=280.0)
-        self.run_invoicing(contract, "2027-01-01")
-        # when the contract was paused from 31 January to 2 February (both included)
-        self.env["recurring.contract.pause"].create({
-            "contract_id": contract.id, "date_start": "2027-01-31", "date_end": "2027-02-02"})
-        contract._compute_next_invoice_date()
-        self.assertEqual(contract.next_invoice_date, "2027-02-01")
-        # then February is billed for its 26 other days, March in full
-        february = self.run_invoicing(contract, "2027-02-03")
+        # when the customer pauses on 31 January and resumes on 3 February (31 January - 2 February paused)
+        contract.with_context(recurring_today="2027-01-31").action_pause()
+        contract.with_context(recurring_today="2027-02-03").action_resume()
+        self.assertEqual((contract.pause_ids.date_start, contract.pause_ids.date_end), ("2027-01-31", "2027-02-02"))
+        self.assertEqual(contract.next_invoice_date, "2027-01-01")
+        # then January is billed for its 30 other days, February for its 26 other days, March in full
+        january, february = self.run_invoicing(contract, "2027-02-03").sorted("id")
         self.assertEqual(self.periods_of(february), [("2027-02-01", "2027-02-28")])
-        self.assertEqual(february.amount_untaxed, 260.0)
+        self.assertEqual((january.amount_untaxed, february.amount_untaxed), (270.97, 260.0))
         self.assertIn("26 of 28 days", february.invoice_line_ids.name)
         self.assertEqual(self.run_invoicing(contract, "2027-03-01").amount_untaxed, 280.0)
 

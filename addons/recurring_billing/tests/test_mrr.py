@@ -23,8 +23,7 @@ class TestMrrSnapshots(RecurringCase):
         cls.upgraded.line_ids.with_context(recurring_today="2026-01-15").apply_change("2026-01-01", quantity=2.0)
         # 100 a month since November 2025, paused since 1 February 2026
         cls.paused = cls.make_contract(start="2025-11-01", partner_id=Partner.create({"name": "Paused Ltd"}).id)
-        cls.env["recurring.contract.pause"].create({"contract_id": cls.paused.id, "date_start": "2026-02-01"})
-        cls.paused.state = "paused"
+        cls.paused.with_context(recurring_today="2026-02-01").action_pause()
         # 50 dollars a month since January 2026: 1 EUR = 1.25 USD in January, 1 USD in February
         usd = cls.env.ref("base.USD")
         usd.active = True
@@ -53,6 +52,25 @@ class TestMrrSnapshots(RecurringCase):
             ("2025-11", 100.0), ("2025-12", 100.0), ("2026-01", 100.0), ("2026-02", 0.0), ("2026-03", 0.0)])
         self.assertEqual(self.mrr_by_month(self.dollars), [("2026-01", 40.0), ("2026-02", 50.0), ("2026-03", 50.0)])
         self.assertEqual(self.paused.mrr, 0.0)
+
+    def test_a_pause_over_a_month_end_or_an_end_mid_month_keeps_the_months_mrr(self):
+        # given 310 a month paused from 30 January to 1 February, and 100 a month ending on 10 February
+        Partner = self.env["res.partner"]
+        short = self.make_contract(start="2026-01-01", price=310.0, partner_id=Partner.create({"name": "Short Ltd"}).id)
+        short.with_context(recurring_today="2026-01-30").action_pause()
+        short.with_context(recurring_today="2026-02-02").action_resume()
+        self.assertEqual((short.pause_ids.date_start, short.pause_ids.date_end), ("2026-01-30", "2026-02-01"))
+        ending = self.make_contract(start="2026-01-01", date_end="2026-02-10",
+                                    partner_id=Partner.create({"name": "Ending Ltd"}).id)
+        # when the snapshots are taken
+        self.Snapshot.cron_snapshot(today=d("2026-03-10"))
+        # then January counts the paused contract (it ran until the 29th) and February the ended one
+        self.assertEqual(self.mrr_by_month(short), [("2026-01", 310.0), ("2026-02", 310.0), ("2026-03", 310.0)])
+        self.assertEqual(self.mrr_by_month(ending), [("2026-01", 100.0), ("2026-02", 100.0), ("2026-03", 0.0)])
+        # no churn nor reactivation for the short pause; the ended contract churns in March
+        rows = self.Report.search([("contract_id", "in", (short | ending).ids)])
+        moves = [(row.contract_id, row.month, row.lost_mrr) for row in rows if row.lost_mrr or row.reactivation_mrr]
+        self.assertEqual(moves, [(ending, "2026-03-01", 100.0)])
 
     def test_a_contract_of_another_company_is_converted_at_that_companys_rate(self):
         # given a company whose own rate is 2 dollars for 1 euro, and a contract of 50 dollars a month there
@@ -96,8 +114,8 @@ class TestMrrSnapshots(RecurringCase):
         self.assertAlmostEqual(metrics["net_revenue_retention"], 550.0 / 640)
         self.assertAlmostEqual(metrics["gross_revenue_retention"], 540.0 / 640)
         # when the paused contract resumes in March, its MRR comes back as a reactivation
-        self.paused.pause_ids.date_end = "2026-03-05"
-        self.paused.state = "running"
+        self.paused.with_context(recurring_today="2026-03-06").action_resume()
+        self.assertEqual((self.paused.state, self.paused.pause_ids.date_end), ("running", "2026-03-05"))
         self.Snapshot.cron_snapshot(today=d("2026-03-20"))
         march = self.Report.search(domain + [("month", "=", "2026-03-01"), ("contract_id", "=", self.paused.id)])
         self.assertEqual((march.reactivation_mrr, march.new_mrr), (100.0, 0.0))
@@ -116,6 +134,23 @@ class TestMrrSnapshots(RecurringCase):
         self.assertEqual(round(rows[2]["new_mrr"], 2), 40.0)
         pivot = self.Report.fields_view_get(view_type="pivot")["arch"]
         self.assertIn('name="arr"', pivot)
+
+    def test_excel_adds_up_the_mrr_in_the_company_currency_only(self):
+        # given 2 x 100 euros and 50 dollars a month, the dollar at 2 for 1 euro since 1 March 2026
+        self.env["res.currency.rate"].create({"currency_id": self.dollars.currency_id.id, "name": "2026-03-01",
+                                              "rate": 2.0})
+        # when both are exported on 10 March 2026
+        report = self.env.ref("recurring_billing.action_report_contract_mrr_xlsx")
+        content, _file_type = report.with_context(active_model="recurring.contract", recurring_today="2026-03-10") \
+            .render_xlsx((self.monthly | self.dollars).ids, {})
+        sheet = xlrd.open_workbook(file_contents=content).sheet_by_index(0)
+        headers = sheet.row_values(0)
+        monthly, dollars, total = (dict(zip(headers, sheet.row_values(row))) for row in (1, 2, 3))
+        # then each row has its currency and its MRR in euros, and only the euros are added up
+        self.assertEqual((dollars["MRR"], dollars["Currency"], dollars["MRR in EUR"]), (50.0, "USD", 25.0))
+        self.assertEqual((monthly["MRR"], monthly["Currency"], monthly["MRR in EUR"]), (200.0, "EUR", 200.0))
+        self.assertEqual((total["MRR"], total["ARR"]), ("", ""))
+        self.assertEqual((total["MRR in EUR"], total["ARR in EUR"]), (225.0, 2700.0))
 
     def test_excel_export_has_the_saas_metrics_of_the_last_twelve_months(self):
         self.Snapshot.cron_snapshot(today=d("2026-03-10"))
