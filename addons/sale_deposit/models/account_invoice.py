@@ -130,4 +130,9 @@ class AccountInvoice(models.Model):
                 credit_note.deposit_order_id._deposit_reconcile(credit_note | credit_note.deposit_final_invoice_id)
             orders = finals.sudo().mapped("invoice_line_ids.sale_line_ids.order_id").filtered("deposit_ids")
             orders._deposit_book_exchange_difference()
+            orders._deposit_declare_deducted_vat()
+        # a final invoice credited takes back the VAT declared for the deposits it deducted unpaid
+        credited = self.sudo().filtered(lambda i: i.type == "out_refund" and i.refund_invoice_id.type == "out_invoice")
+        credited.mapped("refund_invoice_id.invoice_line_ids.sale_line_ids.order_id").filtered(
+            "deposit_ids")._deposit_declare_deducted_vat()
         return result

@@ -18,3 +18,10 @@ class AccountMove(models.Model):
         index=True,
         copy=False,
     )
+    deposit_cash_basis_deducted = fields.Boolean(
+        string="VAT of deposits deducted unpaid",
+        readonly=True,
+        copy=False,
+        help="Moves the VAT of deposits deducted from a final invoice before their payment to the VAT "
+             "collected, and takes it back once the payment moved it.",
+    )

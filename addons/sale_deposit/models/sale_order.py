@@ -702,19 +702,18 @@ class SaleOrder(models.Model):
         When ``amount`` is all that is left of the deposit, each line takes exactly the untaxed
         amount left on it, so that the deposit account ends at zero to the cent.
 
-        With taxes due on payment on the deposit (*VAT on deposits when paid*), the share of the deposit
-        already paid had its VAT declared at the payment: deducted by negative lines on the final
-        invoice, that share takes the order's own tax (due on the invoice), so that the final invoice's
-        validation takes it back at once and the order's VAT is declared once. The share not paid keeps
-        the tax due on payment: its VAT waiting on 445800 is cancelled by the deduction.
+        With taxes due on payment on the deposit (*VAT on deposits when paid*), deducted by negative lines
+        on the final invoice, the deposit takes the order's own tax (due on the invoice): the final
+        invoice declares the order's VAT less the deposit's, which is declared once, at its payment or
+        at the final invoice, whichever comes first (see ``_deposit_declare_deducted_vat``).
         """
         closing = self.currency_id.compare_amounts(amount, deposit.amount_to_deduct) >= 0
         used = self._deposit_deducted_untaxed(deposit) if closing else {}
         declared = 0.0
-        if not cancellation and self.company_id.deposit_deduction_mode == "lines" and deposit.amount_remaining > 0 \
+        if not cancellation and self.company_id.deposit_deduction_mode == "lines" \
                 and deposit.invoice_id.sudo().invoice_line_ids.mapped("invoice_line_tax_ids").filtered(
                     lambda t: t.tax_exigibility == "on_payment"):
-            declared = min(amount, deposit.amount_remaining)
+            declared = amount
         chunks = [(declared, True), (self.currency_id.round(amount - declared), False)]
         chunks = [(part, on_invoice) for part, on_invoice in chunks if not self.currency_id.is_zero(part)]
         result = []
@@ -836,6 +835,80 @@ class SaleOrder(models.Model):
                     (0, 0, {"name": label, "account_id": other.id, "partner_id": partner.id,
                             "debit": max(residue, 0.0), "credit": max(-residue, 0.0)}),
                 ],
+            })
+            move.post()
+            moves |= move
+        return moves
+
+    def _deposit_declare_deducted_vat(self):
+        """Declare the VAT of the deposits deducted unpaid from a final invoice, once.
+
+        With *VAT on deposits when paid*, a deposit's VAT waits on 445800 until Odoo's cash basis moves
+        it to the VAT collected at each payment. A final invoice deducting the deposit by negative lines
+        takes the order's own tax (due on the invoice), so its VAT is the order's less the deposit's:
+        the share of the deposit deducted before it was paid is due with the goods invoiced, now. It is
+        moved here to the VAT collected, by an entry of the cash basis journal; once the money comes in
+        (and Odoo's cash basis moves the deposit's VAT again), the entry is taken back, so that the
+        deposit's VAT is declared once whatever the order of the payments.
+
+        Per deposit invoice and tax due on payment: due = waiting VAT x (share settled by Odoo's cash
+        basis + share deducted on final invoices beyond the money received, at most all); moved here =
+        due - what Odoo's cash basis moved (its settled share).
+        """
+        moves = self.env["account.move"]
+        for order in self.sudo().filtered(lambda o: o.company_id.deposit_cash_basis_vat):
+            company = order.company_id
+            target = {}
+            for deposit in order.deposit_ids.filtered(lambda d: d.invoice_id.state in ("open", "paid") and d.amount):
+                move = deposit.invoice_id.move_id
+                waiting = move.line_ids.filtered(
+                    lambda l: l.tax_line_id.tax_exigibility == "on_payment" and not l.tax_exigible)
+                if not waiting:
+                    continue
+                # deducted by negative lines on final invoices, less those of final invoices credited since
+                # (Odoo's credit note copies the lines); a deduction credit note is settled with the deposit
+                # invoice, its VAT moved by Odoo's cash basis
+                deducted = 0.0
+                for line in deposit.deduction_line_ids.filtered(lambda l: l.invoice_id.state in ("open", "paid")):
+                    if line.invoice_id.type == "out_invoice":
+                        deducted -= line.price_total
+                    elif line.invoice_id.refund_invoice_id.type == "out_invoice":
+                        deducted += line.price_total
+                receivables = move.line_ids.filtered(lambda l: l.account_id.internal_type in ("receivable", "payable"))
+                settled = receivables._get_matched_percentage().get(move.id, 0.0)
+                share = min(1.0, settled + max(deducted - deposit.amount_paid, 0.0) / deposit.amount) - settled
+                for line in waiting:
+                    target[line.tax_line_id] = target.get(line.tax_line_id, 0.0) + line.balance * max(share, 0.0)
+            done = self.env["account.move"].search([
+                ("deposit_cash_basis_order_id", "=", order.id), ("deposit_cash_basis_deducted", "=", True),
+                ("state", "=", "posted")]).mapped("line_ids").filtered(lambda l: l.tax_line_id and l.tax_exigible)
+            lines = []
+            label = _("VAT of the deposits deducted before their payment, order %s") % order.name
+            partner = order.partner_invoice_id.commercial_partner_id.id
+            for tax in set(target) | set(done.mapped("tax_line_id")):
+                moved = sum(done.filtered(lambda l: l.tax_line_id == tax).mapped("balance"))
+                delta = company.currency_id.round(target.get(tax, 0.0) - moved)
+                if company.currency_id.is_zero(delta):
+                    continue
+                lines += [
+                    (0, 0, {"name": label, "account_id": tax.cash_basis_account.id, "tax_line_id": tax.id,
+                            "tax_exigible": True, "partner_id": partner,
+                            "debit": max(delta, 0.0), "credit": max(-delta, 0.0)}),
+                    (0, 0, {"name": label, "account_id": tax.account_id.id, "tax_exigible": True,
+                            "partner_id": partner, "debit": max(-delta, 0.0), "credit": max(delta, 0.0)}),
+                ]
+            if not lines:
+                continue
+            journal = company.tax_cash_basis_journal_id
+            if not journal:
+                raise UserError(_("Please set the cash basis journal of company %s.") % company.name)
+            move = order.env["account.move"].create({
+                "journal_id": journal.id,
+                "ref": order.name,
+                "date": fields.Date.context_today(order),
+                "deposit_cash_basis_order_id": order.id,
+                "deposit_cash_basis_deducted": True,
+                "line_ids": lines,
             })
             move.post()
             moves |= move

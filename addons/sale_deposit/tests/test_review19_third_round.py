@@ -247,3 +247,82 @@ class TestFrenchWording(ReviewCase):
             fields.Date.from_string(fields.Date.context_today(order)))[1])
         self.assertRegex(interest, r"^\d+,\d\d\W€$")
         self.assertIn(interest, activity.note)
+
+
+class TestCashBasisVatOfADepositDeductedUnpaid(ReviewCase):
+    """6. With VAT on deposits when paid, a deposit still unpaid when the final invoice was validated had its
+    VAT declared twice (260.00 for an order whose VAT is 200.00) once the deposit was paid first, or not at
+    all (140.00) once the final invoice was paid first."""
+
+    def _invoiced_unpaid(self, quantity=None, **terms):
+        # an order of 1 000.00 + 20% VAT, an acompte of 30% (360.00, 60.00 of VAT) left unpaid when the goods
+        # are delivered and invoiced
+        self.company.deposit_cash_basis_vat = True
+        order = self._acompte_order(**terms)
+        self._deliver(order, quantity)
+        final = self._final_invoice(order)
+        final.action_invoice_open()
+        return order, final
+
+    def test_deposit_paid_after_the_final_invoice(self):
+        order, final = self._invoiced_unpaid()
+        self.assertAlmostEqual(final.amount_total, 840.0)
+        self.assertAlmostEqual(self._declared_vat(), 200.0)
+        # when the deposit is paid, then the final invoice: the order's 200.00 stay declared once
+        self._pay(order.deposit_ids.invoice_id)
+        self.assertAlmostEqual(self._declared_vat(), 200.0)
+        self.assertAlmostEqual(self._account_balance("445800"), 0.0)
+        self._pay(final)
+        self.assertAlmostEqual(self._declared_vat(), 200.0)
+        self.assertAlmostEqual(self._account_balance("445800"), 0.0)
+        self.assertAlmostEqual(self._account_balance("4191"), 0.0)
+        self.assertEqual(order._deposit_check_accounting(), [])
+
+    def test_a_final_invoice_credited_takes_the_deposits_vat_back(self):
+        order, final = self._invoiced_unpaid()
+        # when the accountant cancels the final invoice with Odoo's credit note: nothing is declared
+        wizard = self.env["account.invoice.refund"].with_context(
+            active_model="account.invoice", active_id=final.id, active_ids=final.ids).create(
+            {"filter_refund": "cancel", "description": "Wrong address"})
+        wizard.invoice_refund()
+        self.assertAlmostEqual(self._declared_vat(), 0.0)
+        # and the order invoiced again, paid: 200.00
+        again = self._final_invoice(order)
+        again.action_invoice_open()
+        self.assertAlmostEqual(self._declared_vat(), 200.0)
+        self._pay(order.deposit_ids.invoice_id)
+        self._pay(again)
+        self.assertAlmostEqual(self._declared_vat(), 200.0)
+        self.assertAlmostEqual(self._account_balance("445800"), 0.0)
+        self.assertEqual(order._deposit_check_accounting(), [])
+
+    def test_final_invoice_paid_before_the_deposit(self):
+        order, final = self._invoiced_unpaid()
+        self._pay(final)
+        self.assertAlmostEqual(self._declared_vat(), 200.0)
+        self.assertAlmostEqual(self._account_balance("445800"), 0.0)
+        self._pay(order.deposit_ids.invoice_id)
+        self.assertAlmostEqual(self._declared_vat(), 200.0)
+        self.assertAlmostEqual(self._account_balance("445800"), 0.0)
+        self.assertEqual(order._deposit_check_accounting(), [])
+
+    def test_partial_deliveries_declare_the_goods_invoiced_and_the_deposit_paid_beyond(self):
+        # given 10 chairs invoiced as delivered, 4 delivered and invoiced with the acompte unpaid
+        order, first = self._invoiced_unpaid(quantity=4, lines=[(self.delivered_product, 10, 100.0, self.vat20)])
+        deducted = -sum(first.invoice_line_ids.filtered("deduct_deposit_id").mapped("price_total"))
+        self.assertGreater(deducted, 0.0)
+        # then the 80.00 of VAT of the 4 chairs are declared, the deposit's share deducted with them included
+        self.assertAlmostEqual(self._declared_vat(), 80.0)
+        # when the deposit is paid, the VAT of its part not deducted yet is declared too
+        self._pay(order.deposit_ids.invoice_id)
+        self.assertAlmostEqual(self._declared_vat(), 80.0 + round((360.0 - deducted) / 6.0, 2))
+        # and once the rest is delivered and invoiced, and everything paid: 200.00, nothing left waiting
+        self._deliver(order)
+        second = self._final_invoice(order)
+        second.action_invoice_open()
+        self._pay(first)
+        self._pay(second)
+        self.assertAlmostEqual(self._declared_vat(), 200.0)
+        self.assertAlmostEqual(self._account_balance("445800"), 0.0)
+        self.assertAlmostEqual(self._account_balance("4191"), 0.0)
+        self.assertEqual(order._deposit_check_accounting(), [])
