@@ -179,7 +179,7 @@ def _fingerprint_bytes(value):
     return _SPACES_RE.sub(b" ", value.replace(b"\x00", b"").replace(b"\x80", b"")).strip()
 
 
-def content_fingerprint(raw):
+def content_fingerprint(raw, msg=None):
     """A fingerprint of what a message says, the same for every delivery of it.
 
     Unlike ``fingerprint`` (the key of a message without Message-Id), this one also
@@ -187,12 +187,14 @@ def content_fingerprint(raw):
     refolds the headers: the headers an author wrote (transport and filter headers
     left out) and the decoded content of every part are hashed, text with its line
     ends and runs of spaces made equal. Two messages under one Message-Id with
-    different fingerprints are two messages."""
+    different fingerprints are two messages.
+
+    ``msg``: these bytes already parsed by ``parse_shared`` (not parsed again)."""
     if isinstance(raw, str):
         raw = raw.encode("utf-8", "surrogateescape")
     raw = (raw or b"").replace(b"\x00", b"").replace(b"\x80", b"")
     try:
-        msg = email.message_from_bytes(raw)
+        msg = msg if msg is not None else email.message_from_bytes(raw)
         digest = hashlib.sha256(b"content-v1\n")
         for index, part in enumerate(msg.walk()):
             headers = sorted(b"%s: %s" % (name.strip().lower().encode("utf-8", "surrogateescape"),
@@ -217,6 +219,19 @@ def content_fingerprint(raw):
         return fingerprint(raw)
 
 
+def parse_shared(raw):
+    """The message parsed once for both its content fingerprint and its processing, or ``None``
+    when these two read different bytes: the fingerprint drops 0x80 bytes too (dovecot's NUL),
+    the processing only NUL bytes (``processable``). Never raises (``None``)."""
+    data = processable(raw)
+    if b"\x80" in data:
+        return None
+    try:
+        return parse_bytes(data)
+    except Exception:  # pylint: disable=broad-except
+        return None
+
+
 def reused_message_id(message_id_value, content):
     """A Message-Id for a second message sent under an already known one (``content``: its
     fingerprint): the original with a mark, so that Odoo's chatter, which keeps one
@@ -231,16 +246,17 @@ def reused_message_id(message_id_value, content):
 _KEY_JUNK_RE = re.compile(r"[^\x21-\x7e]")
 
 
-def message_key(raw, msg=None):
+def message_key(raw, msg=None, content=None):
     """The deduplication key: the Message-Id, or ``fc:<sha256>`` of the message's content
-    (``content_fingerprint``) without one, so that a relay re-encoding the body
-    (8bit to quoted-printable) or refolding the headers still delivers the same key.
+    (``content_fingerprint``, or ``content`` when already computed) without one, so that a
+    relay re-encoding the body (8bit to quoted-printable) or refolding the headers still
+    delivers the same key.
 
     A Message-Id is ASCII (RFC 5322): other characters (8-bit bytes, NUL, which
     transports rewrite) are left out of the key, at most 900 characters are kept."""
     msg = msg if msg is not None else parse_bytes(raw)
     key = _KEY_JUNK_RE.sub("", message_id(msg))[:900]
-    return key if len(key) > 2 else "fc:%s" % content_fingerprint(raw)
+    return key if len(key) > 2 else "fc:%s" % (content or content_fingerprint(raw))
 
 
 def legacy_key(raw):

@@ -176,10 +176,11 @@ class MailGatewayMessage(models.Model):
         goes to the failure queue with its error. Callers that own their transaction
         (HTTP hook, IMAP fetch) commit between ``_store`` and ``_process`` instead.
         """
-        record, created = self._store(raw, channel, fetchmail_server)
+        record, created, parsed = self._store_parsed(raw, channel, fetchmail_server)
         if record.state == "received":
-            # a row this transaction has just inserted is seen by no other one yet: no lock to take
-            record._process(raw, inserted=created)
+            # a row this transaction has just inserted is seen by no other one yet: no lock to
+            # take; the message parsed for its fingerprint is processed, not parsed again
+            record._process(raw, inserted=created, msg=parsed)
         return record if created else self.browse()
 
     @api.model
@@ -233,19 +234,29 @@ class MailGatewayMessage(models.Model):
     def _store(self, raw, channel="manual", fetchmail_server=None, state="received", decision=None, size=None):
         """Insert the raw message; return ``(record, created)``.
 
-        Only the headers are read (never the body), and nothing here fails on
-        content: NUL bytes, invalid UTF-8 or garbage headers give cleaned text
-        columns while the raw keeps every byte. ``record`` is the existing one when
-        the key is already known (``created`` False).
+        Nothing here fails on content: NUL bytes, invalid UTF-8 or garbage headers give
+        cleaned text columns while the raw keeps every byte. ``record`` is the existing
+        one when the key is already known (``created`` False).
         """
+        record, created, _parsed = self._store_parsed(raw, channel, fetchmail_server, state=state,
+                                                      decision=decision, size=size)
+        return record, created
+
+    @api.model
+    def _store_parsed(self, raw, channel="manual", fetchmail_server=None, state="received", decision=None,
+                      size=None):
+        """``_store``, returning ``(record, created, parsed)``: ``parsed``, the message as
+        processing parses it, when the content fingerprint could read it from the same parse
+        (``mailparse.parse_shared``), else ``None``."""
         if isinstance(raw, str):
             raw = raw.encode("utf-8", "surrogateescape")
         raw = raw or b""
+        parsed = mailparse.parse_shared(raw)
         try:
-            head = email.parser.BytesParser(policy=email.policy.compat32).parsebytes(
-                mailparse.processable(raw), headersonly=True)
-            key = mailparse.message_key(raw, head)
-            content = mailparse.content_fingerprint(raw)
+            head = parsed if parsed is not None else email.parser.BytesParser(
+                policy=email.policy.compat32).parsebytes(mailparse.processable(raw), headersonly=True)
+            content = mailparse.content_fingerprint(raw, parsed)
+            key = mailparse.message_key(raw, head, content)
             _name, address = mailparse.sender(head)
             values = {
                 "subject": mailparse.storable(mailparse.header(head, "Subject"), 512),
@@ -272,14 +283,14 @@ class MailGatewayMessage(models.Model):
             legacy = self.search([("message_key", "=", mailparse.legacy_key(raw))], limit=1)
             if legacy:
                 _logger.info("Inbound message %s already received, skipped", legacy.message_key)
-                return legacy, False
+                return legacy, False, parsed
         record = self._reserve(key, values)
         if record:
-            return record, True
+            return record, True, parsed
         known = self.search([("message_key", "=", key)], limit=1)
         if key.startswith(("fp:", "fc:")) or known._same_content(content):
             _logger.info("Inbound message %s already received, skipped", key)
-            return known, False
+            return known, False, parsed
         # the same Message-Id with another content: another message, never dropped; its own
         # key (Message-Id and fingerprint) makes a re-delivery of it a duplicate in turn
         _logger.warning("Inbound message %s reuses the Message-Id of message %d with another content: kept",
@@ -294,9 +305,9 @@ class MailGatewayMessage(models.Model):
         reused_key = "%s fp:%s" % (key, content)
         record = self._reserve(reused_key, values)
         if record:
-            return record, True
+            return record, True, parsed
         _logger.info("Inbound message %s already received, skipped", reused_key)
-        return self.search([("message_key", "=", reused_key)], limit=1), False
+        return self.search([("message_key", "=", reused_key)], limit=1), False, parsed
 
     @api.multi
     def _same_content(self, content):
@@ -353,14 +364,15 @@ class MailGatewayMessage(models.Model):
         return base64.b64decode(self.sudo().with_context(bin_size=False).raw or b"")
 
     @api.multi
-    def _process(self, raw=None, inserted=False):
+    def _process(self, raw=None, inserted=False, msg=None):
         """Route one stored message: ignore, throttle, or hand it to Odoo's routing.
 
         The row is locked first (``SKIP LOCKED``): a message another worker is
         processing right now is left to it, and a processed one is not processed
         again. ``inserted``: the row was inserted by this very transaction (``receive``),
-        which no other one can see, lock or change yet: its cache is its row. Returns
-        the values written, ``{}`` when nothing was done.
+        which no other one can see, lock or change yet: its cache is its row. ``msg``:
+        ``raw`` already parsed (``_store_parsed``). Returns the values written, ``{}``
+        when nothing was done.
         """
         self.ensure_one()
         if not inserted:
@@ -374,7 +386,9 @@ class MailGatewayMessage(models.Model):
             raw = self._raw_bytes()
         try:
             with self.env.cr.savepoint():
-                msg = mailparse.scrub_headers(mailparse.parse_bytes(mailparse.processable(raw)))
+                if msg is None:
+                    msg = mailparse.parse_bytes(mailparse.processable(raw))
+                msg = mailparse.scrub_headers(msg)
                 values = self._route(raw, msg)
         except psycopg2.extensions.TransactionRollbackError:
             # a concurrent update, not a fault of the message: the caller rolls back and the
@@ -688,11 +702,12 @@ class MailGatewayMessage(models.Model):
     @api.model
     def _subject_thread(self, msg):
         """(model, id) of the record a reply without known headers refers to by its subject."""
-        refs = mailparse.references(msg)
-        if refs and self.env["mail.message"].sudo().search_count([("message_id", "in", refs)]):
-            return False
         ref = mailparse.subject_reference(mailparse.header(msg, "Subject"))
         if not ref:
+            # most mail, replies included: no query
+            return False
+        refs = mailparse.references(msg)
+        if refs and self.env["mail.message"].sudo().search_count([("message_id", "in", refs)]):
             return False
         if ref.startswith("#") and ref[1:].isdigit():
             lead = self.env["crm.lead"].sudo().browse(int(ref[1:])).exists()

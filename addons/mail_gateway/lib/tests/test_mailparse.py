@@ -287,3 +287,24 @@ def test_content_fingerprint_of_a_multipart_without_boundary_ignores_line_ends()
     raw = b"From: c@x.example\nMessage-Id: <nb@x.example>\nContent-Type: multipart/mixed\n\nJust text, 12 tables.\n"
     # an IMAP server hands it back with CRLF line ends
     assert mailparse.content_fingerprint(raw) == mailparse.content_fingerprint(raw.replace(b"\n", b"\r\n"))
+
+
+@pytest.mark.parametrize("path", [os.path.join(CORPUS, name) for name in sorted(os.listdir(CORPUS))] +
+                         [os.path.join(HOSTILE, name) for name in sorted(os.listdir(HOSTILE))])
+def test_one_parse_serves_the_fingerprint_and_the_processing(path):
+    # Given any message of both corpora, parsed once when it is stored
+    with open(path, "rb") as handle:
+        raw = handle.read()
+    shared = mailparse.parse_shared(raw)
+    if b"\x80" in raw.replace(b"\x00", b""):
+        # the fingerprint drops 0x80 bytes, the processing keeps them: two parses
+        assert shared is None
+        return
+    # then its fingerprint and key are those of two separate parses
+    content = mailparse.content_fingerprint(raw)
+    assert mailparse.content_fingerprint(raw, shared) == content
+    alone = mailparse.parse_bytes(mailparse.processable(raw))
+    assert mailparse.message_key(raw, shared, content) == mailparse.message_key(raw, alone)
+    # and the processing reads from it what it reads from a parse of its own
+    for read in (mailparse.sender, mailparse.recipients, mailparse.text_body, mailparse.classify_detail):
+        assert read(shared) == read(alone), read.__name__
