@@ -593,15 +593,30 @@ class RecurringContract(models.Model):
                 contract._code_write({"next_invoice_date": next_text})
 
     @api.multi
+    def _service_end(self):
+        """The contract's last day of service (a date): its end date, or the last day of its
+        last instalment when that comes first; None while it is open-ended."""
+        self.ensure_one()
+        ends = [fields.Date.from_string(self.date_end)] if self.date_end else []
+        if self.instalment_count and self.date_start:
+            last = None
+            for last, _terms in self._calendar().iter_periods():
+                pass
+            if last:
+                ends.append(last.end)
+        return min(ends) if ends else None
+
+    @api.multi
     def _mrr_at(self, day):
         """The contract's MRR on ``day`` in its currency, from its history: the lines running
         that day with the quantity and price they had then; nothing while it was paused,
-        before it started or after it ended."""
+        before it started or after it ended (its last instalment included)."""
         self.ensure_one()
         if self.is_template or self.state == "draft" or not self.date_start:
             return 0.0
         text = fields.Date.to_string(day)
-        if self.date_start > text or (self.date_end and self.date_end < text):
+        service_end = self._service_end()
+        if self.date_start > text or (service_end and service_end < day):
             return 0.0
         if recurrence.paused_days(day, day, self._paused_ranges()):
             return 0.0

@@ -62,16 +62,15 @@ class RecurringMrrSnapshot(models.Model):
     @api.model
     def _snapshot_day(self, contract, month, today):
         """The day whose MRR stands for ``month`` (its first day): the last day of the month
-        the contract ran (up to today for this month, up to its end when it ends within the
-        month), paused days left out, so that a pause over a month end or an end in the middle
-        of a month does not wipe a month it billed. A month wholly paused, or after the end,
-        counts its last day: 0."""
+        the contract ran (up to today for this month, up to its end or its last instalment
+        when it ends within the month), paused days left out, so that a pause over a month
+        end or an end in the middle of a month does not wipe a month it billed. A month
+        wholly paused, or after the end, counts its last day: 0."""
         last = min(month_end(month), today)
         day = last
-        if contract.date_end:
-            end = fields.Date.from_string(contract.date_end)
-            if month <= end < day:
-                day = end
+        end = contract._service_end()
+        if end and month <= end < day:
+            day = end
         paused = contract._paused_ranges()
         moved = True
         while moved and day >= month:

@@ -72,6 +72,18 @@ class TestMrrSnapshots(RecurringCase):
         moves = [(row.contract_id, row.month, row.lost_mrr) for row in rows if row.lost_mrr or row.reactivation_mrr]
         self.assertEqual(moves, [(ending, "2026-03-01", 100.0)])
 
+    def test_a_contract_counts_no_mrr_after_its_last_instalment(self):
+        # given 60 a month in 2 instalments from 1 January 2026 (January and February)
+        contract = self.make_contract(start="2026-01-01", price=60.0, instalment_count=2,
+                                      partner_id=self.env["res.partner"].create({"name": "Two months Ltd"}).id)
+        # when the snapshots are taken in April
+        self.Snapshot.cron_snapshot(today=d("2026-04-10"))
+        # then January and February count 60, March and April nothing: its MRR is lost in March
+        self.assertEqual(self.mrr_by_month(contract), [
+            ("2026-01", 60.0), ("2026-02", 60.0), ("2026-03", 0.0), ("2026-04", 0.0)])
+        lost = self.Report.search([("contract_id", "=", contract.id), ("lost_mrr", "!=", 0)])
+        self.assertEqual([(row.month, row.lost_mrr) for row in lost], [("2026-03-01", 60.0)])
+
     def test_a_contract_of_another_company_is_converted_at_that_companys_rate(self):
         # given a company whose own rate is 2 dollars for 1 euro, and a contract of 50 dollars a month there
         other = self.env["res.company"].create({"name": "Filiale Genève (test)"})
