@@ -497,11 +497,14 @@ class RecurringContractLine(models.Model):
         error for anything else."""
         if isinstance(date, datetime.date) and not isinstance(date, datetime.datetime):
             return date
+        day = None
         if isinstance(date, str) and date.strip():
             try:
-                return fields.Date.from_string(date.strip())
+                day = fields.Date.from_string(date.strip())
             except ValueError:
-                pass
+                day = None
+        if day:
+            return day
         raise UserError(_("The stop date must be a day written YYYY-MM-DD, such as 2027-01-31: %s is not one.")
                         % (date if isinstance(date, str) and date.strip() else repr(date)))
 
