@@ -408,13 +408,15 @@ class RecurringContract(models.Model):
                                 % contract.name)
             if values.get("date_end") and invoiced:
                 last_invoiced = max(invoiced.mapped("date_end"))
-                if values["date_end"] < last_invoiced and values["date_end"] != contract.date_end:
+                # the code writes dates, RPC and the forms text
+                end = values["date_end"] if isinstance(values["date_end"], str) \
+                    else fields.Date.to_string(values["date_end"])
+                if end < last_invoiced and end != contract.date_end:
                     raise UserError(_(
                         "Contract %(name)s is invoiced up to %(last)s: its end date cannot be set to %(end)s, "
                         "inside the periods already invoiced, without crediting their unused days. Use the Close "
                         "button: it ends the contract today and credits the days invoiced in advance.") % {
-                        "name": contract.name,
-                        "end": contract._format_date(fields.Date.from_string(values["date_end"])),
+                        "name": contract.name, "end": contract._format_date(fields.Date.from_string(end)),
                         "last": contract._format_date(fields.Date.from_string(last_invoiced))})
 
     @api.multi

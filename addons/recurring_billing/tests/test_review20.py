@@ -80,6 +80,12 @@ class TestReview20(RecurringCase):
         self.assertEqual(contract.date_end, "2027-05-21")
         self.assertEqual(contract.state, "closed")
 
+    def test_an_invoiced_contract_still_renews_and_extends_its_end(self):
+        contract = self.make_contract(start="2027-01-01", commitment_count=12)
+        self.assertEqual(len(self.run_invoicing(contract, "2027-12-01")), 12)
+        self.Contract.cron_lifecycle(today=d("2028-01-01"))  # the renewal writes the new end as a date
+        self.assertEqual((contract.date_end, contract.state), ("2028-12-31", "running"))
+
     def test_an_applied_change_and_an_invoiced_adjustment_stay_as_invoiced(self):
         contract = self.invoiced_contract()
         line = contract.line_ids
