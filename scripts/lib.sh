@@ -284,10 +284,11 @@ db_exists() { psql -tAc "select 1 from pg_database where datname='$1'" | grep -q
 # Clone a database and its filestore (attachments such as compiled web assets live there).
 clone_db() {
     local src="$1" dst="$2"
-    createdb -T "$src" "$dst"
+    # (return, not only set -e: a caller may test the clone, where set -e does not apply)
+    createdb -T "$src" "$dst" || return 1
     if [ -d "$LOCAL/data/filestore/$src" ]; then
         mkdir -p "$LOCAL/data/filestore"
-        cp -a "$LOCAL/data/filestore/$src" "$LOCAL/data/filestore/$dst"
+        cp -a "$LOCAL/data/filestore/$src" "$LOCAL/data/filestore/$dst" || return 1
     fi
 }
 
