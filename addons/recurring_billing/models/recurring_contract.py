@@ -200,6 +200,8 @@ class RecurringContract(models.Model):
         "contract_id",
         string="Pauses",
         readonly=True,
+        # billing users read no pause: the form leaves the list out for them (the invoicing reads it as sudo)
+        groups="sales_team.group_sale_salesman",
     )
     terms_change_ids = fields.One2many(
         "recurring.contract.amendment",
@@ -577,8 +579,9 @@ class RecurringContract(models.Model):
     @api.multi
     def _paused_ranges(self):
         self.ensure_one()
+        # what the invoicing needs, whoever runs it (billing users read no pause)
         return [(fields.Date.from_string(p.date_start), fields.Date.from_string(p.date_end) if p.date_end else None)
-                for p in self.pause_ids]
+                for p in self.sudo().pause_ids]
 
     @api.multi
     def _compute_next_invoice_date(self):

@@ -190,3 +190,19 @@ class TestReview20(RecurringCase):
             with self.assertRaises(ValidationError):
                 Usage.create({"line_id": line.id, "date": day, "quantity": 5})
         self.assertEqual(Usage.create({"line_id": line.id, "date": "2027-06-30", "quantity": 5}).quantity, 5)
+
+    # -- F: a billing user invoices a contract -----------------------------------------------
+
+    def test_a_billing_user_opens_a_paused_contract_and_invoices_it(self):
+        accountant = self.env["res.users"].with_context(no_reset_password=True).create({
+            "name": "Bea Billing", "login": "rb_review20_billing", "email": "bea@example.com",
+            "groups_id": [(6, 0, [self.env.ref("base.group_user").id,
+                                  self.env.ref("account.group_account_invoice").id])]})
+        contract = self.invoiced_contract()
+        self.env["recurring.contract.pause"].create({
+            "contract_id": contract.id, "date_start": "2027-06-10", "date_end": "2027-06-19"})
+        as_accountant = contract.sudo(accountant)
+        view = self.Contract.sudo(accountant).fields_view_get(view_type="form")
+        self.assertEqual(len(as_accountant.read(list(view["fields"]))), 1)  # the form opens
+        invoice = as_accountant._invoice_contracts(d("2027-06-01"), commit=False)
+        self.assertEqual(invoice.amount_untaxed, 20.0)  # June less its 10 paused days
