@@ -857,7 +857,6 @@ class SaleOrder(models.Model):
         """
         moves = self.env["account.move"]
         for order in self.sudo().filtered(lambda o: o.company_id.deposit_cash_basis_vat):
-            company = order.company_id
             target = {}
             for deposit in order.deposit_ids.filtered(lambda d: d.invoice_id.state in ("open", "paid") and d.amount):
                 move = deposit.invoice_id.move_id
@@ -882,37 +881,49 @@ class SaleOrder(models.Model):
             done = self.env["account.move"].search([
                 ("deposit_cash_basis_order_id", "=", order.id), ("deposit_cash_basis_deducted", "=", True),
                 ("state", "=", "posted")]).mapped("line_ids").filtered(lambda l: l.tax_line_id and l.tax_exigible)
-            lines = []
-            label = _("VAT of the deposits deducted before their payment, order %s") % order.name
-            partner = order.partner_invoice_id.commercial_partner_id.id
+            amounts = {}
             for tax in set(target) | set(done.mapped("tax_line_id")):
                 moved = sum(done.filtered(lambda l: l.tax_line_id == tax).mapped("balance"))
-                delta = company.currency_id.round(target.get(tax, 0.0) - moved)
-                if company.currency_id.is_zero(delta):
-                    continue
-                lines += [
-                    (0, 0, {"name": label, "account_id": tax.cash_basis_account.id, "tax_line_id": tax.id,
-                            "tax_exigible": True, "partner_id": partner,
-                            "debit": max(delta, 0.0), "credit": max(-delta, 0.0)}),
-                    (0, 0, {"name": label, "account_id": tax.account_id.id, "tax_exigible": True,
-                            "partner_id": partner, "debit": max(-delta, 0.0), "credit": max(delta, 0.0)}),
-                ]
-            if not lines:
-                continue
-            journal = company.tax_cash_basis_journal_id
-            if not journal:
-                raise UserError(_("Please set the cash basis journal of company %s.") % company.name)
-            move = order.env["account.move"].create({
-                "journal_id": journal.id,
-                "ref": order.name,
-                "date": fields.Date.context_today(order),
-                "deposit_cash_basis_order_id": order.id,
-                "deposit_cash_basis_deducted": True,
-                "line_ids": lines,
-            })
-            move.post()
-            moves |= move
+                amounts[tax] = target.get(tax, 0.0) - moved
+            moves |= order._deposit_post_vat_move(
+                amounts, _("VAT of the deposits deducted before their payment, order %s") % order.name,
+                deducted=True)
         return moves
+
+    def _deposit_post_vat_move(self, amounts, label, deducted=False):
+        """Post, in the cash basis journal as Odoo's own cash basis does, an entry that moves each
+        ``amounts[tax]`` (company currency, rounded here) from the tax's waiting account to its VAT
+        account. Nothing is posted when every amount rounds to zero."""
+        self.ensure_one()
+        order, company = self, self.company_id
+        partner = order.partner_invoice_id.commercial_partner_id.id
+        lines = []
+        for tax, amount in amounts.items():
+            amount = company.currency_id.round(amount)
+            if company.currency_id.is_zero(amount):
+                continue
+            lines += [
+                (0, 0, {"name": label, "account_id": tax.cash_basis_account.id, "tax_line_id": tax.id,
+                        "tax_exigible": True, "partner_id": partner,
+                        "debit": max(amount, 0.0), "credit": max(-amount, 0.0)}),
+                (0, 0, {"name": label, "account_id": tax.account_id.id, "tax_exigible": True,
+                        "partner_id": partner, "debit": max(-amount, 0.0), "credit": max(amount, 0.0)}),
+            ]
+        if not lines:
+            return self.env["account.move"]
+        journal = company.tax_cash_basis_journal_id
+        if not journal:
+            raise UserError(_("Please set the cash basis journal of company %s.") % company.name)
+        move = order.env["account.move"].create({
+            "journal_id": journal.id,
+            "ref": order.name,
+            "date": fields.Date.context_today(order),
+            "deposit_cash_basis_order_id": order.id,
+            "deposit_cash_basis_deducted": deducted,
+            "line_ids": lines,
+        })
+        move.post()
+        return move
 
     def _deposit_clear_cash_basis_residue(self):
         """Move to the VAT collected the cents left waiting on 445800 once the order's deposit documents
@@ -942,37 +953,13 @@ class SaleOrder(models.Model):
             exigible = self.env["account.move"].search(
                 ["|", ("tax_cash_basis_rec_id", "in", partials.ids), ("deposit_cash_basis_order_id", "=", order.id),
                  ("state", "=", "posted")]).mapped("line_ids").filtered(lambda l: l.tax_line_id and l.tax_exigible)
-            company = order.company_id
-            lines = []
+            amounts = {}
             for tax in tax_lines.mapped("tax_line_id"):
                 booked = sum(tax_lines.filtered(lambda l: l.tax_line_id == tax).mapped("balance"))
                 moved = sum(exigible.filtered(lambda l: l.tax_line_id == tax).mapped("balance"))
-                residue = company.currency_id.round(booked - moved)
-                if company.currency_id.is_zero(residue):
-                    continue
-                label = _("Rounding of the VAT on the deposits of order %s") % order.name
-                partner = order.partner_invoice_id.commercial_partner_id.id
-                lines += [
-                    (0, 0, {"name": label, "account_id": tax.cash_basis_account.id, "tax_line_id": tax.id,
-                            "tax_exigible": True, "partner_id": partner,
-                            "debit": max(residue, 0.0), "credit": max(-residue, 0.0)}),
-                    (0, 0, {"name": label, "account_id": tax.account_id.id, "tax_exigible": True,
-                            "partner_id": partner, "debit": max(-residue, 0.0), "credit": max(residue, 0.0)}),
-                ]
-            if not lines:
-                continue
-            journal = company.tax_cash_basis_journal_id
-            if not journal:
-                raise UserError(_("Please set the cash basis journal of company %s.") % company.name)
-            move = order.env["account.move"].create({
-                "journal_id": journal.id,
-                "ref": order.name,
-                "date": fields.Date.context_today(order),
-                "deposit_cash_basis_order_id": order.id,
-                "line_ids": lines,
-            })
-            move.post()
-            moves |= move
+                amounts[tax] = booked - moved
+            moves |= order._deposit_post_vat_move(
+                amounts, _("Rounding of the VAT on the deposits of order %s") % order.name)
         return moves
 
     def _deposit_documents(self):
