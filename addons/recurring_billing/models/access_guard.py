@@ -55,10 +55,30 @@ class RecurringAccessGuard(models.AbstractModel):
                                     "read.") % self._guard_labels(name))
 
     @api.model
+    def _check_scheduler(self, method):
+        """The daily jobs (``cron_*``) run as the scheduler's user: any other caller (over RPC,
+        a portal user or a salesperson) is refused, whatever it passes."""
+        user = self.env.user
+        if not (user._is_superuser() or user._is_system()):
+            raise AccessError(_("%s is run by the scheduler: only an administrator may call it.")
+                              % ("%s.%s" % (self._name, method)))
+
+    @api.multi
+    def _check_may_edit(self):
+        """The buttons that change the records: the user must be allowed to write them."""
+        self.check_access_rights("write")
+        self.check_access_rule("write")
+
+    @api.model
     def _guard_labels(self, name):
         field = self._fields[name]
         return {"field": field.get_description(self.env)["string"], "technical": name,
-                "model": self._description or self._name}
+                "model": self._model_label()}
+
+    @api.model
+    def _model_label(self):
+        """The model's name in the user's language (its description is the English one)."""
+        return self.env["ir.model"]._get(self._name).name or self._description or self._name
 
     @api.multi
     def _code_write(self, values):

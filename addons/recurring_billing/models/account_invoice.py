@@ -29,5 +29,5 @@ class AccountInvoice(models.Model):
             raise AccessError(_("%(field)s (%(technical)s) of %(model)s is set by the application, not by "
                                 "users.") % {"field": self._fields["recurring_contract_id"].get_description(
                                     self.env)["string"], "technical": "recurring_contract_id",
-                                    "model": self._description})
+                                    "model": self.env["ir.model"]._get(self._name).name})
         return super(AccountInvoice, self).write(values)

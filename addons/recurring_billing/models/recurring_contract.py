@@ -252,7 +252,11 @@ class RecurringContract(models.Model):
         compute="_compute_amounts",
         store=True,
     )
-    note = fields.Text()
+    note = fields.Text(
+        string="Internal note",
+        groups="sales_team.group_sale_salesman,account.group_account_invoice",
+        help="For the team only: customers never read it, not even over RPC.",
+    )
 
     @api.depends("line_ids.price_subtotal", "line_ids.is_usage", "line_ids.date_start", "line_ids.date_end",
                  "recurring_interval", "recurring_unit", "state", "date_start", "date_end")
@@ -526,6 +530,7 @@ class RecurringContract(models.Model):
         boundary). Returns the action opening the recorded change (its id: ``res_id``), which
         RPC carries (a record would not)."""
         self.ensure_one()
+        self._check_may_edit()
         values = dict(terms, kind="terms", contract_id=self.id)
         if date:
             values["date"] = date
@@ -652,6 +657,7 @@ class RecurringContract(models.Model):
 
     @api.multi
     def action_start(self):
+        self._check_may_edit()
         for contract in self:
             if contract.is_template:
                 raise UserError(_("A template cannot be started: create a contract from it."))
@@ -668,6 +674,7 @@ class RecurringContract(models.Model):
     @api.multi
     def action_pause(self):
         """Pause from today (the day the user sees, ``recurring_today`` in the context)."""
+        self._check_may_edit()
         today = self.env.context.get("recurring_today") or fields.Date.context_today(self)
         for contract in self.filtered(lambda c: c.state in ("running", "to_renew")):
             self.env["recurring.contract.pause"]._app().create({"contract_id": contract.id, "date_start": today})
@@ -679,6 +686,7 @@ class RecurringContract(models.Model):
         """Resume a paused contract from today: the pause's last day is yesterday, a period
         partly paused is billed for its other days, and the paused days of periods already
         invoiced (in advance) are credited on the next invoice."""
+        self._check_may_edit()
         today = fields.Date.from_string(self.env.context.get("recurring_today")
                                         or fields.Date.context_today(self))
         last_paused_day = fields.Date.to_string(today - recurrence.ONE_DAY)
@@ -737,6 +745,7 @@ class RecurringContract(models.Model):
 
     @api.multi
     def action_give_notice(self):
+        self._check_may_edit()
         self.write({"notice_given": True})
         self._code_write({"notice_date": fields.Date.context_today(self)})
         return True
@@ -748,6 +757,7 @@ class RecurringContract(models.Model):
         yet up to the end are invoiced, the days invoiced in advance after the end are
         credited (unless the contract says not to), the usage and the adjustments left go
         on a closing invoice, or a credit note when the credits are larger."""
+        self._check_may_edit()
         today = self.env.context.get("recurring_today") or fields.Date.context_today(self)
         for contract in self:
             started = contract.state != "draft" and contract.date_start and contract.date_start <= today
@@ -791,6 +801,7 @@ class RecurringContract(models.Model):
 
     @api.multi
     def action_reset_draft(self):
+        self._check_may_edit()
         if self.mapped("period_ids"):
             raise UserError(_("An invoiced contract cannot go back to draft: pause or close it."))
         self._code_write({"state": "draft", "next_invoice_date": False})
@@ -806,6 +817,12 @@ class RecurringContract(models.Model):
 
     @api.model
     def cron_lifecycle(self, today=None):
+        """The scheduler's entry point (kept for the jobs of older installations)."""
+        self._check_scheduler("cron_lifecycle")
+        return self._cron_lifecycle(today)
+
+    @api.model
+    def _cron_lifecycle(self, today=None):
         """Daily: alerts before the term ends, renewal or closing after it."""
         today = today or fields.Date.from_string(fields.Date.context_today(self))
         self._refresh_amounts(today)
@@ -824,6 +841,11 @@ class RecurringContract(models.Model):
             fully_invoiced = not self.next_invoice_date
             if self.auto_renew and not self._notice_effective() and self.commitment_count:
                 new_end = self._term_end(date_end + recurrence.ONE_DAY)
+                # catch up the terms missed (the job did not run, the contract was renewed late):
+                # the term in force today at once, so that today's period is billed today; a late
+                # notice stops the renewals after the first term it could not stop
+                while today > new_end and not self.notice_given:
+                    new_end = self._term_end(new_end + recurrence.ONE_DAY)
                 self.write({"date_end": new_end})
                 self._code_write({"state": "running"})
                 self._compute_next_invoice_date()
@@ -848,16 +870,23 @@ class RecurringContract(models.Model):
         return fields.Date.from_string(self.notice_date or self.date_end) <= limit
 
     @api.multi
+    def _term_alert_summary(self):
+        self.ensure_one()
+        renews = self.auto_renew and not self.notice_given
+        values = {"name": self.name, "date": self._format_date(fields.Date.from_string(self.date_end))}
+        return (_("Contract %(name)s renews on %(date)s") if renews
+                else _("Contract %(name)s ends on %(date)s")) % values
+
+    @api.multi
     def _send_term_alerts(self):
         """An activity for the salesperson and an e-mail to the customer before the term ends."""
         activity_type = self.env.ref("mail.mail_activity_data_todo", raise_if_not_found=False)
         model = self.env["ir.model"]._get("recurring.contract")
         template = self.env.ref("recurring_billing.mail_template_term_alert", raise_if_not_found=False)
         for contract in self:
-            renews = contract.auto_renew and not contract.notice_given
-            values = {"name": contract.name, "date": contract.date_end}
-            summary = (_("Contract %(name)s renews on %(date)s") if renews
-                       else _("Contract %(name)s ends on %(date)s")) % values
+            user = contract.user_id or self.env.user
+            # in the language of the salesperson who reads it, whoever runs the daily job
+            summary = contract.with_context(lang=user.lang or self.env.lang)._term_alert_summary()
             self.env["mail.activity"].create({
                 "res_model_id": model.id,
                 "res_id": contract.id,

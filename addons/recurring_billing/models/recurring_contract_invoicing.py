@@ -59,6 +59,12 @@ class RecurringContractInvoicing(models.Model):
 
     @api.model
     def cron_invoice_due(self, batch_size=200, today=None):
+        """The scheduler's entry point (kept for the jobs of older installations)."""
+        self._check_scheduler("cron_invoice_due")
+        return self._cron_invoice_due(batch_size, today)
+
+    @api.model
+    def _cron_invoice_due(self, batch_size=200, today=None):
         """Cron: invoice every due contract. With queue_job installed, a large run is
         split into jobs of ``batch_size`` contracts that any worker can take."""
         today = today or self._invoicing_today()
@@ -155,6 +161,7 @@ class RecurringContractInvoicing(models.Model):
     @api.multi
     def action_invoice_now(self):
         """Button: invoice the periods due today of these contracts."""
+        self._check_may_edit()
         invoices = self.with_context(recurring_raise_errors=True)._invoice_contracts(
             self._invoicing_today(), commit=False)
         if len(self) == 1:
@@ -185,14 +192,32 @@ class RecurringContractInvoicing(models.Model):
             "date": fields.Date.to_string(today), "contract_count": len(self.ids),
             "company_id": (companies or self.env.user.company_id).id})
         summary = {"invoiced": 0, "failed": 0, "skipped": 0, "invoices": 0}
-        for index in range(0, len(self.ids), batch_size):
-            batch_invoices = self.browse(self.ids[index:index + batch_size])._invoice_batch(today, run, summary)
-            invoices |= batch_invoices
-            summary["invoices"] += len(batch_invoices)
-            run.write({"invoiced_count": summary["invoiced"], "failed_count": summary["failed"],
-                       "skipped_count": summary["skipped"], "invoice_count": summary["invoices"]})
+
+        def counts():
+            return {"invoiced_count": summary["invoiced"], "failed_count": summary["failed"],
+                    "skipped_count": summary["skipped"], "invoice_count": summary["invoices"]}
+        try:
+            for index in range(0, len(self.ids), batch_size):
+                batch_invoices = self.browse(self.ids[index:index + batch_size])._invoice_batch(today, run, summary)
+                invoices |= batch_invoices
+                summary["invoices"] += len(batch_invoices)
+                run.write(counts())
+                if commit:
+                    self.env.cr.commit()  # pylint: disable=invalid-commit
+                # the invoices are saved: e-mailing one cannot undo them, a failure is listed
+                self.with_context(recurring_run_date=fields.Date.to_string(today))._email_invoices(
+                    batch_invoices, today, run)
+                if commit:
+                    self.env.cr.commit()  # pylint: disable=invalid-commit
+        except Exception:
             if commit:
-                self.env.cr.commit()  # pylint: disable=invalid-commit
+                # the batches committed stay; the run says how far it went and that it ended
+                self.env.cr.rollback()
+                self.env.clear()
+                if run.exists():
+                    run.write(dict(counts(), date_finished=fields.Datetime.now()))
+                    self.env.cr.commit()  # pylint: disable=invalid-commit
+            raise
         run.date_finished = fields.Datetime.now()
         _logger.info("Recurring invoicing run of %s: %s contracts, %s invoiced, %s failed, %s skipped, "
                      "%s invoices", today, len(self.ids), summary["invoiced"], summary["failed"],
@@ -422,6 +447,7 @@ class RecurringContractInvoicing(models.Model):
                 invoice.name = _("%s: closing invoice") % contract.name
             if invoice:
                 contract._finalise_invoices(invoice)
+                contract._email_invoices(invoice)
                 invoices |= invoice
         return invoices
 
@@ -429,6 +455,15 @@ class RecurringContractInvoicing(models.Model):
 
     @api.multi
     def _create_period_invoice(self, period):
+        self.ensure_one()
+        lang = self.partner_id.lang
+        # the labels in the customer's language, whoever runs the invoicing (the daily job in
+        # English, a French salesperson)
+        contract = self.with_context(lang=lang) if lang and lang != self.env.lang else self
+        return contract._create_period_invoice_values(period)
+
+    @api.multi
+    def _create_period_invoice_values(self, period):
         self.ensure_one()
         values = self._prepare_invoice(period)
         lines = []
@@ -562,6 +597,11 @@ class RecurringContractInvoicing(models.Model):
     def _format_date(self, day):
         return day.strftime("%d/%m/%Y")
 
+    @api.model
+    def _format_number(self, number):
+        """A quantity or a unit price as a person writes it: 3, not 3.0; 0.99, not 0.990000."""
+        return ("%.6f" % number).rstrip("0").rstrip(".")
+
     @api.multi
     def _income_account(self, product, fiscal_position):
         """The product's income account in the contract's company, through the fiscal position."""
@@ -605,8 +645,9 @@ class RecurringContractInvoicing(models.Model):
             name += " " + _("(prorated: %(days)s of %(total)s days)") % {"days": days, "total": period.full_days}
             if quantity != line.quantity and price != line._price_for_period(period):
                 # one line for the whole prorated amount: say what it stands for
-                name += " " + _("%(quantity)s x %(price)s") % {"quantity": line.quantity,
-                                                               "price": line._price_for_period(period)}
+                name += " " + _("%(quantity)s x %(price)s") % {
+                    "quantity": self._format_number(line.quantity),
+                    "price": self._format_number(line._price_for_period(period))}
         return self._invoice_line_values(line.product_id, name, quantity, price, line.tax_ids,
                                          line.uom_id, period)
 
@@ -721,14 +762,43 @@ class RecurringContractInvoicing(models.Model):
 
     @api.multi
     def _finalise_invoices(self, invoices):
-        """Validate (and e-mail) the invoices as the contract asks."""
+        """Validate the invoices as the contract asks. The invoices of the contracts that ask
+        for it are e-mailed afterwards, once saved (``_email_invoices``)."""
         self.ensure_one()
         if not invoices or self.invoice_policy == "draft":
             return
         invoices.action_invoice_open()
-        if self.invoice_policy == "send":
-            template = self.env.ref("account.email_template_edi_invoice", raise_if_not_found=False)
-            for invoice in invoices:
-                if template:
-                    invoice.message_post_with_template(template.id, composition_mode="comment")
-                invoice.sent = True
+
+    @api.model
+    def _email_invoices(self, invoices, today=None, run=None):
+        """E-mail the validated invoices whose contract asks for it, each in its own savepoint:
+        an invoice that cannot be e-mailed (a customer without an e-mail address, a mail
+        error) stays validated, not marked as sent, and is listed in the invoicing issues."""
+        template = self.env.ref("account.email_template_edi_invoice", raise_if_not_found=False)
+        day = today or fields.Date.from_string(self.env.context.get("recurring_run_date")
+                                               or fields.Date.context_today(self))
+        for invoice in invoices:
+            contract = invoice.sudo().recurring_contract_id
+            if contract.invoice_policy != "send" or invoice.state not in ("open", "paid") or invoice.sent:
+                continue
+            try:
+                with self.env.cr.savepoint():
+                    if not invoice.partner_id.email:
+                        raise UserError(_("Invoice %(invoice)s is validated but not e-mailed: the customer "
+                                          "%(customer)s has no e-mail address. Send it by hand once the address "
+                                          "is set.") % {"invoice": invoice.number or invoice.id,
+                                                        "customer": invoice.partner_id.display_name})
+                    if template:
+                        invoice.message_post_with_template(template.id, composition_mode="comment")
+                    invoice.sent = True
+            except Exception:  # pylint: disable=broad-except
+                invoice.invalidate_cache()
+                error = sys.exc_info()[1]
+                message = getattr(error, "name", None) if isinstance(error, except_orm) else None
+                message = message or _("Invoice %(invoice)s is validated but not e-mailed: %(error)s") % {
+                    "invoice": invoice.number or invoice.id, "error": "%s: %s" % (type(error).__name__, error)}
+                _logger.warning("Invoice %s of contract %s not e-mailed: %s", invoice.id, contract.id, message)
+                run = run or self.env["recurring.invoicing.run"].sudo().create({
+                    "date": fields.Date.to_string(day), "company_id": contract.company_id.id})
+                self.env["recurring.invoicing.issue"].sudo()._record_failure(
+                    contract, message, traceback.format_exc(), run, day)

@@ -295,6 +295,19 @@ class RecurringContractLine(models.Model):
                                         "reduce the line instead.") % {
                     "product": line.product_id.display_name, "quantity": line.quantity})
 
+    @api.constrains("tax_ids", "contract_id")
+    def _check_tax_company(self):
+        """A line's taxes are its contract's company's: a tax of another company (which the
+        user may not even read) would be charged on the invoices of this one."""
+        for line in self.sudo():
+            company = line.contract_id.company_id
+            foreign = line.tax_ids.filtered(lambda tax: tax.company_id != company)
+            if foreign:
+                raise ValidationError(_("The taxes of %(product)s must be taxes of the contract's company "
+                                        "%(company)s: %(count)s tax(es) of another company refused.") % {
+                    "product": line.product_id.display_name or line.name, "company": company.name,
+                    "count": len(foreign)})
+
     @api.constrains("date_start", "date_end")
     def _check_dates(self):
         for line in self:

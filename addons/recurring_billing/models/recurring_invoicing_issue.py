@@ -75,6 +75,11 @@ class RecurringInvoicingIssue(models.Model):
     )
 
     @api.model
+    def _failure_summary(self, contract):
+        """The activity's title, in the language of ``self`` (its salesperson's)."""
+        return _("Contract %s could not be invoiced") % contract.name
+
+    @api.model
     def _record_failure(self, contract, error, details, run, today):
         """Open (or update) the issue of ``contract`` and tell its salesperson once, by an activity."""
         issue = self.search([("contract_id", "=", contract.id), ("state", "=", "open")], limit=1)
@@ -90,7 +95,8 @@ class RecurringInvoicingIssue(models.Model):
             "res_model_id": self.env["ir.model"]._get("recurring.contract").id,
             "res_id": contract.id,
             "activity_type_id": activity_type.id if activity_type else False,
-            "summary": _("Contract %s could not be invoiced") % contract.name,
+            "summary": self.with_context(
+                lang=(contract.user_id or self.env.user).lang or self.env.lang)._failure_summary(contract),
             "note": error,
             "date_deadline": day,
             "user_id": (contract.user_id or self.env.user).id,

@@ -82,6 +82,12 @@ class RecurringMrrSnapshot(models.Model):
 
     @api.model
     def cron_snapshot(self, today=None):
+        """The scheduler's entry point (kept for the jobs of older installations)."""
+        self.env["recurring.contract"]._check_scheduler("cron_snapshot")
+        return self._cron_snapshot(today)
+
+    @api.model
+    def _cron_snapshot(self, today=None):
         """Daily: this month's MRR of every contract (rewritten until the month ends) and the
         months missing since each contract started (backfilled from its history), up to the
         month after its end (a zero: its churn). A month counts the MRR of its last day the

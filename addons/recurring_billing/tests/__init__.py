@@ -14,3 +14,4 @@ from . import test_change_wizard
 from . import test_plan_change
 from . import test_line_stop
 from . import test_review20
+from . import test_review20_more

@@ -73,7 +73,8 @@ class TestInvoicingIssues(RecurringCase):
         # given a contract due in this company and one in a company without a chart of accounts
         other_company = self.env["res.company"].create({"name": "Filiale sans plan comptable"})
         here = self.make_contract(start="2027-01-01", start_it=False)
-        there = here.copy({"date_start": "2027-01-01", "company_id": other_company.id})
+        there = here.copy({"date_start": "2027-01-01", "company_id": other_company.id, "line_ids": [
+            (0, 0, {"product_id": self.product.id, "name": "Hosting", "quantity": 1.0, "price_unit": 100.0})]})
         (here | there).action_start()
         # when one run invoices both (as the cron does)
         invoices = (here | there)._invoice_contracts(d("2027-01-01"), commit=False)
