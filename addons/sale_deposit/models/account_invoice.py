@@ -115,6 +115,7 @@ class AccountInvoice(models.Model):
 
     @api.multi
     def action_invoice_open(self):
+        self._check_deposit_deductions_kept()
         result = super(AccountInvoice, self).action_invoice_open()
         # a credit note made on a deposit invoice (Odoo's own "Add credit note" included) cancels it: set
         # against it as far as it is open, as the module's own credit notes are
@@ -136,3 +137,17 @@ class AccountInvoice(models.Model):
         credited.mapped("refund_invoice_id.invoice_line_ids.sale_line_ids.order_id").filtered(
             "deposit_ids")._deposit_declare_deducted_vat()
         return result
+
+    def _check_deposit_deductions_kept(self):
+        """Refuse to validate a final invoice whose deposit deductions were deleted or changed by hand.
+
+        Its deduction lines must be what the order's deposits left to deduct require for the goods on the
+        invoice (see ``sale.order._deduct_deposits``): otherwise the customer is billed the deposit twice
+        and the deposit stays on the deposit account (4191) with the order invoiced.
+        """
+        for invoice in self.sudo().filtered(lambda i: i.type == "out_invoice" and i.state == "draft"):
+            if invoice.company_id.deposit_deduction_mode == "credit_note":
+                continue
+            for order in invoice.invoice_line_ids.mapped("sale_line_ids.order_id").filtered("deposit_ids"):
+                order._check_deposit_deduction_on(invoice)
+                order._deposit_close_deduction_vat(invoice)

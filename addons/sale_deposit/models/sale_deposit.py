@@ -226,3 +226,24 @@ class SaleDeposit(models.Model):
                         "whole order.") % {"deposit": deposit.name, "user": user.name}
             order.message_post(body=message)
         return True
+
+    @api.multi
+    def action_refund(self):
+        """Refund what is left of a deposit, paid or not, by a validated credit note (avoir) reconciled with
+        its invoice: the money received is then owed back to the customer, and the final invoice asks for
+        the whole order. For a deposit that no invoice can deduct any more (goods all returned, order lines
+        brought to zero). Sales managers and billing only."""
+        user = self.env.user
+        if not (self._deposit_may_write() or user.has_group("account.group_account_invoice")):
+            raise AccessError(_("Only a sales manager or billing can refund a deposit."))
+        for deposit in self.sudo():
+            order = deposit.order_id
+            if deposit.state not in ("open", "paid") or not deposit.amount_to_deduct:
+                raise UserError(_("Deposit %s cannot be refunded: nothing of it is left to deduct.") % deposit.name)
+            amount = deposit.amount_to_deduct
+            order._deposit_credit_note(deposit, _("Refund of deposit %(deposit)s of order %(order)s") % {
+                "deposit": deposit.name, "order": order.name})
+            order.message_post(body=_("Deposit %(deposit)s refunded (%(amount)s) by %(user)s: a credit note "
+                                      "cancels it, the final invoice will ask for the whole order.") % {
+                "deposit": deposit.name, "amount": order._deposit_format(amount), "user": user.name})
+        return True

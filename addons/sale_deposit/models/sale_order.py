@@ -510,6 +510,7 @@ class SaleOrder(models.Model):
         :returns: the new ``sale.deposit`` records.
         """
         deposits = self.env["sale.deposit"]
+        asked_kind = kind
         for order in self:
             if order.state == "cancel":
                 raise UserError(_("Order %s is cancelled: no deposit can be asked on it.") % order.name)
@@ -538,7 +539,23 @@ class SaleOrder(models.Model):
                     "only %(room)s are left to invoice.") % {
                     "order": order.name, "amount": order._deposit_format(amount),
                     "room": order._deposit_format(max(room, 0))})
-            kind = kind or order._deposit_kind()
+            order_kind = asked_kind or order._deposit_kind()
+            if order_kind != order._deposit_kind() and not order._deposit_is_manager():
+                kinds = dict(self.env["sale.deposit"]._fields["kind"]._description_selection(self.env))
+                raise UserError(_(
+                    "Order %(order)s: its terms ask for a deposit of the kind \"%(terms)s\"; only a sales "
+                    "manager can ask for one of the kind \"%(kind)s\", which changes the customer's right to "
+                    "withdraw.") % {"order": order.name, "terms": kinds.get(order._deposit_kind()),
+                                    "kind": kinds.get(order_kind)})
+            minimum = max(order.currency_id.round(order.amount_total / 100.0), 1.0)
+            if order.currency_id.compare_amounts(float(amount), minimum) < 0 \
+                    and order.currency_id.compare_amounts(float(amount), float(room)) < 0:
+                raise UserError(_(
+                    "Order %(order)s: a deposit of %(amount)s is too small; a deposit is at least 1%% of the "
+                    "order and one currency unit (%(minimum)s), or all that is left of the order.") % {
+                    "order": order.name, "amount": order._deposit_format(float(amount)),
+                    "minimum": order._deposit_format(minimum)})
+            kind = order_kind
             label = order.with_context(lang=order.partner_id.lang or self.env.lang)._deposit_line_name(
                 kind, order_method, order_value)
             invoice_values = order.sudo()._prepare_deposit_invoice(kind, amount)
@@ -611,26 +628,70 @@ class SaleOrder(models.Model):
         return invoice_ids
 
     def _check_deposit_invoice_not_negative(self):
-        """Refuse to invoice lines totalling below zero while deposits are left to deduct.
+        """Refuse to invoice lines totalling below zero, or zero with nothing left to invoice after them,
+        while deposits are left to deduct.
 
-        Odoo turns such an invoice into a credit note, from which no deposit can be deducted: the deposit
-        would stay on the deposit account (4191) with the order invoiced. The user corrects the order's
-        lines, or has the deposit cancelled (credited) first.
+        Odoo turns a negative invoice into a credit note, from which no deposit can be deducted, and a 0.00
+        invoice deducts nothing: the deposit would stay on the deposit account (4191) with the order
+        invoiced. The user corrects the order's lines, or has the deposits refunded (credited) first.
         """
         for order in self:
             deposits = order.sudo().deposit_ids.filtered(lambda d: d.amount_to_deduct > 0)
             if not deposits:
                 continue
-            untaxed = sum(line.price_subtotal * line.qty_to_invoice / line.product_uom_qty
-                          for line in order.order_line if line.product_uom_qty and line.qty_to_invoice
-                          and not line.is_downpayment)
-            if order.currency_id.compare_amounts(untaxed, 0.0) < 0:
+            lines = order.order_line.filtered(lambda l: l.product_uom_qty and l.qty_to_invoice
+                                              and not l.is_downpayment)
+            if not lines:
+                continue
+            untaxed = sum(line.price_subtotal * line.qty_to_invoice / line.product_uom_qty for line in lines)
+            taxed = sum(line.price_total * line.qty_to_invoice / line.product_uom_qty for line in lines)
+            rest = order._deposit_left_to_invoice() - max(taxed, 0.0)
+            sign = order.currency_id.compare_amounts(untaxed, 0.0)
+            if sign < 0 or (sign == 0 and order.currency_id.compare_amounts(rest, 0.0) <= 0):
                 raise UserError(_(
                     "Order %(order)s cannot be invoiced: its lines to invoice total %(amount)s (tax excluded), "
-                    "below zero, and a credit note cannot deduct its deposits of %(deposits)s. Correct the "
-                    "order's lines, or have a sales manager cancel the deposits first.") % {
+                    "and no invoice can deduct its deposits of %(deposits)s from that. Correct the order's "
+                    "lines, or have a sales manager refund the deposits first (\"Refund\" on the deposit, "
+                    "or \"Cancel unpaid\" for a deposit not paid).") % {
                     "order": order.name, "amount": order._deposit_format(untaxed),
                     "deposits": order._deposit_format(sum(deposits.mapped("amount_to_deduct")))})
+
+    def _deposit_cover(self):
+        """{order id: tax-included amount its lines still bill beyond its deposits left to deduct}, for the
+        orders with deposits left to deduct. A line lowered below its invoiced quantity counts negative."""
+        result = {}
+        for order in self.filtered(lambda o: o.state != "cancel"):
+            deposits = order.sudo().deposit_ids.filtered(lambda d: d.amount_to_deduct > 0)
+            if not deposits:
+                continue
+            left = 0.0
+            for line in order.sudo().order_line.filtered(lambda l: not l.is_downpayment):
+                price = line.price_unit * (1 - (line.discount or 0.0) / 100.0)
+                unit = line.tax_id.compute_all(price, order.currency_id, 1.0, product=line.product_id,
+                                               partner=order.partner_shipping_id)["total_included"]
+                left += (line.product_uom_qty - line.deposit_qty_returned - line.qty_invoiced) * unit
+            result[order.id] = order.currency_id.round(left - sum(deposits.mapped("amount_to_deduct")))
+        return result
+
+    def _check_deposit_cover(self, before):
+        """Refuse a change of the order's lines that brings what they bill below the deposits left to deduct
+        (or lowers it further): the customer would be billed above the order and the deposit left on 4191."""
+        after = self._deposit_cover()
+        for order in self:
+            cover = after.get(order.id)
+            if cover is None or order.currency_id.compare_amounts(cover, 0.0) >= 0:
+                continue
+            if order.id in before and order.currency_id.compare_amounts(cover, before[order.id]) >= 0:
+                continue
+            deposits = order.sudo().deposit_ids.filtered(lambda d: d.amount_to_deduct > 0)
+            raise UserError(_(
+                "Order %(order)s: this change would bring what is left to invoice on the order to %(left)s, "
+                "below its deposits of %(deposits)s left to deduct; the customer would be billed above the "
+                "order. Keep the order at least at what its invoices and deposits bill, or have a sales "
+                "manager refund the deposits first (\"Refund\" on the deposit).") % {
+                "order": order.name,
+                "left": order._deposit_format(cover + sum(deposits.mapped("amount_to_deduct"))),
+                "deposits": order._deposit_format(sum(deposits.mapped("amount_to_deduct")))})
 
     def _deposit_left_to_invoice(self):
         """Tax-included amount of the order not yet on a (non-cancelled) invoice, returned goods excepted."""
@@ -676,6 +737,85 @@ class SaleOrder(models.Model):
                 self.sudo()._deposit_credit_note(
                     deposit.sudo(), _("Deposit above the goods invoiced on order %s") % self.name)
         return result
+
+    def _check_deposit_deduction_on(self, invoice):
+        """Refuse ``invoice`` (a draft final invoice in lines mode) when its deduction of this order's
+        deposits is not what they require for the goods it bills."""
+        self.ensure_one()
+        deduction_lines = invoice.invoice_line_ids.filtered(lambda l: l.deduct_deposit_id.order_id == self)
+        on_invoice = -sum(deduction_lines.mapped("price_total"))
+        deposits = self.deposit_ids.filtered(lambda d: d.amount_to_deduct > 0) | deduction_lines.mapped(
+            "deduct_deposit_id")
+        if not deposits:
+            return
+        digits = self.currency_id.decimal_places
+        goods = sum(invoice.invoice_line_ids.filtered(
+            lambda l: self in l.sale_line_ids.mapped("order_id")).mapped("price_total"))
+        available = sum(deposits.mapped("amount_to_deduct")) + on_invoice
+        due = float(deposit_lib.deduction(available, goods, goods + self._deposit_left_to_invoice(), digits=digits))
+        # the tax of each deduction line is rounded on its own: a cent per line is not a change by hand
+        tolerance = 10 ** -digits * max(len(deduction_lines), 1) + 10 ** -(digits + 2)
+        if abs(on_invoice - due) > tolerance:
+            raise UserError(_(
+                "Invoice of order %(order)s cannot be validated: it deducts %(on_invoice)s of deposits, "
+                "while %(due)s are to be deducted from the goods it bills. The deposit deduction lines "
+                "are set by the application: delete this draft invoice and create it again from the order.") % {
+                "order": self.name, "on_invoice": self._deposit_format(on_invoice),
+                "due": self._deposit_format(due)})
+
+    @api.model
+    def _deposit_line_vat(self, line):
+        """{tax id: VAT} of an invoice line, as Odoo computes the invoice's taxes (rounded per line)."""
+        invoice = line.invoice_id
+        price = line.price_unit * (1 - (line.discount or 0.0) / 100.0)
+        taxes = line.invoice_line_tax_ids.compute_all(price, invoice.currency_id, line.quantity, line.product_id,
+                                                      invoice.partner_id)["taxes"]
+        result = {}
+        for tax in taxes:
+            result[tax["id"]] = result.get(tax["id"], 0.0) + tax["amount"]
+        return result
+
+    def _deposit_close_deduction_vat(self, invoice):
+        """On the draft invoice that deducts the last of a deposit, its deduction takes the deposit's VAT left,
+        per tax: each deduction's VAT is rounded on its own (2.48 + 5.78 deducted of a deposit's 8.25), so the
+        last one is set to the remainder on the invoice's tax line, and the order's VAT is declared to the cent.
+        The invoice's taxes edited by hand are left as they are."""
+        self.ensure_one()
+        currency = invoice.currency_id
+        computed = {}
+        for values in invoice.get_taxes_values().values():
+            computed[values["tax_id"]] = computed.get(values["tax_id"], 0.0) + values["amount"]
+        for deposit in invoice.invoice_line_ids.mapped("deduct_deposit_id").filtered(lambda d: d.order_id == self):
+            source = deposit.invoice_id
+            lines = invoice.invoice_line_ids.filtered(lambda l: l.deduct_deposit_id == deposit)
+            source_taxes = source.invoice_line_ids.mapped("invoice_line_tax_ids")
+            if not currency.is_zero(deposit.amount_to_deduct) or source.currency_id != currency \
+                    or lines.mapped("invoice_line_tax_ids") - source_taxes \
+                    or source_taxes.filtered("price_include"):
+                continue
+            left = {}
+            for tax_line in source.tax_line_ids:
+                left[tax_line.tax_id.id] = left.get(tax_line.tax_id.id, 0.0) + tax_line.amount_total
+            for refund in source.refund_invoice_ids.filtered(lambda r: r.state in ("open", "paid")):
+                for tax_line in refund.tax_line_ids:
+                    left[tax_line.tax_id.id] = left.get(tax_line.tax_id.id, 0.0) - tax_line.amount_total
+            for line in deposit.deduction_line_ids.filtered(
+                    lambda l: l.invoice_id.state != "cancel" and l.invoice_id != invoice):
+                sign = 1 if line.invoice_id.type == "out_invoice" else -1
+                for tax_id, amount in self._deposit_line_vat(line).items():
+                    left[tax_id] = left.get(tax_id, 0.0) + sign * amount
+            here = {}
+            for line in lines:
+                for tax_id, amount in self._deposit_line_vat(line).items():
+                    here[tax_id] = here.get(tax_id, 0.0) + amount
+            for tax_id, amount in left.items():
+                diff = currency.round(-amount - here.get(tax_id, 0.0))
+                tax_line = invoice.tax_line_ids.filtered(lambda t: t.tax_id.id == tax_id)[:1]
+                # a rounding residue only (a cent per line), on a tax line as Odoo computed it
+                if currency.is_zero(diff) or abs(diff) > currency.rounding * len(lines) + 1e-9 or not tax_line \
+                        or currency.compare_amounts(tax_line.amount, computed.get(tax_id, 0.0)) != 0:
+                    continue
+                tax_line.amount = currency.round(tax_line.amount + diff)
 
     def _deduct_deposit_lines(self, invoice, deposits, line_values):
         """Book the deduction ``line_values`` on ``invoice``, or on a separate credit note."""

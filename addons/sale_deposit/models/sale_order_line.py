@@ -1,8 +1,37 @@
 from odoo import api, fields, models
 
+#: The line fields that change what the order bills.
+DEPOSIT_AMOUNT_FIELDS = ("product_uom_qty", "product_uom", "price_unit", "discount", "tax_id")
+
 
 class SaleOrderLine(models.Model):
     _inherit = "sale.order.line"
+
+    @api.model
+    def create(self, values):
+        order = self.env["sale.order"].browse(values.get("order_id"))
+        before = order._deposit_cover()
+        line = super(SaleOrderLine, self).create(values)
+        line.order_id._check_deposit_cover(before)
+        return line
+
+    @api.multi
+    def write(self, values):
+        if not any(name in values for name in DEPOSIT_AMOUNT_FIELDS):
+            return super(SaleOrderLine, self).write(values)
+        orders = self.mapped("order_id")
+        before = orders._deposit_cover()
+        result = super(SaleOrderLine, self).write(values)
+        orders._check_deposit_cover(before)
+        return result
+
+    @api.multi
+    def unlink(self):
+        orders = self.mapped("order_id")
+        before = orders._deposit_cover()
+        result = super(SaleOrderLine, self).unlink()
+        orders.exists()._check_deposit_cover(before)
+        return result
 
     deposit_qty_returned = fields.Float(
         string="Returned",

@@ -145,17 +145,21 @@ class TestNegativeOrderWithDeposit(ReviewCase):
         # given an acompte of 300.00 (fixed) on a 1 200.00 order
         order = self._acompte_order(deposit_method="fixed", deposit_value=300)
         self.assertAlmostEqual(order.deposit_ids.invoice_id.amount_total, 300.0)
-        # when a line of -1 500.00 is added on the confirmed order, and the order invoiced
-        self.env["sale.order.line"].create({
+        # when a line of -1 500.00 is added on the confirmed order, it is refused with the reason and the way out
+        goodwill = {
             "order_id": order.id, "product_id": self.product.id, "name": "Goodwill", "product_uom_qty": 1,
-            "product_uom": self.product.uom_id.id, "price_unit": -1500.0, "tax_id": [(6, 0, self.vat20.ids)]})
-        self.assertLess(order.amount_total, 0.0)
-        # then the invoicing is refused with the reason and the way out
-        with self.assertRaisesRegex(UserError, "below zero.*cancel the deposits first"):
-            self._final_invoice(order)
+            "product_uom": self.product.uom_id.id, "price_unit": -1500.0, "tax_id": [(6, 0, self.vat20.ids)]}
+        with self.assertRaisesRegex(UserError, "to -600.00.{0,3}, below its deposits of 300.00.*refund the deposits"), \
+                self.env.cr.savepoint():
+            self.env["sale.order.line"].create(goodwill)
+        order.invalidate_cache()
+        self.assertEqual(len(order.order_line), 1)
         self.assertFalse(order.invoice_ids.filtered(lambda i: not i.deposit_order_id))
-        # and once a sales manager cancelled the unpaid deposit, the order is credited: 4191 at zero
+        # and once a sales manager cancelled the unpaid deposit, the line is taken and the order credited:
+        # 4191 at zero
         order.deposit_ids.sudo(self.manager).action_cancel_unpaid()
+        self.env["sale.order.line"].create(goodwill)
+        self.assertLess(order.amount_total, 0.0)
         credit_note = self._final_invoice(order)
         self.assertEqual(credit_note.type, "out_refund")
         credit_note.action_invoice_open()
