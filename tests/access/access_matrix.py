@@ -378,7 +378,10 @@ MODELS = {
             "other_company": full("ctr_oc"),
         },
         "note": "Salespeople: their own contracts and unassigned ones; customers: theirs, and on the portal "
-                "only the invoices of their own company. A contract goes only to one of the user's companies; "
+                "only the invoices of their own company. The contract's *Internal note* is read by the sales and "
+                "billing users only, never by a customer (not even over RPC); the contract buttons (Invoice now, "
+                "Pause, Close...) need the right to edit the contract. A contract goes only to one of the user's "
+                "companies; "
                 "its state, MRR, invoicing dates, order and invoices are written by the application (the "
                 "buttons, the invoicing), never by a user; a link (template, customer...) only to a record "
                 "the user may read. The same holds for the records of a contract.",
@@ -417,12 +420,14 @@ MODELS = {
         "kind": "checked",
         "records": "pause_a pause_b pause_oc",
         "rights": {
-            "salesman_1": rights("pause_a", create=True),
-            "salesman_2": rights("pause_b", create=True),
-            "team_leader": rights(create=True),
-            "sales_manager": rights("pause_a pause_b", create=True),
-            "other_company": rights("pause_oc", create=True),
+            "salesman_1": rights("pause_a", ""),
+            "salesman_2": rights("pause_b", ""),
+            "team_leader": rights(),
+            "sales_manager": rights("pause_a pause_b", ""),
+            "other_company": rights("pause_oc", ""),
         },
+        "note": "Written by the contract's Pause and Resume buttons only (as the application, once the user may "
+                "edit the contract): read-only for every user, so that no pause hides invoiced days.",
     },
     "recurring.contract.adjustment": {
         "addon": "recurring_billing",
@@ -882,10 +887,6 @@ CREATE_CHECKS = {
     "recurring.contract.line": {
         "variants": _per_contract({"contract_id": "@ctr_{}", "product_id": "@product", "name": _CHECK,
                                    "quantity": 1, "price_unit": 1.0}),
-        "allowed": _BY_CONTRACT,
-    },
-    "recurring.contract.pause": {
-        "variants": _per_contract({"contract_id": "@ctr_{}", "date_start": "2028-02-01", "date_end": "2028-02-10"}),
         "allowed": _BY_CONTRACT,
     },
     "recurring.contract.adjustment": {

@@ -32,7 +32,8 @@ class JsonRpc(object):
 
 # what a portal user's script would read, linked records' names (many2one) included
 FIELDS = {
-    "recurring.contract": ["name", "partner_id", "user_id", "state", "note", "line_ids", "invoice_ids", "mrr"],
+    # (not the team's internal note, refused to customers: test_review20_more_rpc)
+    "recurring.contract": ["name", "partner_id", "user_id", "state", "line_ids", "invoice_ids", "mrr"],
     "recurring.contract.line": ["name", "contract_id", "product_id", "quantity", "price_unit", "price_subtotal"],
     "recurring.usage": ["line_id", "contract_id", "date", "quantity", "reference", "invoice_line_id"],
     "account.invoice": ["name", "number", "origin", "partner_id", "recurring_contract_id", "state",

@@ -54,3 +54,21 @@ def test_nobody_but_an_administrator_calls_the_daily_jobs(portal_contract):
             with pytest.raises(xmlrpc.client.Fault) as fault:
                 client.call(model, method)
             assert "scheduler" in fault.value.faultString or "private" in fault.value.faultString.lower()
+
+
+def test_a_salesperson_pauses_through_the_buttons_never_by_writing_pause_rows(portal_contract, admin_rpc):
+    sales, contract = portal_contract["sales"], portal_contract["contract"]
+    admin_rpc.call("recurring.contract", "action_start", [contract])
+    with pytest.raises(xmlrpc.client.Fault):
+        sales.call("recurring.contract.pause", "create",
+                   {"contract_id": contract, "date_start": "2027-03-01", "date_end": "2027-03-10"})
+    sales.call("recurring.contract", "action_pause", [contract])
+    pause = sales.call("recurring.contract.pause", "search_read", [("contract_id", "=", contract)],
+                       ["date_start", "date_end"])
+    assert len(pause) == 1 and pause[0]["date_end"] is False
+    for method, args in (("write", [[pause[0]["id"]], {"date_end": "2026-12-31"}]),
+                         ("unlink", [[pause[0]["id"]]])):
+        with pytest.raises(xmlrpc.client.Fault):
+            sales.call("recurring.contract.pause", method, *args)
+    sales.call("recurring.contract", "action_resume", [contract])
+    assert admin_rpc.call("recurring.contract", "read", [contract], ["state"])[0]["state"] == "running"

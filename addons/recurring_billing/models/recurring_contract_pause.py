@@ -59,8 +59,9 @@ class RecurringContractPause(models.Model):
 
     @api.model
     def _app(self):
-        """These pauses as the Pause and Resume buttons write them."""
-        return self.with_context(recurring_pause_write=_PAUSE_WRITE)
+        """These pauses as the Pause and Resume buttons write them: as the application (users
+        read pauses, never write them), once the button checked the user may edit the contract."""
+        return self.sudo().with_context(recurring_pause_write=_PAUSE_WRITE)
 
     @api.multi
     def _check_direct_pause(self):

@@ -134,29 +134,28 @@ class TestReview20(RecurringCase):
 
     def test_pauses_written_directly_are_checked(self):
         contract = self.invoiced_contract()
-        Pause = self.env["recurring.contract.pause"].sudo(self.salesman)
-
-        def refused(error, values):
-            # the savepoint undoes what the refused call wrote, as the RPC call's rollback would
-            with self.assertRaises(error), self.env.cr.savepoint():
-                Pause.create(dict(values, contract_id=contract.id))
-        refused(ValidationError, {"date_start": "2027-08-10", "date_end": "2027-08-01"})
-        refused(UserError, {"date_start": "2027-08-10"})  # open-ended: the Pause button
-        # May is invoiced in advance: its paused days would be neither billed nor credited
-        refused(UserError, {"date_start": "2027-05-10", "date_end": "2027-05-19"})
-        pause = Pause.create({"contract_id": contract.id, "date_start": "2027-07-10", "date_end": "2027-07-19"})
-        refused(ValidationError, {"date_start": "2027-07-15", "date_end": "2027-07-25"})
+        # pauses are the Pause and Resume buttons' records: no user writes one directly (review 20, point 7)
+        for user in (self.salesman, self.manager):
+            Pause = self.env["recurring.contract.pause"].sudo(user)
+            with self.assertRaises(AccessError), self.env.cr.savepoint():
+                Pause.create({"contract_id": contract.id, "date_start": "2027-07-10", "date_end": "2027-07-19"})
+        pause = self.env["recurring.contract.pause"].create({
+            "contract_id": contract.id, "date_start": "2027-07-10", "date_end": "2027-07-19"})
+        for user in (self.salesman, self.manager):
+            with self.assertRaises(AccessError), self.env.cr.savepoint():
+                pause.sudo(user).write({"date_end": "2027-07-25"})
+            with self.assertRaises(AccessError), self.env.cr.savepoint():
+                pause.sudo(user).unlink()
         self.assertEqual(contract.pause_ids, pause)
-        # July billed 21 of 31 days; extending the pause over it then is refused
+        self.assertEqual(pause.sudo(self.salesman).read(["date_end"])[0]["date_end"], "2027-07-19")
+        # July bills 21 of its 31 days
         self.run_invoicing(contract, "2027-06-01")
         july = self.run_invoicing(contract, "2027-07-01")
         self.assertEqual(july.amount_untaxed, 20.32)
-        with self.assertRaises(UserError), self.env.cr.savepoint():
-            pause.write({"date_end": "2027-07-25"})
-        self.assertEqual(pause.date_end, "2027-07-19")
-        # the Pause and Resume buttons still pause a prepaid period and credit its days
-        contract.with_context(recurring_today="2027-07-25").action_pause()
-        contract.with_context(recurring_today="2027-07-30").action_resume()
+        # the Pause and Resume buttons, pressed by the salesperson, still pause a prepaid period and
+        # credit its days
+        contract.sudo(self.salesman).with_context(recurring_today="2027-07-25").action_pause()
+        contract.sudo(self.salesman).with_context(recurring_today="2027-07-30").action_resume()
         self.assertEqual(sorted(contract.adjustment_ids.mapped("amount")), [-4.84])
 
     def test_an_open_ended_pause_ends_the_invoicing_instead_of_crashing(self):
