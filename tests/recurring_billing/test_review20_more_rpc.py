@@ -23,6 +23,7 @@ def portal_contract(odoo_server, admin_rpc):
         "groups_id": [(6, 0, [groups["base.group_portal"]])]}, context={"no_reset_password": True})
     sales_uid = admin_rpc.call("res.users", "create", {
         "name": "More20 Sales %s" % stamp, "login": sales_login, "password": sales_login,
+        "email": "%s@example.com" % sales_login,
         "groups_id": [(6, 0, [groups["base.group_user"], groups["sales_team.group_sale_salesman"]])]},
         context={"no_reset_password": True})
     product = admin_rpc.call("product.product", "create", {"name": "More20 Plan %s" % stamp, "type": "service",
