@@ -76,3 +76,36 @@ def test_a_key_over_its_rate_limit_gets_429(odoo_server, admin_rpc):
     statuses = [_post(odoo_server, {"name": "R", "email": "r@example.com"}, secret)[0] for _i in range(3)]
     assert statuses == [201, 201, 429]
     assert admin_rpc.call("crm.lead", "search_count", [("intake_api_key_id", "=", key_id)]) == 2
+
+
+def test_values_postgresql_cannot_hold_get_a_400_not_a_server_error(odoo_server, admin_rpc):
+    """An outside review got HTML 500 pages for these bodies: the client could not tell its
+    fault from ours. Each now gets a JSON 400 naming the problem, and nothing is created."""
+    key_id, secret = _key(admin_rpc)
+    nul_name = '{"name": "Pose\\u0000", "email": "a@example.com"}'.encode()
+    surrogate = '{"name": "x \\ud800", "email": "a@example.com"}'.encode()
+    bodies = {
+        nul_name: "invalid_value",
+        b'{"name": "n", "email": "a@example.com", "tags": ["t\\u0000"]}': "invalid_value",
+        surrogate: "invalid_value",
+        b'{"name": "n", "email": "a@example.com", "expected_revenue": NaN}': "invalid_json",
+        b'{"name": "n", "email": "a@example.com", "expected_revenue": Infinity}': "invalid_json",
+        b'{"name": "n", "email": "a@example.com", "expected_revenue": 1e308}': "invalid_value",
+        b'{"name": "n", "email": "a@example.com", "expected_revenue": 1' + b"0" * 400 + b'}': "invalid_value",
+        b"[" * 5000 + b"]" * 5000: "invalid_json",
+    }
+    for body, code in bodies.items():
+        status, answer, _headers = _post(odoo_server, body, secret)
+        assert (status, isinstance(answer, dict) and answer["error"]["code"]) == (400, code), body[:80]
+    # a country code with LIKE wildcards is an unknown country, not a server error
+    status, answer, _headers = _post(odoo_server, {"name": "n", "email": "a@example.com", "country": "F_"}, secret)
+    assert status == 400 and "F_" in answer["error"]["message"], answer
+    # a NUL in the Idempotency-Key header
+    status, answer, _headers = _post(odoo_server, {"name": "n", "email": "a@example.com"}, secret,
+                                     **{"Idempotency-Key": "k\x00k"})
+    assert status == 400 and answer["error"]["code"] == "invalid_header", answer
+    assert admin_rpc.call("crm.lead", "search_count", [("intake_api_key_id", "=", key_id)]) == 0
+    # and a good lead still goes through, with its revenue
+    status, answer, _headers = _post(odoo_server, {"name": "Ok", "email": "a@example.com",
+                                                   "expected_revenue": 1200.5, "country": "fr"}, secret)
+    assert status == 201, answer

@@ -171,11 +171,14 @@ def read_body(limit=MAX_BODY_BYTES):
 
 def read_json_body(limit=MAX_BODY_BYTES):
     """The decoded JSON body (read once, see ``read_body``); ApiError 413 past ``limit``
-    bytes, 400 when not JSON."""
+    bytes, 400 when not JSON or when it holds a value PostgreSQL cannot store (see
+    ``api_lib.parse_json``)."""
     data = read_body(limit)
     try:
-        return json.loads(data.decode("utf-8") or "null")
-    except (ValueError, UnicodeDecodeError):
+        return api_lib.parse_json(data)
+    except api_lib.UnstorableValue as error:
+        raise ApiError(400, "invalid_value", str(error))
+    except (ValueError, UnicodeDecodeError, RecursionError):
         raise ApiError(400, "invalid_json", "The body is not valid JSON.")
 
 

@@ -122,6 +122,10 @@ class LeadFormController(http.Controller):
                              message=key._form_rate_limited_message(), headers=cors)
         except ApiError as error:
             return error.response()
+        try:
+            api_lib.check_storable(posted, "form")
+        except api_lib.UnstorableValue as error:
+            return json_response(error_body("invalid_value", str(error)), 400, cors)
         status, answer = key._form_submit(posted)
         return json_response(answer, status, cors)
 

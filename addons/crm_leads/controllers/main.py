@@ -49,6 +49,10 @@ class LeadApiController(http.Controller):
             check_rate_limit("key:%d" % key.id, key.rate_limit)
             cors = self._cors_headers(origin, key)
             idempotency_key = (request.httprequest.headers.get("Idempotency-Key") or "").strip()[:255]
+            try:
+                api_lib.check_header_value(idempotency_key, "Idempotency-Key")
+            except api_lib.UnstorableValue as error:
+                raise ApiError(400, "invalid_header", str(error))
             if idempotency_key:
                 replay = self._replay(key, idempotency_key)
                 if replay:

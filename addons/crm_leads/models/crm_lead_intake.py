@@ -146,7 +146,10 @@ class CrmLead(models.Model):
                 raise ValidationError(_("'%s' is not a valid e-mail address.") % vals["email_from"])
         country_code = vals.pop("country_code", None) or context.get("country_code")
         if country_code and not vals.get("country_id"):
-            country = self.env["res.country"].search([("code", "=ilike", like_escape(country_code.strip()))], limit=1)
+            # ISO 3166 codes are two letters (the column is 2 characters wide: a longer value would be cut)
+            code = country_code.strip().upper() if isinstance(country_code, str) else ""
+            country = self.env["res.country"].search([("code", "=", code)], limit=1) \
+                if len(code) == 2 and code.isalpha() and code.isascii() else self.env["res.country"]
             if not country and context["channel"] in ("api", "form"):
                 raise ValidationError(_("Unknown country code '%s'.") % country_code)
             vals["country_id"] = country.id or False

@@ -70,3 +70,35 @@ def test_clean_payload_keeps_the_visitor_id_apart_for_the_pipeline():
     assert not errors and extra["visitor_id"] == "v-1" and "visitor_id" not in values
     assert intake.clean_payload({"name": "A", "email": "a@b.fr", "visitor_id": 7})[2][0][0] == "visitor_id"
     assert len(intake.clean_payload({"name": "A", "email": "a@b.fr", "visitor_id": "v" * 200})[1]["visitor_id"]) == 64
+
+
+def test_parse_json_refuses_what_postgresql_cannot_hold():
+    assert api.parse_json(b'{"name": "ok", "revenue": 1200.5, "tags": ["a"]}') == {
+        "name": "ok", "revenue": 1200.5, "tags": ["a"]}
+    assert api.parse_json(b"") is None
+    for body in (b'{"a": NaN}', b'{"a": -Infinity}', b"{not json", b"[" * 5000 + b"]" * 5000):
+        try:
+            api.parse_json(body)
+        except api.UnstorableValue:
+            raise AssertionError("%r is not JSON, not an unstorable value" % body[:20])
+        except (ValueError, RecursionError):
+            continue
+        raise AssertionError("%r was accepted" % body[:20])
+    for body, words in ((b'{"name": "a\\u0000"}', "body.name holds a NUL"),
+                        (b'{"tags": ["x", "\\udc00"]}', "body.tags[1] holds an unpaired surrogate"),
+                        (b'{"revenue": 1e308}', "out of range"),
+                        (b'{"revenue": 1' + b"0" * 30 + b'}', "out of range"),
+                        (b"[" * 25 + b"]" * 25, "deeper than")):
+        try:
+            api.parse_json(body)
+        except api.UnstorableValue as error:
+            assert words in str(error), (body[:20], str(error))
+        else:
+            raise AssertionError("%r was accepted" % body[:20])
+    # a form's fields too
+    try:
+        api.check_storable({"message": "a\x00b"}, "form")
+    except api.UnstorableValue as error:
+        assert "form.message" in str(error)
+    else:
+        raise AssertionError("a NUL in a form field was accepted")
