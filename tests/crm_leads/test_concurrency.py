@@ -3,8 +3,8 @@ arrives: no valid lead refused, lost or doubled, and the salespeople get their t
 
 Run against the threaded server and against two worker processes. A client follows the
 web service's contract: it sends each lead with an Idempotency-Key, and on a 503 (or a
-409 for a replay of a request still running, or a connection that did not get through)
-it waits Retry-After seconds and sends the same request again.
+409 for a replay of a request still running, or a connection that did not get through or
+was reset before the answer) it waits Retry-After seconds and sends the same request again.
 """
 import os
 import random
@@ -65,9 +65,11 @@ class Client(object):
         for _attempt in range(MAX_BUSY_RETRIES):
             try:
                 status, body, out_headers = harness.post_json(self.url, lead, headers, timeout=300)
-            except urllib.error.URLError as error:
-                # the request did not get through (a full listen queue): send it again, as
-                # any client does; the Idempotency-Key makes it safe in every case
+            except (urllib.error.URLError, ConnectionError) as error:
+                # the request did not get through (a full listen queue), or the connection was
+                # reset before the answer came (a worker recycled or killed by Odoo's limits):
+                # send it again, as any client does; the Idempotency-Key makes it safe in every
+                # case, and the test then checks that no lead was doubled
                 with self.lock:
                     self.unreachable += 1
                 status, body, out_headers = None, str(error), {}
