@@ -179,9 +179,15 @@ class CrmLeadAssignmentRule(models.Model):
                         raise
                     side.rollback()
                     turns = {}
-                running = {}
-                returned = self._returned_turns(side, list(turns), running) if turns else {}
-                self._shares_now(side, [rule for rule in rules if rule.id in turns], states, running)
+                counted = [rule for rule in rules if rule.id in turns]
+                for _attempt in range(5):
+                    running, running_tokens = {}, []
+                    returned = self._returned_turns(side, list(turns), running, running_tokens) if turns else {}
+                    self._shares_now(side, counted, states, running)
+                    # a request that committed between the two reads had its lead counted
+                    # twice (running, then committed): read again until none ended between
+                    if not any(self._token_ended(side, token) for token in running_tokens):
+                        break
             own = [rule_id for rule_id in rules.ids if rule_id not in turns]
             if own:
                 self.env.cr.execute(TURNS_LOCK_SQL, (tuple(own),))
@@ -263,7 +269,13 @@ class CrmLeadAssignmentRule(models.Model):
                     state["rule_counts"].setdefault(user_id, count)
 
     @api.model
-    def _returned_turns(self, side, rule_ids, running=None):
+    def _token_ended(self, side, turn_token):
+        """Whether the request that holds ``turn_token`` has ended (its lock is free)."""
+        side.execute("SELECT pg_try_advisory_xact_lock(%s, %s)", (TURN_LOCK_NAMESPACE, turn_token % 2147483647))
+        return side.fetchone()[0]
+
+    @api.model
+    def _returned_turns(self, side, rule_ids, running=None, running_tokens=None):
         """``{rule id: [(turn id, user id)]}``: the turns of these rules that a request took
         and never used (its transaction ended without marking its token as used), oldest
         first. Read in the short transaction ``side``, which holds the rules' rows; the turns
@@ -281,6 +293,8 @@ class CrmLeadAssignmentRule(models.Model):
                 if running is not None:
                     for rule_id, user_id in zip(turn_rule_ids, user_ids):
                         running.setdefault(rule_id, []).append(user_id)
+                if running_tokens is not None:
+                    running_tokens.append(turn_token)
                 continue
             # the lock is free once the request's commit is visible: read after taking it
             side.execute("SELECT 1 FROM crm_lead_assignment_turn_done WHERE token = %s", (turn_token,))
