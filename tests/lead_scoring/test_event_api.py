@@ -123,3 +123,54 @@ def test_events_of_a_visitor_the_server_did_not_hand_out_are_refused(odoo_server
     # a wrong key gets no visitor id
     status, body, _headers = harness.post_json(odoo_server.url + "/api/crm/v1/visitor?key=crm_pk_wrong", b"")
     assert (status, body["error"]["code"]) == (401, "invalid_key")
+
+
+def test_the_events_endpoint_limits_events_a_minute_not_calls(odoo_server, admin_rpc):
+    # given a tool sending batches of events with a key (600 events a minute per key)
+    secret = _key(admin_rpc)
+    lead_id = admin_rpc.call("crm.lead", "create", {"name": "Lecteur assidu", "type": "lead"})
+
+    def send(count):
+        events = [{"type": "page_view", "url": "https://www.example.com/blog/%d" % index, "lead_id": lead_id}
+                  for index in range(count)]
+        return _post_events(odoo_server, secret, events, in_address=True)
+
+    def recorded():
+        return admin_rpc.call("crm.lead", "read", [lead_id], ["event_count"])[0]["event_count"]
+
+    status, body, _headers = send(400)
+    assert status == 201, body
+    # when a batch would take the key past 600 events in the minute
+    status, body, headers = send(300)
+    # then it is refused whole, saying when to come back, and none of it is recorded
+    assert status == 429, body
+    assert body["error"]["code"] == "rate_limited"
+    assert 1 <= int(headers.get("Retry-After")) <= 60
+    assert recorded() == 400
+    # smaller batches are taken until the limit: never more than 600 events in the minute
+    accepted = 400
+    for _attempt in range(10):
+        status, body, headers = send(50)
+        if status != 201:
+            break
+        accepted += 50
+    assert status == 429, body
+    assert headers.get("Retry-After")
+    assert 500 <= accepted <= 600
+    assert recorded() == accepted
+
+
+def test_events_without_a_key_get_missing_key_whatever_the_body(odoo_server, admin_rpc):
+    url = odoo_server.url + "/api/crm/v1/events"
+    plain = {"Content-Type": "text/plain"}
+    # a body that is not JSON, holds a value that cannot be stored, or carries no key: the key is
+    # what is missing, the body is never judged without one
+    for body in (b"not json", b'{"events": [', b'{"events": [{"type": "page_view", "url": "\\u0000"}]}',
+                 b"[1, 2, 3]", {"events": [{"type": "page_view", "visitor_id": "v"}]}):
+        status, answer, headers = harness.post_json(url, body, plain)
+        assert (status, answer["error"]["code"]) == (401, "missing_key"), (body, answer)
+        assert headers.get("Access-Control-Allow-Origin") == "*"
+    # with a key, the same bad body is told apart
+    secret = _key(admin_rpc)
+    status, answer, _headers = harness.post_json(url + "?key=" + secret, b"not json", plain)
+    assert (status, answer["error"]["code"]) == (400, "invalid_json")

@@ -48,6 +48,7 @@ class LeadEventController(http.Controller):
         try:
             key, body = self._key_then_body()
             events = self._events(body)
+            self._charge_events(key, events)
             user_id = key.user_id.id if "user_id" in key._fields and key.user_id else SUPERUSER_ID
             env = request.env(user=user_id)
             try:
@@ -79,12 +80,17 @@ class LeadEventController(http.Controller):
 
     def _key_then_body(self):
         """``(key, body)``: a key sent in a header or in the address (``?key=``, the tracking
-        script) is checked, and its rate limit counted, before the body is read; a key sent
-        only in the body (tracking scripts of earlier versions, one event per call) lets
-        the body be read first, up to ``KEY_IN_BODY_BYTES``."""
+        script) is checked, and the call counted as one event of its rate limit, before the
+        body is read; a key sent only in the body (tracking scripts of earlier versions, one
+        event per call) lets the body be read first, up to ``KEY_IN_BODY_BYTES``: without a
+        key anywhere, the answer is 401 ``missing_key`` whatever the body holds (never a
+        parse error, which would tell a keyless caller how its body is read)."""
         token = request.httprequest.args.get("key")
         if not (token or api_lib.token_from_headers(request.httprequest.headers)):
-            body = read_json_body(KEY_IN_BODY_BYTES)
+            try:
+                body = read_json_body(KEY_IN_BODY_BYTES)
+            except ApiError:
+                body = None
             token = body.get("key") if isinstance(body, dict) else None
             key = api_key_from_request(token if token and isinstance(token, str) else None)
             check_rate_limit("events:%s" % key.id, EVENTS_PER_MINUTE)
@@ -92,6 +98,14 @@ class LeadEventController(http.Controller):
         key = api_key_from_request(token if isinstance(token, str) else None)
         check_rate_limit("events:%s" % key.id, EVENTS_PER_MINUTE)
         return key, read_json_body()
+
+    def _charge_events(self, key, events):
+        """Count the call's other events in the key's limit (the call itself counted one
+        before its body was read): a call that would pass the limit is refused whole (429,
+        Retry-After) and records nothing."""
+        if len(events) > 1:
+            check_rate_limit("events:%s" % key.id, EVENTS_PER_MINUTE, cost=len(events) - 1,
+                             message=_("Too many events: at most %d a minute per key.") % EVENTS_PER_MINUTE)
 
     def _events(self, body):
         events = body.get("events") if isinstance(body, dict) else body
