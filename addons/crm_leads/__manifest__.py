@@ -2,7 +2,7 @@
     "name": "CRM Lead Intake",
     "summary": "Capture leads by web service and website form, qualify, route and assign them, "
                "forecast and export the pipeline",
-    "version": "11.0.1.0.0",
+    "version": "11.0.1.1.0",
     "license": "AGPL-3",
     "author": "Lead-to-Cash Team",
     "website": "https://example.com/lead-to-cash",

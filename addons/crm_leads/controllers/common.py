@@ -5,7 +5,8 @@ Import them as ``from odoo.addons.crm_leads.controllers.common import ...``:
 - ``json_response(payload, status)`` and ``error_response(status, code, message, field)``
   answer with ``{"error": {"code": ..., "message": ..., "field": ...}}`` on failure;
 - ``read_json_body(limit)`` reads the body (once: Odoo's retries get it again) or raises
-  ``ApiError`` (400, 413);
+  ``ApiError`` (400, 413: a body past the limit is refused from its Content-Length and
+  read away unparsed, so that the client reads the 413 instead of a connection reset);
 - ``busy_response(seconds)``: 503 with ``Retry-After`` (``ir.http`` answers it when the
   database cannot serve a request of these endpoints);
 - ``api_key_from_request()`` authenticates ``Authorization: Bearer <key>`` or
@@ -32,12 +33,20 @@ from ..lib import api as api_lib
 _logger = logging.getLogger(__name__)
 
 MAX_BODY_BYTES = 1024 * 1024
+#: a body refused as too large is still read (and dropped) up to this size: a server that
+#: answers before the client has sent it all closes a socket with unread data, which resets the
+#: connection, and the client never sees the 413. Beyond it, reading would cost more than a reset.
+MAX_DRAIN_BYTES = 64 * 1024 * 1024
+#: the website form's posted fields are parsed by Odoo before the route runs: past this size
+#: they are not parsed at all (the route answers 413)
+FORM_SUBMIT_PATH = "/crm/form/"
 API_PREFIX = "/api/crm/"
 #: the public entry points of leads: a client must never take a busy server for its own fault
 INTAKE_PREFIXES = (API_PREFIX, "/crm/form/")
 BODY_ENVIRON_KEY = "crm_leads.body"
 DB_ENVIRON_KEY = "crm_leads.db"
 BUSY_ENVIRON_KEY = "crm_leads.busy"
+TOO_LARGE_ENVIRON_KEY = "crm_leads.too_large"
 
 
 def is_overload(exception):
@@ -84,6 +93,10 @@ def _patch_dispatch():
 
     def get_request(self, httprequest):
         if httprequest.path.startswith(INTAKE_PREFIXES):
+            if httprequest.path.startswith(FORM_SUBMIT_PATH) and (httprequest.content_length or 0) > MAX_BODY_BYTES:
+                # Odoo parses the posted fields when it builds the request: drop them unread
+                drain_body(httprequest)
+                httprequest.environ[TOO_LARGE_ENVIRON_KEY] = True
             return IntakeHttpRequest(httprequest)
         return original_get_request(self, httprequest)
 
@@ -152,20 +165,46 @@ def busy_response(retry_after, environ=None):
     return werkzeug.wrappers.Response(json.dumps(body), status=503, headers=headers)
 
 
+def drain_body(httprequest, most=MAX_DRAIN_BYTES):
+    """Read and drop the body of a request that will be refused (up to ``most`` bytes), so
+    that the client has sent it all when the answer comes: closing a socket with unread data
+    resets the connection, and the client would lose the answer. True when drained."""
+    if (httprequest.content_length or 0) > most:
+        return False
+    try:
+        stream = httprequest.stream
+        while stream.read(64 * 1024):
+            pass
+    except Exception:  # pylint: disable=broad-except
+        # the client went away: nothing left to answer
+        return False
+    return True
+
+
+def body_too_large(limit):
+    """ApiError 413 for a body larger than ``limit`` bytes."""
+    return ApiError(413, "body_too_large", "The body is larger than %d bytes." % limit)
+
+
 def read_body(limit=MAX_BODY_BYTES):
     """The raw body, read from the stream once and kept on the request: when Odoo runs the
     request again after a serialization failure, the stream is empty but the body is the
-    same. ApiError 413 past ``limit`` bytes."""
+    same. ApiError 413 past ``limit`` bytes: refused from the Content-Length, the body
+    read away unparsed (``drain_body``)."""
     httprequest = request.httprequest
     length = httprequest.content_length
     if length is not None and length > limit:
-        raise ApiError(413, "body_too_large", "The body is larger than %d bytes." % limit)
+        if httprequest.environ.get(BODY_ENVIRON_KEY) is None:
+            drain_body(httprequest)
+            httprequest.environ[BODY_ENVIRON_KEY] = b""
+        raise body_too_large(limit)
     data = httprequest.environ.get(BODY_ENVIRON_KEY)
     if data is None:
         data = httprequest.stream.read(limit + 1)
         httprequest.environ[BODY_ENVIRON_KEY] = data
     if len(data) > limit:
-        raise ApiError(413, "body_too_large", "The body is larger than %d bytes." % limit)
+        drain_body(httprequest)
+        raise body_too_large(limit)
     return data
 
 

@@ -7,7 +7,9 @@
 - ``POST /crm/form/<form>/submit``: the posted fields (form-encoded) go through
   ``crm.lead.intake_create(values, 'form', api_key=key)``; JSON answer, CORS headers only
   for the key's allowed origins (and Odoo's own pages), 403 for other websites, 429 past
-  the key's posts per minute and IP address.
+  the key's posts per minute and IP address, 413 past 1 MB. Each rendered form carries a
+  one-time ``submission_id``: posting the same form again answers 200 with the first
+  answer and creates nothing (``crm.lead.api.key._form_submit``).
 """
 import json
 
@@ -15,7 +17,7 @@ from odoo import http
 from odoo.http import request
 
 from ..lib import api as api_lib
-from .common import ApiError, check_rate_limit, client_ip, error_body, json_response
+from .common import TOO_LARGE_ENVIRON_KEY, ApiError, check_rate_limit, client_ip, error_body, json_response
 
 EMBED_JS = """(function () {
     "use strict";
@@ -95,6 +97,7 @@ class LeadFormController(http.Controller):
         html = Qweb.render("crm_leads.lead_form", {
             "action": "%s/crm/form/%s/submit" % (request.httprequest.host_url.rstrip("/"), key.form_token),
             "ts": key._form_sign(),
+            "submission_id": key._form_new_submission_id(),
             "lang": lang,
             "network_error": key.with_context(lang=lang)._form_network_error(),
         })
@@ -122,6 +125,9 @@ class LeadFormController(http.Controller):
                              message=key._form_rate_limited_message(), headers=cors)
         except ApiError as error:
             return error.response()
+        if request.httprequest.environ.get(TOO_LARGE_ENVIRON_KEY):
+            # read away unparsed when the request was built (common._patch_dispatch)
+            return json_response(error_body("body_too_large", key._form_too_large_message()), 413, cors)
         try:
             api_lib.check_storable(posted, "form")
         except api_lib.UnstorableValue as error:

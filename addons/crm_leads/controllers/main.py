@@ -12,19 +12,19 @@ Answers: 201 ``{"id": 12, "status": "created"}`` for one lead; 200
 for a batch; errors ``{"error": {"code", "message", "field"}}`` with 400, 401, 403 (a
 publishable key), 413, 429 (with Retry-After); 503 with Retry-After when the server is
 busy: send the same request again (with the same Idempotency-Key) after that many seconds.
+The same Idempotency-Key with another body (compared by a hash of the canonical JSON) is
+refused with 422 ``idempotency_key_reused``; a body larger than 2 MB gets a JSON 413
+``body_too_large``; a lead with more than 20 tags, or a tag name longer than 50 characters,
+is rejected with ``invalid_value`` naming ``tags``.
 The body is read once and kept, so Odoo's retries after a serialization failure get it.
 """
-import json
 import logging
 
-import psycopg2
-
-import odoo
 from odoo import http
 from odoo.http import request
 
 from ..lib import api as api_lib
-from ..lib.intake import clean_payload
+from ..lib.intake import clean_payload, limit_error as intake_limit_error
 from .common import ApiError, api_key_from_request, check_rate_limit, error_body, json_response, read_json_body
 
 _logger = logging.getLogger(__name__)
@@ -53,20 +53,18 @@ class LeadApiController(http.Controller):
                 api_lib.check_header_value(idempotency_key, "Idempotency-Key")
             except api_lib.UnstorableValue as error:
                 raise ApiError(400, "invalid_header", str(error))
+            body = read_json_body(MAX_BODY_BYTES)
+            request_hash = api_lib.body_hash(body)
             if idempotency_key:
-                replay = self._replay(key, idempotency_key)
+                replay = self._replay(key, idempotency_key, request_hash)
                 if replay:
                     return replay
-            body = read_json_body(MAX_BODY_BYTES)
             batch, payloads = self._payloads(body)
             if idempotency_key:
-                self._reserve(key, idempotency_key)
+                self._reserve(key, idempotency_key, request_hash)
             status, answer = self._process(key, batch, payloads)
             if idempotency_key:
-                request.env.cr.execute(
-                    "UPDATE crm_lead_api_request SET status = %s, response = %s "
-                    "WHERE api_key_id = %s AND idempotency_key = %s",
-                    (status, json.dumps(answer), key.id, idempotency_key))
+                request.env["crm.lead.api.request"].sudo()._store_answer(key, idempotency_key, status, answer)
             return json_response(answer, status, cors)
         except ApiError as error:
             return error.response()
@@ -96,6 +94,12 @@ class LeadApiController(http.Controller):
             force_company=key.company_id.id)
         results, items, positions = [None] * len(payloads), [], []
         for index, payload in enumerate(payloads):
+            limit_error = intake_limit_error(payload)
+            if limit_error:
+                # past a bound of the service (tags): the value, not its form, is refused
+                results[index] = {"status": "rejected", "index": index,
+                                  "error": error_body("invalid_value", limit_error[1], limit_error[0])["error"]}
+                continue
             values, extra, errors = clean_payload(payload)
             if errors:
                 field, message = errors[0]
@@ -135,30 +139,27 @@ class LeadApiController(http.Controller):
 
     # ------------------------------------------------------------ idempotency
 
-    def _replay(self, key, idempotency_key):
-        """The stored answer to this Idempotency-Key, or None (looked up in a fresh cursor so
-        that an answer committed by a concurrent request is seen)."""
-        with odoo.registry(request.env.cr.dbname).cursor() as cr:
-            cr.execute("SELECT status, response FROM crm_lead_api_request "
-                       "WHERE api_key_id = %s AND idempotency_key = %s", (key.id, idempotency_key))
-            row = cr.fetchone()
-        if not row:
+    def _replay(self, key, idempotency_key, request_hash):
+        """The stored answer to this Idempotency-Key, or None. ApiError 422 when the key was
+        used with another body (the first answer would be about another request), 409 while
+        the first request with it still runs."""
+        stored = request.env["crm.lead.api.request"].sudo()._stored_answer(key, idempotency_key)
+        if not stored:
             return None
-        if not row[0]:
+        status, answer, stored_hash = stored
+        if stored_hash and stored_hash != request_hash:
+            raise ApiError(422, "idempotency_key_reused",
+                           "This Idempotency-Key was already used with another body: use a new key for "
+                           "a new request, or send the same body again to get the first answer.")
+        if not status:
             raise ApiError(409, "request_in_progress", "A request with this Idempotency-Key is still running.")
-        return json_response(json.loads(row[1]), row[0], [("Idempotent-Replayed", "true")])
+        return json_response(answer, status, [("Idempotent-Replayed", "true")])
 
-    def _reserve(self, key, idempotency_key):
+    def _reserve(self, key, idempotency_key, request_hash):
         """Claim the Idempotency-Key; a concurrent request with the same key waits here and
-        then gets the first answer."""
-        cr = request.env.cr
-        try:
-            with cr.savepoint():
-                cr.execute("INSERT INTO crm_lead_api_request (api_key_id, idempotency_key, create_date, write_date) "
-                           "VALUES (%s, %s, now() at time zone 'UTC', now() at time zone 'UTC')",
-                           (key.id, idempotency_key))
-        except psycopg2.IntegrityError:
-            replay = self._replay(key, idempotency_key)
+        then gets the first answer (or 422 when its body differs)."""
+        if not request.env["crm.lead.api.request"].sudo()._claim(key, idempotency_key, request_hash):
+            replay = self._replay(key, idempotency_key, request_hash)
             raise ApiError(409, "request_in_progress", "A request with this Idempotency-Key is still running.") \
                 if replay is None else _Replayed(replay)
 

@@ -123,6 +123,13 @@ def parse_json(data):
     return value
 
 
+def body_hash(body):
+    """SHA-256 of the canonical JSON of a parsed body (keys sorted, no spaces): two bodies
+    that differ only in key order or spacing have the same hash."""
+    canonical = json.dumps(body, sort_keys=True, separators=(",", ":"), ensure_ascii=False)
+    return hashlib.sha256(canonical.encode("utf-8")).hexdigest()
+
+
 def check_header_value(value, name):
     """``value`` of header ``name`` if it can be stored; UnstorableValue otherwise."""
     if value and ("\x00" in value or any(ord(char) < 32 for char in value)):

@@ -5,6 +5,7 @@ A row is a dict with ``name``, ``customer``, ``stage``, ``stage_sequence``, ``sa
 """
 import csv
 import io
+import math
 
 #: what makes a spreadsheet read a cell as a formula (or hide its start): = + - @ tab, CR
 FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
@@ -14,9 +15,17 @@ COLUMNS = (("name", 40), ("customer", 30), ("stage", 18), ("salesperson", 22), (
            ("closing", 12), ("expected_revenue", 16), ("probability", 12), ("weighted_revenue", 16))
 
 
+def amount(value):
+    """A stored number as a finite float: NaN and infinities (leads stored before the web
+    service refused them) count as 0, so that no total and no sheet breaks on them."""
+    if isinstance(value, bool) or not isinstance(value, (int, float)) or not math.isfinite(value):
+        return 0.0
+    return float(value)
+
+
 def weighted(expected_revenue, probability):
     """Expected revenue times the probability (a percentage), rounded to the cent."""
-    return round((expected_revenue or 0.0) * (probability or 0.0) / 100.0, 2)
+    return round(amount(expected_revenue) * amount(probability) / 100.0, 2)
 
 
 def with_weighted(rows):
@@ -27,7 +36,7 @@ def with_weighted(rows):
 
 def _total(rows):
     return {"count": len(rows),
-            "expected_revenue": round(sum(row.get("expected_revenue") or 0.0 for row in rows), 2),
+            "expected_revenue": round(sum(amount(row.get("expected_revenue")) for row in rows), 2),
             "weighted_revenue": round(sum(weighted(row.get("expected_revenue"), row.get("probability"))
                                           for row in rows), 2)}
 
@@ -65,7 +74,7 @@ def csv_lines(rows):
         for key, _width in COLUMNS:
             value = row.get(key)
             if isinstance(value, float):
-                value = ("%.2f" % value).replace(".", ",")
+                value = ("%.2f" % amount(value)).replace(".", ",")
             else:
                 # names, customers, stages... come from users and visitors
                 value = csv_text(value)

@@ -4,9 +4,15 @@ mapping of the posted fields to a lead payload.
 The form carries a hidden ``ts`` token, ``<unix time>.<HMAC-SHA256 of form id and time>``
 signed with the database secret: a bot that posts without loading the form, or faster
 than a person can type, or with the hidden ``HONEYPOT`` field filled in, is spam.
+
+Each rendered form also carries a one-time ``submission_id`` (``<random>.<HMAC>``): the
+posts of one filled form (a double click, a browser posting again) make one lead, the
+later ones get the first answer, like the web service's Idempotency-Key. Forms rendered
+before it existed post none and are taken as before.
 """
 import hashlib
 import hmac
+import secrets
 import time
 
 HONEYPOT = "website_url"
@@ -62,6 +68,30 @@ def check_timestamp(secret, form_id, token, min_seconds, now=None, max_age=TOKEN
     if age > max_age:
         return EXPIRED
     return OK
+
+
+def _submission_signature(secret, form_id, nonce):
+    message = ("submission:%s:%s" % (form_id, nonce)).encode("utf-8")
+    return hmac.new((secret or "").encode("utf-8"), message, hashlib.sha256).hexdigest()
+
+
+def new_submission_id(secret, form_id):
+    """The hidden ``submission_id`` of a form rendered now: new at each page load."""
+    nonce = secrets.token_urlsafe(16)
+    return "%s.%s" % (nonce, _submission_signature(secret, form_id, nonce))
+
+
+def check_submission_id(secret, form_id, value):
+    """``(present, valid id or None)``: ``(False, None)`` when the form sent none (rendered
+    before submission ids), ``(True, None)`` when it is forged, else ``(True, value)``."""
+    if value is None or value == "":
+        return False, None
+    if not isinstance(value, str) or len(value) > 128 or value.count(".") != 1:
+        return True, None
+    nonce, signature = value.split(".")
+    if not nonce or not hmac.compare_digest(_submission_signature(secret, form_id, nonce), signature):
+        return True, None
+    return True, value
 
 
 def is_honeypot_filled(posted):

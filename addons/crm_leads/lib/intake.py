@@ -39,6 +39,9 @@ VISITOR_FIELD = "visitor_id"
 MAX_VISITOR = 64
 MAX_TEXT = 10000
 MAX_NAME = 256
+#: tags of one lead: each one may be new (created at intake), so their count and names are bounded
+MAX_TAGS = 20
+MAX_TAG_NAME = 50
 
 
 def like_escape(value):
@@ -64,6 +67,20 @@ def normalise_text(value):
     """Strip and collapse inner runs of spaces (keeps line breaks of long texts)."""
     lines = [" ".join(line.split()) for line in value.strip().splitlines()]
     return "\n".join(lines).strip()
+
+
+def limit_error(payload):
+    """``(field, message)`` when a value of the payload is past a bound of the service (more
+    than ``MAX_TAGS`` tags, a tag name longer than ``MAX_TAG_NAME``), else None."""
+    tags = payload.get("tags") if isinstance(payload, dict) else None
+    if not isinstance(tags, list):
+        return None
+    names = {tag.strip().lower() for tag in tags if isinstance(tag, str) and tag.strip()}
+    if len(names) > MAX_TAGS:
+        return "tags", "At most %d tags per lead (%d sent)." % (MAX_TAGS, len(names))
+    if any(len(name) > MAX_TAG_NAME for name in names):
+        return "tags", "A tag has at most %d characters." % MAX_TAG_NAME
+    return None
 
 
 def clean_payload(payload):
@@ -122,7 +139,15 @@ def clean_payload(payload):
             if not isinstance(value, list) or not all(isinstance(tag, str) for tag in value):
                 errors.append((key, "Must be a list of strings."))
                 continue
-            extra["tags"] = [tag.strip() for tag in value if tag.strip()]
+            bound = limit_error(payload)
+            if bound:
+                errors.append(bound)
+                continue
+            names = []
+            for tag in value:
+                if tag.strip() and tag.strip().lower() not in {name.lower() for name in names}:
+                    names.append(tag.strip())
+            extra["tags"] = names
         elif key == VISITOR_FIELD:
             if not isinstance(value, str):
                 errors.append((key, "Must be a string."))

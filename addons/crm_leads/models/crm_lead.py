@@ -1,3 +1,5 @@
+import logging
+
 from odoo import _, api, fields, models
 from odoo.exceptions import UserError
 
@@ -14,6 +16,22 @@ INTAKE_CHANNELS = [
 # stock links of a lead its users set: to records they may read (Odoo 11 reads a many2one's
 # name as superuser: an employee's private address or another company's team would show theirs)
 LINK_FIELDS = ("partner_id", "team_id")
+
+
+_logger = logging.getLogger(__name__)
+
+
+def clean_non_finite_revenue(cr):
+    """Set to 0 the expected revenue of leads stored as NaN or infinite (the web service took
+    them before it refused them: they broke the forecast and the exports), in one statement,
+    without posting in the leads' chatter; the ids are logged. Returns them. Run by the
+    migration to 11.0.1.1.0; safe to run again."""
+    cr.execute("UPDATE crm_lead SET planned_revenue = 0 "
+               "WHERE planned_revenue IN ('NaN', 'Infinity', '-Infinity') RETURNING id")
+    lead_ids = sorted(row[0] for row in cr.fetchall())
+    if lead_ids:
+        _logger.info("Expected revenue of %d leads was NaN or infinite, set to 0: ids %s", len(lead_ids), lead_ids)
+    return lead_ids
 
 
 class CrmLead(models.Model):

@@ -100,17 +100,29 @@ class CrmLeadApiKey(models.Model):
         copy=False,
         help="Form submissions refused as spam (hidden field filled in, sent too fast or forged).",
     )
-    form_url = fields.Char(string="Form Page", compute="_compute_form_snippet")
+    form_url = fields.Char(
+        string="Form Page",
+        compute="_compute_form_snippet",
+        help="Its address starts with the system parameter web.base.url: it must be the public "
+             "address of this Odoo (not localhost), or visitors cannot open the form.",
+    )
     form_snippet = fields.Text(
         string="Code to Paste",
         compute="_compute_form_snippet",
         help="Paste this tag where the form must appear on your website, and add the website to the "
-             "allowed origins.",
+             "allowed origins. Its address comes from the system parameter web.base.url, which must be "
+             "the public address of this Odoo (not localhost).",
     )
 
     _sql_constraints = [
         ("form_token_unique", "unique(form_token)", "The form identifier must be unique."),
     ]
+
+    @api.constrains("rate_limit", "form_ip_rate_limit")
+    def _check_rate_limits(self):
+        for key in self:
+            if key.rate_limit < 0 or key.form_ip_rate_limit < 0:
+                raise ValidationError(_("A rate limit cannot be negative (0 means no limit)."))
 
     @api.model_cr_context
     def _auto_init(self):
@@ -173,6 +185,12 @@ class CrmLeadApiKey(models.Model):
         return form_lib.sign_timestamp(self._form_secret(), self.form_token, now)
 
     @api.multi
+    def _form_new_submission_id(self):
+        """The one-time submission id rendered in a new form (see ``_form_submit``)."""
+        self.ensure_one()
+        return form_lib.new_submission_id(self._form_secret(), self.form_token)
+
+    @api.multi
     def _form_count_spam(self):
         """Count one refused spam submission (in SQL: concurrent posts do not conflict)."""
         self.env.cr.execute("UPDATE crm_lead_api_key SET form_spam_count = coalesce(form_spam_count, 0) + 1 "
@@ -185,13 +203,20 @@ class CrmLeadApiKey(models.Model):
 
         Returns ``(http status, answer)``: 201 with ``status: created``; 200 with
         ``status: received`` for spam (counted, nothing created, nothing told to the bot);
-        400 with ``error: {code, message, field}`` for what the visitor must correct."""
+        400 with ``error: {code, message, field}`` for what the visitor must correct.
+
+        A form rendered with a one-time ``submission_id`` makes one lead however often it is
+        posted (a double click, a browser posting again, at the same time or later): the
+        later posts answer 200 with the first answer. A post refused for a field to correct
+        does not use the id up."""
         self.ensure_one()
         key = self.sudo()
         thanks = _("Thank you! We will contact you shortly.")
         verdict = form_lib.check_timestamp(key._form_secret(), key.form_token, posted.get("ts"),
                                            key.form_min_seconds, now)
-        if verdict == form_lib.SPAM or form_lib.is_honeypot_filled(posted):
+        has_submission, submission_id = form_lib.check_submission_id(
+            key._form_secret(), key.form_token, posted.get("submission_id"))
+        if verdict == form_lib.SPAM or form_lib.is_honeypot_filled(posted) or (has_submission and not submission_id):
             key._form_count_spam()
             return 200, {"status": "received", "message": thanks}
         if verdict == form_lib.EXPIRED:
@@ -208,12 +233,29 @@ class CrmLeadApiKey(models.Model):
         if visitor_id and "visitor_id" in self.env["crm.lead"]._fields:
             values["visitor_id"] = visitor_id
         Lead = self.env["crm.lead"].sudo().with_context(force_company=key.company_id.id)
+        Requests = self.env["crm.lead.api.request"].sudo()
+        claim = "form:%s" % submission_id if submission_id else None
+        answer = {"status": "created", "message": thanks}
         try:
             with self.env.cr.savepoint():
+                if claim and not Requests._claim(key, claim):
+                    # posted before: waited here for the first post to end, answer as it did
+                    return key._form_replay(claim)
                 Lead.intake_create(values, "form", api_key=key, utm=extra["utm"])
+                if claim:
+                    Requests._store_answer(key, claim, 201, answer)
         except (ValidationError, UserError, AccessError) as error:
             return 400, {"error": {"code": "invalid_lead", "field": None, "message": error.name}}
-        return 201, {"status": "created", "message": thanks}
+        return 201, answer
+
+    @api.multi
+    def _form_replay(self, claim):
+        """``(status, answer)`` for a form posted again: 200 and the first answer."""
+        stored = self.env["crm.lead.api.request"].sudo()._stored_answer(self, claim)
+        if not stored or not stored[0]:
+            return 409, {"error": {"code": "request_in_progress", "field": None,
+                                   "message": _("This form is being sent: wait a moment.")}}
+        return 200, stored[1]
 
     @api.model
     def _form_error(self, field):
@@ -232,6 +274,10 @@ class CrmLeadApiKey(models.Model):
     @api.model
     def _form_origin_refused_message(self):
         return _("This website is not allowed to send this form.")
+
+    @api.model
+    def _form_too_large_message(self):
+        return _("The form is too large to be sent: shorten your message.")
 
     @api.model
     def _form_rate_limited_message(self):

@@ -78,8 +78,8 @@ class CrmLead(models.Model):
                 "salesperson": names["user_id"].get(lead["user_id"], {}).get("name") or "",
                 "team": names["team_id"].get(lead["team_id"], {}).get("name") or "",
                 "closing": lead["date_deadline"] or "",
-                "expected_revenue": lead["planned_revenue"] or 0.0,
-                "probability": lead["probability"] or 0.0,
+                "expected_revenue": export_lib.amount(lead["planned_revenue"]),
+                "probability": export_lib.amount(lead["probability"]),
             })
         return rows
 

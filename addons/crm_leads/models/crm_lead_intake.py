@@ -31,7 +31,8 @@ from datetime import timedelta
 from odoo import SUPERUSER_ID, _, api, fields, models
 from odoo.exceptions import AccessError, UserError, ValidationError
 
-from ..lib.intake import is_valid_email, like_escape, normalise_email, normalise_text
+from ..lib.intake import (
+    MAX_TAG_NAME, MAX_TAGS, is_valid_email, like_escape, limit_error, normalise_email, normalise_text)
 
 try:
     from odoo.addons.queue_job.job import job
@@ -158,6 +159,11 @@ class CrmLead(models.Model):
             vals["intake_lang"] = lang
         tags = vals.pop("tags", None) or context.get("tags")
         if tags and not vals.get("tag_ids"):
+            bound = limit_error({"tags": list(tags)})
+            if bound:
+                # every tag may be a new one: a lead does not create tags without bound
+                raise ValidationError(_("At most %d tags per lead, of at most %d characters each.")
+                                      % (MAX_TAGS, MAX_TAG_NAME))
             Tag = self.env["crm.lead.tag"].sudo()
             tag_ids = []
             for name in tags:

@@ -35,9 +35,13 @@ class CrmLeadForecastReport(models.Model):
                        date_trunc('month', l.date_deadline)::date AS closing_month,
                        l.stage_id, l.user_id, l.team_id, l.company_id,
                        count(*) AS opportunity_count,
-                       sum(coalesce(l.planned_revenue, 0)) AS expected_revenue,
-                       sum(coalesce(l.planned_revenue, 0) * coalesce(l.probability, 0) / 100.0) AS weighted_revenue
+                       sum(r.revenue) AS expected_revenue,
+                       sum(r.revenue * coalesce(l.probability, 0) / 100.0) AS weighted_revenue
                   FROM crm_lead l
+                  -- a NaN or infinite revenue (stored before the web service refused them) counts as 0
+                 CROSS JOIN LATERAL (
+                     SELECT CASE WHEN l.planned_revenue IN ('NaN', 'Infinity', '-Infinity') THEN 0
+                                 ELSE coalesce(l.planned_revenue, 0) END AS revenue) r
                  WHERE l.active AND l.type = 'opportunity' AND coalesce(l.probability, 0) < 100
                  GROUP BY date_trunc('month', l.date_deadline), l.stage_id, l.user_id, l.team_id, l.company_id
             )""" % self._table)

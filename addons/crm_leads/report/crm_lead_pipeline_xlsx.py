@@ -23,7 +23,7 @@ class PipelineXlsx(models.AbstractModel):
             for col, (key, _width) in enumerate(export_lib.COLUMNS):
                 value = row.get(key)
                 if isinstance(value, float):
-                    sheet.write_number(line, col, value, money)
+                    sheet.write_number(line, col, export_lib.amount(value), money)
                 else:
                     # text as text: write() would make "=..." a formula
                     sheet.write_string(line, col, value or "")

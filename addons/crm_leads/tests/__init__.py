@@ -11,3 +11,4 @@ from . import test_lead_api
 from . import test_code_driven_fields
 from . import test_intake_notification
 from . import test_pipeline_export_http
+from . import test_intake_review17

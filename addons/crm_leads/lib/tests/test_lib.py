@@ -102,3 +102,41 @@ def test_parse_json_refuses_what_postgresql_cannot_hold():
         assert "form.message" in str(error)
     else:
         raise AssertionError("a NUL in a form field was accepted")
+
+
+def test_tags_are_bounded_in_count_and_length():
+    from odoo.addons.crm_leads.lib import intake as intake_lib
+    lead = {"name": "A", "email": "a@b.fr"}
+    assert intake_lib.limit_error(dict(lead, tags=["t%d" % n for n in range(1000)]))[0] == "tags"
+    assert intake_lib.limit_error(dict(lead, tags=["x" * 51]))[0] == "tags"
+    assert intake_lib.limit_error(dict(lead, tags=["t%d" % n for n in range(20)])) is None
+    # the same name twice (any case) is one tag
+    values, extra, errors = intake_lib.clean_payload(dict(lead, tags=["Solar", "solar ", "Roof"]))
+    assert not errors and extra["tags"] == ["Solar", "Roof"]
+    assert intake_lib.clean_payload(dict(lead, tags=["t%d" % n for n in range(21)]))[2][0][0] == "tags"
+
+
+def test_body_hash_ignores_key_order_and_spacing():
+    from odoo.addons.crm_leads.lib import api as api_lib
+    assert api_lib.body_hash({"a": 1, "b": [1, 2]}) == api_lib.body_hash(api_lib.parse_json(b'{ "b": [1,2], "a": 1 }'))
+    assert api_lib.body_hash({"a": 1}) != api_lib.body_hash({"a": 2})
+
+
+def test_submission_ids_are_new_at_each_load_and_signed():
+    from odoo.addons.crm_leads.lib import form as form_lib
+    first, second = form_lib.new_submission_id("s", "form"), form_lib.new_submission_id("s", "form")
+    assert first != second
+    assert form_lib.check_submission_id("s", "form", first) == (True, first)
+    assert form_lib.check_submission_id("s", "other-form", first) == (True, None)
+    assert form_lib.check_submission_id("s", "form", "made.up") == (True, None)
+    assert form_lib.check_submission_id("s", "form", None) == (False, None)
+
+
+def test_export_amounts_count_nan_and_infinity_as_zero():
+    from odoo.addons.crm_leads.lib import export as export_lib
+    rows = [{"expected_revenue": float("nan"), "probability": 50.0},
+            {"expected_revenue": float("inf"), "probability": 50.0},
+            {"expected_revenue": 100.0, "probability": 50.0}]
+    assert export_lib.summarise(rows)["total"]["expected_revenue"] == 100.0
+    assert export_lib.summarise(rows)["total"]["weighted_revenue"] == 50.0
+    assert "nan" not in export_lib.csv_lines(rows).lower()

@@ -1,0 +1,139 @@
+"""The outside review of issue 17, over real HTTP against a running server: a website form
+posted several times at once makes one lead, an Idempotency-Key reused with another body is
+refused, a 20 MB body gets a JSON 413 (not a reset connection), 1,000 tags are refused."""
+import http.client
+import json
+import threading
+import time
+import urllib.parse
+import urllib.request
+
+import harness
+
+BIG = 20 * 1024 * 1024
+
+
+def _secret_key(admin_rpc, name):
+    team_id = admin_rpc.call("crm.team", "search", [], limit=1)[0]
+    key_id = admin_rpc.call("crm.lead.api.key", "create", {"name": name, "team_id": team_id, "rate_limit": 0,
+                                                           "form_min_seconds": 1, "form_ip_rate_limit": 0})
+    action = admin_rpc.call("crm.lead.api.key", "action_generate_key", [key_id])
+    token = admin_rpc.call("crm.lead.api.key", "read", [key_id], ["form_token"])[0]["form_token"]
+    return key_id, action["context"]["crm_leads_new_key"][str(key_id)], token
+
+
+def _hidden(script, name):
+    return script.split('name=\\"%s\\" value=\\"' % name)[1].split("\\")[0]
+
+
+def _load_form(odoo_server, token):
+    """The hidden fields of a form as a visitor's page load gets it."""
+    script = urllib.request.urlopen("%s/crm/form/%s/embed.js" % (odoo_server.url, token)).read().decode()
+    return {"ts": _hidden(script, "ts"), "submission_id": _hidden(script, "submission_id")}
+
+
+def _post_form(url, fields):
+    request = urllib.request.Request(url, data=urllib.parse.urlencode(fields).encode(), method="POST")
+    try:
+        with urllib.request.urlopen(request, timeout=60) as response:
+            return response.status, json.loads(response.read().decode())
+    except urllib.error.HTTPError as error:
+        return error.code, json.loads(error.read().decode())
+
+
+def test_a_form_posted_three_times_at_once_makes_one_lead(odoo_server, admin_rpc):
+    key_id, _secret, token = _secret_key(admin_rpc, "Review 17 form %d" % time.time())
+    url = "%s/crm/form/%s/submit" % (odoo_server.url, token)
+    # given a visitor's filled form (its page loaded once)
+    fields = dict(_load_form(odoo_server, token), contact_name="Lucie Double", email="lucie@double.example.fr",
+                  message="Trois clics")
+    time.sleep(1.2)
+    # when the browser posts it three times at the same moment
+    answers, start = [], threading.Barrier(3)
+
+    def post():
+        start.wait()
+        answers.append(_post_form(url, fields))
+
+    threads = [threading.Thread(target=post) for _ in range(3)]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join(90)
+    # then one post created the lead, the two others got its answer, and one lead exists
+    assert sorted(status for status, _answer in answers) == [200, 200, 201], answers
+    assert all(answer == answers[0][1] for _status, answer in answers), answers
+    assert answers[0][1]["status"] == "created"
+    assert admin_rpc.call("crm.lead", "search_count", [("intake_api_key_id", "=", key_id)]) == 1
+    # and sent again later, still the same answer and no new lead
+    assert _post_form(url, fields) == (200, answers[0][1])
+    # a new page load is a new form: a new lead
+    again = dict(_load_form(odoo_server, token), contact_name="Lucie Double", email="lucie@double.example.fr")
+    time.sleep(1.2)
+    assert _post_form(url, again)[0] == 201
+    # a form embedded before the submission ids (none posted) keeps working
+    old = dict(again, submission_id="")
+    assert _post_form(url, old)[0] == 201
+    assert admin_rpc.call("crm.lead", "search_count", [("intake_api_key_id", "=", key_id)]) == 3
+
+
+def test_an_idempotency_key_reused_with_another_body_is_refused(odoo_server, admin_rpc):
+    key_id, secret, _token = _secret_key(admin_rpc, "Review 17 idempotency %d" % time.time())
+    url = odoo_server.url + "/api/crm/v1/leads"
+    headers = {"Authorization": "Bearer %s" % secret, "Idempotency-Key": "order-r17-%d" % time.time()}
+    status, body, _headers = harness.post_json(url, {"name": "Toit", "email": "toit@example.fr"}, headers)
+    assert status == 201, body
+    # the same body (keys in another order, other spacing) is a retry: the first answer again
+    same = b'{ "email": "toit@example.fr",  "name": "Toit" }'
+    assert harness.post_json(url, same, headers)[:2] == (201, body)
+    # another body with the same key is refused, naming the reuse, and creates nothing
+    status, other, _headers = harness.post_json(url, {"name": "Autre", "email": "autre@example.fr"}, headers)
+    assert status == 422 and other["error"]["code"] == "idempotency_key_reused", other
+    assert admin_rpc.call("crm.lead", "search_count", [("intake_api_key_id", "=", key_id)]) == 1
+
+
+def _post_raw(odoo_server, path, body, headers):
+    """POST ``body`` over one connection; (status, parsed JSON). A reset connection raises."""
+    parsed = urllib.parse.urlparse(odoo_server.url)
+    connection = http.client.HTTPConnection(parsed.hostname, parsed.port, timeout=120)
+    try:
+        connection.request("POST", path, body=body, headers=dict(headers, **{"Content-Length": str(len(body))}))
+        response = connection.getresponse()
+        return response.status, json.loads(response.read().decode())
+    finally:
+        connection.close()
+
+
+def test_a_20_mb_body_gets_a_json_413(odoo_server, admin_rpc):
+    _key_id, secret, token = _secret_key(admin_rpc, "Review 17 big %d" % time.time())
+    # a 20 MB lead to the web service: the client reads a 413, not a reset connection
+    body = b'{"name": "Big", "email": "big@example.fr", "description": "' + b"x" * BIG + b'"}'
+    status, answer = _post_raw(odoo_server, "/api/crm/v1/leads", body,
+                               {"Authorization": "Bearer %s" % secret, "Content-Type": "application/json"})
+    assert status == 413 and answer["error"]["code"] == "body_too_large", answer
+    # the same for a 20 MB website form
+    fields = dict(_load_form(odoo_server, token), contact_name="Big", email="big@example.fr")
+    body = (urllib.parse.urlencode(fields) + "&message=").encode() + b"x" * BIG
+    status, answer = _post_raw(odoo_server, "/crm/form/%s/submit" % token, body,
+                               {"Content-Type": "application/x-www-form-urlencoded"})
+    assert status == 413 and answer["error"]["code"] == "body_too_large", answer
+    # and the server still answers
+    assert harness.post_json(odoo_server.url + "/api/crm/v1/leads", {"name": "Small", "email": "s@example.fr"},
+                             {"Authorization": "Bearer %s" % secret})[0] == 201
+
+
+def test_a_lead_with_1000_tags_is_refused_naming_the_field(odoo_server, admin_rpc):
+    key_id, secret, _token = _secret_key(admin_rpc, "Review 17 tags %d" % time.time())
+    url = odoo_server.url + "/api/crm/v1/leads"
+    tags = ["r17-tag-%d" % number for number in range(1000)]
+    status, body, _headers = harness.post_json(url, {"name": "Tags", "email": "tags@example.fr", "tags": tags},
+                                               {"Authorization": "Bearer %s" % secret})
+    assert status == 400 and body["error"]["code"] == "invalid_value" and body["error"]["field"] == "tags", body
+    assert admin_rpc.call("crm.lead.tag", "search_count", [("name", "=like", "r17-tag-%")]) == 0
+    assert admin_rpc.call("crm.lead", "search_count", [("intake_api_key_id", "=", key_id)]) == 0
+    # in a batch, only that lead is rejected
+    status, body, _headers = harness.post_json(url, [{"name": "Few", "email": "few@example.fr", "tags": ["r17-a"]},
+                                                     {"name": "Many", "email": "m@example.fr", "tags": tags}],
+                                               {"Authorization": "Bearer %s" % secret})
+    assert status == 200 and (body["created"], body["rejected"]) == (1, 1), body
+    assert body["results"][1]["error"]["code"] == "invalid_value"
