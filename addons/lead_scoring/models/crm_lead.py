@@ -153,7 +153,10 @@ WITH ordered AS (
                 THEN old_temperature ELSE temperature END AS new_temperature,
            -- a priority set by hand stays, and the explanation says what the score alone gives
            CASE WHEN manual THEN old_priority ELSE stars END AS new_priority,
-           CASE WHEN manual THEN concat_ws(E'\\n', %(manual_before)s || stars || %(manual_after)s, explanation)
+           CASE WHEN manual THEN concat_ws(E'\\n', CASE stars WHEN '0' THEN %(manual_none)s
+                                                         WHEN '1' THEN %(manual_one)s
+                                                         ELSE %(manual_before)s || stars || %(manual_after)s END,
+                                           explanation)
                 ELSE explanation END AS new_explanation
       FROM banded
 )
@@ -172,6 +175,9 @@ RETURNING lead.id, (new.temperature = 'hot' AND new.active AND new.old_band <> '
 CurrentScore = collections.namedtuple("CurrentScore", [
     "score", "score_fit", "score_engagement", "score_grid", "score_explanation", "priority", "temperature",
     "user_id", "active", "company_id", "settings", "priority_manual", "dependents"])
+
+
+_Named = collections.namedtuple("_Named", ["label"])
 
 
 class RuleSpec(object):
@@ -231,9 +237,16 @@ class CrmLead(models.Model):
         help="Fit letter (A best) and engagement digit (1 best), from A1 to C3.",
     )
     score_explanation = fields.Text(
-        string="Why This Score",
+        string="Why This Score (Stored)",
         readonly=True,
         copy=False,
+        help="The reasons as written by the last scoring, in the language of whoever triggered it "
+             "(for search and exports); the form shows them in the reader's language.",
+    )
+    score_explanation_display = fields.Text(
+        string="Why This Score",
+        compute="_compute_score_explanation_display",
+        help="The rules that raise or lower the score, in the reader's language.",
     )
     predictive_probability = fields.Float(
         string="Predicted Win Chance (%)",
@@ -602,9 +615,56 @@ class CrmLead(models.Model):
         return {"raised_label": _("Raised by"), "lowered_label": _("Lowered by"), "times_label": _("%d times")}
 
     @api.model
-    def _scoring_manual_label(self):
-        """First line of the explanation of a lead whose priority was set by hand."""
-        return _("Priority set by hand, kept: the score alone gives %s stars.")
+    def _scoring_manual_label(self, stars):
+        """First line of the explanation of a lead whose priority was set by hand: what the
+        score alone gives, ``stars`` ('0' to '3'; '%s' for the plural form with a blank)."""
+        if stars == "0":
+            return _("Priority set by hand, kept: the score alone gives no stars.")
+        if stars == "1":
+            return _("Priority set by hand, kept: the score alone gives 1 star.")
+        return _("Priority set by hand, kept: the score alone gives %s stars.") % stars
+
+    @api.multi
+    def _scoring_explanations(self):
+        """{lead id: why its score, in the words of this environment's language}.
+
+        Rendered when read, not stored: the rules that count for the lead now (names in the
+        reader's language), the stars said in the singular or the plural, and, when no rule
+        gives points, why (no rule matches, no behaviour recorded yet). The stored
+        ``score_explanation`` (the words of whoever triggered the last scoring) stays for
+        search and exports."""
+        lead_ids = [lead_id for lead_id in self.ids if isinstance(lead_id, int)]
+        if not lead_ids:
+            return {}
+        results = self.sudo()._scoring_compute(lead_ids)
+        keys = {factor.rule.key for result, _current in results.values() for factor in result.factors}
+        rules = self.env["lead.scoring.rule"].sudo().with_context(active_test=False).browse(list(keys)).exists()
+        names = {rule.id: rule.name for rule in rules}
+        self.env.cr.execute("SELECT DISTINCT lead_id FROM crm_lead_event WHERE lead_id = ANY(%s)", (lead_ids,))
+        with_events = {row[0] for row in self.env.cr.fetchall()}
+        labels = self._scoring_labels()
+        texts = {}
+        for lead_id, (result, current) in results.items():
+            factors = [scoring.Factor(_Named(names.get(factor.rule.key, factor.rule.label)), factor.points,
+                                      factor.count) for factor in result.factors]
+            lines = [self._scoring_manual_label(result.stars)] if current.priority_manual else []
+            explanation = scoring.explain(factors, **labels)
+            if explanation:
+                lines.append(explanation)
+            elif lead_id in with_events:
+                lines.append(_("No scoring rule matches this lead: neither its profile nor its events "
+                               "(page views, downloads, e-mails...) give points yet."))
+            else:
+                lines.append(_("No scoring rule matches this lead's profile, and no behaviour (page view, "
+                               "download, e-mail...) was recorded for it yet."))
+            texts[lead_id] = "\n".join(lines)
+        return texts
+
+    @api.depends("score", "score_explanation", "priority_manual", "event_ids")
+    def _compute_score_explanation_display(self):
+        texts = self._scoring_explanations()
+        for lead in self:
+            lead.score_explanation_display = texts.get(lead.id, False)
 
     @api.model
     def _scoring_store(self, results):
@@ -616,14 +676,14 @@ class CrmLead(models.Model):
         rows = []
         turned_hot = []
         labels = self._scoring_labels()
-        manual_label = self._scoring_manual_label()
         explain = scoring.explain
         for lead_id, (result, current) in results.items():
             explanation = explain(result.factors, **labels) or None
             stars = result.stars
             if current.priority_manual:
                 stars = current.priority
-                explanation = "\n".join(line for line in (manual_label % result.stars, explanation) if line)
+                explanation = "\n".join(
+                    line for line in (self._scoring_manual_label(result.stars), explanation) if line)
             old_band = scoring.temperature(current.score or 0, current.settings)
             # a temperature set by hand (or by the qualification) stays until the score crosses a threshold
             temperature = result.temperature
@@ -691,15 +751,26 @@ class CrmLead(models.Model):
             lead.company_id or self.env.user.company_id).lead_scoring_assign_hot)
         if unassigned and hasattr(unassigned, "_intake_assign"):
             unassigned._intake_assign({"channel": "scoring"})
+        # each salesperson reads the to-do and its reasons in their own language
+        by_lang = collections.OrderedDict()
+        for lead in leads.filtered("user_id"):
+            by_lang.setdefault(lead.user_id.lang or self.env.lang, []).append(lead.id)
+        for lang, lead_ids in by_lang.items():
+            leads.browse(lead_ids).with_context(lang=lang)._scoring_hot_activities()
+
+    @api.multi
+    def _scoring_hot_activities(self):
+        """The "call now" to-dos of these hot leads, in the language of the environment."""
         activity_type = self.env.ref("mail.mail_activity_data_call", raise_if_not_found=False)
         model = self.env["ir.model"].sudo()._get("crm.lead")
-        for lead in leads.filtered("user_id"):
+        notes = self._scoring_explanations()
+        for lead in self:
             self.env["mail.activity"].sudo().create({
                 "res_model_id": model.id,
                 "res_id": lead.id,
                 "activity_type_id": activity_type.id if activity_type else False,
                 "summary": _("Hot lead: call now (score %d)") % lead.score,
-                "note": lead.score_explanation or "",
+                "note": notes.get(lead.id) or lead.score_explanation or "",
                 "user_id": lead.user_id.id,
                 "date_deadline": fields.Date.context_today(lead),
             })
@@ -803,7 +874,7 @@ class CrmLead(models.Model):
         has_temperature = "temperature" in self._fields
         labels = self._scoring_labels()
         times_before, _sep, times_after = labels["times_label"].partition("%d")
-        manual_before, _sep, manual_after = self._scoring_manual_label().partition("%s")
+        manual_before, _sep, manual_after = self._scoring_manual_label("%s").partition("%s")
         cr.execute(STORE_SQL.format(
             temperature="lead.temperature" if has_temperature else "NULL::varchar",
             set_temperature=", temperature = new.new_temperature" if has_temperature else "",
@@ -813,6 +884,7 @@ class CrmLead(models.Model):
             if has_temperature else "FALSE",
         ), {"times_before": times_before, "times_after": times_after, "limit": 5,
             "manual_before": manual_before, "manual_after": manual_after,
+            "manual_none": self._scoring_manual_label("0"), "manual_one": self._scoring_manual_label("1"),
             "raised": labels["raised_label"], "lowered": labels["lowered_label"],
             "company_id": self.env.user.company_id.id})
         rows = cr.fetchall()

@@ -13,7 +13,7 @@ class TestPriorityManual(LeadScoringCase):
         # then the lead remembers it was set by hand, and the explanation says so
         self.assertTrue(lead.priority_manual)
         self.assertTrue(lead.score_explanation.startswith(
-            "Priority set by hand, kept: the score alone gives 1 stars.\nRaised by:\n+30 Based in France"),
+            "Priority set by hand, kept: the score alone gives 1 star.\nRaised by:\n+30 Based in France"),
             lead.score_explanation)
         # when the lead turns hot, re-scored by its events and by the full recompute
         self._events(lead, ("page_view", "/pricing", 0), ("download", "/a.pdf", 0), ("download", "/b.pdf", 0))
