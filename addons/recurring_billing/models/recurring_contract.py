@@ -542,13 +542,18 @@ class RecurringContract(models.Model):
     def _credit_unused_days(self, first_unused_day, reason, calendar=None, lines=None):
         """Credit, on the next invoice, the days from ``first_unused_day`` of the periods
         already invoiced: one adjustment per fixed line (of ``lines``, by default all) and
-        period, prorated on the period's full length (``proration.unused_credit``)."""
+        period, prorated on the period's full length (``proration.unused_credit``), less the
+        days of the pauses that have ended (credited when they ended, or never billed)."""
         self.ensure_one()
         calendar = calendar or self._calendar()
         text = fields.Date.to_string(first_unused_day)
         digits = self.currency_id.decimal_places
         Adjustment = self.env["recurring.contract.adjustment"]
         lines = self.line_ids if lines is None else lines
+        # the days of a pause that has ended were credited when it ended (or never billed, the
+        # period invoiced after it): they are not credited again; a pause in progress credits
+        # only its days up to a line's last day when it ends, so its days after are credited here
+        credited = [(start, end) for start, end in self._paused_ranges() if end]
         for claim in self.period_ids.filtered(lambda p: p.date_end >= text).sorted("date_start"):
             claim_start, claim_end = fields.Date.from_string(claim.date_start), fields.Date.from_string(claim.date_end)
             full = calendar.period_of(claim_start)
@@ -557,9 +562,11 @@ class RecurringContract(models.Model):
                 end = min(claim_end, fields.Date.from_string(line.date_end)) if line.date_end else claim_end
                 if end < max(start, first_unused_day):
                     continue
-                billed = recurrence.Period(start, end, full.full_start, full.full_end)
-                quantity, price = line._terms_at(max(start, first_unused_day), full)
-                amount = proration.unused_credit(quantity * price, billed, max(start, first_unused_day), digits)
+                first = max(start, first_unused_day)
+                days = (end - first).days + 1 - recurrence.paused_days(first, end, credited)
+                quantity, price = line._terms_at(first, full)
+                amount = proration.round_amount(-proration.to_decimal(quantity * price) * days / full.full_days,
+                                                digits)
                 if not amount:
                     continue
                 Adjustment.create({
@@ -798,6 +805,14 @@ class RecurringContract(models.Model):
         action["context"] = {"default_contract_id": self.id, "default_change_type": "plan",
                              "default_line_id": lines[:1].id}
         return action
+
+    @api.multi
+    def action_open_stop(self):
+        """Button: the wizard that stops a line from a date (``recurring.contract.line.action_stop``)."""
+        self.ensure_one()
+        self._check_may_edit()
+        lines = self.line_ids.filtered(lambda line: not line.date_end)
+        return self.env["recurring.contract.line.stop.wizard"]._action(self, lines[:1])
 
     @api.multi
     def action_reset_draft(self):

@@ -15,3 +15,4 @@ from . import test_plan_change
 from . import test_line_stop
 from . import test_review20
 from . import test_review20_more
+from . import test_stop_pause_credits
