@@ -162,8 +162,8 @@ class CrmLead(models.Model):
             bound = limit_error({"tags": list(tags)})
             if bound:
                 # every tag may be a new one: a lead does not create tags without bound
-                raise ValidationError(_("At most %d tags per lead, of at most %d characters each.")
-                                      % (MAX_TAGS, MAX_TAG_NAME))
+                raise ValidationError(_("At most %(count)d tags per lead, of at most %(length)d characters each.")
+                                      % {"count": MAX_TAGS, "length": MAX_TAG_NAME})
             Tag = self.env["crm.lead.tag"].sudo()
             tag_ids = []
             for name in tags:

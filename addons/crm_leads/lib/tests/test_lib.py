@@ -1,5 +1,5 @@
 """Payload cleaning, user picking and rate limiting without a database."""
-from .. import api, assignment, intake
+from .. import api, assignment, export, form, intake
 
 
 def test_clean_payload_strips_and_lowers():
@@ -105,7 +105,7 @@ def test_parse_json_refuses_what_postgresql_cannot_hold():
 
 
 def test_tags_are_bounded_in_count_and_length():
-    from odoo.addons.crm_leads.lib import intake as intake_lib
+    intake_lib = intake
     lead = {"name": "A", "email": "a@b.fr"}
     assert intake_lib.limit_error(dict(lead, tags=["t%d" % n for n in range(1000)]))[0] == "tags"
     assert intake_lib.limit_error(dict(lead, tags=["x" * 51]))[0] == "tags"
@@ -117,13 +117,13 @@ def test_tags_are_bounded_in_count_and_length():
 
 
 def test_body_hash_ignores_key_order_and_spacing():
-    from odoo.addons.crm_leads.lib import api as api_lib
+    api_lib = api
     assert api_lib.body_hash({"a": 1, "b": [1, 2]}) == api_lib.body_hash(api_lib.parse_json(b'{ "b": [1,2], "a": 1 }'))
     assert api_lib.body_hash({"a": 1}) != api_lib.body_hash({"a": 2})
 
 
 def test_submission_ids_are_new_at_each_load_and_signed():
-    from odoo.addons.crm_leads.lib import form as form_lib
+    form_lib = form
     first, second = form_lib.new_submission_id("s", "form"), form_lib.new_submission_id("s", "form")
     assert first != second
     assert form_lib.check_submission_id("s", "form", first) == (True, first)
@@ -133,7 +133,7 @@ def test_submission_ids_are_new_at_each_load_and_signed():
 
 
 def test_export_amounts_count_nan_and_infinity_as_zero():
-    from odoo.addons.crm_leads.lib import export as export_lib
+    export_lib = export
     rows = [{"expected_revenue": float("nan"), "probability": 50.0},
             {"expected_revenue": float("inf"), "probability": 50.0},
             {"expected_revenue": 100.0, "probability": 50.0}]
