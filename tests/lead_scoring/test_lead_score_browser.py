@@ -1,11 +1,13 @@
 """A salesperson opens a lead and reads its score and why (real browser, desktop and phone)."""
+import time
+
 import harness
 
 
-def _scored_lead(admin_rpc, name):
+def _scored_lead(admin_rpc, name, **values):
     country = admin_rpc.call("res.country", "search", [("code", "=", "FR")], limit=1)[0]
-    lead_id = admin_rpc.call("crm.lead", "create", {
-        "name": name, "type": "lead", "country_id": country, "function": "Purchasing Director"})
+    lead_id = admin_rpc.call("crm.lead", "create", dict({
+        "name": name, "type": "lead", "country_id": country, "function": "Purchasing Director"}, **values))
     admin_rpc.call("crm.lead.event", "record_events", [
         {"type": "page_view", "url": "https://www.example.com/pricing", "lead_id": lead_id},
         {"type": "download", "url": "https://www.example.com/papers/a.pdf", "lead_id": lead_id},
@@ -65,3 +67,30 @@ def test_event_endpoint_refuses_calls_without_a_valid_key(odoo_server):
     # without a key anywhere, the body is not read as JSON: the key is what is missing
     status, body, _headers = harness.post_json(url, b"not json", plain)
     assert status == 401 and body["error"]["code"] == "missing_key"
+
+
+def test_a_french_salesperson_reads_why_in_french(odoo_server, admin_rpc):
+    # given French installed (lead_scoring's terms) and a French-speaking salesperson
+    admin_rpc.call("ir.translation", "load_module_terms", [], ["lead_scoring"], ["fr_FR"])
+    login = "julie.score.%d" % int(time.time() * 1000)
+    user_id = admin_rpc.call("res.users", "create", {
+        "name": "Julie Commerciale", "login": login, "password": "julie-score", "lang": "fr_FR",
+        "groups_id": [(6, 0, [admin_rpc.call("ir.model.data", "xmlid_to_res_id", "sales_team.group_sale_salesman")])]})
+    # and two of her leads, scored by an English-speaking admin: one scored, one no rule matches
+    lead_id, lead = _scored_lead(admin_rpc, "Lead lu en français", user_id=user_id)
+    assert "Raised by" in lead["score_explanation"]
+    zero_id = admin_rpc.call("crm.lead", "create", {"name": "Piste sans score", "type": "lead", "user_id": user_id})
+    assert admin_rpc.call("crm.lead", "read", [zero_id], ["score"])[0]["score"] == 0
+    client = harness.WebClient(odoo_server, 1400, 900, login=login, password="julie-score")
+    try:
+        # when she opens the lead's Score tab, the reasons are in French
+        text = _open_score_tab(client, lead_id).text
+        client.screenshot("lead-scoring-french")
+        assert "Augmenté par" in text and "Raised by" not in text
+        assert "A visité la page des tarifs" in text
+        assert "A téléchargé deux livres blancs (2 fois)" in text
+        # and the lead that scores 0 says why, in French
+        text = _open_score_tab(client, zero_id).text
+        assert "Aucune règle de scoring ne correspond au profil de cette piste" in text, text
+    finally:
+        client.close()
