@@ -72,6 +72,10 @@ class RecurringContractInvoicing(models.Model):
         self.env["recurring.contract.amendment"].search(
             [("kind", "=", "terms"), ("state", "=", "pending"), ("date", "<=", fields.Date.to_string(today))]
         ).mapped("contract_id")._apply_terms_changes(today)
+        # a term that ended before today is renewed (or the contract closed) first, and the
+        # contracts fully invoiced by this run are closed after it: the result of the day is the
+        # same whether the scheduler runs the lifecycle job before or after this one
+        self._end_of_term_steps(today)
         ids = self._due_contract_ids(today)
         use_jobs = (len(ids) > batch_size and "queue.job" in self.env
                     and not self.env.context.get("recurring_no_job"))
@@ -83,8 +87,23 @@ class RecurringContractInvoicing(models.Model):
                     fields.Date.to_string(today))
             else:
                 self.browse(chunk)._invoice_contracts(today)
+        self._end_of_term_steps(today)
         self._closed_with_leftovers()._invoice_leftovers_after_closing(today)
         return True
+
+    @api.model
+    def _end_of_term_steps(self, today):
+        """The lifecycle job's renewal or closing of the running contracts whose term ended
+        before ``today`` (each in its own savepoint: one that fails is left to that job)."""
+        contracts = self.search([("state", "in", ("running", "to_renew")), ("date_end", "!=", False),
+                                 ("date_end", "<", fields.Date.to_string(today)), ("is_template", "=", False)])
+        for contract in contracts:
+            try:
+                with self.env.cr.savepoint():
+                    contract._lifecycle_step(today)
+            except Exception:  # noqa: B902 - the lifecycle job reports it
+                _logger.warning("Recurring invoicing: the end of term of contract %s is left to the lifecycle job",
+                                contract.id, exc_info=True)
 
     @api.model
     def _closed_with_leftovers(self):
