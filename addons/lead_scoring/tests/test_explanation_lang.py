@@ -67,3 +67,17 @@ class TestExplanationLanguage(LeadScoringCase):
         self.assertEqual(lead.score, 0)
         self.assertIn("nor its events", self._read_as(lead, self.manager, "en_US"))
         self.assertIn("ni ses événements", self._read_as(lead, self.french, "fr_FR"))
+
+    def test_the_hot_lead_to_do_is_in_its_salespersons_language(self):
+        # given a French salesperson's lead, scored by an English-speaking user
+        lead = self._lead("Acheteur pressé", country_id=self.france.id, function="Purchasing Director",
+                          user_id=self.french.id)
+        # when its visits turn it hot
+        self._events(lead, ("page_view", "/pricing", 0), ("download", "/a.pdf", 0), ("download", "/b.pdf", 0))
+        self.assertGreaterEqual(lead.score, 70)
+        # then her "call now" to-do and its reasons are in French
+        activity = self.env["mail.activity"].search([("res_model", "=", "crm.lead"), ("res_id", "=", lead.id)])
+        self.assertEqual(len(activity), 1)
+        self.assertEqual(activity.summary, "Piste chaude : appelez maintenant (score %d)" % lead.score)
+        self.assertIn("Augmenté par:", activity.note)
+        self.assertIn("+30 Basé en France", activity.note)
