@@ -19,6 +19,7 @@
         "data/recurring_contract_data.xml",
         "data/mail_template_data.xml",
         "wizard/recurring_contract_change_wizard_views.xml",
+        "wizard/recurring_contract_line_stop_wizard_views.xml",
         "views/recurring_contract_views.xml",
         "views/recurring_revenue_report_views.xml",
         "views/recurring_invoicing_issue_views.xml",

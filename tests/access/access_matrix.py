@@ -363,6 +363,10 @@ MODELS = {
         "addon": "recurring_billing", "kind": "transient",
         "note": "Change quantity or price / Change plan wizard: it applies the change as the user, so it "
                 "changes only the lines the user may write."},
+    "recurring.contract.line.stop.wizard": {
+        "addon": "recurring_billing", "kind": "transient",
+        "note": "Stop a line wizard: it calls the line's action_stop as the user, so it stops only the lines the "
+                "user may write (its buttons are shown to salespeople and managers)."},
     "recurring.contract": {
         "addon": "recurring_billing",
         "kind": "checked",
@@ -424,10 +428,12 @@ MODELS = {
             "salesman_2": rights("pause_b", ""),
             "team_leader": rights(),
             "sales_manager": rights("pause_a pause_b", ""),
+            "accountant": rights("pause_a pause_b", ""),
             "other_company": rights("pause_oc", ""),
         },
         "note": "Written by the contract's Pause and Resume buttons only (as the application, once the user may "
-                "edit the contract): read-only for every user, so that no pause hides invoiced days.",
+                "edit the contract, billing users included): read-only for every user, so that no pause hides "
+                "invoiced days.",
     },
     "recurring.contract.adjustment": {
         "addon": "recurring_billing",
@@ -438,7 +444,7 @@ MODELS = {
             "salesman_2": rights("adj_b", create=True),
             "team_leader": rights(create=True),
             "sales_manager": rights("adj_a adj_b", create=True),
-            "accountant": rights("adj_a adj_b"),
+            "accountant": rights("adj_a adj_b", create=True),
             "other_company": rights("adj_oc", create=True),
         },
     },

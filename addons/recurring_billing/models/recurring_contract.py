@@ -200,8 +200,8 @@ class RecurringContract(models.Model):
         "contract_id",
         string="Pauses",
         readonly=True,
-        # billing users read no pause: the form leaves the list out for them (the invoicing reads it as sudo)
-        groups="sales_team.group_sale_salesman",
+        # sales and billing users read the pauses (the Resume button ends them), customers do not
+        groups="sales_team.group_sale_salesman,account.group_account_invoice",
     )
     terms_change_ids = fields.One2many(
         "recurring.contract.amendment",

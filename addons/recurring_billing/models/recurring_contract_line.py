@@ -489,6 +489,14 @@ class RecurringContractLine(models.Model):
         return action
 
     @api.multi
+    def action_open_stop(self):
+        """Button of a line: the wizard that stops it from a date (``action_stop``)."""
+        self.ensure_one()
+        self.check_access_rights("write")
+        self.check_access_rule("write")
+        return self.env["recurring.contract.line.stop.wizard"]._action(self.contract_id, self)
+
+    @api.multi
     def _check_change_date(self, date, plan=False):
         """Refuse a dated change of the line (``plan``: replaced by another line from
         ``date``) on a contract not running, or on a day the contract or the line does not run."""

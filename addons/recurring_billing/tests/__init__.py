@@ -17,3 +17,4 @@ from . import test_review20
 from . import test_review20_more
 from . import test_stop_pause_credits
 from . import test_cron_order
+from . import test_billing_user_buttons

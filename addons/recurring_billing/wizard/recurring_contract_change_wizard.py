@@ -2,6 +2,7 @@ from odoo import _, api, fields, models
 from odoo.addons import decimal_precision as dp
 from odoo.exceptions import UserError, ValidationError
 from odoo.tools import float_compare
+from odoo.tools.misc import formatLang
 
 
 class RecurringContractChangeWizard(models.TransientModel):
@@ -172,13 +173,13 @@ class RecurringContractChangeWizard(models.TransientModel):
 
     @api.model
     def _terms_text(self, quantity, price, currency):
-        return "%s x %s" % (quantity, self._money_text(price, currency))
+        return "%s x %s" % (self.env["recurring.contract"]._format_number(quantity), self._money_text(price, currency))
 
     @api.model
     def _money_text(self, amount, currency):
-        text = "%.*f" % (currency.decimal_places, amount)
-        return "%s %s" % (text, currency.symbol) if currency.position == "after" else "%s %s" % (
-            currency.symbol, text)
+        """An amount as the reader writes it: the currency's symbol, position and decimals, the
+        language's separators."""
+        return formatLang(self.env, amount, currency_obj=currency)
 
     @api.multi
     def _scheduled(self):
