@@ -1,7 +1,7 @@
 {
     "name": "Contact Deduplication",
     "summary": "Find, prevent and merge duplicate companies, contacts and leads",
-    "version": "11.0.1.3.0",
+    "version": "11.0.1.4.0",
     "license": "AGPL-3",
     "author": "Lead-to-Cash Team",
     "website": "https://example.com/lead-to-cash",

@@ -14,13 +14,16 @@ sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
 
 import febrl  # noqa: E402
 
-# what the scan reaches on the set, with a small margin: precision 1.000, recall 0.80, F1 0.89
-# (2026-11-30; 0.73 F1 at 4f7dc1b). The off-the-shelf Fellegi-Sunter linker reaches F1
-# 0.985-0.997: it learns from this set that a pair at one address with another given name is one
-# person, since the set has no households; ours keeps taking it for a relative (most of the misses).
+# what the scan reaches on the set, with a small margin (2026-11-30; 0.73 F1 at 4f7dc1b, 0.88 before the
+# households estimate): precision 1.000, recall 0.96, F1 0.98 in the run of this change, but recall 0.83,
+# F1 0.91 for most draws of the random pairs in an offline replay of the scan on these contacts plus the
+# demo data's: the 58 pairs at one address with another given name score 0.82-0.93, on either side of the
+# threshold (0.9), as the address's u, out of 2 to 6 random pairs at one address (the demo's colleagues),
+# moves by a bit. The floor is the worse draw's. The scan now learns that this base has no households
+# (``fellegi_sunter.estimate_households``) and treats such a pair as a duplicate with another given name.
 MIN_PRECISION = 0.98
-MIN_RECALL = 0.78
-MIN_F1 = 0.87
+MIN_RECALL = 0.80
+MIN_F1 = 0.88
 
 FIELDS = ["name", "street", "street2", "city", "zip", "country_id/.id", "state_id/.id"]
 # the import in parts sent at once, as several users importing a file each: one contact costs

@@ -227,6 +227,8 @@ def compare_street(first, second):
         return 0
     number1, name1 = _street_parts(first)
     number2, name2 = _street_parts(second)
+    if not name1 or not name2:
+        return MISSING  # a house number alone ("13") names no street to compare
     similarity = _street_similarity(name1, name2)
     if number1 == number2 and similarity >= 0.9:
         return 1
@@ -257,7 +259,9 @@ def compare_address(first, second):
     """Street, zip and town together (they agree together: one field, not three pieces of evidence):
     0 same address, 1 the same address with a typo (street, zip digit or town),
     2 the same street with another house number, 3 the same town and no street on one side (a street
-    missing is no evidence against: ``NO_STREET``), 4 the same town, another street, 5 elsewhere."""
+    missing is no evidence against: ``NO_STREET``), 4 the same town and house number on another street
+    (``SAME_NUMBER``: the street's name typed very differently, or another one), 5 the same town, another
+    street, 6 elsewhere."""
     street = compare_street(first.get("street"), second.get("street"))
     zip_level = compare_zip(first.get("zip"), second.get("zip"))
     city = compare_city(first.get("city"), second.get("city"))
@@ -275,10 +279,12 @@ def compare_address(first, second):
         return 1
     if street == 2:
         return 2
+    if _street_parts(first["street"])[0] and _street_parts(first["street"])[0] == _street_parts(second["street"])[0]:
+        return SAME_NUMBER
     return OTHER_STREET
 
 
-NO_STREET, OTHER_STREET, ELSEWHERE = 3, 4, 5
+NO_STREET, SAME_NUMBER, OTHER_STREET, ELSEWHERE = 3, 4, 5, 6
 # the address levels where the town agrees (all but "elsewhere")
 TOWN_LEVELS = ELSEWHERE
 
@@ -316,7 +322,8 @@ FIELDS = (
     ("email", ("same", "similar", "different"),
      lambda a, b: compare_email(a.get("email"), b.get("email"), (a.get("name"), b.get("name")))),
     ("phone", ("same", "one digit off", "different"), compare_phone),
-    ("address", ("same", "a typo", "other house number", "same town, no street", "same town", "elsewhere"),
+    ("address", ("same", "a typo", "other house number", "same town, no street", "same town and house number",
+                 "same town", "elsewhere"),
      compare_address),
     ("vat", ("same", "different"), lambda a, b: compare_vat(a.get("vat"), b.get("vat"))),
     ("domain", ("same", "different"), lambda a, b: compare_exact("domain")(a.get("domain"), b.get("domain"))),
@@ -329,7 +336,8 @@ PHRASES = {
     "email": ("same e-mail", "similar e-mail", "different e-mail"),
     "phone": ("same phone", "phone one digit off", "different phone"),
     "address": ("same address", "address with a typo", "same street, other number",
-                "same town, no street to compare", "same town, other street", "other town"),
+                "same town, no street to compare", "same town and house number, other street",
+                "same town, other street", "other town"),
     "vat": ("same VAT number", "different VAT number"),
     "domain": ("same web domain", "different web domain"),
     "company": ("same company", "different company"),
@@ -407,13 +415,16 @@ class TermFrequencies(object):
 class Model(object):
     """m and u per field and level, per kind, and the prior share of duplicates among blocked pairs."""
 
-    def __init__(self, m=None, u=None, prior=None):
+    def __init__(self, m=None, u=None, prior=None, households=None):
         self.m = m or {}  # kind -> field -> [probability per level]
         self.u = u or {}
         self.prior = prior or {}  # kind -> probability that two records drawn at random are the same
+        # kind -> estimated share of different people among the pairs at one address
+        # (``estimate_households``); a kind without an estimate is taken to have households
+        self.households = households or {}
 
     def to_dict(self):
-        return {"m": self.m, "u": self.u, "prior": self.prior}
+        return {"m": self.m, "u": self.u, "prior": self.prior, "households": self.households}
 
     @classmethod
     def from_dict(cls, data):
@@ -423,7 +434,12 @@ class Model(object):
             for kind, fields in table.items():
                 if any(len(fields[field]) != len(levels) for field, levels in LEVELS.items()):
                     raise ValueError("the stored model's comparison levels of %s are not the current ones" % kind)
-        return cls(data["m"], data["u"], data["prior"])
+        return cls(data["m"], data["u"], data["prior"], data.get("households"))
+
+    def has_households(self, kind):
+        """Whether different people of this kind share addresses in the base (relatives, flatmates,
+        colleagues at their firm's address): unknown counts as yes."""
+        return self.households.get(kind, 1.0) >= HOUSEHOLD_SHARE
 
     def weight(self, kind, field, level):
         """``log2(m / u)`` of the level, never more than a closer level's (a lower index): a
@@ -506,7 +522,14 @@ class Model(object):
         compares it with random pairs, among which a shared surname is rare; among the people of
         one household most pairs share it (``RELATIVE_AT_HOME``), so the name counts against the
         match there, whatever weight the household's shared e-mail or landline got from a small
-        sample. Never more than the level's own weight."""
+        sample. Never more than the level's own weight.
+
+        A base where a shared address goes with (nearly) the same name only, never with another
+        person's, has no households (``has_households``, estimated by ``estimate_households``):
+        there one name shared and another given name at one address is a duplicate's, weighed
+        by the level's own weight."""
+        if not self.has_households(kind):
+            return weights
         at_home = any(weight > 0 for field, _level, weight in weights if field in SHARED_FIELDS)
         if not at_home:
             return weights
@@ -702,6 +725,7 @@ def estimate_kind(model, kind, random_vectors, patterns, defaults=None, record_c
     # teach the name. A name's m that does not look like duplicates' (``plausible_name_m``: among
     # pairs sharing a family's or a firm's e-mail, EM can take relatives or colleagues for the
     # same person) is not used: the default stays, and the log says why.
+    name_learned = False
     for selection, ignored, learned in TRAINING_SESSIONS:
         index = FIELD_NAMES.index(selection[0])
         session = {vector: count for vector, count in patterns.items() if vector[index] in selection[1]}
@@ -718,10 +742,68 @@ def estimate_kind(model, kind, random_vectors, patterns, defaults=None, record_c
                     _logger.info("contact_dedup: the name's m of %s stays the default: the estimate %s %s",
                                  kind, ", ".join("%.3f" % value for value in session_m[field]), reason)
                     continue
+                name_learned = True
             m[field] = session_m[field]
+    households = estimate_households(patterns, m, u)
+    if households is not None:
+        model.households[kind] = households
+        _logger.info("contact_dedup: households of %s: %.3f of the pairs at one home are different people "
+                     "(households from %.3f on)", kind, households, HOUSEHOLD_SHARE)
+        if households < HOUSEHOLD_SHARE and not name_learned:
+            # no households: the pairs at one address are duplicates, and teach the name's m
+            # (what a duplicate's name looks like in this base: another given name, say)
+            session = _at_home(patterns)
+            session_m, _prior = expectation_maximisation(session, u, m=m, ignored=("address",), learned=("name",))
+            reason = implausible_name_m(session_m["name"])
+            if reason:
+                _logger.info("contact_dedup: the name's m of %s stays the default: the estimate from the pairs "
+                             "at one address %s %s", kind, ", ".join("%.3f" % value for value in session_m["name"]),
+                             reason)
+            else:
+                m["name"] = session_m["name"]
     model.m[kind], model.u[kind] = m, u
     model.prior[kind] = estimate_prior(patterns, record_count) if record_count else defaults.prior[kind]
     return model
+
+
+def _at_home(patterns):
+    """The blocked pairs at one address (the same, or with a typo) that are not colleagues at their
+    firm's (the same employer or web domain)."""
+    address, company, domain = (FIELD_NAMES.index(field) for field in ("address", "company", "domain"))
+    return {vector: count for vector, count in patterns.items()
+            if vector[address] in AT_ONE_ADDRESS and vector[company] != 0 and vector[domain] != 0}
+
+
+def _share_of_others(session, field, m, u):
+    """The share of different people among the pairs of ``session``, by EM on ``field`` alone with
+    the duplicates' m and random pairs' u fixed (only the share moves), or None when fewer than
+    ``MIN_SESSION_PAIRS`` pairs have that field on both sides."""
+    index = FIELD_NAMES.index(field)
+    session = {vector: count for vector, count in session.items() if vector[index] != MISSING}
+    if sum(session.values()) < MIN_SESSION_PAIRS:
+        return None
+    ignored = tuple(other for other in FIELD_NAMES if other != field)
+    _m, prior = expectation_maximisation(session, u, m=m, ignored=ignored, estimate_m=False)
+    return 1.0 - prior
+
+
+def estimate_households(patterns, m, u):
+    """How much the base shows households: the larger of two shares of different people, each
+    estimated on the pairs at one home (``_at_home``) when enough of them tell (else None):
+
+    * among all of them, by their names: people of other names at one home (a couple, flatmates);
+    * among those with a relative's name, by their e-mail addresses: relatives, each with a
+      mailbox of their own.
+
+    Where a shared home comes with the same name, a typo of it or a duplicate's other given name
+    only, and relatives' e-mails do not tell them apart, nearly every pair there is a duplicate."""
+    session = _at_home(patterns)
+    name = FIELD_NAMES.index("name")
+    shares = [_share_of_others(session, "name", m, u),
+              _share_of_others({vector: count for vector, count in session.items() if vector[name] == RELATIVE_NAME},
+                               "email", m, u)]
+    shares = [share for share in shares if share is not None]
+    return max(shares) if shares else None
 
 
 def implausible_name_m(m):
@@ -769,6 +851,11 @@ TRAINING_SESSIONS = (
 MIN_SESSION_PAIRS = 50
 # fewest random pairs with a field on both sides to estimate its u
 MIN_U_PAIRS = 100
+# the address levels of two records at one address (the same, or with a typo)
+AT_ONE_ADDRESS = (0, 1)
+# below this share of different people among the pairs at one home, a base has no households
+# (``estimate_households``): one pair in twenty
+HOUSEHOLD_SHARE = 0.05
 # bounds of a plausible m of the name (see ``implausible_name_m``)
 NAME_AGREEING_SHARE = 0.75
 NAME_DIFFERENT_SHARE = 0.1
@@ -879,19 +966,19 @@ def _default_model():
     m = {
         "person": {
             "name": [0.62, 0.2, 0.14, 0.03, 0.01], "email": [0.7, 0.2, 0.1], "phone": [0.85, 0.1, 0.05],
-            "address": [0.65, 0.2, 0.04, 0.07, 0.02, 0.02], "vat": [0.95, 0.05], "domain": [0.9, 0.1],
+            "address": [0.65, 0.2, 0.04, 0.07, 0.005, 0.015, 0.02], "vat": [0.95, 0.05], "domain": [0.9, 0.1],
             "company": [0.95, 0.05],
         },
         "company": {
             "name": [0.62, 0.28, 0.04, 0.04, 0.02], "email": [0.85, 0.1, 0.05], "phone": [0.85, 0.1, 0.05],
-            "address": [0.65, 0.2, 0.04, 0.07, 0.02, 0.02], "vat": [0.97, 0.03], "domain": [0.95, 0.05],
+            "address": [0.65, 0.2, 0.04, 0.07, 0.005, 0.015, 0.02], "vat": [0.97, 0.03], "domain": [0.95, 0.05],
             "company": [0.9, 0.1],
         },
     }
     u = {
         kind: {
             "name": [0.0002, 0.0005, 0.001, 0.03, 0.9683], "email": [0.0001, 0.0005, 0.9994],
-            "phone": [0.0005, 0.0005, 0.999], "address": [0.0001, 0.0002, 0.0004, 0.002, 0.018, 0.9793],
+            "phone": [0.0005, 0.0005, 0.999], "address": [0.0001, 0.0002, 0.0004, 0.002, 0.0004, 0.0176, 0.9793],
             "vat": [0.0001, 0.9999], "domain": [0.0002, 0.9998], "company": [0.02, 0.98],
         } for kind in KINDS
     }

@@ -193,6 +193,13 @@ def extra_blocking_keys(record):
                 # the name with the street, whatever the zip, town or house number typed
                 keys.append("%s:streetsound:%s:%s" % (kind, street_sound, french))
     street = _street_key(record.get("street"))
+    number = street[0] if street else ""
+    if number:
+        # the name with the house number: typos in the street, the zip and the town at once
+        for word in {word for word in name.split() if len(word) >= 3}:
+            french = phonetic.french(word)
+            if len(french) >= 2:
+                keys.append("%s:numbersound:%s:%s" % (kind, number, french))
     if street and city:
         keys.append("%s:address:%s:%s:%s" % (kind, street[0], street[1], city))
     return sorted(set(keys))
