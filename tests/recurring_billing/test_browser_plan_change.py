@@ -83,7 +83,7 @@ def test_a_sales_manager_changes_quantity_then_plan_and_the_next_invoice_bills_i
         client.wait_idle()
         # then the wizard shows the change and the charge of the days already invoiced
         summary = _summary(client)
-        assert "goes from 1.0 x" in summary and "to 3.0 x" in summary
+        assert "goes from 1 x 30.00 €" in summary and "to 3 x 30.00 €" in summary
         quantity_amounts = _amounts(summary)
         assert len(quantity_amounts["charges"]) == 1 and not quantity_amounts["credits"], summary
         _confirm(client)
@@ -99,7 +99,7 @@ def test_a_sales_manager_changes_quantity_then_plan_and_the_next_invoice_bills_i
         summary = _summary(client)
         plan_amounts = _amounts(summary)
         # the new plan keeps the 3 units, at Premium's price
-        assert "%s (3.0 x 60.00" % invoiced_contract["premium_name"] in summary and "stops" in summary
+        assert "%s (3 x 60.00 €" % invoiced_contract["premium_name"] in summary and "stops" in summary
         assert len(plan_amounts["credits"]) == 1 and len(plan_amounts["charges"]) == 1, summary
         _confirm(client)
         # then the form lists the Premium line and the chatter notes the change of plan

@@ -864,7 +864,7 @@ class RecurringContract(models.Model):
                 self.write({"date_end": new_end})
                 self._code_write({"state": "running"})
                 self._compute_next_invoice_date()
-                self.message_post(body=_("Contract renewed until %s.") % new_end)
+                self.message_post(body=_("Contract renewed until %s.") % self._format_date(new_end))
             elif fully_invoiced:
                 self._code_write({"state": "closed"})
                 self._invoice_closing()

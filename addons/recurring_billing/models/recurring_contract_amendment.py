@@ -391,9 +391,9 @@ class RecurringContractAmendment(models.Model):
                 "Plan changed from %(date)s: %(old)s (%(old_quantity)s x %(old_price)s) to %(new)s "
                 "(%(quantity)s x %(price)s).") % {
                 "date": contract._format_date(fields.Date.from_string(change.date)),
-                "old": change.old_product_id.display_name, "old_quantity": change.old_quantity,
+                "old": change.old_product_id.display_name, "old_quantity": contract._format_number(change.old_quantity),
                 "old_price": money(change.old_price_unit), "new": change.product_id.display_name,
-                "quantity": change.quantity, "price": money(change.price_unit)})
+                "quantity": contract._format_number(change.quantity), "price": money(change.price_unit)})
             if change.credit_amount or change.charge_amount:
                 body += "<p>%s</p>" % html_escape(_(
                     "Next invoice: %(credit)s credited for %(old)s, %(charge)s charged for %(new)s.") % {

@@ -17,6 +17,7 @@ import psycopg2.sql
 from odoo import _, api, fields, models
 from odoo.exceptions import UserError, except_orm
 from odoo.tools import float_is_zero, mute_logger
+from odoo.tools.misc import formatLang
 
 from ..lib import proration, recurrence
 
@@ -614,7 +615,15 @@ class RecurringContractInvoicing(models.Model):
 
     @api.model
     def _format_date(self, day):
-        return day.strftime("%d/%m/%Y")
+        """``day`` in the date format of the reader's language: the context's (the customer's
+        on an invoice, the salesperson's on an activity), else the user's."""
+        code = self.env.context.get("lang") or self.env.user.lang or "en_US"
+        return day.strftime(self.env["res.lang"]._lang_get(code).date_format or "%m/%d/%Y")
+
+    @api.multi
+    def _format_money(self, amount):
+        """``amount`` with the contract's currency, formatted for the reader's language."""
+        return formatLang(self.env, amount, currency_obj=self[:1].currency_id or self.env.user.company_id.currency_id)
 
     @api.model
     def _format_number(self, number):

@@ -420,8 +420,10 @@ class RecurringContractLine(models.Model):
                     "amount": float(amount),
                     "name": _("%(product)s: from %(old_qty)s x %(old_price)s to %(qty)s x %(price)s "
                               "on %(date)s") % {
-                        "product": line.product_id.display_name, "old_qty": line.quantity,
-                        "old_price": line.price_unit, "qty": new_quantity, "price": new_price, "date": date},
+                        "product": line.product_id.display_name, "old_qty": contract._format_number(line.quantity),
+                        "old_price": contract._format_money(line.price_unit),
+                        "qty": contract._format_number(new_quantity), "price": contract._format_money(new_price),
+                        "date": contract._format_date(day)},
                 })
             if contract.state != "draft" and not self.env.context.get("recurring_amendment_recorded"):
                 # the line's history, for the MRR of past months

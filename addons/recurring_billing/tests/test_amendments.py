@@ -112,7 +112,7 @@ class TestAmendments(RecurringCase):
         # credits Hosting's 21 unused days (2,100)
         february = self.run_invoicing(contract, "2027-02-01")
         self.assertEqual(sorted(february.invoice_line_ids.mapped("price_subtotal")), [-2100.0, 4200.0, 6200.0])
-        self.assertIn("added on 11/01/2027", february.invoice_line_ids.filtered(
+        self.assertIn("added on 01/11/2027", february.invoice_line_ids.filtered(
             lambda line: line.price_subtotal == 4200.0).name)
         self.assertEqual(contract.adjustment_ids.mapped("line_id"), contract.line_ids)
         # and March bills Premium alone

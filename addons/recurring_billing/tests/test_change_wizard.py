@@ -21,9 +21,9 @@ class TestChangeWizard(RecurringCase):
         by_rpc.line_ids.with_context(recurring_today="2027-04-21").apply_change("2027-04-21", quantity=3.0)
         wizard = self.change(by_wizard.line_ids, "2027-04-21", date="2027-04-21", quantity=3.0, price_unit=30.0)
         # then the wizard says what will happen before confirming: the date, old -> new, the charge
-        self.assertIn("From 21/04/2027: Hosting goes from 1.0 x", wizard.summary)
-        self.assertIn("to 3.0 x", wizard.summary)
-        self.assertIn("charges 20.00", wizard.summary)
+        self.assertIn("From 04/21/2027: Hosting goes from 1 x", wizard.summary)
+        self.assertIn("to 3 x", wizard.summary)
+        self.assertIn("charges 20.00 €", wizard.summary)
         self.assertFalse(by_wizard.adjustment_ids)
         wizard.action_confirm()
         # and May's invoices are the same: April's 10 days at 3 seats (20) and May at 3 seats
@@ -46,8 +46,8 @@ class TestChangeWizard(RecurringCase):
             action["context"], recurring_today="2027-01-11").create({"date": "2027-01-11", "product_id": premium.id,
                                                                      "quantity": 1.0, "price_unit": 6200.0})
         self.assertEqual((wizard.change_type, wizard.line_id), ("plan", contract.line_ids))
-        self.assertIn("credits 2100.00", wizard.summary)
-        self.assertIn("charges 4200.00", wizard.summary)
+        self.assertIn("credits 2,100.00 €", wizard.summary)
+        self.assertIn("charges 4,200.00 €", wizard.summary)
         wizard.action_confirm()
         # then February bills Premium, its 21 days of January, and credits Hosting's 21 unused days
         february = self.run_invoicing(contract, "2027-02-01")

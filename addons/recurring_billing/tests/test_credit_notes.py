@@ -36,7 +36,7 @@ class TestCreditNotes(RecurringCase):
         note = contract.invoice_ids.filtered(lambda invoice: invoice.type == "out_refund")
         self.assertEqual(note.amount_untaxed, 2000.0)
         self.assertEqual((note.amount_total, note.state, note.date_invoice), (2400.0, "open", "2027-03-10"))
-        self.assertIn("11/03/2027 to 30/03/2027", note.invoice_line_ids.name)
+        self.assertIn("03/11/2027 to 03/30/2027", note.invoice_line_ids.name)
         self.assertEqual((contract.state, contract.date_end), ("closed", "2027-03-10"))
         self.assertEqual(len(contract.invoice_ids), 3)
 

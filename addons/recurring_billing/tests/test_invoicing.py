@@ -208,7 +208,7 @@ class TestInvoicing(RecurringCase):
         # the period staying on the line
         self.assertEqual(january.date_invoice, "2027-02-01")
         self.assertEqual(february.date_invoice, "2027-02-01")
-        self.assertIn("01/01/2027 to 31/01/2027", january.invoice_line_ids.name)
+        self.assertIn("01/01/2027 to 01/31/2027", january.invoice_line_ids.name)
         # when the company dates invoices on their period, the run date gives way
         self.company.write({"period_lock_date": False, "recurring_invoice_date": "period"})
         march = self.run_invoicing(contract, "2027-03-05")

@@ -46,7 +46,7 @@ class TestLineStop(RecurringCase):
         # May's invoice bills Hosting and credits Backup's 10 unused days of April (60 x 10 / 30)
         may = self.run_invoicing(contract, "2027-05-01")
         self.assertEqual(sorted(may.invoice_line_ids.mapped("price_subtotal")), [-20.0, 30.0])
-        self.assertIn("unused days from 21/04/2027 to 30/04/2027", contract.adjustment_ids.name)
+        self.assertIn("unused days from 04/21/2027 to 04/30/2027", contract.adjustment_ids.name)
         self.assertEqual(contract.adjustment_ids.create_uid, self.salesman)
         # June bills Hosting alone
         self.assertEqual(self.run_invoicing(contract, "2027-06-01").amount_untaxed, 30.0)
@@ -109,19 +109,19 @@ class TestLineStop(RecurringCase):
                               (False, "must be a day written YYYY-MM-DD.*False"),
                               (20270421, "must be a day written YYYY-MM-DD"),
                               ("2027-03-15", "within the contract"),
-                              ("2027-04-01", "starts on 01/04/2027: it can only be stopped from a later day")):
+                              ("2027-04-01", "starts on 04/01/2027: it can only be stopped from a later day")):
             with self.assertRaisesRegex(UserError, message), self.env.cr.savepoint():
                 line.action_stop(date)
         # a line that starts later cannot stop before, nor the day it starts
         later = self.env["recurring.contract.line"].create({
             "contract_id": contract.id, "product_id": self.product.id, "name": "Support", "quantity": 1,
             "price_unit": 10.0, "date_start": "2027-04-10"})
-        for date, message in (("2027-04-05", "does not run on that day"), ("2027-04-10", "starts on 10/04/2027")):
+        for date, message in (("2027-04-05", "does not run on that day"), ("2027-04-10", "starts on 04/10/2027")):
             with self.assertRaisesRegex(UserError, message), self.env.cr.savepoint():
                 later.action_stop(date)
         # a quantity scheduled after the stop would apply to a stopped line
         backup.with_context(recurring_today="2027-04-02").apply_change("2027-05-01", quantity=3.0)
-        with self.assertRaisesRegex(UserError, "scheduled on 01/05/2027"), self.env.cr.savepoint():
+        with self.assertRaisesRegex(UserError, "scheduled on 05/01/2027"), self.env.cr.savepoint():
             line.action_stop("2027-04-21")
         self.assertEqual((backup.date_end, later.date_end), (False, False))
         self.assertFalse(contract.adjustment_ids.filtered(lambda adjustment: adjustment.amount < 0))

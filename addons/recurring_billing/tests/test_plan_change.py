@@ -69,8 +69,8 @@ class TestPlanChange(RecurringCase):
         hosting = contract.line_ids
         # when the sales manager changes the plan to Premium from 11 January in the wizard
         wizard = self.change_plan(contract, "2027-01-11", product_id=self.premium.id, price_unit=6200.0)
-        self.assertIn("credits 2100.00", wizard.summary)
-        self.assertIn("charges 4200.00", wizard.summary)
+        self.assertIn("credits 2,100.00 €", wizard.summary)
+        self.assertIn("charges 4,200.00 €", wizard.summary)
         wizard.action_confirm()
         # then the contract has one change: of plan, dated, by her, with the credit and the charge
         changes = self.env["recurring.contract.amendment"].search([("contract_id", "=", contract.id)])
@@ -86,8 +86,8 @@ class TestPlanChange(RecurringCase):
         note = contract.message_ids.filtered(lambda message: "Plan changed" in (message.body or ""))
         self.assertEqual(len(note), 1)
         self.assertEqual(note.author_id, self.manager.partner_id)
-        self.assertIn("Plan changed from 11/01/2027: Hosting (1.0 x", note.body)
-        self.assertIn("to Premium (1.0 x", note.body)
+        self.assertIn("Plan changed from 01/11/2027: Hosting (1 x", note.body)
+        self.assertIn("to Premium (1 x", note.body)
         self.assertIn("2,100.00", note.body)
         self.assertIn("4,200.00", note.body)
         # when February is invoiced, the change lists the invoice lines of its credit and charge
@@ -111,7 +111,7 @@ class TestPlanChange(RecurringCase):
                   "product_id": self.product.id, "quantity": 1.0, "price_unit": 100.0,
                   "tax_ids": [(6, 0, self.reduced_tax.ids)]}
         Amendment = self.env["recurring.contract.amendment"].sudo(self.manager)
-        with self.assertRaisesRegex(UserError, "scheduled on 15/02/2027"), self.env.cr.savepoint():
+        with self.assertRaisesRegex(UserError, "scheduled on 02/15/2027"), self.env.cr.savepoint():
             Amendment.create(dict(values))
         scheduled.sudo(self.manager).unlink()
         change = Amendment.create(values)

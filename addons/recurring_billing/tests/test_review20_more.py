@@ -177,7 +177,7 @@ class TestReview20More(RecurringCase):
                                          period_alignment="calendar", user_id=self.salesman.id)
         invoice = for_english.sudo(self.salesman)._invoice_contracts(d("2027-01-16"), commit=False)
         label = invoice.invoice_line_ids.name
-        self.assertIn("Period: 16/01/2027 to 31/01/2027 (prorated: 16 of 31 days) 3 x 9.99", label)
+        self.assertIn("Period: 01/16/2027 to 01/31/2027 (prorated: 16 of 31 days) 3 x 9.99", label)
         self.assertEqual(invoice.amount_untaxed, 15.47)
 
     def test_a_french_salesperson_reads_his_alerts_and_errors_in_french(self):

@@ -89,13 +89,13 @@ class TestTermsChanges(RecurringCase):
     def test_changes_that_would_rewrite_invoiced_periods_are_refused(self):
         contract = self.make_contract(start="2027-01-01")
         self.run_invoicing(contract, "2027-02-01")
-        with self.assertRaisesRegex(UserError, "from 01/02/2027 to 28/02/2027 is already invoiced"), \
+        with self.assertRaisesRegex(UserError, "from 02/01/2027 to 02/28/2027 is already invoiced"), \
                 self.env.cr.savepoint():
             contract.action_change_terms("2027-02-01", recurring_interval=2)
         with self.assertRaisesRegex(UserError, "nothing to change"), self.env.cr.savepoint():
             contract.action_change_terms("2027-03-01", recurring_unit="month")
         contract.action_change_terms("2027-03-01", recurring_interval=2)
-        with self.assertRaisesRegex(UserError, "already changes its billing terms on 01/03/2027"), \
+        with self.assertRaisesRegex(UserError, "already changes its billing terms on 03/01/2027"), \
                 self.env.cr.savepoint():
             contract.action_change_terms("2027-02-20", recurring_unit="week")
         with self.assertRaisesRegex(UserError, "already invoiced"), self.env.cr.savepoint():
