@@ -147,10 +147,10 @@ class SaleDeposit(models.Model):
                 sign = -1 if line.invoice_id.type == "out_invoice" else 1
                 deducted += sign * line.price_total
             round_ = deposit.currency_id.round
-            deposit.amount_paid = paid
-            deposit.amount_refunded = refunded
-            deposit.amount_deducted = deducted
-            deposit.amount_forfeited = deposit.forfeit_amount
+            deposit.amount_paid = round_(paid)
+            deposit.amount_refunded = round_(refunded)
+            deposit.amount_deducted = round_(deducted)
+            deposit.amount_forfeited = round_(deposit.forfeit_amount)
             deposit.amount_to_deduct = max(round_(invoiced - refunded - deducted), 0.0)
             deposit.amount_remaining = max(round_(min(paid - refunded - deducted, deposit.amount_to_deduct)), 0.0)
             to_pay = max(round_(invoice.residual - refunds_open), 0.0) if invoice.state == "open" else 0.0
@@ -213,11 +213,16 @@ class SaleDeposit(models.Model):
         invoice, which then asks for the whole order. Sales managers and billing only."""
         user = self.env.user
         if not (self._deposit_may_write() or user.has_group("account.group_account_invoice")):
+            if "acompte" not in self.sudo().mapped("kind"):
+                raise AccessError(_("Only a sales manager or billing can cancel an earnest money (arrhes) invoice."))
             raise AccessError(_("Only a sales manager or billing can cancel a deposit invoice."))
         for deposit in self.sudo():
             order = deposit.order_id
             if order.state == "cancel" or deposit.state != "open" or deposit.amount_paid \
                     or deposit.amount_deducted or not deposit.amount_to_deduct:
+                if deposit.kind == "arrhes":
+                    raise UserError(_("Earnest money (arrhes) %s cannot be cancelled: only a validated earnest "
+                                      "money invoice with no payment and no deduction can.") % deposit.name)
                 raise UserError(_("Deposit %s cannot be cancelled: only a validated deposit invoice with no "
                                   "payment and no deduction can.") % deposit.name)
             order._deposit_credit_note(deposit, _("Cancellation of the unpaid deposit %(deposit)s of order "

@@ -5,6 +5,7 @@ from odoo.tools.misc import formatLang
 from ..lib import deposit as deposit_lib
 from ..lib import invariants as deposit_invariants
 from .deposit_terms import TERM_FIELDS
+from .stock_picking import delivery_state_by_workflow
 
 OVERRIDE_FIELDS = ("deposit_confirm_unpaid", "deposit_deliver_unpaid")
 # the terms a deposit invoice was made on: frozen once one exists, but for sales managers
@@ -125,10 +126,12 @@ class SaleOrder(models.Model):
             # read from the posted documents: the deposit invoices open or paid, less the credit notes on them
             issued = order.deposit_ids.filtered(lambda d: d.sudo().invoice_id.state in ("open", "paid"))
             deposits = issued.filtered(lambda d: d.state != "cancel")
+            round_ = order.currency_id.round
             order.deposit_effective_kind = order._deposit_kind()
-            order.deposit_invoiced = sum(deposit.amount - deposit.amount_refunded for deposit in deposits)
-            order.deposit_paid = sum(deposits.mapped("amount_paid"))
-            order.deposit_remaining = sum(deposits.mapped("amount_to_deduct"))
+            # sums of floats (19.74 = 9.87 + 9.87 reads 19.740000000000002): rounded to the currency
+            order.deposit_invoiced = round_(sum(deposit.amount - deposit.amount_refunded for deposit in deposits))
+            order.deposit_paid = round_(sum(deposits.mapped("amount_paid")))
+            order.deposit_remaining = round_(sum(deposits.mapped("amount_to_deduct")))
             expected = 0.0
             if order.deposit_method and order.deposit_value > 0 and order.amount_total > 0:
                 try:
@@ -137,7 +140,7 @@ class SaleOrder(models.Model):
                         digits=order.currency_id.decimal_places))
                 except deposit_lib.DepositError:
                     expected = 0.0
-            order.deposit_expected = expected
+            order.deposit_expected = round_(expected)
             to_pay = 0.0
             if order.state != "cancel":
                 to_pay = sum(deposits.mapped("amount_to_pay"))
@@ -152,7 +155,9 @@ class SaleOrder(models.Model):
     def _compute_deposit_late(self):
         today = fields.Date.from_string(fields.Date.context_today(self))
         for order in self:
-            order.deposit_late, order.deposit_late_interest = order._deposit_late_interest(today)
+            late, interest = order._deposit_late_interest(today)
+            order.deposit_late = late
+            order.deposit_late_interest = order.currency_id.round(interest)
 
     # ------------------------------------------------------------ late delivery
     def _deposit_payments(self):
@@ -364,9 +369,15 @@ class SaleOrder(models.Model):
                 else:
                     changed = (new or False) != (old or False)
                 if changed:
+                    params = {"order": order.name, "field": field.get_description(self.env)["string"]}
+                    kinds = order.deposit_ids.filtered(lambda d: d.invoice_id and d.state != "cancel").mapped("kind")
+                    if "acompte" not in kinds:
+                        raise AccessError(_(
+                            "Order %(order)s has an earnest money (arrhes) invoice: only a sales manager can "
+                            "change \"%(field)s\".") % params)
                     raise AccessError(_(
                         "Order %(order)s has a deposit invoice: only a sales manager can change \"%(field)s\".")
-                        % {"order": order.name, "field": field.get_description(self.env)["string"]})
+                        % params)
 
     def _check_deposit_override(self, values):
         """Only a sales manager lets an order be confirmed or delivered before its deposit is paid.
@@ -1221,7 +1232,7 @@ class SaleOrder(models.Model):
     def _compute_deposit_returns(self):
         for order in self:
             credit_notes = order.deposit_return_invoice_ids.filtered(lambda i: i.state in ("open", "paid"))
-            order.deposit_return_credited = sum(credit_notes.mapped("amount_total"))
+            order.deposit_return_credited = order.currency_id.round(sum(credit_notes.mapped("amount_total")))
             order.deposit_return_to_credit = any(
                 line._deposit_qty_to_credit() > 0 for line in order.order_line)
 
@@ -1321,7 +1332,10 @@ class SaleOrder(models.Model):
                     raise UserError(_(
                         "Order %s has paid deposits: use \"Customer withdraws\" or \"Seller fails\" "
                         "so that the deposits are settled.") % order.name)
-        result = super(SaleOrder, self).action_cancel()
+        # sale_stock cancels the deliveries as the user: the state of deliveries is otherwise refused to
+        # salespeople (stock_picking.check_delivery_state_write)
+        with delivery_state_by_workflow():
+            result = super(SaleOrder, self).action_cancel()
         # deposit invoices still open are credited: the customer owes nothing on a cancelled order
         for order in self.filtered(lambda o: o.state == "cancel"):
             for deposit in order.deposit_ids.filtered(lambda d: d.amount_to_deduct > 0):

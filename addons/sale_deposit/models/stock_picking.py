@@ -1,6 +1,42 @@
+import threading
+from contextlib import contextmanager
+
 from odoo import SUPERUSER_ID, _, api, fields, models
 from odoo.exceptions import AccessError, UserError
 from odoo.tools import float_compare
+
+# Set while the workflow of an order (its cancellation, the withdrawal and failure flows of deposits)
+# cancels its deliveries for a salesperson; a thread's own state, which no RPC call can set.
+_STATE_BY_WORKFLOW = threading.local()
+
+
+@contextmanager
+def delivery_state_by_workflow():
+    """The code inside may change the state of deliveries and stock moves for a salesperson."""
+    depth = getattr(_STATE_BY_WORKFLOW, "depth", 0)
+    _STATE_BY_WORKFLOW.depth = depth + 1
+    try:
+        yield
+    finally:
+        _STATE_BY_WORKFLOW.depth = depth
+
+
+def check_delivery_state_write(records, values):
+    """Refuse writing ``state`` on deliveries or stock moves to a user without inventory rights.
+
+    Odoo's sale_stock lets salespeople write deliveries and moves (an order's cancellation cancels
+    them as the salesperson), so a salesperson could set a delivery done over RPC and change what is
+    invoiced on delivered quantities and the deposit rules. The state is the stock workflow's: it moves
+    with the buttons of an inventory user, with the order's own buttons, or as the superuser.
+    """
+    if "state" not in values or not records or records.env.uid == SUPERUSER_ID \
+            or getattr(_STATE_BY_WORKFLOW, "depth", 0) \
+            or records.env.user.has_group("stock.group_stock_user"):
+        return
+    raise AccessError(_(
+        "Only inventory users can change the state of a delivery (%s): validate or cancel it with its "
+        "buttons, or cancel its sales order.") % ", ".join(
+        sorted(set(name for name in records.sudo().mapped("display_name") if name))))
 
 
 class StockPicking(models.Model):
@@ -72,6 +108,7 @@ class StockPicking(models.Model):
 
     @api.multi
     def write(self, values):
+        check_delivery_state_write(self, values)
         if "deposit_override_by" in values and self.env.uid != SUPERUSER_ID:
             raise AccessError(_("A delivery before payment is allowed with the button of a sales manager only."))
         return super(StockPicking, self).write(values)
@@ -89,3 +126,12 @@ class StockPicking(models.Model):
             if picking.sale_id:
                 picking.sale_id.message_post(body=message)
         return True
+
+
+class StockMove(models.Model):
+    _inherit = "stock.move"
+
+    @api.multi
+    def write(self, values):
+        check_delivery_state_write(self.mapped("picking_id") or self, values)
+        return super(StockMove, self).write(values)

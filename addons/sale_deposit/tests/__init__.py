@@ -10,3 +10,4 @@ from . import test_deposit_review19
 from . import test_review19_open_points
 from . import test_review19_third_round
 from . import test_review19_fourth_round
+from . import test_review19_third_review_points

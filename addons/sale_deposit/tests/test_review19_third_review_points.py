@@ -1,0 +1,136 @@
+"""Open points of the third outside review of issue 19: the state of a delivery written by a salesperson,
+amounts unrounded, arrhes worded "acompte"."""
+import re
+
+from odoo import tools
+from odoo.exceptions import AccessError, UserError
+from odoo.modules.module import get_resource_path
+
+from .test_review19_open_points import ReviewCase
+
+
+class TestDeliveryStateIsNotTheSalespersons(ReviewCase):
+    """A salesperson wrote ``{'state': 'done'}`` on the delivery (or its moves) of an order over RPC: the
+    goods read as delivered, the final invoice asked for them and the deposit rules saw them shipped."""
+
+    @classmethod
+    def setUpClass(cls):
+        super(TestDeliveryStateIsNotTheSalespersons, cls).setUpClass()
+        cls.salesman_all = cls._user("salesman_all", ["base.group_user", "sales_team.group_sale_salesman_all_leads"])
+        cls.storekeeper = cls._user("storekeeper", ["base.group_user", "stock.group_stock_user"])
+
+    def _order_to_deliver(self):
+        # 10 chairs invoiced on delivered quantities, an acompte of 30% (360.00) paid
+        order = self._acompte_order(lines=[(self.delivered_product, 10, 100.0, self.vat20)])
+        self._pay(order.deposit_ids.invoice_id)
+        return order
+
+    def test_a_salesperson_cannot_set_a_delivery_or_its_moves_done(self):
+        order = self._order_to_deliver()
+        picking = order.picking_ids
+        for user in (self.salesman, self.salesman_all):
+            with self.assertRaisesRegex(AccessError, "Only inventory users can change the state of a delivery"), \
+                    self.env.cr.savepoint():
+                picking.sudo(user).write({"state": "done"})
+            with self.assertRaisesRegex(AccessError, "Only inventory users can change the state of a delivery"), \
+                    self.env.cr.savepoint():
+                picking.move_lines.sudo(user).write({"state": "done"})
+            with self.assertRaises(AccessError), self.env.cr.savepoint():
+                picking.move_lines.sudo(user).write({"state": "cancel"})
+        # nothing was delivered: nothing to invoice on the delivered quantities
+        order.invalidate_cache()
+        self.assertNotEqual(picking.state, "done")
+        self.assertEqual(set(picking.move_lines.mapped("state")) & {"done", "cancel"}, set())
+        self.assertEqual(order.order_line.qty_delivered, 0.0)
+        self.assertEqual(order.order_line.qty_to_invoice, 0.0)
+        # the salesperson still writes the rest of the delivery (what sale_stock lets them)
+        picking.sudo(self.salesman).write({"note": "Call before coming"})
+        self.assertEqual(picking.note, "Call before coming")
+
+    def test_the_buttons_still_move_the_state(self):
+        order = self._order_to_deliver()
+        picking = order.picking_ids.sudo(self.storekeeper)
+        # a user with inventory rights validates the delivery with its button
+        picking.action_assign()
+        for move in picking.move_lines:
+            move.quantity_done = move.product_uom_qty
+        picking.button_validate()
+        self.assertEqual(picking.state, "done")
+        self.assertEqual(order.order_line.qty_delivered, 10.0)
+        # a salesperson cancels an order not delivered: its delivery is cancelled with it
+        other = self._acompte_order(deposit_method=False, deposit_kind=False)
+        other.sudo(self.salesman).action_cancel()
+        self.assertEqual(other.state, "cancel")
+        self.assertEqual(other.picking_ids.mapped("state"), ["cancel"])
+
+    def test_the_customer_withdrawing_from_arrhes_cancels_the_delivery_for_a_sales_manager(self):
+        order = self._acompte_order(partner=self.consumer, deposit_kind="arrhes")
+        self._pay(order.deposit_ids.invoice_id)
+        order.sudo(self.manager).action_deposit_customer_withdraws()
+        self.assertEqual(order.state, "cancel")
+        self.assertEqual(order.picking_ids.mapped("state"), ["cancel"])
+
+
+class TestAmountsRounded(ReviewCase):
+    """Amounts summed from floats read 300.29999999999995 (100.10 + 200.20) over RPC."""
+
+    def test_the_amounts_read_are_rounded_to_the_currency(self):
+        # two deposits of 100.10 and 200.20 (their float sum is 300.29999999999995), both paid
+        order = self._acompte_order(deposit_method="fixed", deposit_value=100.10)
+        order.create_deposit(method="fixed", value=200.20)
+        self.assertEqual(sorted(order.deposit_ids.mapped("amount")), [100.1, 200.2])
+        for deposit in order.deposit_ids:
+            self._pay(deposit.invoice_id, deposit.amount)
+        order.invalidate_cache()
+        values = order.read(["deposit_remaining", "deposit_paid", "deposit_invoiced", "deposit_late_interest"])[0]
+        self.assertEqual(repr(values["deposit_remaining"]), "300.3")
+        self.assertEqual(repr(values["deposit_paid"]), "300.3")
+        self.assertEqual(repr(values["deposit_invoiced"]), "300.3")
+        self.assertEqual(values["deposit_late_interest"], 0.0)
+
+    def test_the_amount_paid_in_two_payments_is_rounded(self):
+        order = self._acompte_order(deposit_method="fixed", deposit_value=30.30)
+        invoice = order.deposit_ids.invoice_id
+        self._pay(invoice, 10.10)
+        self._pay(invoice, 20.20)
+        order.invalidate_cache()
+        self.assertEqual(repr(order.deposit_ids.read(["amount_paid"])[0]["amount_paid"]), "30.3")
+        self.assertEqual(repr(order.deposit_paid), "30.3")
+
+
+class TestArrhesWording(ReviewCase):
+    """The order PDF of an arrhes order headed its deposits "Facture d'acompte"; errors on arrhes orders said
+    "facture d'acompte"."""
+
+    @classmethod
+    def setUpClass(cls):
+        super(TestArrhesWording, cls).setUpClass()
+        cls.env["res.lang"].load_lang("fr_FR")
+        tools.trans_load(cls.env.cr, get_resource_path("sale_deposit", "i18n", "fr.po"), "fr_FR",
+                         verbose=False, module_name="sale_deposit")
+        cls.consumer.lang = "fr_FR"
+        cls.business.lang = "fr_FR"
+        cls.salesman.lang = "fr_FR"
+
+    def _html(self, order):
+        html, _format = self.env.ref("sale.action_report_saleorder").render_qweb_html(order.ids)
+        return html.decode() if isinstance(html, bytes) else html
+
+    def test_the_pdf_heads_the_deposits_per_kind_in_french(self):
+        arrhes = self._acompte_order(partner=self.consumer, deposit_kind="arrhes")
+        html = self._html(arrhes)
+        self.assertIn("Facture d'arrhes", html.replace("&#39;", "'"))
+        self.assertNotIn("acompte", html.lower())
+        acompte = self._acompte_order()
+        html = self._html(acompte).replace("&#39;", "'")
+        self.assertIn("Facture d'acompte", html)
+        self.assertNotIn("arrhes", html.lower())
+
+    def test_an_error_on_an_arrhes_order_says_arrhes_in_french(self):
+        order = self._acompte_order(partner=self.consumer, deposit_kind="arrhes")
+        with self.assertRaisesRegex(AccessError, "a une facture d'arrhes : seul un responsable des ventes"):
+            order.sudo(self.salesman).with_context(lang="fr_FR").write({"deposit_value": 50})
+        self._pay(order.deposit_ids.invoice_id)
+        with self.assertRaisesRegex(UserError, "Les arrhes %s ne peuvent pas être annulées : seule une "
+                                               "facture d'arrhes validée" % re.escape(order.deposit_ids.name)):
+            order.deposit_ids.sudo(self.manager).with_context(lang="fr_FR").action_cancel_unpaid()
