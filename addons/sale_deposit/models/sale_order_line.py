@@ -1,11 +1,20 @@
 from odoo import api, fields, models
 
+from .stock_picking import delivery_state_by_workflow
+
 #: The line fields that change what the order bills.
 DEPOSIT_AMOUNT_FIELDS = ("product_uom_qty", "product_uom", "price_unit", "discount", "tax_id")
 
 
 class SaleOrderLine(models.Model):
     _inherit = "sale.order.line"
+
+    @api.multi
+    def _action_launch_procurement_rule(self):
+        # the order confirmed or a quantity raised: the deliveries are made, and reserved (procurement_jit),
+        # as the salesperson, whom the state of deliveries is otherwise refused to
+        with delivery_state_by_workflow():
+            return super(SaleOrderLine, self)._action_launch_procurement_rule()
 
     @api.model
     def create(self, values):

@@ -57,9 +57,15 @@ class TestDeliveryStateIsNotTheSalespersons(ReviewCase):
         picking.button_validate()
         self.assertEqual(picking.state, "done")
         self.assertEqual(order.order_line.qty_delivered, 10.0)
-        # a salesperson cancels an order not delivered: its delivery is cancelled with it
-        other = self._acompte_order(deposit_method=False, deposit_kind=False)
-        other.sudo(self.salesman).action_cancel()
+        # a salesperson confirms an order (its delivery made and reserved), raises a quantity, and cancels it:
+        # its delivery is cancelled with it
+        other = self._order(lines=[(self.delivered_product, 2, 100.0, self.vat20)]).sudo(self.salesman)
+        other.action_confirm()
+        self.assertEqual(len(other.picking_ids), 1)
+        self.assertIn(other.picking_ids.state, ("confirmed", "assigned"))
+        other.order_line.write({"product_uom_qty": 3})
+        self.assertEqual(sum(other.picking_ids.move_lines.mapped("product_uom_qty")), 3.0)
+        other.action_cancel()
         self.assertEqual(other.state, "cancel")
         self.assertEqual(other.picking_ids.mapped("state"), ["cancel"])
 
