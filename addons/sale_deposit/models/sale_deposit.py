@@ -2,6 +2,7 @@ from odoo import SUPERUSER_ID, _, api, fields, models
 from odoo.exceptions import AccessError, UserError
 
 from .deposit_terms import KINDS
+from .rounded_monetary import RoundedMonetary
 
 
 #: Written by the application only (as superuser): what links a deposit to its accounting.
@@ -59,36 +60,36 @@ class SaleDeposit(models.Model):
         string="Deposit (tax excl.)",
         readonly=True,
     )
-    amount_paid = fields.Monetary(
+    amount_paid = RoundedMonetary(
         string="Paid",
         compute="_compute_amounts",
         help="Money received on the deposit invoice; credit notes reconciled with it aside.",
     )
-    amount_refunded = fields.Monetary(
+    amount_refunded = RoundedMonetary(
         string="Credited",
         compute="_compute_amounts",
         help="Credit notes (avoirs) cancelling the deposit: refunds, withdrawal, cancellation.",
     )
-    amount_deducted = fields.Monetary(
+    amount_deducted = RoundedMonetary(
         string="Deducted",
         compute="_compute_amounts",
     )
-    amount_forfeited = fields.Monetary(
+    amount_forfeited = RoundedMonetary(
         string="Forfeited",
         compute="_compute_amounts",
     )
-    amount_to_deduct = fields.Monetary(
+    amount_to_deduct = RoundedMonetary(
         string="Left to deduct",
         compute="_compute_amounts",
         help="Invoiced, paid or not, and neither deducted from a final invoice nor credited: the final "
              "invoices deduct it, so that the customer is never invoiced twice for the same goods.",
     )
-    amount_remaining = fields.Monetary(
+    amount_remaining = RoundedMonetary(
         string="Remaining",
         compute="_compute_amounts",
         help="Paid, and neither deducted from a final invoice, refunded nor forfeited.",
     )
-    amount_to_pay = fields.Monetary(
+    amount_to_pay = RoundedMonetary(
         string="Left to pay",
         compute="_compute_amounts",
         help="What the customer still owes on the deposit invoice: its open amount, less the credit notes "

@@ -5,6 +5,7 @@ from odoo.tools.misc import formatLang
 from ..lib import deposit as deposit_lib
 from ..lib import invariants as deposit_invariants
 from .deposit_terms import TERM_FIELDS
+from .rounded_monetary import RoundedMonetary
 from .stock_picking import delivery_state_by_workflow
 
 OVERRIDE_FIELDS = ("deposit_confirm_unpaid", "deposit_deliver_unpaid")
@@ -62,23 +63,23 @@ class SaleOrder(models.Model):
         compute="_compute_deposit_amounts",
         help="The kind stated, or arrhes for a consumer sale with no kind stated.",
     )
-    deposit_expected = fields.Monetary(
+    deposit_expected = RoundedMonetary(
         string="Deposit expected",
         compute="_compute_deposit_amounts",
     )
-    deposit_invoiced = fields.Monetary(
+    deposit_invoiced = RoundedMonetary(
         string="Deposits invoiced",
         compute="_compute_deposit_amounts",
     )
-    deposit_paid = fields.Monetary(
+    deposit_paid = RoundedMonetary(
         string="Deposits paid",
         compute="_compute_deposit_amounts",
     )
-    deposit_remaining = fields.Monetary(
+    deposit_remaining = RoundedMonetary(
         string="Deposits to deduct",
         compute="_compute_deposit_amounts",
     )
-    deposit_to_pay = fields.Monetary(
+    deposit_to_pay = RoundedMonetary(
         string="Deposit left to pay",
         compute="_compute_deposit_amounts",
     )
@@ -88,7 +89,7 @@ class SaleOrder(models.Model):
         help="An advance payment was made more than three months ago and the goods are neither delivered nor "
              "the deposit refunded: it bears the legal interest (Code de la consommation, L214-2).",
     )
-    deposit_late_interest = fields.Monetary(
+    deposit_late_interest = RoundedMonetary(
         string="Legal interest owed",
         compute="_compute_deposit_late",
         help="Interest at the legal rate of each semester (for consumers, or for other creditors when the "
@@ -108,7 +109,7 @@ class SaleOrder(models.Model):
         string="Credit notes for returns",
         readonly=True,
     )
-    deposit_return_credited = fields.Monetary(
+    deposit_return_credited = RoundedMonetary(
         string="Returned goods credited",
         compute="_compute_deposit_returns",
         help="Credit notes (avoirs) issued for goods the customer sent back.",

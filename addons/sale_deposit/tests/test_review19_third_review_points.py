@@ -1,6 +1,7 @@
 """Open points of the third outside review of issue 19: the state of a delivery written by a salesperson,
 amounts unrounded, arrhes worded "acompte"."""
 import re
+from unittest.mock import patch
 
 from odoo import tools
 from odoo.exceptions import AccessError, UserError
@@ -78,30 +79,44 @@ class TestDeliveryStateIsNotTheSalespersons(ReviewCase):
 
 
 class TestAmountsRounded(ReviewCase):
-    """Amounts summed from floats read 300.29999999999995 (100.10 + 200.20) over RPC."""
+    """The legal interest and the amount left to deduct read 19.740000000000002 over RPC: Odoo's rounding of
+    a computed amount multiplies back by 0.01 (1974 x 0.01), and sums of floats add their own noise."""
 
-    def test_the_amounts_read_are_rounded_to_the_currency(self):
-        # two deposits of 100.10 and 200.20 (their float sum is 300.29999999999995), both paid
-        order = self._acompte_order(deposit_method="fixed", deposit_value=100.10)
-        order.create_deposit(method="fixed", value=200.20)
-        self.assertEqual(sorted(order.deposit_ids.mapped("amount")), [100.1, 200.2])
-        for deposit in order.deposit_ids:
-            self._pay(deposit.invoice_id, deposit.amount)
-        order.invalidate_cache()
-        values = order.read(["deposit_remaining", "deposit_paid", "deposit_invoiced", "deposit_late_interest"])[0]
-        self.assertEqual(repr(values["deposit_remaining"]), "300.3")
-        self.assertEqual(repr(values["deposit_paid"]), "300.3")
-        self.assertEqual(repr(values["deposit_invoiced"]), "300.3")
-        self.assertEqual(values["deposit_late_interest"], 0.0)
+    def assertReads(self, records, expected):
+        records.invalidate_cache()
+        values = records.read(list(expected))[0]
+        # compared as text: 19.740000000000002 == 19.74 to assertAlmostEqual, not to an RPC client
+        self.assertEqual({name: repr(values[name]) for name in expected},
+                         {name: repr(value) for name, value in expected.items()})
 
-    def test_the_amount_paid_in_two_payments_is_rounded(self):
-        order = self._acompte_order(deposit_method="fixed", deposit_value=30.30)
-        invoice = order.deposit_ids.invoice_id
-        self._pay(invoice, 10.10)
-        self._pay(invoice, 20.20)
-        order.invalidate_cache()
-        self.assertEqual(repr(order.deposit_ids.read(["amount_paid"])[0]["amount_paid"]), "30.3")
-        self.assertEqual(repr(order.deposit_paid), "30.3")
+    def test_the_deposit_amounts_read_as_the_currency_shows_them(self):
+        # an order asking a deposit of 19.74 (1974 x 0.01 = 19.740000000000002)
+        order = self._acompte_order(deposit_method="fixed", deposit_value=19.74)
+        deposit = order.deposit_ids
+        self.assertReads(deposit, {"amount_to_deduct": 19.74, "amount_to_pay": 19.74, "amount_paid": 0.0})
+        self.assertReads(order, {"deposit_expected": 19.74, "deposit_invoiced": 19.74, "deposit_remaining": 19.74,
+                                 "deposit_to_pay": 19.74})
+        # once paid
+        self._pay(deposit.invoice_id)
+        self.assertReads(deposit, {"amount_paid": 19.74, "amount_remaining": 19.74, "amount_to_deduct": 19.74})
+        self.assertReads(order, {"deposit_paid": 19.74, "deposit_remaining": 19.74, "deposit_to_pay": 0.0})
+
+    def test_two_deposits_sum_to_the_cent(self):
+        # deposits of 19.74 and 100.10 + 200.20 in two payments (float sums 119.83999999999999, 300.29999999999995)
+        order = self._acompte_order(deposit_method="fixed", deposit_value=19.74)
+        order.create_deposit(method="fixed", value=100.10)
+        self.assertEqual(sorted(order.deposit_ids.mapped("amount")), [19.74, 100.1])
+        self.assertReads(order, {"deposit_remaining": 119.84, "deposit_invoiced": 119.84})
+        big = self._acompte_order(deposit_method="fixed", deposit_value=300.30)
+        self._pay(big.deposit_ids.invoice_id, 100.10)
+        self._pay(big.deposit_ids.invoice_id, 200.20)
+        self.assertReads(big.deposit_ids, {"amount_paid": 300.3})
+        self.assertReads(big, {"deposit_paid": 300.3})
+
+    def test_the_legal_interest_reads_as_the_currency_shows_it(self):
+        order = self._acompte_order(partner=self.consumer, deposit_kind="arrhes")
+        with patch.object(type(order), "_deposit_late_interest", lambda self, on_date: (True, 19.74)):
+            self.assertReads(order, {"deposit_late_interest": 19.74})
 
 
 class TestArrhesWording(ReviewCase):
