@@ -186,14 +186,29 @@ class WebClient(object):
         driver.find_element(By.NAME, "password").send_keys(password)
         driver.find_element(By.CSS_SELECTOR, "form.oe_login_form button[type=submit]").click()
         self.wait_css(".o_web_client")
+        # the client is still starting (loading its first action): a hash navigation now can
+        # be overridden by it, the page staying on Discuss
+        self.wait_idle()
+
+    def _navigate(self, url, selector):
+        """Go to ``url`` (an address of the web client) and wait for ``selector``. When the
+        address only changes the web client's hash while it is still busy with its first
+        action, the client may keep that action: the page is loaded again once, as a user
+        would reload it."""
+        from selenium.common.exceptions import TimeoutException
+        self.driver.get(url)
+        try:
+            self.wait_css(selector, timeout=15)
+        except TimeoutException:
+            self.driver.refresh()
+            self.wait_css(selector)
 
     def open_action(self, xmlid, view_type=None):
         """Open a window action by XML id, as a menu click would (optionally in a given view)."""
         url = "%s/web#action=%s" % (self.server.url, xmlid)
         if view_type:
             url += "&view_type=%s" % view_type
-        self.driver.get(url)
-        self.wait_css(".o_view_controller, .o_content .o_view_manager_content > div")
+        self._navigate(url, ".o_view_controller, .o_content .o_view_manager_content > div")
 
     def wait_css(self, selector, timeout=30):
         from selenium.webdriver.common.by import By
@@ -268,8 +283,7 @@ class WebClient(object):
         WebDriverWait(self.driver, timeout).until(shown)
 
     def open_record(self, model, record_id):
-        self.driver.get("%s/web#id=%d&model=%s&view_type=form" % (self.server.url, record_id, model))
-        self.wait_css(".o_form_view")
+        self._navigate("%s/web#id=%d&model=%s&view_type=form" % (self.server.url, record_id, model), ".o_form_view")
         self.wait_idle()
 
     def screenshot(self, name):
