@@ -711,7 +711,12 @@ MODELS = {
                          "note": "Incoming mail servers: administrators only (Odoo's rights)."},
     "sale.order.line": {"addon": "sale_deposit", "kind": "stock", "note": "Follows its order (Odoo's rules)."},
     "account.invoice.line": {"addon": "sale_deposit", "kind": "stock", "note": "Follows its invoice (Odoo's rules)."},
-    "stock.picking": {"addon": "sale_deposit", "kind": "stock", "note": "Delivery block fields only; Odoo's rights."},
+    "stock.picking": {"addon": "sale_deposit", "kind": "stock",
+                      "note": "Delivery block fields; Odoo's rights, but its state is moved only by inventory "
+                              "users and the order's own flows (tests/sale_deposit/test_deposit_rpc.py)."},
+    "stock.move": {"addon": "sale_deposit", "kind": "stock",
+                   "note": "No fields: its state is moved only by inventory users and the order's own flows; "
+                           "Odoo's rights."},
     "product.template": {"addon": "recurring_billing", "kind": "stock",
                          "note": "Subscription fields only; Odoo's rights."},
     "crm.team": {"addon": "crm_leads", "kind": "stock",
