@@ -87,6 +87,19 @@ class ResPartner(models.Model):
             return {}
         return None
 
+    @api.model
+    def _dedup_migrate_keys(self, forget_model=True):
+        """For the migrations that change the keys or the comparison levels: every partner's
+        keys computed again (set-based, archived partners too), the weights page back to the
+        default model, and with ``forget_model`` the model the last scan stored forgotten (its
+        levels are the old ones; the defaults serve until the next scan). Returns the count."""
+        partners = self.with_context(active_test=False).search([])
+        partners._dedup_update_keys()
+        if forget_model:
+            self.env["ir.config_parameter"].sudo().set_param("contact_dedup.model", False)
+        self.env["contact.dedup.weight"]._store_model(fellegi_sunter.DEFAULT_MODEL)
+        return len(partners)
+
     @api.multi
     def _dedup_update_keys(self):
         """Recompute the normalised keys of these partners, set-based (SQL in and out)."""

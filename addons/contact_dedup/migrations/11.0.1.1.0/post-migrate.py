@@ -11,9 +11,6 @@ _logger = logging.getLogger(__name__)
 def migrate(cr, version):
     if not version:
         return
-    env = api.Environment(cr, SUPERUSER_ID, {"active_test": False})
-    partners = env["res.partner"].search([])
-    partners._dedup_update_keys()
-    from odoo.addons.contact_dedup.lib import fellegi_sunter
-    env["contact.dedup.weight"]._store_model(fellegi_sunter.DEFAULT_MODEL)
-    _logger.info("contact_dedup: keys and blocking keys of %d partners computed again", len(partners))
+    env = api.Environment(cr, SUPERUSER_ID, {})
+    count = env["res.partner"]._dedup_migrate_keys(forget_model=False)
+    _logger.info("contact_dedup: keys and blocking keys of %d partners computed again", count)
