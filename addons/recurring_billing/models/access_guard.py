@@ -54,6 +54,45 @@ class RecurringAccessGuard(models.AbstractModel):
                 raise AccessError(_("%(field)s (%(technical)s) of %(model)s cannot point at a record you may not "
                                     "read.") % self._guard_labels(name))
 
+    # -- fields restricted to groups (``groups=`` on the field) ---------------------------------
+    # Odoo 11 refuses to read such a field, but searches and groups on it as on any other: a
+    # portal user would find the records whose internal note holds a word, or read the notes
+    # as the groups of a read_group. Both are refused here as a read is.
+
+    @api.model
+    def _check_restricted_fields(self, names):
+        names = [name.split(".", 1)[0].split(":", 1)[0].strip().strip('"') for name in names
+                 if isinstance(name, str)]
+        names = [name for name in names if name in self._fields and self._fields[name].groups]
+        if names:
+            self.check_field_access_rights("read", names)
+
+    @api.model
+    def _domain_field_names(self, domain):
+        return [leaf[0] for leaf in domain or []
+                if isinstance(leaf, (list, tuple)) and len(leaf) == 3 and isinstance(leaf[0], str)]
+
+    @api.model
+    def _search(self, args, offset=0, limit=None, order=None, count=False, access_rights_uid=None):
+        # access_rights_uid: a search the code runs for the user on purpose (a related field)
+        if not access_rights_uid:
+            names = self._domain_field_names(args)
+            if order:
+                names += [term.split()[0] for term in order.split(",") if term.strip()]
+            self._check_restricted_fields(names)
+        return super(RecurringAccessGuard, self)._search(
+            args, offset=offset, limit=limit, order=order, count=count, access_rights_uid=access_rights_uid)
+
+    @api.model
+    def read_group(self, domain, fields, groupby, offset=0, limit=None, orderby=False, lazy=True):
+        groupby_names = [groupby] if isinstance(groupby, str) else list(groupby or [])
+        names = list(fields or []) + groupby_names + self._domain_field_names(domain)
+        if orderby:
+            names += [term.split()[0] for term in orderby.split(",") if term.strip()]
+        self._check_restricted_fields(names)
+        return super(RecurringAccessGuard, self).read_group(
+            domain, fields, groupby, offset=offset, limit=limit, orderby=orderby, lazy=lazy)
+
     @api.model
     def _check_scheduler(self, method):
         """The daily jobs (``cron_*``) run as the scheduler's user: any other caller (over RPC,

@@ -1,5 +1,5 @@
 from odoo import SUPERUSER_ID, _, api, fields, models
-from odoo.exceptions import AccessError
+from odoo.exceptions import AccessError, UserError
 
 
 class AccountInvoice(models.Model):
@@ -31,3 +31,32 @@ class AccountInvoice(models.Model):
                                     self.env)["string"], "technical": "recurring_contract_id",
                                     "model": self.env["ir.model"]._get(self._name).name})
         return super(AccountInvoice, self).write(values)
+
+    @api.multi
+    def unlink(self):
+        """Odoo deletes an invoice never validated (a draft): the periods it billed are released
+        (the next run bills them again, once) and its usage and adjustments become not invoiced
+        again (their link to its lines is emptied by the database). A closed contract is not
+        invoiced any more: deleting its invoice is refused, as it would leave its periods never
+        billed (except to the superuser)."""
+        Period = self.env["recurring.contract.period"].sudo()
+        periods = Period.search([("invoice_id", "in", self.ids)]) if self.ids else Period
+        contracts = periods.mapped("contract_id")
+        if contracts:
+            # the invoicing run locks the contract it bills: wait for it, never release a period it claims
+            self.env.cr.execute("SELECT id FROM recurring_contract WHERE id IN %s FOR UPDATE",
+                                (tuple(contracts.ids),))
+            contracts.invalidate_cache(["state"])
+        # the superuser (scripts cleaning up) deletes what it must, as it deletes contracts
+        closed = contracts.browse() if self.env.uid == SUPERUSER_ID else contracts.filtered(
+            lambda c: c.state == "closed")
+        for contract in closed:
+            invoice = periods.filtered(lambda p: p.contract_id == contract)[:1].invoice_id
+            raise UserError(_("%(invoice)s cannot be deleted: contract %(contract)s is closed and would never "
+                              "bill its periods again. Validate the invoice, then cancel it with a credit note.") % {
+                "invoice": invoice.number or invoice.display_name, "contract": contract.name})
+        result = super(AccountInvoice, self).unlink()
+        if periods:
+            periods.unlink()
+            contracts._compute_next_invoice_date()
+        return result

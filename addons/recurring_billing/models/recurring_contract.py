@@ -12,6 +12,8 @@ UNIT_SELECTION = [
     ("year", "Year(s)"),
 ]
 # the billing terms a dated change of terms can set (same names on the change and the contract)
+# the furthest ahead a contract invoices: a year (days ahead of 100000 made invoices up to 2300)
+MAX_DAYS_AHEAD = 366
 TERMS_FIELDS = ("recurring_interval", "recurring_unit", "period_alignment", "invoicing_mode")
 
 
@@ -169,7 +171,7 @@ class RecurringContract(models.Model):
     )
     days_ahead = fields.Integer(
         string="Invoice days ahead",
-        help="Invoice a period this many days before its invoice date.",
+        help="Invoice a period this many days before its invoice date (0 to 366).",
     )
     invoice_policy = fields.Selection(
         [("draft", "Draft invoices"), ("open", "Validated invoices"),
@@ -341,6 +343,10 @@ class RecurringContract(models.Model):
                    contract.days_ahead) < 0:
                 raise ValidationError(_("Commitment, instalments, notice period and days ahead cannot be "
                                         "negative."))
+            if contract.days_ahead > MAX_DAYS_AHEAD:
+                raise ValidationError(_("Contract %(name)s cannot be invoiced %(days)s days ahead: at most "
+                                        "%(max)s days (a year) ahead.") % {
+                    "name": contract.name, "days": contract.days_ahead, "max": MAX_DAYS_AHEAD})
 
     @api.constrains("date_start", "date_end")
     def _check_dates(self):
@@ -349,6 +355,23 @@ class RecurringContract(models.Model):
                 raise ValidationError(_("The end date (%(end)s) of contract %(name)s is before its start date "
                                         "(%(start)s).") % {
                     "end": contract.date_end, "name": contract.name, "start": contract.date_start})
+            # usage posted ahead (dated after today) and the contract then closed today, or its
+            # dates changed: the usage left outside would be billed for days the contract does not have
+            domain = [("contract_id", "=", contract.id), ("invoice_line_id", "=", False), "|",
+                      ("date", "<", contract.date_start or "0001-01-01"),
+                      ("date", ">", contract.date_end or "9999-12-31")]
+            outside = self.env["recurring.usage"].sudo().search(domain, limit=1)
+            if outside:
+                raise ValidationError(_(
+                    "Contract %(name)s would run from %(start)s to %(end)s, but usage of %(line)s is recorded on "
+                    "%(date)s, outside these dates: it would be invoiced for days the contract does not have. "
+                    "Correct or delete that usage first.") % {
+                    "name": contract.name, "line": outside.line_id.name,
+                    "date": contract._format_date(fields.Date.from_string(outside.date)),
+                    "start": contract._format_date(fields.Date.from_string(contract.date_start))
+                    if contract.date_start else _("no start"),
+                    "end": contract._format_date(fields.Date.from_string(contract.date_end))
+                    if contract.date_end else _("no end")})
 
     @api.onchange("template_id")
     def _onchange_template_id(self):

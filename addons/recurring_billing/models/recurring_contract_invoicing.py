@@ -20,6 +20,7 @@ from odoo.tools import float_is_zero, mute_logger
 from odoo.tools.misc import formatLang
 
 from ..lib import proration, recurrence
+from .recurring_contract import MAX_DAYS_AHEAD
 
 _logger = logging.getLogger(__name__)
 
@@ -53,9 +54,9 @@ class RecurringContractInvoicing(models.Model):
             SELECT id FROM recurring_contract
              WHERE state IN ('running', 'to_renew') AND NOT COALESCE(is_template, FALSE)
                AND next_invoice_date IS NOT NULL
-               AND next_invoice_date - COALESCE(days_ahead, 0) <= %s
+               AND next_invoice_date - LEAST(GREATEST(COALESCE(days_ahead, 0), 0), %s) <= %s
              ORDER BY next_invoice_date, id
-        """, (fields.Date.to_string(today),))
+        """, (MAX_DAYS_AHEAD, fields.Date.to_string(today)))
         return [row[0] for row in self.env.cr.fetchall()]
 
     @api.model
@@ -414,8 +415,11 @@ class RecurringContractInvoicing(models.Model):
     def _due_periods(self, today):
         self.ensure_one()
         invoiced = [fields.Date.from_string(start) for start in self.period_ids.mapped("date_start")]
+        # capped as the constraint caps it: a value written past it (SQL, an import) never
+        # invoices years ahead
+        days_ahead = min(max(self.days_ahead or 0, 0), MAX_DAYS_AHEAD)
         return [period for period, _terms in self._calendar().due_periods(
-            today, days_ahead=self.days_ahead, invoiced_starts=invoiced, paused=self._paused_ranges())]
+            today, days_ahead=days_ahead, invoiced_starts=invoiced, paused=self._paused_ranges())]
 
     @api.multi
     def _claim_period(self, period):

@@ -19,3 +19,4 @@ from . import test_stop_pause_credits
 from . import test_cron_order
 from . import test_billing_user_buttons
 from . import test_wording
+from . import test_review20_third
