@@ -83,6 +83,18 @@ class TestReview20Third(RecurringCase):
         billed = contract.invoice_ids.filtered(lambda invoice: invoice.type == "out_invoice")
         self.assertEqual(self.periods_of(billed), [("2027-01-01", "2027-01-31"), ("2027-02-01", "2027-02-28")])
 
+    def test_a_deleted_earlier_invoice_is_billed_again_and_the_later_ones_not(self):
+        contract = self.make_contract(start="2027-01-01", user_id=self.salesman.id)
+        january = self.run_invoicing(contract, "2027-01-01")
+        self.run_invoicing(contract, "2027-02-01")
+        january.sudo(self.accountant).unlink()
+        self.assertEqual(contract.next_invoice_date, "2027-01-01")
+        again = self.run_invoicing(contract, "2027-02-01")
+        self.assertEqual(self.periods_of(again), [("2027-01-01", "2027-01-31")])
+        self.assertEqual(self.periods_of(contract.invoice_ids),
+                         [("2027-01-01", "2027-01-31"), ("2027-02-01", "2027-02-28")])
+        self.assertEqual(contract.next_invoice_date, "2027-03-01")
+
     def test_the_draft_invoice_of_a_closed_contract_cannot_be_deleted(self):
         contract = self.make_contract(start="2027-01-01", refund_unused_days=False)
         january = self.run_invoicing(contract, "2027-01-01")
