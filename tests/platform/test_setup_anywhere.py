@@ -9,6 +9,7 @@ import shutil
 import signal
 import subprocess
 import tempfile
+import threading
 import time
 
 import pytest
@@ -134,6 +135,7 @@ def _run_command_interrupted(clone, env):
     process = subprocess.Popen(["./scripts/run"], cwd=clone, env=dict(env, ODOO_PORT=port), start_new_session=True,
                                stdout=subprocess.PIPE, stderr=subprocess.STDOUT, universal_newlines=True)
     lines = []
+    reader = threading.Thread(target=lambda: lines.extend(process.stdout), daemon=True)
     try:
         for line in process.stdout:
             lines.append(line)
@@ -141,8 +143,16 @@ def _run_command_interrupted(clone, env):
                 time.sleep(1)
                 os.killpg(process.pid, signal.SIGINT)
                 break
-        lines.extend(process.stdout)
-        process.wait(120)
+        # the rest of the output, read aside: a run that goes on serving after Ctrl-C must
+        # fail this test with its output, not hang it
+        reader.start()
+        try:
+            process.wait(300)
+        except subprocess.TimeoutExpired:
+            os.killpg(process.pid, signal.SIGKILL)
+            reader.join(30)
+            pytest.fail("scripts/run was still running 300 s after Ctrl-C; its output:\n" + "".join(lines))
+        reader.join(120)
     finally:
         if process.poll() is None:
             os.killpg(process.pid, signal.SIGKILL)
