@@ -134,23 +134,25 @@ def _run_command_interrupted(clone, env):
     port = str(free_port())
     process = subprocess.Popen(["./scripts/run"], cwd=clone, env=dict(env, ODOO_PORT=port), start_new_session=True,
                                stdout=subprocess.PIPE, stderr=subprocess.STDOUT, universal_newlines=True)
-    lines = []
-    reader = threading.Thread(target=lambda: lines.extend(process.stdout), daemon=True)
-    try:
+    lines, building = [], threading.Event()
+
+    def read():
         for line in process.stdout:
             lines.append(line)
             if "building template database" in line or "creating database" in line:
-                time.sleep(1)
-                os.killpg(process.pid, signal.SIGINT)
-                break
-        # the rest of the output, read aside: a run that goes on serving after Ctrl-C must
-        # fail this test with its output, not hang it
-        reader.start()
+                building.set()
+    # the output is read aside: a run that never builds, or goes on serving after Ctrl-C,
+    # fails this test with its output instead of hanging the test command
+    reader = threading.Thread(target=read, daemon=True)
+    reader.start()
+    try:
+        if not building.wait(600):
+            pytest.fail("scripts/run did not start building a database in 600 s; its output:\n" + "".join(lines))
+        time.sleep(1)
+        os.killpg(process.pid, signal.SIGINT)
         try:
             process.wait(300)
         except subprocess.TimeoutExpired:
-            os.killpg(process.pid, signal.SIGKILL)
-            reader.join(30)
             pytest.fail("scripts/run was still running 300 s after Ctrl-C; its output:\n" + "".join(lines))
         reader.join(120)
     finally:
