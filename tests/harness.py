@@ -271,7 +271,7 @@ class WebClient(object):
 
     def wait_text(self, selector, text, timeout=30):
         """Wait until an element matching ``selector`` shows ``text``."""
-        from selenium.common.exceptions import StaleElementReferenceException
+        from selenium.common.exceptions import StaleElementReferenceException, TimeoutException
         from selenium.webdriver.common.by import By
         from selenium.webdriver.support.ui import WebDriverWait
 
@@ -280,7 +280,11 @@ class WebClient(object):
                 return any(text in element.text for element in driver.find_elements(By.CSS_SELECTOR, selector))
             except StaleElementReferenceException:
                 return False
-        WebDriverWait(self.driver, timeout).until(shown)
+        try:
+            WebDriverWait(self.driver, timeout).until(shown)
+        except TimeoutException:
+            seen = [element.text for element in self.driver.find_elements(By.CSS_SELECTOR, selector)]
+            raise AssertionError("%r never showed %r in %d s; it shows %r" % (selector, text, timeout, seen[:5]))
 
     def open_record(self, model, record_id):
         self._navigate("%s/web#id=%d&model=%s&view_type=form" % (self.server.url, record_id, model), ".o_form_view")

@@ -33,6 +33,8 @@ def test_quotation_to_deposit_delivery_and_final_invoice(desktop, admin_rpc):
         quantity.clear()
         quantity.send_keys("10")
         desktop.wait_idle()
+        # (the line's subtotal follows the quantity before the order is saved)
+        desktop.wait_text(".o_data_row", "1,000.00")
         desktop.wait_clickable(".o_form_button_save").click()
         desktop.wait_css(".o_form_readonly")
         desktop.wait_idle()
