@@ -13,7 +13,8 @@ for a batch; errors ``{"error": {"code", "message", "field"}}`` with 400, 401, 4
 publishable key), 413, 429 (with Retry-After); 503 with Retry-After when the server is
 busy: send the same request again (with the same Idempotency-Key) after that many seconds.
 The same Idempotency-Key with another body (compared by a hash of the canonical JSON) is
-refused with 422 ``idempotency_key_reused``; a body larger than 2 MB gets a JSON 413
+refused with 422 ``idempotency_key_reused``; a key longer than 255 characters with 400
+``invalid_idempotency_key`` (never cut: two long keys would clash); a body larger than 2 MB gets a JSON 413
 ``body_too_large``; a lead with more than 20 tags, or a tag name longer than 50 characters,
 is rejected with ``invalid_value`` naming ``tags``.
 The body is read once and kept, so Odoo's retries after a serialization failure get it.
@@ -31,6 +32,8 @@ _logger = logging.getLogger(__name__)
 
 MAX_BATCH = 500
 MAX_BODY_BYTES = 2 * 1024 * 1024
+#: the longest Idempotency-Key kept (the column's size): a longer one is refused, never cut
+MAX_IDEMPOTENCY_KEY = 255
 
 
 class LeadApiController(http.Controller):
@@ -48,11 +51,7 @@ class LeadApiController(http.Controller):
                                "secret key, from your server.")
             check_rate_limit("key:%d" % key.id, key.rate_limit)
             cors = self._cors_headers(origin, key)
-            idempotency_key = (request.httprequest.headers.get("Idempotency-Key") or "").strip()[:255]
-            try:
-                api_lib.check_header_value(idempotency_key, "Idempotency-Key")
-            except api_lib.UnstorableValue as error:
-                raise ApiError(400, "invalid_header", str(error))
+            idempotency_key = self._idempotency_key()
             body = read_json_body(MAX_BODY_BYTES)
             request_hash = api_lib.body_hash(body)
             if idempotency_key:
@@ -138,6 +137,22 @@ class LeadApiController(http.Controller):
         return options
 
     # ------------------------------------------------------------ idempotency
+
+    def _idempotency_key(self):
+        """The request's ``Idempotency-Key`` (stripped), or ''. ApiError 400 when it cannot be
+        kept as sent: longer than ``MAX_IDEMPOTENCY_KEY`` characters (cut, two different keys
+        would be taken for one and the second request answered with the first one's answer),
+        or holding control characters."""
+        value = (request.httprequest.headers.get("Idempotency-Key") or "").strip()
+        if len(value) > MAX_IDEMPOTENCY_KEY:
+            raise ApiError(400, "invalid_idempotency_key",
+                           "The Idempotency-Key has %d characters: at most %d are accepted."
+                           % (len(value), MAX_IDEMPOTENCY_KEY), "Idempotency-Key")
+        try:
+            api_lib.check_header_value(value, "Idempotency-Key")
+        except api_lib.UnstorableValue as error:
+            raise ApiError(400, "invalid_header", str(error), "Idempotency-Key")
+        return value
 
     def _replay(self, key, idempotency_key, request_hash):
         """The stored answer to this Idempotency-Key, or None. ApiError 422 when the key was

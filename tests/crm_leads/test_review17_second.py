@@ -1,0 +1,61 @@
+"""The second outside review of issue 17, over real HTTP against a running server."""
+import json
+import time
+import urllib.error
+import urllib.parse
+import urllib.request
+
+import harness
+
+
+def _secret_key(admin_rpc, name, **values):
+    team_id = admin_rpc.call("crm.team", "search", [], limit=1)[0]
+    values = dict({"name": name, "team_id": team_id, "rate_limit": 0, "form_min_seconds": 1,
+                   "form_ip_rate_limit": 0}, **values)
+    key_id = admin_rpc.call("crm.lead.api.key", "create", values)
+    action = admin_rpc.call("crm.lead.api.key", "action_generate_key", [key_id])
+    token = admin_rpc.call("crm.lead.api.key", "read", [key_id], ["form_token"])[0]["form_token"]
+    return key_id, action["context"]["crm_leads_new_key"][str(key_id)], token
+
+
+def _hidden(script, name):
+    return script.split('name=\\"%s\\" value=\\"' % name)[1].split("\\")[0]
+
+
+def _load_form(odoo_server, token):
+    """The hidden fields of a form as a visitor's page load gets it."""
+    script = urllib.request.urlopen("%s/crm/form/%s/embed.js" % (odoo_server.url, token)).read().decode()
+    return {"ts": _hidden(script, "ts"), "submission_id": _hidden(script, "submission_id")}
+
+
+def _post_form(url, fields):
+    request = urllib.request.Request(url, data=urllib.parse.urlencode(fields).encode(), method="POST")
+    try:
+        with urllib.request.urlopen(request, timeout=60) as response:
+            return response.status, json.loads(response.read().decode())
+    except urllib.error.HTTPError as error:
+        return error.code, json.loads(error.read().decode())
+
+
+def test_an_idempotency_key_longer_than_255_characters_is_refused_not_cut(odoo_server, admin_rpc):
+    key_id, secret, _token = _secret_key(admin_rpc, "Review 17b long key %d" % time.time())
+    url = odoo_server.url + "/api/crm/v1/leads"
+    common = "order-%d-" % time.time() + "x" * 300
+    # given two different keys that share their first 255 characters
+    first, second = common + "-first", common + "-second"
+    # when a client sends a lead with each of them
+    status, body, _headers = harness.post_json(url, {"name": "Long A", "email": "a@long.example.fr"},
+                                               {"Authorization": "Bearer %s" % secret, "Idempotency-Key": first})
+    # then it is told the key is too long, naming the header, and nothing is created
+    assert status == 400, body
+    assert body["error"]["code"] == "invalid_idempotency_key" and body["error"]["field"] == "Idempotency-Key"
+    assert "255" in body["error"]["message"]
+    status, body, _headers = harness.post_json(url, {"name": "Long B", "email": "b@long.example.fr"},
+                                               {"Authorization": "Bearer %s" % secret, "Idempotency-Key": second})
+    assert status == 400 and body["error"]["code"] == "invalid_idempotency_key", body
+    assert admin_rpc.call("crm.lead", "search_count", [("intake_api_key_id", "=", key_id)]) == 0
+    # a key of exactly 255 characters is still taken
+    status, body, _headers = harness.post_json(url, {"name": "Long C", "email": "c@long.example.fr"},
+                                               {"Authorization": "Bearer %s" % secret,
+                                                "Idempotency-Key": common[:255]})
+    assert status == 201, body
