@@ -585,24 +585,25 @@ class RecurringContract(models.Model):
                 end = min(claim_end, fields.Date.from_string(line.date_end)) if line.date_end else claim_end
                 if end < max(start, first_unused_day):
                     continue
-                first = max(start, first_unused_day)
-                days = (end - first).days + 1 - recurrence.paused_days(first, end, credited)
-                quantity, price = line._terms_at(first, full)
-                amount = proration.round_amount(-proration.to_decimal(quantity * price) * days / full.full_days,
-                                                digits)
-                if not amount:
-                    continue
-                Adjustment.create({
-                    "contract_id": self.id,
-                    "line_id": line.id,
-                    "product_id": line.product_id.id,
-                    "date": fields.Date.to_string(max(start, first_unused_day)),
-                    "amount": float(amount),
-                    "name": _("%(product)s: unused days from %(start)s to %(end)s, already invoiced (%(reason)s)")
-                    % {"product": line.product_id.display_name,
-                       "start": self._format_date(max(start, first_unused_day)),
-                       "end": self._format_date(end), "reason": reason},
-                })
+                # each day credited at the terms that billed it: a change of quantity or price
+                # applied since (and charged or credited) splits the days
+                for first, last, quantity, price in line._terms_spans(max(start, first_unused_day), end, full):
+                    days = (last - first).days + 1 - recurrence.paused_days(first, last, credited)
+                    amount = proration.round_amount(
+                        -proration.to_decimal(quantity * price) * days / full.full_days, digits)
+                    if not amount:
+                        continue
+                    Adjustment.create({
+                        "contract_id": self.id,
+                        "line_id": line.id,
+                        "product_id": line.product_id.id,
+                        "date": fields.Date.to_string(first),
+                        "amount": float(amount),
+                        "name": _("%(product)s: unused days from %(start)s to %(end)s, already invoiced "
+                                  "(%(reason)s)") % {
+                            "product": line.product_id.display_name, "start": self._format_date(first),
+                            "end": self._format_date(last), "reason": reason},
+                    })
 
     @api.multi
     def _term_end(self, term_start):

@@ -375,6 +375,24 @@ class RecurringContractLine(models.Model):
         return quantity, price
 
     @api.multi
+    def _terms_spans(self, first, last, period):
+        """The days from ``first`` to ``last`` (dates) of ``period`` split where the line's terms
+        change (its changes of quantity or price, applied or scheduled): a list of (first day,
+        last day, quantity, unit price), each span with the terms that billed its days."""
+        self.ensure_one()
+        if last < first:
+            return []
+        bounds = sorted({fields.Date.from_string(amendment.date) for amendment in self.amendment_ids
+                         if amendment.kind == "line" and amendment.state in ("applied", "pending")
+                         and first < fields.Date.from_string(amendment.date) <= last})
+        spans = []
+        start = first
+        for bound in bounds + [last + recurrence.ONE_DAY]:
+            spans.append((start, bound - recurrence.ONE_DAY) + tuple(self._terms_at(start, period)))
+            start = bound
+        return spans
+
+    @api.multi
     def _period_ratio(self, period):
         """Share of the period this line bills: the days it covers (lines added or stopped
         within it) less the days the contract was paused."""

@@ -20,3 +20,4 @@ from . import test_cron_order
 from . import test_billing_user_buttons
 from . import test_wording
 from . import test_review20_third
+from . import test_review20_fourth
