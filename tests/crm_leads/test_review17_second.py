@@ -59,3 +59,54 @@ def test_an_idempotency_key_longer_than_255_characters_is_refused_not_cut(odoo_s
                                                {"Authorization": "Bearer %s" % secret,
                                                 "Idempotency-Key": common[:255]})
     assert status == 201, body
+
+
+def _french_installed(admin_rpc):
+    admin_rpc.call("ir.translation", "load_module_terms", [], ["crm_leads"], ["fr_FR"])
+
+
+def _lead_langs(admin_rpc, key_id):
+    leads = admin_rpc.call("crm.lead", "search_read", [("intake_api_key_id", "=", key_id)], ["name", "intake_lang"])
+    return {lead["name"]: lead["intake_lang"] for lead in leads}
+
+
+def test_the_website_form_keeps_the_page_language_and_ignores_an_unknown_one(odoo_server, admin_rpc):
+    _french_installed(admin_rpc)
+    key_id, _secret, token = _secret_key(admin_rpc, "Review 17b form lang %d" % time.time())
+    url = "%s/crm/form/%s/submit" % (odoo_server.url, token)
+    # given a visitor who filled the French form, and bots that post languages of their own
+    posts = {"Français": "fr_FR", "Inconnue": "xx_XX", "Injection": "fr_FR'--"}
+    forms = {name: dict(_load_form(odoo_server, token), contact_name=name, email="lang@form.example.fr",
+                        lang=lang) for name, lang in posts.items()}
+    time.sleep(1.2)
+    # when each form is sent
+    for name, fields in forms.items():
+        status, answer = _post_form(url, fields)
+        # then every lead is kept (a person's form is never refused for its hidden field)
+        assert status == 201, (name, answer)
+    # and the lead of the French page is in French, the others without a language
+    assert _lead_langs(admin_rpc, key_id) == {"Français": "fr_FR", "Inconnue": False, "Injection": False}
+
+
+def test_the_web_service_refuses_an_unknown_language_naming_the_field(odoo_server, admin_rpc):
+    _french_installed(admin_rpc)
+    key_id, secret, _token = _secret_key(admin_rpc, "Review 17b api lang %d" % time.time())
+    url = odoo_server.url + "/api/crm/v1/leads"
+    headers = {"Authorization": "Bearer %s" % secret}
+    for field, lang in (("language", "xx_XX"), ("language", "fr_FR'--"), ("lang", "zz")):
+        status, body, _headers = harness.post_json(
+            url, {"name": "Unknown %s" % lang, "email": "lang@api.example.fr", field: lang}, headers)
+        assert status == 400, body
+        assert body["error"]["code"] == "invalid_value" and body["error"]["field"] == field, body
+        assert lang in body["error"]["message"]
+    # an installed language is stored, whatever its spelling
+    status, body, _headers = harness.post_json(
+        url, {"name": "Known", "email": "lang@api.example.fr", "language": "fr-fr"}, headers)
+    assert status == 201, body
+    # in a batch, only the lead with the unknown language is rejected
+    status, body, _headers = harness.post_json(url, [
+        {"name": "Batch ok", "email": "lang@api.example.fr", "language": "en_US"},
+        {"name": "Batch bad", "email": "lang@api.example.fr", "language": "xx_XX"}], headers)
+    assert status == 200 and (body["created"], body["rejected"]) == (1, 1), body
+    assert body["results"][1]["error"]["field"] == "language"
+    assert _lead_langs(admin_rpc, key_id) == {"Known": "fr_FR", "Batch ok": "en_US"}

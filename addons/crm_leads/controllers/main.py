@@ -3,7 +3,8 @@
 Headers: ``Authorization: Bearer <key>`` (or ``X-Api-Key``), optional
 ``Idempotency-Key: <any unique string>``. Body: one lead object, a list of them, or
 ``{"leads": [...]}``. Lead fields: name, contact_name, company_name, email, phone, mobile,
-street, city, zip, country (ISO code), language, website, function, description,
+street, city, zip, country (ISO code), language (the code of an installed language: fr_FR;
+another one is refused with ``invalid_value``), website, function, description,
 expected_revenue, tags, need, budget, timing, decision_maker, utm_source, utm_medium,
 utm_campaign, visitor_id (the anonymous id of the website's tracking script).
 
@@ -105,6 +106,17 @@ class LeadApiController(http.Controller):
                 results[index] = {"status": "rejected",
                                   "error": error_body("invalid_field", message, field or None)["error"], "index": index}
                 continue
+            if extra.get("lang"):
+                # a language this database does not have is refused, not stored as sent
+                code = Lead._intake_lang_code(extra["lang"])
+                if not code:
+                    field = "language" if payload.get("language") not in (None, "") else "lang"
+                    message = "Unknown language '%s': send the code of an installed language, such as 'fr_FR'." \
+                        % str(payload.get(field)).strip()
+                    results[index] = {"status": "rejected", "index": index,
+                                      "error": error_body("invalid_value", message, field)["error"]}
+                    continue
+                extra["lang"] = code
             for name in ("country_code", "lang", "tags"):
                 if extra.get(name):
                     values[name] = extra[name]

@@ -32,6 +32,8 @@ FORM_FIELDS = {
     "utm_source": "utm_source",
     "utm_medium": "utm_medium",
     "utm_campaign": "utm_campaign",
+    # the language of the page that showed the form: the prospect's
+    "lang": "language",
 }
 
 OK, SPAM, EXPIRED = "ok", "spam", "expired"

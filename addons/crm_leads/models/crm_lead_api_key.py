@@ -227,6 +227,10 @@ class CrmLeadApiKey(models.Model):
         if errors:
             field = errors[0][0] or None
             return 400, {"error": {"code": "invalid_field", "field": field, "message": self._form_error(field)}}
+        if extra.get("lang"):
+            # the page's language when this database has it; a person's form is never
+            # refused for a hidden field: an unknown language is left out
+            extra["lang"] = self.env["crm.lead"]._intake_lang_code(extra["lang"])
         for name in ("country_code", "lang", "tags"):
             if extra.get(name):
                 values[name] = extra[name]

@@ -192,6 +192,17 @@ class CrmLead(models.Model):
         return vals
 
     @api.model
+    def _intake_lang_code(self, code):
+        """The code of the installed (active) language ``code`` names (``fr-fr`` and ``FR_fr``
+        name ``fr_FR``), or False for a language this database does not have."""
+        if not isinstance(code, str) or not code.strip() or len(code) > 16:
+            return False
+        code = code.strip().replace("-", "_")
+        lang = self.env["res.lang"].sudo().with_context(active_test=True).search(
+            [("code", "=ilike", like_escape(code))], limit=1)
+        return lang.code or False
+
+    @api.model
     def _intake_check_duplicates(self, vals, context):
         """Return the values, possibly linked to existing records (contact_dedup)."""
         return vals

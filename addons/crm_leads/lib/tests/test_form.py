@@ -30,3 +30,8 @@ def test_form_payload_maps_fields_and_keeps_the_visitor():
     assert payload == {"name": "Devis toiture", "email": "a@b.fr", "description": "Bonjour"}
     assert visitor == "v-42"
     assert form.form_payload({"email": "a@b.fr"})[1] is None
+
+
+def test_form_payload_keeps_the_language_of_the_page():
+    payload, _visitor = form.form_payload({"email": "a@b.fr", "lang": "fr_FR"})
+    assert payload == {"email": "a@b.fr", "language": "fr_FR"}
