@@ -201,8 +201,8 @@ class CrmLeadApiKey(models.Model):
     def _form_submit(self, posted, now=None):
         """Run a posted website form through the intake pipeline.
 
-        Returns ``(http status, answer)``: 201 with ``status: created``; 200 with
-        ``status: received`` for spam (counted, nothing created, nothing told to the bot);
+        Returns ``(http status, answer)``: 201 with ``status: created``; spam gets the very
+        same answer (counted, nothing created: a bot cannot tell it was caught);
         400 with ``error: {code, message, field}`` for what the visitor must correct.
 
         A form rendered with a one-time ``submission_id`` makes one lead however often it is
@@ -218,7 +218,7 @@ class CrmLeadApiKey(models.Model):
             key._form_secret(), key.form_token, posted.get("submission_id"))
         if verdict == form_lib.SPAM or form_lib.is_honeypot_filled(posted) or (has_submission and not submission_id):
             key._form_count_spam()
-            return 200, {"status": "received", "message": thanks}
+            return 201, {"status": "created", "message": thanks}
         if verdict == form_lib.EXPIRED:
             return 400, {"error": {"code": "form_expired", "field": None,
                                    "message": _("This form has expired: reload the page and send it again.")}}

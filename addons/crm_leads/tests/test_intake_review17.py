@@ -52,7 +52,7 @@ class TestFormSubmittedTwice(IntakeCase):
         self.assertEqual(len(self._leads()), 1)
         # a made-up submission id is a bot's: nothing created, counted as spam
         status, answer = self.key._form_submit(self._posted(submission_id="made-up.0000"))
-        self.assertEqual((status, answer["status"]), (200, "received"))
+        self.assertEqual((status, answer["status"]), (201, "created"))
         self.assertEqual(self.key.form_spam_count, 1)
         self.assertEqual(len(self._leads()), 1)
 

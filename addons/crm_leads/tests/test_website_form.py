@@ -32,14 +32,17 @@ class TestWebsiteForm(IntakeCase):
         self.assertIn(lead.user_id, self.alice | self.bob)
 
     def test_bots_are_counted_as_spam_and_create_nothing(self):
+        # given the answer a person's form gets
+        real = self.key._form_submit(self._posted(email="real.person@martin.example.fr"))
+        self.assertEqual(real[0], 201)
         before = self.Lead.search_count([])
         # a bot filling the hidden field, one posting within a second, one without the signed time
         for posted in (self._posted(website_url="http://cheap.example"),
                        self._posted(ts=self.key._form_sign(now=time.time())),
                        self._posted(ts="1700000000.forged")):
             status, answer = self.key._form_submit(posted)
-            # then the bot learns nothing
-            self.assertEqual((status, answer["status"]), (200, "received"))
+            # then the bot learns nothing: the same status and answer as a person's form
+            self.assertEqual((status, answer), real)
         self.assertEqual(self.Lead.search_count([]), before)
         self.assertEqual(self.key.form_spam_count, 3)
 
