@@ -124,6 +124,13 @@ class CrmLeadApiKey(models.Model):
             if key.rate_limit < 0 or key.form_ip_rate_limit < 0:
                 raise ValidationError(_("A rate limit cannot be negative (0 means no limit)."))
 
+    @api.constrains("form_min_seconds")
+    def _check_form_min_seconds(self):
+        for key in self:
+            if key.form_min_seconds < 0:
+                raise ValidationError(_("The minimum fill time of the form cannot be negative (0 means no "
+                                        "minimum)."))
+
     @api.model_cr_context
     def _auto_init(self):
         """Keys created before the website form get each their own form identifier."""

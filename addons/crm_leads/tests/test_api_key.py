@@ -1,4 +1,4 @@
-from odoo.exceptions import AccessError, UserError
+from odoo.exceptions import AccessError, UserError, ValidationError
 
 from .common import IntakeCase
 
@@ -47,3 +47,20 @@ class TestApiKey(IntakeCase):
         with self.assertRaises(UserError):
             key.write({"key_kind": "secret"})
         self.assertEqual(key.key_kind, "publishable")
+
+    def test_negative_settings_are_refused_with_a_message_in_the_managers_language(self):
+        # given a manager who types -1 in a number of the key
+        for field in ("form_min_seconds", "rate_limit", "form_ip_rate_limit"):
+            with self.assertRaises(ValidationError), self.cr.savepoint():
+                self.key.sudo(self.manager).write({field: -1})
+        with self.assertRaises(ValidationError), self.cr.savepoint():
+            self.env["crm.lead.api.key"].sudo(self.manager).create(
+                {"name": "Negative", "team_id": self.team.id, "form_min_seconds": -5})
+        # then the key keeps its values, and 0 (no minimum) is still accepted
+        self.assertEqual(self.key.form_min_seconds, 3)
+        self.key.write({"form_min_seconds": 0})
+        # and a French manager reads why in French
+        self.env["ir.translation"].load_module_terms(["crm_leads"], ["fr_FR"])
+        with self.assertRaises(ValidationError) as caught, self.cr.savepoint():
+            self.key.sudo(self.manager).with_context(lang="fr_FR").write({"form_min_seconds": -1})
+        self.assertIn("temps minimum de remplissage", caught.exception.name)
