@@ -1,11 +1,15 @@
 """The second outside review of issue 17, over real HTTP against a running server."""
 import json
+import os
+import pickle
 import time
 import urllib.error
 import urllib.parse
 import urllib.request
 
 import harness
+
+SESSIONS = os.path.join(harness.LOCAL, "data", "sessions")
 
 
 def _secret_key(admin_rpc, name, **values):
@@ -110,3 +114,42 @@ def test_the_web_service_refuses_an_unknown_language_naming_the_field(odoo_serve
     assert status == 200 and (body["created"], body["rejected"]) == (1, 1), body
     assert body["results"][1]["error"]["field"] == "language"
     assert _lead_langs(admin_rpc, key_id) == {"Known": "fr_FR", "Batch ok": "en_US"}
+
+
+def _sessions_of(db, names):
+    """The session files among ``names`` of the sessions folder that are sessions of ``db``
+    (other test runs on this machine share the folder with other databases)."""
+    found = []
+    for name in names:
+        try:
+            with open(os.path.join(SESSIONS, name), "rb") as handle:
+                session = pickle.load(handle)
+        except (OSError, EOFError, pickle.UnpicklingError):
+            continue  # removed or being written meanwhile: not ours (ours are written before the answer)
+        if isinstance(session, dict) and session.get("db") == db:
+            found.append(name)
+    return found
+
+
+def test_web_service_calls_leave_no_session_file(odoo_server, admin_rpc):
+    _key_id, secret, token = _secret_key(admin_rpc, "Review 17b sessions %d" % time.time())
+    os.makedirs(SESSIONS, exist_ok=True)
+    before = set(os.listdir(SESSIONS))
+    # when a program sends 10 leads, one call each, and asks for visitor ids, and a visitor posts a form,
+    # all without Odoo's cookie
+    cookies = []
+    for number in range(10):
+        status, body, headers = harness.post_json(
+            odoo_server.url + "/api/crm/v1/leads", {"name": "Session %d" % number, "email": "s@session.example.fr"},
+            {"Authorization": "Bearer %s" % secret})
+        assert status == 201, body
+        cookies.append(headers.get("Set-Cookie"))
+    status, body, headers = harness.post_json(odoo_server.url + "/api/crm/v1/visitor?key=%s" % secret, b"")
+    assert status in (201, 404), body  # 404: lead_scoring, which hands out visitor ids, is not installed
+    cookies.append(headers.get("Set-Cookie"))
+    fields = dict(_load_form(odoo_server, token), contact_name="Session", email="s@session.example.fr")
+    time.sleep(1.2)
+    assert _post_form("%s/crm/form/%s/submit" % (odoo_server.url, token), fields)[0] == 201
+    # then no session of this database was written, and no session cookie was sent
+    assert _sessions_of(odoo_server.db, set(os.listdir(SESSIONS)) - before) == []
+    assert cookies == [None] * len(cookies)

@@ -84,12 +84,16 @@ def _patch_dispatch():
       route); a REST client sends plain JSON, so under our prefix the request stays plain;
     - a database that cannot be reached while Odoo picks it for the request (no free
       connection, too many clients) gives 503 with Retry-After (``IntakeHttpRequest``),
-      not the error page of a missing route.
+      not the error page of a missing route;
+    - no session is saved nor session cookie set for them: these requests are stateless
+      (a key, a form, a visitor id), and Odoo would otherwise write a new session file
+      for each call of a program or a page without Odoo's cookie (see ``get_response``).
     """
     original_get_request = http.Root.get_request
     if getattr(original_get_request, "_crm_leads_patched", False):
         return
     original_setup_db = http.Root.setup_db
+    original_get_response = http.Root.get_response
 
     def get_request(self, httprequest):
         if httprequest.path.startswith(INTAKE_PREFIXES):
@@ -115,9 +119,19 @@ def _patch_dispatch():
             httprequest.session.db = None
         httprequest.environ[DB_ENVIRON_KEY] = httprequest.session.db
 
+    def get_response(self, httprequest, result, explicit_session):
+        if httprequest.path.startswith(INTAKE_PREFIXES) and getattr(httprequest, "session", None) is not None:
+            # Odoo saves the session when it changed (picking the database changes it) and
+            # sends its cookie: neither for these endpoints
+            httprequest.session.modified = False
+            httprequest.session.rotate = False
+            explicit_session = True
+        return original_get_response(self, httprequest, result, explicit_session)
+
     get_request._crm_leads_patched = True
     http.Root.get_request = get_request
     http.Root.setup_db = setup_db
+    http.Root.get_response = get_response
 
 
 _patch_dispatch()
