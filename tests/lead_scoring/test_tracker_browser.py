@@ -13,7 +13,7 @@ import harness
 
 PAGE = """<!DOCTYPE html>
 <html lang="fr"><head><meta charset="utf-8"><title>{title}</title>
-<script src="{odoo}/lead_scoring/static/src/js/lead_scoring_tracker.js"
+<script src="{odoo}/api/crm/v1/tracker.js"
         data-endpoint="{odoo}/api/crm/v1/events" data-key="{key}" async></script>
 </head><body>
 <h1>{title}</h1>

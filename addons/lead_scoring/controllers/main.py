@@ -20,6 +20,9 @@ another company's id refuses the whole call with ``403 invalid_visitor``. Errors
 answer ``{"error": {"code", "message", "field"}}`` like the other crm_leads endpoints; 429
 and 503 with Retry-After.
 """
+import hashlib
+import os
+
 from odoo import SUPERUSER_ID, _, http
 from odoo.exceptions import AccessError, ValidationError
 from odoo.http import request
@@ -35,6 +38,23 @@ KEY_IN_BODY_BYTES = 16 * 1024
 EVENTS_PER_MINUTE = 600
 # the tracking script posts from any website
 CORS = [("Access-Control-Allow-Origin", "*")]
+TRACKER_PATH = os.path.join(os.path.dirname(os.path.dirname(os.path.abspath(__file__))),
+                            "static", "src", "js", "lead_scoring_tracker.js")
+#: how long browsers and proxies keep the tracking script: a fix reaches visitors within the
+#: hour (Odoo's static files are kept a week), and the ETag makes the check after it cheap
+TRACKER_MAX_AGE = 3600
+_tracker_cache = {}
+
+
+def tracker_script():
+    """``(content, ETag)`` of the tracking script, read once per version of the file."""
+    stamp = os.stat(TRACKER_PATH).st_mtime
+    if _tracker_cache.get("stamp") != stamp:
+        with open(TRACKER_PATH, "rb") as handle:
+            content = handle.read()
+        etag = '"%s"' % hashlib.sha256(content).hexdigest()[:32]
+        _tracker_cache.update(stamp=stamp, content=content, etag=etag)
+    return _tracker_cache["content"], _tracker_cache["etag"]
 
 
 class LeadEventController(http.Controller):
@@ -64,6 +84,18 @@ class LeadEventController(http.Controller):
         except ApiError as error:
             return error_response(error.status, error.code, error.message, error.field, CORS + error.headers)
         return json_response({"recorded": len(recorded), "ids": recorded.ids}, 201, CORS)
+
+    @http.route("/api/crm/v1/tracker.js", type="http", auth="none", methods=["GET"], csrf=False)
+    def tracker(self, **_kwargs):
+        """The tracking script, kept by browsers for an hour only (``TRACKER_MAX_AGE``), with
+        an ETag: after the hour, an unchanged script costs a 304 without body."""
+        content, etag = tracker_script()
+        headers = [("Cache-Control", "public, max-age=%d" % TRACKER_MAX_AGE), ("ETag", etag)]
+        if etag in [tag.strip() for tag in (request.httprequest.headers.get("If-None-Match") or "").split(",")]:
+            response = request.make_response(b"", headers)
+            response.status_code = 304
+            return response
+        return request.make_response(content, headers + [("Content-Type", "application/javascript; charset=utf-8")])
 
     @http.route("/api/crm/v1/visitor", type="http", auth="none", methods=["GET", "POST"], csrf=False)
     def new_visitor(self, **_kwargs):

@@ -1,5 +1,5 @@
 /* Lead scoring tracker: add to any website page
- *   <script src="https://<odoo>/lead_scoring/static/src/js/lead_scoring_tracker.js"
+ *   <script src="https://<odoo>/api/crm/v1/tracker.js"
  *           data-endpoint="https://<odoo>/api/crm/v1/events" data-key="<publishable API key>" async></script>
  * It records a page view per page, a download per click on a link to a file, asks the
  * server once for an anonymous visitor id (signed: /api/crm/v1/visitor), keeps it in
