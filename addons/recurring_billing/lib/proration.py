@@ -2,7 +2,7 @@
 instalments. Amounts are ``Decimal`` rounded half-up to the currency's decimals."""
 from decimal import ROUND_HALF_UP, Decimal
 
-from .recurrence import ONE_DAY
+from .recurrence import ONE_DAY, paused_days
 
 
 class ProrationError(ValueError):
@@ -32,7 +32,7 @@ def overlap_days(start, end, other_start, other_end):
     return max((end - start).days + 1, 0)
 
 
-def change_adjustment(old_amount, new_amount, period, change_date, period_invoiced, digits=2):
+def change_adjustment(old_amount, new_amount, period, change_date, period_invoiced, digits=2, paused=()):
     """The adjustment a line change on ``change_date`` (first day of the new amount)
     within ``period`` needs, so that the period costs the old amount before and the new
     amount from the change on.
@@ -42,6 +42,9 @@ def change_adjustment(old_amount, new_amount, period, change_date, period_invoic
     a reduction or a stop gives a credit for the unused days (negative). When the period
     is not invoiced yet (in arrears), it will be invoiced with the new amount for all
     its days, so the days before the change get the difference the other way.
+
+    The days of the ``paused`` ranges ((first day, last day or None), as for
+    ``recurrence.paused_days``) are left out: days never billed, or credited already.
     """
     if not period.full_start <= change_date <= period.full_end + ONE_DAY:
         raise ProrationError("The change date %s is outside the period %s - %s"
@@ -49,10 +52,15 @@ def change_adjustment(old_amount, new_amount, period, change_date, period_invoic
     old_amount, new_amount = to_decimal(old_amount), to_decimal(new_amount)
     full = Decimal(period.full_days)
     if period_invoiced:
-        days = overlap_days(change_date, period.full_end, period.start, period.end)
-        return round_amount((new_amount - old_amount) * days / full, digits)
-    days = overlap_days(period.full_start, change_date - ONE_DAY, period.start, period.end)
-    return round_amount((old_amount - new_amount) * days / full, digits)
+        first, last = max(change_date, period.start), period.end
+        sign = new_amount - old_amount
+    else:
+        first, last = period.start, min(change_date - ONE_DAY, period.end)
+        sign = old_amount - new_amount
+    days = max((last - first).days + 1, 0)
+    if days and paused:
+        days -= paused_days(first, last, paused)
+    return round_amount(sign * days / full, digits)
 
 
 def unused_credit(amount, period, stop_date, digits=2):

@@ -756,23 +756,26 @@ class RecurringContract(models.Model):
             for line in self.line_ids.filtered(lambda line: not line.is_usage):
                 line_first = max(first, fields.Date.from_string(line.date_start)) if line.date_start else first
                 line_last = min(last, fields.Date.from_string(line.date_end)) if line.date_end else last
-                days = (line_last - line_first).days + 1
-                if days <= 0:
-                    continue
-                quantity, price = line._terms_at(line_first, full)
-                amount = proration.round_amount(-quantity * price * days / full.full_days, digits)
-                if not amount:
-                    continue
-                self.env["recurring.contract.adjustment"].create({
-                    "contract_id": self.id,
-                    "line_id": line.id,
-                    "product_id": line.product_id.id,
-                    "date": fields.Date.to_string(line_first),
-                    "amount": float(amount),
-                    "name": _("%(product)s: %(days)s paused days from %(start)s to %(end)s, already invoiced") % {
-                        "product": line.product_id.display_name, "days": days,
-                        "start": self._format_date(line_first), "end": self._format_date(line_last)},
-                })
+                # each day at the terms that billed it (a change applied during the pause credited
+                # or charged its own days; one scheduled will, leaving out the paused days)
+                for span_first, span_last, quantity, price in line._terms_spans(line_first, line_last, full,
+                                                                                 scheduled=False):
+                    days = (span_last - span_first).days + 1
+                    amount = proration.round_amount(
+                        -proration.to_decimal(quantity * price) * days / full.full_days, digits)
+                    if not amount:
+                        continue
+                    self.env["recurring.contract.adjustment"].create({
+                        "contract_id": self.id,
+                        "line_id": line.id,
+                        "product_id": line.product_id.id,
+                        "date": fields.Date.to_string(span_first),
+                        "amount": float(amount),
+                        "name": _("%(product)s: %(days)s paused days from %(start)s to %(end)s, already "
+                                  "invoiced") % {
+                            "product": line.product_id.display_name, "days": days,
+                            "start": self._format_date(span_first), "end": self._format_date(span_last)},
+                    })
 
     @api.multi
     def action_give_notice(self):

@@ -353,9 +353,10 @@ class RecurringContractLine(models.Model):
         return price
 
     @api.multi
-    def _terms_at(self, day, period):
+    def _terms_at(self, day, period, scheduled=True):
         """(quantity, unit price) of the line on ``day`` in ``period``: its current terms
-        taken back through the changes applied after that day."""
+        taken back through the changes applied after that day (and forward through the
+        changes scheduled by then, unless ``scheduled`` is False)."""
         self.ensure_one()
         quantity, price = self.quantity, self.price_unit
         text = fields.Date.to_string(day)
@@ -366,7 +367,7 @@ class RecurringContractLine(models.Model):
             if amendment.state == "applied" and amendment.date > text:
                 quantity, price = amendment.old_quantity, amendment.old_price_unit
         for amendment in amendments.sorted(lambda a: (a.date, a.id)):
-            if amendment.state == "pending" and amendment.date <= text:
+            if scheduled and amendment.state == "pending" and amendment.date <= text:
                 quantity, price = amendment.quantity, amendment.price_unit
         first_day = fields.Date.to_string(period.full_start)
         for change in self.price_change_ids.sorted("date"):
@@ -375,20 +376,22 @@ class RecurringContractLine(models.Model):
         return quantity, price
 
     @api.multi
-    def _terms_spans(self, first, last, period):
+    def _terms_spans(self, first, last, period, scheduled=True):
         """The days from ``first`` to ``last`` (dates) of ``period`` split where the line's terms
-        change (its changes of quantity or price, applied or scheduled): a list of (first day,
-        last day, quantity, unit price), each span with the terms that billed its days."""
+        change (its changes of quantity or price applied, and scheduled ones unless
+        ``scheduled`` is False: a scheduled change charges or credits its days itself when it
+        is applied): a list of (first day, last day, quantity, unit price)."""
         self.ensure_one()
         if last < first:
             return []
+        states = ("applied", "pending") if scheduled else ("applied",)
         bounds = sorted({fields.Date.from_string(amendment.date) for amendment in self.amendment_ids
-                         if amendment.kind == "line" and amendment.state in ("applied", "pending")
+                         if amendment.kind == "line" and amendment.state in states
                          and first < fields.Date.from_string(amendment.date) <= last})
         spans = []
         start = first
         for bound in bounds + [last + recurrence.ONE_DAY]:
-            spans.append((start, bound - recurrence.ONE_DAY) + tuple(self._terms_at(start, period)))
+            spans.append((start, bound - recurrence.ONE_DAY) + tuple(self._terms_at(start, period, scheduled)))
             start = bound
         return spans
 
@@ -495,9 +498,16 @@ class RecurringContractLine(models.Model):
                 lambda p: p.date_start == fields.Date.to_string(period.start)))
         if contract.state == "draft" or self.is_usage:
             return 0
+        # days never billed, or credited already, are neither charged nor credited: in a period
+        # not invoiced yet every paused day (its invoice leaves them out); in an invoiced one the
+        # days of the pauses that ended (credited when they ended, or never billed); the days
+        # of a pause in progress are credited when it ends, at the terms of each day
+        paused = contract._paused_ranges()
+        if invoiced:
+            paused = [(start, end) for start, end in paused if end]
         return proration.change_adjustment(
             self.quantity * self.price_unit, new_quantity * new_price, period, day, invoiced,
-            contract.currency_id.decimal_places)
+            contract.currency_id.decimal_places, paused=paused)
 
     @api.multi
     def action_open_change(self):

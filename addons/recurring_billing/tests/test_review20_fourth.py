@@ -27,3 +27,33 @@ class TestReview20Fourth(RecurringCase):
         self.assertEqual(self.credits(contract, line), [-300.0, -150.0, -20.0])
         # the line billed 1-9 November in the end: 100 + 100 + 300 - 470 = 30 = 100 x 9 / 30
         self.assertEqual(sum(contract.adjustment_ids.mapped("amount")) + 400.0, 30.0)
+
+    # -- 2. a stop while a pause lasts: the paused days are credited once -----------------------
+
+    def test_a_stop_by_a_quantity_of_zero_during_a_pause_credits_each_day_once(self):
+        # 1 x 100 a month in advance, November invoiced; paused from 20 November (no end yet)
+        contract = self.make_contract(start="2027-11-01")
+        line = contract.line_ids
+        self.run_invoicing(contract, "2027-11-01")
+        contract.with_context(recurring_today="2027-11-20").action_pause()
+        # stopped from 25 November by "Change quantity or price" to 0: 25-30 November credited (20)
+        line.with_context(recurring_today="2027-11-26").apply_change("2027-11-25", quantity=0)
+        self.assertEqual(self.credits(contract, line), [-20.0])
+        # resumed on 5 December: only 20-24 November are credited now (100 x 5 / 30), not 20-30
+        contract.with_context(recurring_today="2027-12-05").action_resume()
+        self.assertEqual(self.credits(contract, line), [-20.0, -16.67])
+        # the line billed 1-19 November in the end (100 x 19 / 30)
+        self.assertEqual(round(100.0 + sum(contract.adjustment_ids.mapped("amount")), 2), 63.33)
+
+    def test_a_change_in_arrears_charges_no_paused_day(self):
+        # 1 x 100 a month in arrears from 1 November, paused from 20 November: nothing invoiced yet
+        contract = self.make_contract(start="2027-11-01", invoicing_mode="arrears")
+        line = contract.line_ids
+        contract.with_context(recurring_today="2027-11-20").action_pause()
+        # 0 from 25 November: November will bill 0, so 1-24 November is charged, less its 5 paused days
+        line.with_context(recurring_today="2027-12-11").apply_change("2027-11-25", quantity=0)
+        self.assertEqual(contract.adjustment_ids.mapped("amount"), [63.33])
+        contract.with_context(recurring_today="2027-12-15").action_resume()
+        invoice = self.run_invoicing(contract, "2027-12-15")
+        # the line billed 1-19 November, what it ran (100 x 19 / 30)
+        self.assertEqual(invoice.amount_untaxed, 63.33)
