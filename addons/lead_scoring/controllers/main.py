@@ -80,7 +80,7 @@ class LeadEventController(http.Controller):
                 raise ApiError(403, "invalid_visitor", error.name, "visitor_id")
             except (ValidationError, AccessError) as error:
                 request.env.cr.rollback()
-                raise ApiError(400, "invalid_event", error.name, "events")
+                raise ApiError(400, "invalid_event", error.name, getattr(error, "field", None) or "events")
         except ApiError as error:
             return error_response(error.status, error.code, error.message, error.field, CORS + error.headers)
         return json_response({"recorded": len(recorded), "ids": recorded.ids}, 201, CORS)

@@ -77,13 +77,18 @@ PROFILE_MATCHED_SQL = (
     "SELECT lead.id, r.key, r.points * " + DECAY_SQL.format(age=LEAD_AGE_SQL) + ", 0 "
     "FROM unnest(%s::int[], %s::int[]) AS m(lead_id, key) JOIN crm_lead AS lead ON lead.id = m.lead_id "
     "JOIN lead_scoring_rule_tmp AS r ON r.key = m.key WHERE " + COMPANY_SQL)
+# the time of an event for scoring: never later than when it was received, so that an event
+# dated in the future (sent before events were refused for it) decays from its arrival instead
+# of keeping its full weight until that date
+EVENT_TIME_SQL = "LEAST(timestamp, COALESCE(create_date, timestamp))"
 BEHAVIOUR_SQL = (
     "INSERT INTO lead_scoring_factor (lead_id, key, points, hits) "
     "SELECT lead.id, r.key, r.points * " + DECAY_SQL.format(age="u.age") + ", u.hits "
     "FROM (SELECT lead_id, ARRAY[{counts}] AS counts, ARRAY[{ages}] AS ages "
     # each rule's condition tested once per event (OFFSET 0 keeps the subquery from being
     # flattened, which would test it twice: once for the count, once for the newest event)
-    "      FROM (SELECT lead_id, timestamp, {flags} FROM crm_lead_event WHERE lead_id IS NOT NULL OFFSET 0) AS e "
+    "      FROM (SELECT lead_id, " + EVENT_TIME_SQL + " AS timestamp, {flags} FROM crm_lead_event "
+    "            WHERE lead_id IS NOT NULL OFFSET 0) AS e "
     "      GROUP BY lead_id) AS agg "
     "CROSS JOIN LATERAL unnest(%s::int[], agg.counts, agg.ages) AS u(key, hits, age) "
     "JOIN crm_lead AS lead ON lead.id = agg.lead_id JOIN lead_scoring_rule_tmp AS r ON r.key = u.key "
@@ -530,7 +535,8 @@ class CrmLead(models.Model):
         for spec in behaviour:
             condition, condition_params = self._scoring_event_condition(spec.rule, now)
             columns.append("COUNT(*) FILTER (WHERE %s)" % condition)
-            columns.append("EXTRACT(EPOCH FROM (%%s - MAX(timestamp) FILTER (WHERE %s))) / 86400.0" % condition)
+            columns.append("EXTRACT(EPOCH FROM (%%s - MAX(%s) FILTER (WHERE %s))) / 86400.0"
+                           % (EVENT_TIME_SQL, condition))
             params += condition_params + [now] + condition_params
         id_filter = "lead_id = ANY(%s)" if lead_ids is not None else "lead_id IS NOT NULL"
         self.env.cr.execute("SELECT lead_id, %s FROM crm_lead_event WHERE %s GROUP BY lead_id" % (
@@ -960,7 +966,7 @@ class CrmLead(models.Model):
             conditions.append("url ILIKE %s")
             params.append(scoring.url_like(rule.url_pattern))
         if rule.window_days:
-            conditions.append("timestamp >= %s")
+            conditions.append(EVENT_TIME_SQL + " >= %s")
             params.append(now - datetime.timedelta(days=rule.window_days))
         return " AND ".join(conditions), params
 

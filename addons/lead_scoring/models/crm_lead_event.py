@@ -1,3 +1,4 @@
+import datetime
 import logging
 
 from odoo import _, api, fields, models
@@ -19,8 +20,20 @@ EVENT_TYPES = [
 ]
 
 
+#: how far in the future an event may be dated (the sender's clock may be a little ahead)
+MAX_FUTURE = datetime.timedelta(minutes=5)
+
+
 class InvalidVisitor(ValidationError):
     """A visitor id the server did not hand out to a website of this company."""
+
+
+class InvalidEventField(ValidationError):
+    """A value of an event that cannot be taken, with the name of its ``field``."""
+
+    def __init__(self, msg, field):
+        super(InvalidEventField, self).__init__(msg)
+        self.field = field
 
 
 class CrmLeadEvent(models.Model):
@@ -107,10 +120,15 @@ class CrmLeadEvent(models.Model):
         }
         if payload.get("timestamp"):
             try:
-                vals["timestamp"] = fields.Datetime.to_string(fields.Datetime.from_string(payload["timestamp"]))
-            except ValueError:
-                raise ValidationError(_("Event timestamp %r is not a date and time (YYYY-MM-DD HH:MM:SS).")
-                                      % payload["timestamp"])
+                timestamp = fields.Datetime.from_string(payload["timestamp"])
+            except (ValueError, TypeError):
+                raise InvalidEventField(_("Event timestamp %r is not a date and time (YYYY-MM-DD HH:MM:SS).")
+                                        % payload["timestamp"], "timestamp")
+            if timestamp > datetime.datetime.utcnow() + MAX_FUTURE:
+                # it would keep its full weight until that date, and pump the lead's score
+                raise InvalidEventField(_("Event timestamp %s is in the future: send the time the event happened, "
+                                          "in UTC.") % fields.Datetime.to_string(timestamp), "timestamp")
+            vals["timestamp"] = fields.Datetime.to_string(timestamp)
         lead_id = payload.get("lead_id")
         if lead_id:
             lead = self.env["crm.lead"].browse(int(lead_id)) if str(lead_id).isdigit() else None
