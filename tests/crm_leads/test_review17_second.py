@@ -153,3 +153,24 @@ def test_web_service_calls_leave_no_session_file(odoo_server, admin_rpc):
     # then no session of this database was written, and no session cookie was sent
     assert _sessions_of(odoo_server.db, set(os.listdir(SESSIONS)) - before) == []
     assert cookies == [None] * len(cookies)
+
+
+def test_an_unknown_country_is_refused_naming_the_field(odoo_server, admin_rpc):
+    key_id, secret, token = _secret_key(admin_rpc, "Review 17b country %d" % time.time())
+    url = odoo_server.url + "/api/crm/v1/leads"
+    headers = {"Authorization": "Bearer %s" % secret}
+    # a lead of the web service, alone or in a batch, with a country that does not exist
+    status, body, _headers = harness.post_json(url, {"name": "Nowhere", "email": "n@country.example.fr",
+                                                     "country": "ZZ"}, headers)
+    assert status == 400 and body["error"]["field"] == "country", body
+    assert "ZZ" in body["error"]["message"]
+    status, body, _headers = harness.post_json(url, [{"name": "Here", "email": "h@country.example.fr", "country": "FR"},
+                                                     {"name": "Nowhere", "email": "n@country.example.fr",
+                                                      "country": "ZZ"}], headers)
+    assert status == 200 and body["results"][1]["error"]["field"] == "country", body
+    # a website form with that country: the visitor is shown which field to correct
+    fields = dict(_load_form(odoo_server, token), contact_name="Nowhere", email="n@country.example.fr", country="ZZ")
+    time.sleep(1.2)
+    status, answer = _post_form("%s/crm/form/%s/submit" % (odoo_server.url, token), fields)
+    assert status == 400 and answer["error"]["field"] == "country", answer
+    assert admin_rpc.call("crm.lead", "search_count", [("intake_api_key_id", "=", key_id)]) == 1

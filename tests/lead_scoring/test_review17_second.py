@@ -33,3 +33,14 @@ def test_an_event_dated_next_year_is_refused_naming_the_timestamp(odoo_server, a
     status, body, _headers = _post_events(odoo_server, secret, [
         {"type": "page_view", "url": "/pricing", "lead_id": lead_id, "timestamp": 12}])
     assert status == 400 and body["error"]["field"] == "timestamp", body
+
+
+def test_a_lead_with_a_made_up_visitor_id_is_refused_naming_the_field(odoo_server, admin_rpc):
+    secret, key_id = _key(admin_rpc)
+    status, body, _headers = harness.post_json(
+        odoo_server.url + "/api/crm/v1/leads",
+        {"name": "Made-up visitor", "email": "v@visitor.example.fr", "visitor_id": "v1.madeup.1.%s" % ("0" * 32)},
+        {"Authorization": "Bearer %s" % secret})
+    assert status == 400, body
+    assert body["error"]["field"] == "visitor_id", body
+    assert admin_rpc.call("crm.lead", "search_count", [("intake_api_key_id", "=", key_id)]) == 0

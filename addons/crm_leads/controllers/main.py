@@ -126,7 +126,8 @@ class LeadApiController(http.Controller):
             for index, outcome in zip(positions, Lead.intake_create_batch(items, "api")):
                 if isinstance(outcome, Exception):
                     results[index] = {"status": "rejected",
-                                      "error": error_body("invalid_lead", outcome.name, None)["error"], "index": index}
+                                      "error": error_body("invalid_lead", outcome.name,
+                                                          getattr(outcome, "field", None))["error"], "index": index}
                 else:
                     results[index] = {"status": "created", "id": outcome.id, "index": index}
         if not batch:

@@ -256,7 +256,9 @@ class CrmLeadApiKey(models.Model):
                 if claim:
                     Requests._store_answer(key, claim, 201, answer)
         except (ValidationError, UserError, AccessError) as error:
-            return 400, {"error": {"code": "invalid_lead", "field": None, "message": error.name}}
+            # the field at fault when the pipeline names it (an unknown country): the form shows it
+            return 400, {"error": {"code": "invalid_lead", "field": getattr(error, "field", None),
+                                   "message": error.name}}
         return 201, answer
 
     @api.multi

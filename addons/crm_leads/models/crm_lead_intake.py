@@ -43,6 +43,16 @@ except ImportError:  # queue_job is optional: without it, every alert is given a
 #: what rejects one lead of a batch (the others are created)
 INTAKE_ERRORS = (ValidationError, UserError, AccessError)
 
+
+class IntakeFieldError(ValidationError):
+    """A lead refused for the value of one of its fields: ``field`` names it as the sender
+    wrote it (``country``), for the error answers of the web service and the form. Other
+    addons' intake errors may carry a ``field`` attribute too."""
+
+    def __init__(self, msg, field):
+        super(IntakeFieldError, self).__init__(msg)
+        self.field = field
+
 TEXT_FIELDS = ("name", "contact_name", "partner_name", "phone", "mobile", "street", "street2", "city", "zip",
                "website", "function", "qualification_budget", "qualification_timing")
 
@@ -152,7 +162,7 @@ class CrmLead(models.Model):
             country = self.env["res.country"].search([("code", "=", code)], limit=1) \
                 if len(code) == 2 and code.isalpha() and code.isascii() else self.env["res.country"]
             if not country and context["channel"] in ("api", "form"):
-                raise ValidationError(_("Unknown country code '%s'.") % country_code)
+                raise IntakeFieldError(_("Unknown country code '%s'.") % country_code, "country")
             vals["country_id"] = country.id or False
         lang = vals.pop("lang", None) or context.get("lang")
         if lang and not vals.get("intake_lang"):

@@ -27,6 +27,9 @@ MAX_FUTURE = datetime.timedelta(minutes=5)
 class InvalidVisitor(ValidationError):
     """A visitor id the server did not hand out to a website of this company."""
 
+    #: the field named in the error answers of the web service
+    field = "visitor_id"
+
 
 class InvalidEventField(ValidationError):
     """A value of an event that cannot be taken, with the name of its ``field``."""
