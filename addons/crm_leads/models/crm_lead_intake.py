@@ -53,6 +53,7 @@ class IntakeFieldError(ValidationError):
         super(IntakeFieldError, self).__init__(msg)
         self.field = field
 
+
 TEXT_FIELDS = ("name", "contact_name", "partner_name", "phone", "mobile", "street", "street2", "city", "zip",
                "website", "function", "qualification_budget", "qualification_timing")
 
