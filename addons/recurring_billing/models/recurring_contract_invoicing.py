@@ -799,7 +799,17 @@ class RecurringContractInvoicing(models.Model):
         self.ensure_one()
         if not invoices or self.invoice_policy == "draft":
             return
-        invoices.action_invoice_open()
+        invoices = invoices.filtered(lambda invoice: invoice.state == "draft")
+        if invoices.mapped("recurring_contract_id") - self:
+            raise UserError(_("Contract %s validates only its own invoices.") % self.name)
+        if self.env.user.has_group("account.group_account_invoice"):
+            invoices.action_invoice_open()
+            return
+        # the contract's salesperson pressed Invoice now or Close (its buttons checked they may
+        # edit the contract) on a contract of validated invoices, yet Odoo lets only billing users
+        # post the journal entries: only the validation of the invoices the contract just made
+        # runs with the rights it needs
+        invoices.sudo().action_invoice_open()
 
     @api.model
     def _email_invoices(self, invoices, today=None, run=None):

@@ -1,3 +1,5 @@
+from odoo.exceptions import AccessError
+
 from .common import RecurringCase
 
 
@@ -57,3 +59,28 @@ class TestReview20Fourth(RecurringCase):
         invoice = self.run_invoicing(contract, "2027-12-15")
         # the line billed 1-19 November, what it ran (100 x 19 / 30)
         self.assertEqual(invoice.amount_untaxed, 63.33)
+
+    # -- 3. a salesperson invoices and closes a contract of validated invoices -----------------
+
+    def test_a_salesperson_invoices_now_and_closes_with_validated_invoices(self):
+        today = self.Contract._invoicing_today()
+        contract = self.make_contract(start=str(today), invoice_policy="open", user_id=self.salesman.id)
+        as_salesman = contract.sudo(self.salesman)
+        # the salesperson may not validate an invoice in Odoo (no Billing rights) ...
+        self.assertFalse(self.salesman.has_group("account.group_account_invoice"))
+        # ... yet "Invoice now" on their contract makes the invoice and validates it
+        as_salesman.action_invoice_now()
+        invoice = contract.invoice_ids
+        self.assertEqual((len(invoice), invoice.state, invoice.amount_untaxed), (1, "open", 100.0))
+        self.assertTrue(invoice.number)
+        self.assertEqual(invoice.create_uid, self.salesman)
+        # and "Close" validates the closing credit note of the unused days
+        as_salesman.with_context(recurring_today=str(today)).action_close()
+        self.assertEqual(contract.state, "closed")
+        refund = contract.invoice_ids - invoice
+        self.assertEqual((refund.type, refund.state), ("out_refund", "open"))
+        # a salesperson still cannot do it on a contract that is not theirs
+        other = self.make_contract(start=str(today), invoice_policy="open", user_id=self.other_salesman.id)
+        with self.assertRaises(AccessError):
+            other.sudo(self.salesman).action_invoice_now()
+        self.assertFalse(other.invoice_ids)
