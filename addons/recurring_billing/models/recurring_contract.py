@@ -1,4 +1,5 @@
 import datetime
+import logging
 
 from odoo import _, api, fields, models
 from odoo.exceptions import UserError, ValidationError
@@ -14,6 +15,7 @@ UNIT_SELECTION = [
 # the billing terms a dated change of terms can set (same names on the change and the contract)
 # the furthest ahead a contract invoices: a year (days ahead of 100000 made invoices up to 2300)
 MAX_DAYS_AHEAD = 366
+_logger = logging.getLogger(__name__)
 TERMS_FIELDS = ("recurring_interval", "recurring_unit", "period_alignment", "invoicing_mode")
 
 
@@ -648,6 +650,40 @@ class RecurringContract(models.Model):
         return min(ends) if ends else None
 
     @api.multi
+    def _end_after_last_instalment(self):
+        """A running contract whose last instalment is invoiced ends with that instalment's
+        period: its end date becomes the period's last day (the lifecycle job, or the next
+        invoicing run, closes it the day after). No later period is invoiced anyway."""
+        for contract in self.filtered(lambda c: c.instalment_count and not c.next_invoice_date
+                                      and c.state in ("running", "to_renew") and not c.is_template):
+            end = contract._service_end()
+            claims = contract.sudo().period_ids
+            if not end or not claims:
+                continue
+            text = fields.Date.to_string(end)
+            if max(claims.mapped("date_end")) < text or (contract.date_end and contract.date_end <= text):
+                continue
+            try:
+                with self.env.cr.savepoint():
+                    # bookkeeping of the run, whoever runs it (a billing user may not edit contracts)
+                    contract.sudo().write({"date_end": text})
+            except (UserError, ValidationError) as error:
+                # usage recorded after the last instalment: the contract keeps running until it is closed
+                _logger.warning("Contract %s: its instalments are invoiced but its end date stays: %s",
+                                contract.id, error)
+
+    @api.multi
+    def _instalments_done(self):
+        """Whether the contract has no instalment left to invoice (none when it has no number of
+        instalments)."""
+        self.ensure_one()
+        claims = self.sudo().period_ids
+        if not (self.instalment_count and claims and not self.next_invoice_date):
+            return False
+        end = self._service_end()
+        return bool(end and max(claims.mapped("date_end")) >= fields.Date.to_string(end))
+
+    @api.multi
     def _mrr_at(self, day):
         """The contract's MRR on ``day`` in its currency, from its history: the lines running
         that day with the quantity and price they had then; nothing while it was paused,
@@ -881,7 +917,9 @@ class RecurringContract(models.Model):
         alert_from = date_end - datetime.timedelta(days=self.alert_days)
         if today > date_end:
             fully_invoiced = not self.next_invoice_date
-            if self.auto_renew and not self._notice_effective() and self.commitment_count:
+            # a contract of instalments ends with its last one, whatever its commitment says
+            if self.auto_renew and not self._notice_effective() and self.commitment_count \
+                    and not self._instalments_done():
                 new_end = self._term_end(date_end + recurrence.ONE_DAY)
                 # catch up the terms missed (the job did not run, the contract was renewed late):
                 # the term in force today at once, so that today's period is billed today; a late
@@ -895,7 +933,8 @@ class RecurringContract(models.Model):
             elif fully_invoiced:
                 self._code_write({"state": "closed"})
                 self._invoice_closing()
-                self.message_post(body=_("Contract closed at the end of its term."))
+                self.message_post(body=_("Contract closed: its %s instalments are invoiced.") % self.instalment_count
+                                  if self._instalments_done() else _("Contract closed at the end of its term."))
             return
         if today >= alert_from and self.alert_sent_date != self.date_end:
             self._send_term_alerts()

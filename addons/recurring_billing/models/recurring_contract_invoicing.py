@@ -355,6 +355,7 @@ class RecurringContractInvoicing(models.Model):
                 claim.invoice_id = invoice
                 by_contract[contract.id] = by_contract.get(contract.id, Invoice) | invoice
         contracts._compute_next_invoice_date()
+        contracts._end_after_last_instalment()
         contracts.recompute()
         # validation and sending with the caller's context, totals all up to date
         for contract in contracts.with_env(self.env):

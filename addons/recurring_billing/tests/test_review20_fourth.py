@@ -1,6 +1,6 @@
 from odoo.exceptions import AccessError
 
-from .common import RecurringCase
+from .common import RecurringCase, d
 
 
 class TestReview20Fourth(RecurringCase):
@@ -84,3 +84,27 @@ class TestReview20Fourth(RecurringCase):
         with self.assertRaises(AccessError):
             other.sudo(self.salesman).action_invoice_now()
         self.assertFalse(other.invoice_ids)
+
+    # -- 4. a contract of instalments ends with its last one ------------------------------------
+
+    def test_a_contract_ends_when_its_last_instalment_is_invoiced(self):
+        # 3 instalments of 100, a month each, in advance from January
+        contract = self.make_contract(start="2027-01-01", instalment_count=3, user_id=self.salesman.id)
+        for day in ("2027-01-01", "2027-02-01", "2027-03-01"):
+            self.assertEqual(self.run_invoicing(contract, day).amount_untaxed, 100.0)
+        # the last instalment invoiced: the contract ends with its period, still served in March
+        self.assertEqual((contract.date_end, contract.state, contract.next_invoice_date),
+                         ("2027-03-31", "running", False))
+        # the next day's run closes it, invoices nothing more, and its MRR stops
+        self.Contract._cron_invoice_due(today=d("2027-04-01"))
+        self.assertEqual((contract.state, len(contract.invoice_ids), contract.mrr), ("closed", 3, 0.0))
+        self.assertFalse(self.run_invoicing(contract, "2027-05-01"))
+        self.assertEqual((contract._mrr_at(d("2027-03-15")), contract._mrr_at(d("2027-04-15"))), (100.0, 0.0))
+        self.assertEqual(self.Contract.search_count([("id", "=", contract.id), ("state", "=", "running")]), 0)
+
+    def test_an_instalment_contract_with_a_renewing_commitment_is_not_renewed_once_its_instalments_are_done(self):
+        contract = self.make_contract(start="2027-01-01", instalment_count=2, commitment_count=2, auto_renew=True)
+        self.run_invoicing(contract, "2027-01-01")
+        self.run_invoicing(contract, "2027-02-01")
+        self.Contract._cron_lifecycle(today=d("2027-03-01"))
+        self.assertEqual((contract.state, contract.date_end, contract.mrr), ("closed", "2027-02-28", 0.0))
