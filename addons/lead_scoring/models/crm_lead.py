@@ -364,7 +364,9 @@ class CrmLead(models.Model):
 
     @api.multi
     def _scoring_attach_visitor_events(self):
-        """Give the lead the events its visitor made before submitting a form."""
+        """Give the lead the events its visitor made before submitting a form; those still
+        being recorded by a concurrent request join it once both are committed
+        (``crm.lead.event._visitor_join_after_commit``)."""
         for lead in self.filtered("visitor_id"):
             # only the visitor's events sent to the lead's company
             self.env.cr.execute(
@@ -374,6 +376,8 @@ class CrmLead(models.Model):
                  lead.company_id.id or self.env.user.company_id.id))
         self.env["crm.lead.event"].invalidate_cache(["lead_id", "partner_id"])
         self.invalidate_cache(["event_ids", "event_count"], self.ids)
+        self.env["crm.lead.event"]._visitor_join_after_commit(
+            {(lead.visitor_id, lead.company_id.id) for lead in self.filtered("visitor_id")})
 
     @api.multi
     def _scoring_follow_contact(self):

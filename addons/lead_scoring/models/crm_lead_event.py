@@ -1,7 +1,8 @@
 import datetime
 import logging
 
-from odoo import _, api, fields, models
+import odoo
+from odoo import SUPERUSER_ID, _, api, fields, models
 from odoo.exceptions import ValidationError
 
 from odoo.addons.crm_leads import access_guard
@@ -202,7 +203,56 @@ class CrmLeadEvent(models.Model):
         # visitors already known by a lead: attach the new events to it
         events._attach_visitors()
         events.mapped("lead_id")._scoring_recompute()
+        # the lead of a visitor may be in the making in another transaction (the tracker sends
+        # the form's event while the form is posted): joined once both are committed
+        self._visitor_join_after_commit(
+            {(event.visitor_id, event.company_id.id) for event in events if event.visitor_id and not event.lead_id})
         return events
+
+    @api.model
+    def _visitor_join_after_commit(self, visitors):
+        """Once this transaction is committed, give each ``(visitor id, company id)`` lead its
+        visitor's events that no lead has yet, and re-score it.
+
+        A form's lead and the visitor's events arrive in concurrent requests: neither
+        transaction sees what the other is writing, and the events would stay without a lead.
+        Both sides ask for this join after their commit (``record_events``, and the lead's
+        ``_scoring_attach_visitor_events``); the one that commits last sees both."""
+        visitors = {(visitor_id, company_id) for visitor_id, company_id in visitors if visitor_id and company_id}
+        if not visitors:
+            return
+        dbname = self.env.cr.dbname
+
+        def join():
+            try:
+                with api.Environment.manage(), odoo.sql_db.db_connect(dbname).cursor(serialized=False) as cr:
+                    api.Environment(cr, SUPERUSER_ID, {})["crm.lead.event"]._visitor_join(visitors)
+            except Exception:  # pylint: disable=broad-except
+                # the request is answered and committed: the join is retried by the next event or write
+                _logger.warning("Joining the events of %d visitors to their leads failed", len(visitors),
+                                exc_info=True)
+
+        self.env.cr.after("commit", join)
+
+    @api.model
+    def _visitor_join(self, visitors):
+        """Give each ``(visitor id, company id)`` lead (the newest of that visitor in that
+        company) the visitor's events without a lead, in one query, and re-score those leads.
+        :return: the leads that got events"""
+        self.env.cr.execute(
+            "UPDATE crm_lead_event AS event SET lead_id = lead.id, partner_id = lead.partner_id "
+            "FROM (SELECT DISTINCT ON (visitor_id, company_id) id, visitor_id, company_id, partner_id "
+            "      FROM crm_lead WHERE (visitor_id, company_id) IN %s "
+            "      ORDER BY visitor_id, company_id, id DESC) AS lead "
+            "WHERE event.lead_id IS NULL AND event.visitor_id = lead.visitor_id "
+            "AND event.company_id = lead.company_id "
+            "RETURNING lead.id", (tuple(visitors),))
+        lead_ids = sorted({row[0] for row in self.env.cr.fetchall()})
+        self.invalidate_cache(["lead_id", "partner_id"])
+        leads = self.env["crm.lead"].browse(lead_ids)
+        leads.invalidate_cache(["event_ids", "event_count"], lead_ids)
+        leads._scoring_recompute()
+        return leads
 
     @api.multi
     def _attach_visitors(self):

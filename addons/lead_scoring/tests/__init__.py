@@ -10,3 +10,4 @@ from . import test_visitor_ids
 from . import test_intake_score
 from . import test_explanation_lang
 from . import test_future_events
+from . import test_visitor_race
