@@ -1,4 +1,4 @@
-from odoo.exceptions import AccessError
+from odoo.exceptions import AccessError, UserError
 
 from .common import RecurringCase, d
 
@@ -108,3 +108,50 @@ class TestReview20Fourth(RecurringCase):
         self.run_invoicing(contract, "2027-02-01")
         self.Contract._cron_lifecycle(today=d("2027-03-01"))
         self.assertEqual((contract.state, contract.date_end, contract.mrr), ("closed", "2027-02-28", 0.0))
+
+    # -- 5. a cancelled draft, or a period line removed from a draft: billed again, once ---------
+
+    def billing_user(self):
+        return self.env["res.users"].with_context(no_reset_password=True).create({
+            "name": "Bea Billing", "login": "rb_fourth_billing", "email": "bea@example.com",
+            "groups_id": [(6, 0, [self.env.ref("base.group_user").id,
+                                  self.env.ref("account.group_account_invoice").id])]})
+
+    def test_a_cancelled_draft_invoice_is_billed_again_once(self):
+        accountant = self.billing_user()
+        contract = self.make_contract(start="2027-01-01", user_id=self.salesman.id)
+        self.run_invoicing(contract, "2027-01-01")
+        contract.line_ids.with_context(recurring_today="2027-01-16").apply_change("2027-01-16", quantity=3)
+        adjustment = contract.adjustment_ids
+        february = self.run_invoicing(contract, "2027-02-01")
+        self.assertEqual(february.amount_untaxed, 403.23)  # February at 3 x 100, 16-31 January (200 x 16 / 31)
+        february.sudo(accountant).action_invoice_cancel()
+        self.assertEqual(february.state, "cancel")
+        # its period and its adjustment are released: the next run bills them again
+        self.assertEqual((contract.next_invoice_date, adjustment.invoice_line_id.id), ("2027-02-01", False))
+        again = self.run_invoicing(contract, "2027-02-01")
+        self.assertEqual((self.periods_of(again), again.amount_untaxed), ([("2027-02-01", "2027-02-28")], 403.23))
+        self.assertEqual(adjustment.invoice_line_id.invoice_id, again)
+        # and only once
+        self.assertFalse(self.run_invoicing(contract, "2027-02-01"))
+        self.assertEqual(self.periods_of(self.run_invoicing(contract, "2027-03-01")), [("2027-03-01", "2027-03-31")])
+        # the cancelled invoice cannot come back as a draft: it would bill February twice
+        with self.assertRaises(UserError):
+            february.sudo(accountant).action_invoice_draft()
+
+    def test_a_period_line_removed_from_a_draft_is_billed_again_and_only_it(self):
+        accountant = self.billing_user()
+        contract = self.make_contract(start="2027-01-01", user_id=self.salesman.id)
+        self.run_invoicing(contract, "2027-01-01")
+        contract.line_ids.with_context(recurring_today="2027-01-16").apply_change("2027-01-16", quantity=3)
+        adjustment = contract.adjustment_ids
+        february = self.run_invoicing(contract, "2027-02-01")
+        period_line = february.invoice_line_ids.filtered("recurring_period_start")
+        # the accountant removes February's line from the draft, keeps the adjustment of January
+        february.sudo(accountant).write({"invoice_line_ids": [(2, period_line.id)]})
+        self.assertEqual((february.amount_untaxed, contract.next_invoice_date), (103.23, "2027-02-01"))
+        again = self.run_invoicing(contract, "2027-02-01")
+        # February billed again (3 x 100), the adjustment not: it stays on the first draft
+        self.assertEqual((self.periods_of(again), again.amount_untaxed), ([("2027-02-01", "2027-02-28")], 300.0))
+        self.assertEqual(adjustment.invoice_line_id.invoice_id, february)
+        self.assertFalse(self.run_invoicing(contract, "2027-02-01"))
