@@ -672,7 +672,12 @@ class CrmLead(models.Model):
 
     @api.depends("score", "score_explanation", "priority_manual", "event_ids")
     def _compute_score_explanation_display(self):
-        texts = self._scoring_explanations()
+        leads = self
+        if not self.env.context.get("lang"):
+            # read over RPC without a context: in the reader's language, not the reasons in
+            # the reader's and the rule names in the source's
+            leads = self.with_context(lang=self.env.user.lang or "en_US")
+        texts = leads._scoring_explanations()
         for lead in self:
             lead.score_explanation_display = texts.get(lead.id, False)
 

@@ -81,3 +81,15 @@ class TestExplanationLanguage(LeadScoringCase):
         self.assertEqual(activity.summary, "Piste chaude : appelez maintenant (score %d)" % lead.score)
         self.assertIn("Augmenté par:", activity.note)
         self.assertIn("+30 Basé en France", activity.note)
+
+    def test_read_without_a_language_it_is_in_the_readers_language_throughout(self):
+        # given a French salesperson's lead
+        lead = self._lead("Acheteur RPC", country_id=self.france.id, function="Purchasing Director",
+                          user_id=self.french.id)
+        lead.invalidate_cache()
+        # when she reads it over RPC without a context (no language given)
+        text = lead.sudo(self.french).with_context({}).read(["score_explanation_display"])[0][
+            "score_explanation_display"]
+        # then the reasons and the rule names are both in French, not mixed
+        self.assertEqual(text, "Augmenté par:\n+30 Basé en France\n+20 Decision maker")
+
