@@ -92,4 +92,3 @@ class TestExplanationLanguage(LeadScoringCase):
             "score_explanation_display"]
         # then the reasons and the rule names are both in French, not mixed
         self.assertEqual(text, "Augmenté par:\n+30 Basé en France\n+20 Decision maker")
-
