@@ -564,12 +564,34 @@ class RecurringContract(models.Model):
                 "res_model": change._name, "res_id": change.id, "view_mode": "form", "target": "current"}
 
     @api.multi
+    def _customer_context(self):
+        """The contract in its customer's language: the labels of the invoice lines (changes,
+        credits) and their dates read as the customer reads them, whoever makes them."""
+        self.ensure_one()
+        lang = self.partner_id.lang
+        return self.with_context(lang=lang) if lang and lang != self.env.lang else self
+
+    @api.multi
+    def _credit_reason(self, reason, day):
+        """Why days are credited (``stopped``, ``closed``, ``terms``), said on the customer's invoice."""
+        customer = self._customer_context()
+        context = customer.env.context  # noqa: F841 - read by _(): the labels in the customer's language
+        text = customer._format_date(day)
+        if reason == "stopped":
+            return _("line stopped on %s") % text
+        if reason == "closed":
+            return _("contract closed on %s") % text
+        return _("billing terms changed on %s") % text
+
+    @api.multi
     def _credit_unused_days(self, first_unused_day, reason, calendar=None, lines=None):
         """Credit, on the next invoice, the days from ``first_unused_day`` of the periods
         already invoiced: one adjustment per fixed line (of ``lines``, by default all) and
         period, prorated on the period's full length (``proration.unused_credit``), less the
         days of the pauses that have ended (credited when they ended, or never billed)."""
         self.ensure_one()
+        customer = self._customer_context()
+        context = customer.env.context  # noqa: F841 - read by _(): the labels in the customer's language
         calendar = calendar or self._calendar()
         text = fields.Date.to_string(first_unused_day)
         digits = self.currency_id.decimal_places
@@ -603,8 +625,9 @@ class RecurringContract(models.Model):
                         "amount": float(amount),
                         "name": _("%(product)s: unused days from %(start)s to %(end)s, already invoiced "
                                   "(%(reason)s)") % {
-                            "product": line.product_id.display_name, "start": self._format_date(first),
-                            "end": self._format_date(last), "reason": reason},
+                            "product": line.product_id.with_env(customer.env).display_name,
+                            "start": customer._format_date(first), "end": customer._format_date(last),
+                            "reason": reason},
                     })
 
     @api.multi
@@ -780,6 +803,8 @@ class RecurringContract(models.Model):
         """A credit, on the next invoice, for the days of ``pause`` that periods invoiced
         before it (in advance) billed: one adjustment per line and period."""
         self.ensure_one()
+        customer = self._customer_context()
+        context = customer.env.context  # noqa: F841 - read by _(): the labels in the customer's language
         pause_start, pause_end = fields.Date.from_string(pause.date_start), fields.Date.from_string(pause.date_end)
         calendar = self._calendar()
         digits = self.currency_id.decimal_places
@@ -809,8 +834,8 @@ class RecurringContract(models.Model):
                         "amount": float(amount),
                         "name": _("%(product)s: %(days)s paused days from %(start)s to %(end)s, already "
                                   "invoiced") % {
-                            "product": line.product_id.display_name, "days": days,
-                            "start": self._format_date(span_first), "end": self._format_date(span_last)},
+                            "product": line.product_id.with_env(customer.env).display_name, "days": days,
+                            "start": customer._format_date(span_first), "end": customer._format_date(span_last)},
                     })
 
     @api.multi
@@ -853,7 +878,7 @@ class RecurringContract(models.Model):
                 # the prepaid days after the last one are credited on the closing invoice (or credit note)
                 last_day = fields.Date.from_string(contract.date_end)
                 contract._credit_unused_days(last_day + recurrence.ONE_DAY,
-                                             _("contract closed on %s") % contract._format_date(last_day))
+                                             contract._credit_reason("closed", last_day))
             if started:
                 contract.with_context(recurring_invoice_day=today)._invoice_closing()
         return True

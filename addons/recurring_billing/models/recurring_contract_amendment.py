@@ -277,8 +277,7 @@ class RecurringContractAmendment(models.Model):
             "old_invoicing_mode": old.mode,
         })
         change = super(RecurringContractAmendment, self).create(values)
-        contract._credit_unused_days(day, _("billing terms changed on %s") % contract._format_date(day),
-                                     calendar=before)
+        contract._credit_unused_days(day, contract._credit_reason("terms", day), calendar=before)
         today = fields.Date.from_string(self.env.context.get("recurring_today")
                                         or fields.Date.context_today(self))
         contract._apply_terms_changes(today)
@@ -343,7 +342,9 @@ class RecurringContractAmendment(models.Model):
         day = fields.Date.from_string(date)
         Adjustment = self.env["recurring.contract.adjustment"]
         adjustments = Adjustment.browse()
+        customer = contract._customer_context()
         if credit:
+            context = customer.env.context  # noqa: F841 - read by _(): the label in the customer's language
             adjustments |= Adjustment.create({
                 "contract_id": contract.id,
                 "line_id": line.id,
@@ -351,9 +352,9 @@ class RecurringContractAmendment(models.Model):
                 "date": date,
                 "amount": float(credit),
                 "name": _("%(product)s: unused days from %(date)s, already invoiced (plan changed to "
-                          "%(new_product)s)") % {"product": line.product_id.display_name,
-                                                 "date": contract._format_date(day),
-                                                 "new_product": product.display_name},
+                          "%(new_product)s)") % {"product": line.product_id.with_env(customer.env).display_name,
+                                                 "date": customer._format_date(day),
+                                                 "new_product": product.with_env(customer.env).display_name},
             })
         old_end = line.date_end
         line._write_terms({"date_end": fields.Date.to_string(day - datetime.timedelta(days=1))})

@@ -177,6 +177,8 @@ class RecurringContractLine(models.Model):
             amount = self._added_line_charge(contract, line.date_start, line.quantity * line.price_unit)
             if amount:
                 day = fields.Date.from_string(line.date_start)
+                customer = contract._customer_context()
+                context = customer.env.context  # noqa: F841 - read by _(): the labels in the customer's language
                 self.env["recurring.contract.adjustment"].create({
                     "contract_id": contract.id,
                     "line_id": line.id,
@@ -184,8 +186,8 @@ class RecurringContractLine(models.Model):
                     "date": line.date_start,
                     "amount": float(amount),
                     "name": _("%(product)s: added on %(date)s, in a period already invoiced") % {
-                        "product": line.product_id.display_name,
-                        "date": contract._format_date(day)},
+                        "product": line.product_id.with_env(customer.env).display_name,
+                        "date": customer._format_date(day)},
                 })
 
     @api.multi
@@ -433,19 +435,7 @@ class RecurringContractLine(models.Model):
                 continue
             amount = line._change_adjustment(day, new_quantity, new_price, period_invoiced)
             if amount:
-                self.env["recurring.contract.adjustment"].create({
-                    "contract_id": contract.id,
-                    "line_id": line.id,
-                    "product_id": line.product_id.id,
-                    "date": date,
-                    "amount": float(amount),
-                    "name": _("%(product)s: from %(old_qty)s x %(old_price)s to %(qty)s x %(price)s "
-                              "on %(date)s") % {
-                        "product": line.product_id.display_name, "old_qty": contract._format_number(line.quantity),
-                        "old_price": contract._format_money(line.price_unit),
-                        "qty": contract._format_number(new_quantity), "price": contract._format_money(new_price),
-                        "date": contract._format_date(day)},
-                })
+                line._create_change_adjustment(day, amount, new_quantity, new_price)
             if contract.state != "draft" and not self.env.context.get("recurring_amendment_recorded"):
                 # the line's history, for the MRR of past months
                 self.env["recurring.contract.amendment"].create({
@@ -453,6 +443,27 @@ class RecurringContractLine(models.Model):
                 })._code_write({"old_quantity": line.quantity, "old_price_unit": line.price_unit, "state": "applied"})
             line._write_terms({"quantity": new_quantity, "price_unit": new_price})
         return True
+
+    @api.multi
+    def _create_change_adjustment(self, day, amount, new_quantity, new_price):
+        """The charge or credit of a change of the line from ``day`` to ``new_quantity`` x
+        ``new_price``, labelled in the customer's language."""
+        self.ensure_one()
+        customer = self.contract_id._customer_context()
+        context = customer.env.context  # noqa: F841 - read by _(): the label in the customer's language
+        return self.env["recurring.contract.adjustment"].create({
+            "contract_id": self.contract_id.id,
+            "line_id": self.id,
+            "product_id": self.product_id.id,
+            "date": fields.Date.to_string(day),
+            "amount": float(amount),
+            "name": _("%(product)s: from %(old_qty)s x %(old_price)s to %(qty)s x %(price)s on %(date)s") % {
+                "product": self.product_id.with_env(customer.env).display_name,
+                "old_qty": customer._format_number(self.quantity),
+                "old_price": customer._format_money(self.price_unit),
+                "qty": customer._format_number(new_quantity), "price": customer._format_money(new_price),
+                "date": customer._format_date(day)},
+        })
 
     @api.multi
     def _check_change_not_before_invoiced(self, date):
@@ -603,6 +614,6 @@ class RecurringContractLine(models.Model):
             self.env["recurring.contract.period"].invalidate_cache()
             line._check_stop_date(text)
             if not line.is_usage:
-                contract._credit_unused_days(day, _("line stopped on %s") % contract._format_date(day), lines=line)
+                contract._credit_unused_days(day, contract._credit_reason("stopped", day), lines=line)
             line._write_terms({"date_end": fields.Date.to_string(day - recurrence.ONE_DAY)})
         return True

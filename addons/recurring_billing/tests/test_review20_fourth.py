@@ -1,4 +1,6 @@
+from odoo import tools
 from odoo.exceptions import AccessError, UserError
+from odoo.modules.module import get_resource_path
 
 from .common import RecurringCase, d
 
@@ -155,3 +157,34 @@ class TestReview20Fourth(RecurringCase):
         self.assertEqual((self.periods_of(again), again.amount_untaxed), ([("2027-02-01", "2027-02-28")], 300.0))
         self.assertEqual(adjustment.invoice_line_id.invoice_id, february)
         self.assertFalse(self.run_invoicing(contract, "2027-02-01"))
+
+    # -- 6. a French customer reads the labels of changes and credits in French -----------------
+
+    def test_change_stop_and_pause_labels_are_in_the_customers_language(self):
+        self.env["res.lang"].load_lang("fr_FR")
+        tools.trans_load(self.env.cr, get_resource_path("recurring_billing", "i18n", "fr.po"), "fr_FR",
+                         verbose=False, module_name="recurring_billing")
+        french = self.env["res.partner"].create({"name": "Fromagerie Dupont", "lang": "fr_FR", "customer": True})
+        contract = self.make_contract(start="2027-11-01", partner_id=french.id, user_id=self.salesman.id)
+        hosting = contract.line_ids
+        backup = self.env["recurring.contract.line"].create({
+            "contract_id": contract.id, "product_id": self.product.id, "name": "Backup", "quantity": 1,
+            "price_unit": 30.0, "tax_ids": [(6, 0, self.tax.ids)]})
+        self.run_invoicing(contract, "2027-11-01")
+        # an English salesperson changes, stops, pauses: the customer reads French, dd/mm/yyyy
+        self.assertEqual(self.salesman.lang, "en_US")
+        as_salesman = contract.sudo(self.salesman).with_context(lang="en_US")
+        hosting.sudo(self.salesman).with_context(lang="en_US", recurring_today="2027-11-16").apply_change(
+            "2027-11-16", quantity=3)
+        backup.sudo(self.salesman).with_context(lang="en_US", recurring_today="2027-11-16").action_stop("2027-11-21")
+        as_salesman.with_context(recurring_today="2027-11-26").action_pause()
+        as_salesman.with_context(recurring_today="2027-11-28").action_resume()
+        labels = contract.adjustment_ids.sorted("id").mapped("name")
+        self.assertEqual(len(labels), 3, labels)
+        self.assertIn("Hosting : de 1 x 100,00 € à 3 x 100,00 € le 16/11/2027", labels[0])
+        self.assertIn("Hosting : jours non utilisés du 21/11/2027 au 30/11/2027, déjà facturés (ligne arrêtée "
+                      "le 21/11/2027)", labels[1])
+        self.assertIn("Hosting : 2 jours de pause du 26/11/2027 au 27/11/2027, déjà facturés", labels[2])
+        # and the next invoice carries them as they are
+        december = self.run_invoicing(contract, "2027-12-01")
+        self.assertIn("16/11/2027", " ".join(december.invoice_line_ids.mapped("name")))

@@ -18,12 +18,17 @@ class TestWording(RecurringCase):
         return contract
 
     def test_a_change_of_quantity_is_written_for_the_reader(self):
-        for lang, expected in (("en_US", "from 20 x 10.00 € to 8 x 10.00 € on 04/21/2027"),
-                               ("fr_FR", "from 20 x 10,00 € to 8 x 10,00 € on 21/04/2027")):
+        # the label goes on the customer's invoice: in the customer's language, whoever makes the change
+        # (the French words themselves are tested with the translations loaded, in test_review20_fourth)
+        for customer_lang, user_lang, new_terms, day in (("en_US", "fr_FR", "8 x 10.00 €", "04/21/2027"),
+                                                         ("fr_FR", "en_US", "8 x 10,00 €", "21/04/2027")):
+            self.customer.lang = customer_lang
             contract = self.contract()
-            contract.line_ids.with_context(lang=lang, recurring_today="2027-04-21").apply_change(
+            contract.line_ids.with_context(lang=user_lang, recurring_today="2027-04-21").apply_change(
                 "2027-04-21", quantity=8.0)
-            self.assertIn(expected, contract.adjustment_ids.name)
+            label = contract.adjustment_ids.name
+            self.assertIn(new_terms, label)
+            self.assertTrue(label.endswith(day), label)
 
     def test_the_change_wizard_writes_quantities_and_amounts_for_the_reader(self):
         contract = self.contract()
