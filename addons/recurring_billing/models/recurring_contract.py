@@ -1,5 +1,6 @@
 import datetime
 import logging
+from email.utils import formataddr
 
 from odoo import _, api, fields, models
 from odoo.exceptions import UserError, ValidationError
@@ -562,6 +563,21 @@ class RecurringContract(models.Model):
         change = self.env["recurring.contract.amendment"].create(values)
         return {"type": "ir.actions.act_window", "name": _("Change of billing terms"),
                 "res_model": change._name, "res_id": change.id, "view_mode": "form", "target": "current"}
+
+    @api.multi
+    @api.returns("mail.message", lambda value: value.id)
+    def message_post(self, body="", subject=None, message_type="notification", subtype=None, parent_id=False,
+                     attachments=None, content_subtype="html", **kwargs):
+        """The notes of the contract's buttons (the state they change, a renewal) need no e-mail
+        address of the user who pressed them: without one, the sender reads the user's name at
+        the company's address (Odoo would refuse the note, and with it the button)."""
+        if not kwargs.get("email_from") and not self.env.user.email:
+            company = self[:1].company_id or self.env.user.company_id
+            kwargs["email_from"] = formataddr((self.env.user.name, company.email)) if company.email \
+                else self.env.user.name
+        return super(RecurringContract, self).message_post(
+            body=body, subject=subject, message_type=message_type, subtype=subtype, parent_id=parent_id,
+            attachments=attachments, content_subtype=content_subtype, **kwargs)
 
     @api.multi
     def _customer_context(self):

@@ -188,3 +188,22 @@ class TestReview20Fourth(RecurringCase):
         # and the next invoice carries them as they are
         december = self.run_invoicing(contract, "2027-12-01")
         self.assertIn("16/11/2027", " ".join(december.invoice_line_ids.mapped("name")))
+
+    # -- 7. a user without an e-mail address pauses and closes -----------------------------------
+
+    def test_a_salesperson_without_an_email_address_pauses_resumes_and_closes(self):
+        nomail = self.env["res.users"].with_context(no_reset_password=True).create({
+            "name": "Nina No Mail", "login": "rb_fourth_nomail",
+            "groups_id": [(6, 0, [self.env.ref("base.group_user").id,
+                                  self.env.ref("sales_team.group_sale_salesman").id])]})
+        self.assertFalse(nomail.email)
+        contract = self.make_contract(start="2027-04-01", price=30.0, user_id=nomail.id)
+        self.run_invoicing(contract, "2027-04-01")
+        # the buttons track the state in the chatter as usual (tracking on, as in the web client)
+        as_nomail = contract.sudo(nomail).with_context(tracking_disable=False, mail_notrack=False)
+        as_nomail.with_context(recurring_today="2027-04-11").action_pause()
+        self.assertEqual(contract.state, "paused")
+        as_nomail.with_context(recurring_today="2027-04-16").action_resume()
+        as_nomail.with_context(recurring_today="2027-04-20").action_close()
+        self.assertEqual(contract.state, "closed")
+        self.assertEqual(sorted(contract.adjustment_ids.mapped("amount")), [-10.0, -5.0])
