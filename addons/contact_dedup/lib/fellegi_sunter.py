@@ -14,6 +14,7 @@ one: its ``u`` is the value's own frequency (term-frequency adjustment).
 
 Plain Python (rapidfuzz and jellyfish for the string distances), no Odoo import.
 """
+import collections
 import logging
 import math
 import random
@@ -29,6 +30,12 @@ MISSING = -1
 KINDS = ("person", "company")
 # below this many records of a kind, the base is too small to estimate its own m, u and frequencies
 MIN_RECORDS = 1000
+# random pairs drawn for the u of the levels that are not exact (a relative's name, a typo, another
+# house number): on FEBRL about 2,000 of them have a relative's name, whose weight stays within
+# 3.87-3.99 over 30 draws (3.91 from all the pairs); 20,000 pairs gave 3.65-4.08, enough to take its
+# 58 duplicates with another given name at one address from 0.915 to 0.889, below the threshold,
+# and made a level seen in no pair (another house number) as strong as the same address. ~7 s.
+RANDOM_PAIRS = 200000
 
 
 def _jw(first, second):
@@ -594,19 +601,100 @@ def _smooth(counts, total, floor=1e-4):
     return [value / norm for value in probabilities]
 
 
-def estimate_u(vectors, defaults=None):
+def _exact_address(record):
+    street, zip_code, city = record.get("street"), record.get("zip"), record.get("city")
+    if not street or not (zip_code or city):
+        return set()
+    return {(street, zip_code or "", (city or "").replace(" ", ""))}
+
+
+# the key two records share when a field agrees at its exact level (0), per field whose level 0
+# is exact (the company's takes a typo: it needs the random pairs); the phone has two (phone and
+# mobile). The address's counts an address with and without its zip (or town) as two, which
+# level 0 takes for one: a slight undercount.
+EXACT_KEYS = {
+    "name": lambda record: {record["name"].replace(" ", "")} if record.get("name") else set(),
+    "email": lambda record: {record["email"]} if record.get("email") else set(),
+    "phone": _phones,
+    "address": _exact_address,
+    "vat": lambda record: {_vat_digits(record["vat"])} if record.get("vat") else set(),
+    "domain": lambda record: {record["domain"]} if record.get("domain") else set(),
+}
+
+
+def _has_address(record):
+    return any(record.get(part) for part in ("street", "zip", "city"))
+
+
+# whether a record has the field (pairs of two such records compare it)
+HAS_FIELD = dict({field: lambda record, field=field: bool(EXACT_KEYS[field](record)) for field in EXACT_KEYS},
+                 address=_has_address)
+
+
+def exact_counts(records):
+    """``{field: (sum of c * (c - 1) over the field's exact keys, records having the field)}`` of
+    ``records`` (of one kind), c the records sharing a key: what ``estimate_u`` turns into the
+    share of random pairs agreeing exactly, without drawing any pair (the scan takes the same
+    sums from one GROUP BY per field)."""
+    result = {}
+    for field, keys_of in EXACT_KEYS.items():
+        counts = collections.Counter()
+        having = 0
+        for record in records:
+            counts.update(keys_of(record))
+            having += HAS_FIELD[field](record)
+        result[field] = (sum(count * (count - 1) for count in counts.values()), having)
+    return result
+
+
+def exact_share(counts):
+    """The share of pairs of distinct records agreeing exactly, from ``(sum of c * (c - 1),
+    records)`` (``exact_counts``); None when the records make fewer than ``MIN_U_PAIRS`` pairs."""
+    agreeing, having = counts
+    if having * (having - 1) < 2 * MIN_U_PAIRS:
+        return None
+    return min(float(agreeing) / (having * (having - 1)), 1.0)
+
+
+def estimate_u(vectors, defaults=None, exact=None, duplicates=None):
     """u per field and level from the comparison vectors of random pairs (different records
     almost surely): ``{field: [u per level]}``. A field that fewer than ``MIN_U_PAIRS`` random
     pairs have on both sides (the VAT number or web domain of persons, of a small base) keeps
     its ``defaults`` u ({field: [u per level]}, if given): a handful of pairs cannot tell how
     rare an agreement is, and none at all made every level of the field equally likely (a
-    shared VAT number counted +0.9)."""
+    shared VAT number counted +0.9).
+
+    ``exact`` (``{field: (sum of c * (c - 1), records)}``, ``exact_counts``) gives the u of the
+    exact level of its fields as the share of all pairs of the base agreeing there, counted, not
+    sampled (a few random pairs at one address made an address shared count 2 bits more or
+    less from one draw to the next); the random pairs only share the rest among the other levels.
+    ``duplicates`` ({field: [share of all pairs per level]}): the duplicates expected among the
+    pairs of each level, taken out of the exact level's share (never below ``EXACT_SHARE_KEPT`` of it)."""
     result = {}
+    exact = exact or {}
     for index, (field, levels, _compare) in enumerate(FIELDS):
         counts = [0] * len(levels)
         for vector in vectors:
             if vector[index] != MISSING:
                 counts[vector[index]] += 1
+        share = exact_share(exact[field]) if field in exact else None
+        if share is not None:
+            rest = counts[1:]
+            if len(rest) == 1:
+                rest = [1.0]
+            elif sum(rest) >= MIN_U_PAIRS:
+                rest = _smooth(rest, sum(rest), floor=1e-5)
+            elif defaults is not None:
+                rest = defaults[field][1:]
+            else:
+                rest = _smooth(rest, sum(rest), floor=1e-5)
+            norm = sum(rest)
+            shares = [share] + [(1.0 - share) * value / norm for value in rest]
+            expected = (duplicates or {}).get(field, [0.0] * len(shares))
+            shares = [max(value - duplicate, value * EXACT_SHARE_KEPT, 1e-5)
+                      for value, duplicate in zip(shares, expected)]
+            result[field] = [value / sum(shares) for value in shares]
+            continue
         if defaults is not None and sum(counts) < MIN_U_PAIRS:
             _logger.info("contact_dedup: the u of %s stays the default: %d random pairs have it on both sides, "
                          "%d needed", field, sum(counts), MIN_U_PAIRS)
@@ -682,11 +770,12 @@ def random_pairs(records, count, seed=0):
     return pairs
 
 
-def train(records, blocked_pairs, seed=0, random_count=20000, defaults=None):
+def train(records, blocked_pairs, seed=0, random_count=RANDOM_PAIRS, defaults=None):
     """A ``Model`` estimated on ``records`` (dicts with ``id``) and their blocked pairs (id, id).
 
-    Per kind: u from random pairs, m and the prior by EM on the blocked pairs; a kind with
-    too few records or pairs keeps the ``defaults`` model's values.
+    Per kind: u from random pairs (of the exact levels from the counts of values, ``exact_counts``),
+    m and the prior by EM on the blocked pairs; a kind with
+    too few records or pairs keeps the ``defaults`` model's values (and draws no pair).
     """
     by_id = {record["id"]: record for record in records}
     model = Model()
@@ -699,23 +788,15 @@ def train(records, blocked_pairs, seed=0, random_count=20000, defaults=None):
             if kind_of(one) == kind == kind_of(other):
                 vector = compare(one, other)
                 patterns[vector] = patterns.get(vector, 0) + 1
-        estimate_kind(model, kind, [compare(a, b) for a, b in random_pairs(of_kind, random_count, seed)],
-                      patterns, defaults, len(of_kind))
+        enough = len(of_kind) >= MIN_RECORDS
+        estimate_kind(model, kind, [compare(a, b) for a, b in random_pairs(of_kind, random_count, seed)] if enough
+                      else [], patterns, defaults, len(of_kind), exact_counts(of_kind) if enough else None)
     return model
 
 
-def estimate_kind(model, kind, random_vectors, patterns, defaults=None, record_count=0):
-    """Fill ``model`` for ``kind`` from random-pair vectors and blocked-pair patterns (or the defaults)."""
-    defaults = defaults or DEFAULT_MODEL
-    if record_count < MIN_RECORDS or len(random_vectors) < 1000 or sum(patterns.values()) < 200:
-        _logger.info("contact_dedup: the %s weights stay the defaults: %d records (%d needed), %d random pairs "
-                     "(1000 needed), %d blocked pairs (200 needed)", kind, record_count, MIN_RECORDS,
-                     len(random_vectors), sum(patterns.values()))
-        model.m[kind] = defaults.m[kind]
-        model.u[kind] = defaults.u[kind]
-        model.prior[kind] = prior_for_size(record_count) if record_count else defaults.prior[kind]
-        return model
-    u = estimate_u(random_vectors, defaults.u[kind])
+def _learn_m(model, kind, u, patterns, defaults):
+    """The m of ``kind`` by EM sessions on the blocked ``patterns``, u fixed (and the households
+    estimate, into ``model``)."""
     m = {field: list(values) for field, values in defaults.m[kind].items()}
     # Fields that agree together for people who are not the same (an address and a landline
     # for a family, an address and a switchboard for colleagues) break EM's independence
@@ -761,8 +842,32 @@ def estimate_kind(model, kind, random_vectors, patterns, defaults=None, record_c
                              reason)
             else:
                 m["name"] = session_m["name"]
+    return m
+
+
+def estimate_kind(model, kind, random_vectors, patterns, defaults=None, record_count=0, exact=None):
+    """Fill ``model`` for ``kind`` from random-pair vectors and blocked-pair patterns (or the defaults);
+    ``exact``: the counts of the exact levels (``exact_counts``), for their u (``estimate_u``)."""
+    defaults = defaults or DEFAULT_MODEL
+    if record_count < MIN_RECORDS or len(random_vectors) < 1000 or sum(patterns.values()) < 200:
+        _logger.info("contact_dedup: the %s weights stay the defaults: %d records (%d needed), %d random pairs "
+                     "(1000 needed), %d blocked pairs (200 needed)", kind, record_count, MIN_RECORDS,
+                     len(random_vectors), sum(patterns.values()))
+        model.m[kind] = defaults.m[kind]
+        model.u[kind] = defaults.u[kind]
+        model.prior[kind] = prior_for_size(record_count) if record_count else defaults.prior[kind]
+        return model
+    u = estimate_u(random_vectors, defaults.u[kind], exact)
+    prior = estimate_prior(patterns, record_count) if record_count else defaults.prior[kind]
+    m = _learn_m(model, kind, u, patterns, defaults)
+    if exact:
+        # the pairs agreeing exactly count duplicates too (in a small base, most of them): those
+        # expected (the prior times the m of the level) are taken out, and m is learnt again
+        duplicates = {field: [prior * value for value in m[field]] for field in exact}
+        u = estimate_u(random_vectors, defaults.u[kind], exact, duplicates)
+        m = _learn_m(model, kind, u, patterns, defaults)
     model.m[kind], model.u[kind] = m, u
-    model.prior[kind] = estimate_prior(patterns, record_count) if record_count else defaults.prior[kind]
+    model.prior[kind] = prior
     return model
 
 
@@ -851,6 +956,9 @@ TRAINING_SESSIONS = (
 MIN_SESSION_PAIRS = 50
 # fewest random pairs with a field on both sides to estimate its u
 MIN_U_PAIRS = 100
+# the least share of the pairs agreeing exactly that the u of the exact level keeps once the
+# duplicates expected among them are taken out (``estimate_u``)
+EXACT_SHARE_KEPT = 0.1
 # the address levels of two records at one address (the same, or with a typo)
 AT_ONE_ADDRESS = (0, 1)
 # below this share of different people among the pairs at one home, a base has no households

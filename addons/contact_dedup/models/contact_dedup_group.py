@@ -512,9 +512,57 @@ class ContactDedupGroup(models.Model):
         return fellegi_sunter.TermFrequencies(counts, totals)
 
     @api.model
-    def _dedup_estimate_model(self, random_records=4000, random_pairs=20000, blocked_sample=100000, chunk=20000):
+    def _dedup_exact_counts(self, is_company):
+        """``{field: (sum of c * (c - 1), partners having the field)}`` of the active partners of
+        one kind, c the partners sharing each key of the field's exact level, as
+        ``fellegi_sunter.exact_counts`` counts them: one GROUP BY per field, no pair drawn."""
+        cr = self.env.cr
+        kind = "active AND COALESCE(is_company, FALSE) = %s"
+        vat_digits = ("CASE WHEN length(dedup_vat) > 2 AND substr(dedup_vat, 1, 2) ~ '^[[:alpha:]]{2}$' "
+                      "THEN substr(dedup_vat, 3) ELSE dedup_vat END")
+        # field: (the key, the partners having it, the partners having the field)
+        keys = {
+            "name": ("replace(dedup_name, ' ', '')", "dedup_name <> ''", "dedup_name <> ''"),
+            "email": ("dedup_email", "dedup_email <> ''", "dedup_email <> ''"),
+            "vat": (vat_digits, "dedup_vat <> ''", "dedup_vat <> ''"),
+            "domain": ("dedup_domain", "dedup_domain <> ''", "dedup_domain <> ''"),
+            "address": ("dedup_street, COALESCE(dedup_zip, ''), replace(COALESCE(dedup_city, ''), ' ', '')",
+                        "dedup_street <> '' AND (dedup_zip <> '' OR dedup_city <> '')",
+                        "(dedup_street <> '' OR dedup_zip <> '' OR dedup_city <> '')"),
+            "phone": (None, None, "(dedup_phone <> '' OR dedup_mobile <> '')"),
+        }
+        # the SQL is built from the constants above only, never from input
+        cr.execute("SELECT %s FROM res_partner WHERE %s" % (  # pylint: disable=sql-injection
+            ", ".join("count(*) FILTER (WHERE %s)" % having for _key, _has, having in keys.values()), kind),
+            (is_company,))
+        having = dict(zip(keys, cr.fetchone()))
+        result = {}
+        for field, (key, has, _having) in keys.items():
+            if key is None:
+                continue
+            cr.execute("SELECT COALESCE(sum(c * (c - 1)), 0) FROM (SELECT count(*) AS c FROM res_partner "
+                       "WHERE %s AND %s GROUP BY %s) counts" % (kind, has, key),  # pylint: disable=sql-injection
+                       (is_company,))
+            result[field] = (int(cr.fetchone()[0]), having[field])
+        cr.execute("""
+            SELECT COALESCE(sum(c * (c - 1)), 0) FROM (
+                SELECT count(*) AS c FROM (
+                    SELECT dedup_phone AS number FROM res_partner WHERE {kind} AND dedup_phone <> ''
+                    UNION ALL
+                    SELECT dedup_mobile FROM res_partner
+                     WHERE {kind} AND dedup_mobile <> '' AND dedup_mobile IS DISTINCT FROM dedup_phone) numbers
+                 GROUP BY number) counts""".format(kind=kind), (is_company, is_company))
+        result["phone"] = (int(cr.fetchone()[0]), having["phone"])
+        return result
+
+    @api.model
+    def _dedup_estimate_model(self, random_records=4000, random_pairs=fellegi_sunter.RANDOM_PAIRS,
+                              blocked_sample=100000, chunk=20000):
         """Re-estimate the model from the base: per kind (persons, companies), u from random
-        pairs of partners, m by EM on a sample of the blocked pairs in ``dedup_scan_pairs``.
+        pairs of partners (of the exact levels, from the counts of values: ``_dedup_exact_counts``),
+        m by EM on a sample of the blocked pairs in ``dedup_scan_pairs``. The partners the random
+        pairs are drawn from, and the draw, depend on the base only (the partners' ids, the number
+        of blocked pairs): the same base gives the same weights from one scan to the next.
         A kind with fewer than ``fellegi_sunter.MIN_RECORDS`` partners keeps the defaults.
         Stores the model (``contact_dedup.model``) and its weights (``contact.dedup.weight``)."""
         cr = self.env.cr
@@ -534,7 +582,7 @@ class ContactDedupGroup(models.Model):
             if count >= fellegi_sunter.MIN_RECORDS:
                 # column names come from the model's code, never from input
                 cr.execute("SELECT id, %s FROM res_partner WHERE active AND COALESCE(is_company, FALSE) = %%s "
-                           "ORDER BY random() LIMIT %%s" % ", ".join(columns),  # pylint: disable=sql-injection
+                           "ORDER BY md5(id::text) LIMIT %%s" % ", ".join(columns),  # pylint: disable=sql-injection
                            (is_company, random_records))
                 sample = [to_keys(row[0], row[1:]) for row in cr.fetchall()]
                 for _index in range(random_pairs):
@@ -560,7 +608,8 @@ class ContactDedupGroup(models.Model):
                                                         to_keys(row[1], row[2 + width:]))
                         patterns[vector] = patterns.get(vector, 0) + 1
                 cr.execute("CLOSE dedup_estimate_cursor")
-            fellegi_sunter.estimate_kind(model, kind, random_vectors, patterns, record_count=count)
+            exact = self._dedup_exact_counts(is_company) if count >= fellegi_sunter.MIN_RECORDS else None
+            fellegi_sunter.estimate_kind(model, kind, random_vectors, patterns, record_count=count, exact=exact)
         self.env["ir.config_parameter"].sudo().set_param("contact_dedup.model", json.dumps(model.to_dict()))
         self.env["contact.dedup.weight"].sudo()._store_model(model)
         return model

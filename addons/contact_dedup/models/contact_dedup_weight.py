@@ -30,7 +30,8 @@ class ContactDedupWeight(models.Model):
         string="u",
         digits=(8, 7),
         readonly=True,
-        help="Share of pairs of different records at this level (counted on random pairs).",
+        help="Share of pairs of different records at this level (the same value: counted from how often "
+             "each value occurs; the other levels: on random pairs).",
     )
     weight = fields.Float(
         digits=(6, 2),

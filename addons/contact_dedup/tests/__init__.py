@@ -6,3 +6,4 @@ from . import test_lead_merge_undo
 from . import test_review_18
 from . import test_scan_same
 from . import test_migrate_keys
+from . import test_exact_u

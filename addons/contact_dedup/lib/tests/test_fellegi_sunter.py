@@ -480,3 +480,36 @@ def test_another_given_name_at_one_address_is_a_relative_only_where_the_base_has
     assert score < fs.DEFAULT_THRESHOLD and "a relative's name -" in fs.explain(weights), fs.explain(weights)
     # a model without that estimate (stored before it) takes the base to have households
     assert fs.Model.from_dict({"m": fs.DEFAULT_MODEL.m, "u": fs.DEFAULT_MODEL.u, "prior": {}}).has_households("person")
+
+
+def test_the_u_of_an_exact_level_is_counted_from_the_values_not_sampled():
+    # Given a small base of persons: 12 at one of three addresses (3, 4 and 5 of them), the rest alone,
+    # two phone numbers shared by 2 and 3 persons
+    records = []
+    for index in range(60):
+        address = 0 if index < 3 else 1 if index < 7 else 2 if index < 12 else index
+        records.append({"id": index + 1, "name": "person%d family%d" % (index, index % 7),
+                        "street": "%d rue de la gare" % (address + 1), "zip": "75011", "city": "paris",
+                        "phone": "+3360000%04d" % (0 if index < 2 else 1 if index < 5 else index)})
+    exact = fs.exact_counts(records)
+    # then the exact level's share of the pairs is the frequency formula: sum of c * (c - 1) over N * (N - 1)
+    assert exact["address"] == (3 * 2 + 4 * 3 + 5 * 4, 60)
+    assert exact["phone"] == (2 * 1 + 3 * 2, 60)
+    assert exact["name"] == (0, 60)
+
+    def vector(**levels):
+        return tuple(levels.get(field, fs.MISSING) for field in fs.FIELD_NAMES)
+
+    estimates = []
+    for seed in (1, 2, 3):
+        rng = random.Random(seed)
+        random_vectors = [vector(address=rng.choice((0, 1, 2, fs.OTHER_STREET)), phone=rng.choice((0, 1, 2)))
+                          for _index in range(2000)]
+        estimates.append(fs.estimate_u(random_vectors, fs.DEFAULT_MODEL.u["person"], exact))
+    for u in estimates:
+        assert u["address"][0] == pytest.approx(38.0 / (60 * 59))
+        assert u["phone"][0] == pytest.approx(8.0 / (60 * 59))
+        assert sum(u["address"]) == pytest.approx(1.0)
+    # and does not change with the sampling seed, while the fuzzy levels are the sample's
+    assert len({u["address"][0] for u in estimates}) == 1
+    assert len({u["address"][1] for u in estimates}) == 3
