@@ -72,3 +72,28 @@ def test_a_salesperson_exports_their_contract_but_gets_403_for_another_ones(odoo
     for ids in ("999999999", "abc"):
         status, _content_type, body = _get(session, odoo_server.url + REPORT % ids)
         assert status == 404, (status, body[:500])
+
+
+def test_a_portal_user_gets_a_clean_403_for_the_excel_export(odoo_server, admin_rpc):
+    stamp = str(int(time.time() * 1000))
+    alice = _salesman(admin_rpc, "xlsx_portal_alice_%s" % stamp)
+    own = _contract(admin_rpc, "Xlsx Portal Bakery %s" % stamp, alice)
+    other = _contract(admin_rpc, "Xlsx Portal Secret Client %s" % stamp, alice)
+    customer = admin_rpc.call("recurring.contract", "read", [own], ["partner_id"])[0]["partner_id"][0]
+    contact = admin_rpc.call("res.partner", "create", {"name": "Paul %s" % stamp, "parent_id": customer,
+                                                       "email": "paul%s@example.com" % stamp})
+    login = "xlsx_portal_paul_%s" % stamp
+    portal = admin_rpc.call("ir.model.data", "xmlid_to_res_id", "base.group_portal")
+    admin_rpc.call("res.users", "create", {"name": "Paul", "login": login, "password": login,
+                                           "partner_id": contact, "groups_id": [(6, 0, [portal])]},
+                   context={"no_reset_password": True})
+    session = _session(odoo_server, login)
+    # their own company's contract (read on their portal page) and another customer's: a 403 page
+    # saying the export is the company's, never a server error, nothing of the contracts
+    for ids in (str(own), str(other), "%s,%s" % (own, other), "999999999"):
+        status, content_type, body = _get(session, odoo_server.url + REPORT % ids)
+        assert status == 403, (ids, status, body[:500])
+        assert content_type.startswith("text/html")
+        text = body.decode()
+        assert "Excel export of contracts is for the company" in text
+        assert "Secret Client" not in text and "Bakery" not in text

@@ -16,6 +16,11 @@ class RecurringReportController(ReportController):
 
     @route()
     def report_routes(self, reportname, docids=None, converter=None, **data):
+        if reportname in CONTRACT_REPORTS and not request.env.user.has_group("base.group_user"):
+            # a customer (portal user) reads their contracts on their portal page: the export, with
+            # the team's figures, is the company's
+            raise werkzeug.exceptions.Forbidden(_("The Excel export of contracts is for the company's users: "
+                                                  "your contracts are on your portal page."))
         if reportname in CONTRACT_REPORTS and docids:
             try:
                 ids = [int(i) for i in docids.split(",")]
