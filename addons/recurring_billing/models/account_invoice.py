@@ -33,7 +33,7 @@ class AccountInvoice(models.Model):
         return super(AccountInvoice, self).write(values)
 
     @api.multi
-    def _recurring_claims(self, invoice_lines=None):
+    def _recurring_claims(self, invoice_lines=None, action="delete"):
         """The invoiced periods (claims) these draft invoices hold, or only those no other line
         of their invoice bills once ``invoice_lines`` are removed, their contracts locked (the
         invoicing run locks the contract it bills: wait for it, never release a period it
@@ -57,9 +57,18 @@ class AccountInvoice(models.Model):
             lambda c: c.state == "closed")
         for contract in closed:
             invoice = periods.filtered(lambda p: p.contract_id == contract)[:1].invoice_id
+            values = {"invoice": invoice.number or invoice.display_name, "contract": contract.name}
+            if action == "cancel":
+                raise UserError(_("%(invoice)s cannot be cancelled as a draft: contract %(contract)s is closed and "
+                                  "would never bill its periods again. Validate the invoice, then cancel it with a "
+                                  "credit note.") % values)
+            if action == "remove":
+                raise UserError(_("The lines of the periods of %(invoice)s cannot be removed: contract %(contract)s "
+                                  "is closed and would never bill them again. Validate the invoice, then correct it "
+                                  "with a credit note.") % values)
             raise UserError(_("%(invoice)s cannot be deleted: contract %(contract)s is closed and would never "
-                              "bill its periods again. Validate the invoice, then cancel it with a credit note.") % {
-                "invoice": invoice.number or invoice.display_name, "contract": contract.name})
+                              "bill its periods again. Validate the invoice, then cancel it with a credit note.")
+                            % values)
         return periods
 
     @api.model
@@ -88,7 +97,7 @@ class AccountInvoice(models.Model):
         adjustments are released and the next run bills them again, once. A validated invoice
         cancelled keeps them (its journal entry was the billing)."""
         drafts = self.filtered(lambda invoice: invoice.state == "draft" and invoice.recurring_contract_id)
-        periods = drafts._recurring_claims()
+        periods = drafts._recurring_claims(action="cancel")
         result = super(AccountInvoice, self).action_invoice_cancel()
         lines = drafts.mapped("invoice_line_ids")
         if lines:

@@ -23,7 +23,7 @@ class AccountInvoiceLine(models.Model):
         link is emptied by the database)."""
         drafts = self.filtered(lambda line: line.recurring_period_start and line.invoice_id.state == "draft"
                                and line.invoice_id.recurring_contract_id).mapped("invoice_id")
-        periods = drafts._recurring_claims(self) if drafts else None
+        periods = drafts._recurring_claims(self, action="remove") if drafts else None
         result = super(AccountInvoiceLine, self).unlink()
         if periods:
             drafts._release_recurring_claims(periods)

@@ -835,8 +835,8 @@ class RecurringContract(models.Model):
                 line_last = min(last, fields.Date.from_string(line.date_end)) if line.date_end else last
                 # each day at the terms that billed it (a change applied during the pause credited
                 # or charged its own days; one scheduled will, leaving out the paused days)
-                for span_first, span_last, quantity, price in line._terms_spans(line_first, line_last, full,
-                                                                                 scheduled=False):
+                spans = line._terms_spans(line_first, line_last, full, scheduled=False)
+                for span_first, span_last, quantity, price in spans:
                     days = (span_last - span_first).days + 1
                     amount = proration.round_amount(
                         -proration.to_decimal(quantity * price) * days / full.full_days, digits)

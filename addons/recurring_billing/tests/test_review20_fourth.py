@@ -140,6 +140,11 @@ class TestReview20Fourth(RecurringCase):
         # the cancelled invoice cannot come back as a draft: it would bill February twice
         with self.assertRaises(UserError):
             february.sudo(accountant).action_invoice_draft()
+        # a closed contract's draft is not cancelled: its periods would never be billed again
+        contract.with_context(recurring_today="2027-03-31").action_close()
+        with self.assertRaisesRegex(UserError, "cannot be cancelled as a draft"):
+            again.sudo(accountant).action_invoice_cancel()
+        self.assertEqual(again.state, "draft")
 
     def test_a_period_line_removed_from_a_draft_is_billed_again_and_only_it(self):
         accountant = self.billing_user()
