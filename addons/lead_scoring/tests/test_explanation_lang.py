@@ -88,7 +88,7 @@ class TestExplanationLanguage(LeadScoringCase):
                           user_id=self.french.id)
         lead.invalidate_cache()
         # when she reads it over RPC without a context (no language given)
-        text = lead.sudo(self.french).with_context({}).read(["score_explanation_display"])[0][
-            "score_explanation_display"]
+        over_rpc = lead.with_env(lead.env(user=self.french.id, context={}))
+        text = over_rpc.read(["score_explanation_display"])[0]["score_explanation_display"]
         # then the reasons and the rule names are both in French, not mixed
         self.assertEqual(text, "Augmenté par:\n+30 Basé en France\n+20 Decision maker")
