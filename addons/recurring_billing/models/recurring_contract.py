@@ -656,9 +656,11 @@ class RecurringContract(models.Model):
     @api.multi
     def _paused_ranges(self):
         self.ensure_one()
-        # what the invoicing needs, whoever runs it (billing users read no pause)
-        return [(fields.Date.from_string(p.date_start), fields.Date.from_string(p.date_end) if p.date_end else None)
-                for p in self.sudo().pause_ids]
+        # what the invoicing needs, whoever runs it (billing users read no pause); read once per
+        # contract in an invoicing run (which changes no pause)
+        return list(self._invoicing_cache(("paused ranges", self.id), lambda: [
+            (fields.Date.from_string(p.date_start), fields.Date.from_string(p.date_end) if p.date_end else None)
+            for p in self.sudo().pause_ids]))
 
     @api.multi
     def _compute_next_invoice_date(self):

@@ -325,12 +325,18 @@ class RecurringContractInvoicing(models.Model):
             recurring_invoicing_cache={}, recurring_run_date=fields.Date.to_string(today))
         claims = []
         contracts.filtered("terms_change_ids")._apply_terms_changes(today)
+        # the due periods of the whole batch are worked out before any is claimed: the
+        # contracts' invoiced periods and pauses are read once for the batch (each claim
+        # would make the next contract read them again)
+        due = []
         for contract in contracts:
             summary["current"] = contract.id  # the contract to blame when this step fails
+            due.append((contract, contract._due_periods(today)))
+        for contract, periods in due:
+            summary["current"] = contract.id
             try:
                 with self.env.cr.savepoint():
-                    claims.extend((contract, period, contract._claim_period(period))
-                                  for period in contract._due_periods(today))
+                    claims.extend((contract, period, contract._claim_period(period)) for period in periods)
             except psycopg2.IntegrityError as error:
                 # another run invoiced this contract since our snapshot: nothing to do
                 _logger.info("Contract %s skipped, invoiced by a concurrent run: %s", contract.id, error)
