@@ -6,6 +6,7 @@ the batch in progress, which the next run redoes. Each due period is claimed (a 
 the invoiced periods table, UNIQUE (contract, period start)) in the same transaction as
 its invoice: whatever happens, a period cannot be invoiced twice.
 """
+import contextlib
 import logging
 import sys
 import threading
@@ -28,6 +29,8 @@ _logger = logging.getLogger(__name__)
 COMMIT_BATCH = 50
 # a batch is redone without its failing contract this many times, then one contract at a time
 MAX_BATCH_RETRIES = 4
+# attribute of the cursor: (highest invoice id, highest invoice line id) before the run's invoices
+NEW_INVOICES_MARK = "recurring_new_invoices_mark"
 
 try:
     from odoo.addons.queue_job.job import job
@@ -343,26 +346,28 @@ class RecurringContractInvoicing(models.Model):
                 claims = [claim for claim in claims if claim[0] != contract]
                 summary["skipped"] += 1
         summary["invoiced"] += len({claim[0].id for claim in claims})
+        contracts._prefetch_for_invoicing()
         created = []
-        for contract, period, claim in claims:
-            summary["current"] = contract.id
-            contract._apply_amendments_before(period)
-            invoice = contract._create_period_invoice(period)
-            created.append((contract, claim, invoice))
-        summary["current"] = None
-        invoices = contracts.env["account.invoice"].browse(
-            [invoice.id for _contract, _claim, invoice in created if invoice])
-        if invoices:
-            # one tax computation and one recomputation of the totals for the whole batch
-            invoices.with_context(recurring_defer_taxes=False).compute_taxes()
-        by_contract = {}
-        for contract, claim, invoice in created:
-            if invoice:
-                claim.invoice_id = invoice
-                by_contract[contract.id] = by_contract.get(contract.id, Invoice) | invoice
-        contracts._compute_next_invoice_date()
-        contracts._end_after_last_instalment()
-        contracts.recompute()
+        with self._new_invoices_of_run():
+            for contract, period, claim in claims:
+                summary["current"] = contract.id
+                contract._apply_amendments_before(period)
+                invoice = contract._create_period_invoice(period)
+                created.append((contract, claim, invoice))
+            summary["current"] = None
+            invoices = contracts.env["account.invoice"].browse(
+                [invoice.id for _contract, _claim, invoice in created if invoice])
+            if invoices:
+                # one tax computation and one recomputation of the totals for the whole batch
+                invoices.with_context(recurring_defer_taxes=False).compute_taxes()
+            by_contract = {}
+            for contract, claim, invoice in created:
+                if invoice:
+                    claim.invoice_id = invoice
+                    by_contract[contract.id] = by_contract.get(contract.id, Invoice) | invoice
+            contracts._compute_next_invoice_date()
+            contracts._end_after_last_instalment()
+            contracts.recompute()
         # validation and sending with the caller's context, totals all up to date
         for contract in contracts.with_env(self.env):
             summary["current"] = contract.id
@@ -371,6 +376,41 @@ class RecurringContractInvoicing(models.Model):
         self.env["recurring.invoicing.issue"].sudo()._record_success(
             self.browse(list({claim[0].id for claim in claims})), today)
         return invoices.with_env(self.env)
+
+    @api.model
+    @contextlib.contextmanager
+    def _new_invoices_of_run(self):
+        """While the run creates the invoices of a batch and computes their totals: the invoices
+        and invoice lines this transaction sees with an id above the highest one it saw at the
+        start are the run's own (those of other transactions stay out of its snapshot). Their
+        lines come from contracts, never from sales orders: Odoo's searches for the order lines
+        invoiced by them (to update what is invoiced on the orders) are answered without a
+        query (``sale.order.line._search``)."""
+        cr = self.env.cr
+        cr.execute("SELECT COALESCE(MAX(id), 0) FROM account_invoice")
+        invoice_mark = cr.fetchone()[0]
+        cr.execute("SELECT COALESCE(MAX(id), 0) FROM account_invoice_line")
+        line_mark = cr.fetchone()[0]
+        previous = getattr(cr, NEW_INVOICES_MARK, None)
+        setattr(cr, NEW_INVOICES_MARK, (invoice_mark, line_mark))
+        try:
+            yield
+        finally:
+            setattr(cr, NEW_INVOICES_MARK, previous)
+
+    @api.multi
+    def _prefetch_for_invoicing(self):
+        """Read what the invoices of these contracts need in a few queries for the whole batch
+        (their lines' taxes, price changes and changes, their adjustments), not contract by contract;
+        read in the customer's language, as ``_create_period_invoice`` reads them."""
+        for lang in set(self.mapped("partner_id.lang")):
+            contracts = self.filtered(lambda contract: contract.partner_id.lang == lang)
+            if lang and lang != self.env.lang:
+                contracts = contracts.with_context(lang=lang)
+            lines = contracts.mapped("line_ids")
+            for name in ("tax_ids", "price_change_ids", "amendment_ids"):
+                lines.mapped(name)
+            contracts.mapped("adjustment_ids")
 
     @api.multi
     def _lock_batch_for_invoicing(self):

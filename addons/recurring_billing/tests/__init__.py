@@ -21,3 +21,4 @@ from . import test_billing_user_buttons
 from . import test_wording
 from . import test_review20_third
 from . import test_review20_fourth
+from . import test_run_sale_orders
