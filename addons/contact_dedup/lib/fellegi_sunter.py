@@ -15,6 +15,7 @@ one: its ``u`` is the value's own frequency (term-frequency adjustment).
 Plain Python (rapidfuzz and jellyfish for the string distances), no Odoo import.
 """
 import collections
+import functools
 import logging
 import math
 import random
@@ -38,8 +39,12 @@ MIN_RECORDS = 1000
 RANDOM_PAIRS = 200000
 
 
-def _jw(first, second):
-    return JaroWinkler.similarity(first, second)
+# Jaro-Winkler similarity (prefix weight 0.1), called as is: the scan calls it millions of times
+_jw = JaroWinkler.similarity
+
+# the same two words of names (given names, common surnames) are compared again and again by a scan
+_word_jw = functools.lru_cache(maxsize=262144)(JaroWinkler.similarity)
+_word_distance = functools.lru_cache(maxsize=262144)(OSA.distance)
 
 
 def _token_match(words1, words2):
@@ -59,11 +64,11 @@ def _token_match(words1, words2):
             continue
         best, best_score = None, 0.0
         for other in rest2:
-            score = _jw(word, other)
+            score = _word_jw(word, other)
             if score > best_score:
                 best, best_score = other, score
         shortest = min(len(word), len(best)) if best is not None else 0
-        distance = OSA.distance(word, best) if best is not None else None
+        distance = _word_distance(word, best) if best is not None else None
         if best is not None and (best_score >= 0.88 and (distance <= 1 or shortest >= 5 or not strict)
                                  or distance <= 1 and (shortest >= 4 or shortest >= 2 and word[0] == best[0])):
             rest2.remove(best)
@@ -73,19 +78,27 @@ def _token_match(words1, words2):
     return exact, close, unmatched
 
 
+@functools.lru_cache(maxsize=262144)
 def compare_name(first, second):
     """0 same name, 1 a typo, 2 one name is the other without a given name (or with its initial),
     3 one word shared and another different (relatives), 4 different."""
     if not first or not second:
         return MISSING
-    if first == second or first.replace(" ", "") == second.replace(" ", ""):
+    if first == second:
         return 0
-    words1, words2 = _with_particles(first.split(), second.split())
-    if sorted(words1) == sorted(words2):
+    words1, glued1, sorted1, initials1, particles1 = _name_words(first)
+    words2, glued2, sorted2, initials2, particles2 = _name_words(second)
+    if glued1 == glued2:
+        return 0
+    if particles1 or particles2:
+        words1, words2 = _with_particles(list(words1), list(words2))
+        sorted1, sorted2 = sorted(words1), sorted(words2)
+        initials1, initials2 = _initials(words1), _initials(words2)
+    if sorted1 == sorted2:
         return 1  # "van der berg" and "vanderberg", "st martin" and "saint martin"
     # the shorter name first; of two as long, the one with an initial ("b martin" against
     # "benoit martin": the initial is what is left unmatched, whichever name was typed first)
-    if (len(words1), -_initials(words1)) > (len(words2), -_initials(words2)):
+    if len(words1) > len(words2) or len(words1) == len(words2) and initials1 < initials2:
         words1, words2 = words2, words1
     exact, close, unmatched = _token_match(words1, words2)
     if not unmatched:
@@ -102,6 +115,15 @@ def compare_name(first, second):
     if _jw(first, second) >= 0.9:
         return 1
     return 4
+
+
+@functools.lru_cache(maxsize=65536)
+def _name_words(name):
+    """A name's words, the name without its spaces, its words sorted, its initials (one-letter words)
+    and whether a word is a particle (``_with_particles``: a name without any, beside another without
+    any, is compared as typed): the scan compares each name with many others."""
+    words = tuple(name.split())
+    return words, name.replace(" ", ""), sorted(words), _initials(words), any(word in PARTICLES for word in words)
 
 
 # the words that start a family name ("Van der Berg", "De Smet", "Saint-Martin", "Le Goff"), each
@@ -164,6 +186,8 @@ def compare_email(first, second, names=()):
         return 0
     local1, domain1 = first.split("@", 1)
     local2, domain2 = second.split("@", 1)
+    if domain1 != domain2 and local1 != local2:
+        return 2  # what the rules below say of another mailbox at another domain, without reading the letters
     letters1, letters2 = _letters(local1), _letters(local2)
     if _digits(local1) != _digits(local2) or (letters1 == letters2 and local1 != local2):
         return 2
@@ -269,13 +293,15 @@ def compare_address(first, second):
     missing is no evidence against: ``NO_STREET``), 4 the same town and house number on another street
     (``SAME_NUMBER``: the street's name typed very differently, or another one), 5 the same town, another
     street, 6 elsewhere."""
-    street = compare_street(first.get("street"), second.get("street"))
     zip_level = compare_zip(first.get("zip"), second.get("zip"))
     city = compare_city(first.get("city"), second.get("city"))
-    if street == zip_level == city == MISSING:
-        return MISSING
     town = min(level for level in (zip_level, city) if level != MISSING) if (zip_level, city) != (
         MISSING, MISSING) else MISSING
+    if town == 2:
+        return ELSEWHERE  # another town, whatever the streets (most pairs: their street is not compared)
+    street = compare_street(first.get("street"), second.get("street"))
+    if street == zip_level == city == MISSING:
+        return MISSING
     if street == MISSING:
         return NO_STREET if town in (0, 1) else ELSEWHERE
     if town in (MISSING, 2):

@@ -151,7 +151,8 @@ class ResPartner(models.Model):
     @api.model
     def _dedup_keys_from_row(self, record_id, row):
         keys = dict(zip(KEY_COLUMNS, row[1:]))
-        keys.update(id=record_id, is_company=bool(row[0]))
+        keys["id"] = record_id
+        keys["is_company"] = bool(row[0])
         return keys
 
     @api.model
