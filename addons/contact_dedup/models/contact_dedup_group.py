@@ -561,8 +561,9 @@ class ContactDedupGroup(models.Model):
         """Re-estimate the model from the base: per kind (persons, companies), u from random
         pairs of partners (of the exact levels, from the counts of values: ``_dedup_exact_counts``),
         m by EM on a sample of the blocked pairs in ``dedup_scan_pairs``. The partners the random
-        pairs are drawn from, and the draw, depend on the base only (the partners' ids, the number
-        of blocked pairs): the same base gives the same weights from one scan to the next.
+        pairs are drawn from, the draw and the blocked pairs sampled depend on the base only (the
+        partners' ids, the number of blocked pairs, a hash of each pair's ids): the same base gives
+        the same weights from one scan to the next.
         A kind with fewer than ``fellegi_sunter.MIN_RECORDS`` partners keeps the defaults.
         Stores the model (``contact_dedup.model``) and its weights (``contact.dedup.weight``)."""
         cr = self.env.cr
@@ -593,11 +594,14 @@ class ContactDedupGroup(models.Model):
                     SELECT p.a, p.b, {first}, {second} FROM dedup_scan_pairs p
                       JOIN res_partner x ON x.id = p.a
                       JOIN res_partner y ON y.id = p.b
-                     WHERE COALESCE(x.is_company, FALSE) = %s AND random() < %s
+                     WHERE COALESCE(x.is_company, FALSE) = %s
+                       AND (hashint8(p.a::bigint * 2147483648 + p.b) & 2147483647) < %s
                 """.format(first=", ".join("x.%s" % column for column in columns),
                            second=", ".join("y.%s" % column for column in columns))
+                # the pairs learnt from are chosen by their ids (a hash), not at random: the same base
+                # gives the same sample, hence the same weights and the same pairs, from one scan to the next
                 share = min(1.0, float(blocked_sample) / max(blocked, 1))
-                cr.execute(query, (is_company, share))  # pylint: disable=sql-injection
+                cr.execute(query, (is_company, share * 2147483648.0))  # pylint: disable=sql-injection
                 while True:
                     cr.execute("FETCH %s FROM dedup_estimate_cursor", (chunk,))
                     rows = cr.fetchall()
