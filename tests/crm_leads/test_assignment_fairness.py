@@ -36,7 +36,7 @@ def _rule_and_key(admin_rpc, distribution, weights):
     return tag, users, key_id, action["context"]["crm_leads_new_key"][str(key_id)]
 
 
-def _post_concurrently(odoo_server, secret, tag):
+def _post_concurrently(odoo_server, secret, tag, leads=LEADS):
     url = odoo_server.url + "/api/crm/v1/leads"
 
     def post(index):
@@ -51,8 +51,8 @@ def _post_concurrently(odoo_server, secret, tag):
         return status, body
 
     with ThreadPoolExecutor(max_workers=CLIENTS) as pool:
-        answers = list(pool.map(post, range(LEADS)))
-    assert [status for status, _body in answers] == [201] * LEADS, [a for a in answers if a[0] != 201][:3]
+        answers = list(pool.map(post, range(leads)))
+    assert [status for status, _body in answers] == [201] * leads, [a for a in answers if a[0] != 201][:3]
 
 
 def _counts(admin_rpc, key_id, users):
@@ -81,3 +81,25 @@ def test_concurrent_leads_are_shared_by_weight_and_by_load(odoo_server, admin_rp
     else:
         # then the salespeople (who held no lead before) end with level loads
         assert max(counts.values()) - min(counts.values()) <= LOAD_TOLERANCE, counts
+
+
+CAP = 3
+CAPPED_LEADS = 45
+
+
+@pytest.mark.parametrize("distribution", ["round_robin", "load"])
+def test_concurrent_leads_never_go_past_the_maximum_open_leads(odoo_server, admin_rpc, distribution):
+    tag, users, key_id, secret = _rule_and_key(admin_rpc, distribution, (1, 1, 1))
+    rule_ids = admin_rpc.call("crm.lead.assignment.rule", "search", [("name", "=", "Parts %s" % tag)])
+    admin_rpc.call("crm.lead.assignment.rule", "write", rule_ids, {"max_open_leads": CAP})
+    # when 12 clients post 45 leads at once through a rule whose salespeople may hold 3 open leads
+    _post_concurrently(odoo_server, secret, tag, CAPPED_LEADS)
+    leads = admin_rpc.call("crm.lead", "search_read", [("intake_api_key_id", "=", key_id)], fields=["user_id"])
+    assert len(leads) == CAPPED_LEADS
+    counts = {user: 0 for user in users}
+    for lead in leads:
+        if lead["user_id"]:
+            counts[lead["user_id"][0]] += 1
+    print("%s capped: %s" % (distribution, [counts[user] for user in users]))
+    # then each salesperson holds 3 leads, never more; the other leads stay with the team
+    assert sorted(counts.values()) == [CAP] * len(users), counts

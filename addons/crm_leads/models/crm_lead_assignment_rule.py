@@ -240,14 +240,16 @@ class CrmLeadAssignmentRule(models.Model):
 
     @api.model
     def _shares_now(self, side, rules, states, running):
-        """'By weight' and 'by load' rules: count what each salesperson holds now, in the
-        short transaction ``side`` that holds the rules' rows: the leads committed so far
+        """'By weight' and 'by load' rules, and round robin rules with a cap ("Maximum Open
+        Leads"): count what each salesperson holds now, in the short transaction ``side``
+        that holds the rules' rows: the leads committed so far
         plus the leads given by requests still running (``running``: ``{rule id: [user
         id]}`` of their turns). The counts read in the request's own snapshot miss both, and
         concurrent requests would all give their lead to the same salesperson."""
         for rule in rules:
             state = states[rule]
-            if rule.distribution not in ("weight", "load"):
+            # round robin needs the counts only for its cap ("Maximum Open Leads")
+            if rule.distribution not in ("weight", "load") and not rule.max_open_leads:
                 continue
             user_ids = [user_id for user_id, _weight in state["members"]]
             if not user_ids:
