@@ -117,3 +117,60 @@ def test_tracker_pasted_in_another_website_records_views_downloads_and_forms(web
         assert {e["visitor_id"] for e in events} == {visitor}
     finally:
         driver.quit()
+
+
+def _other_visitor_of_page(driver, old, timeout=30):
+    """The visitor id of the open page once it is no longer ``old``."""
+    deadline = time.time() + timeout
+    while time.time() < deadline:
+        visitor = driver.execute_script("return window.leadScoring && window.leadScoring.visitorId")
+        if visitor and visitor != old:
+            return visitor
+        time.sleep(0.2)
+    raise AssertionError("the tracker of %s kept the visitor id %s" % (driver.current_url, old))
+
+
+def test_tracker_replaces_a_visitor_id_the_server_refuses_or_of_another_key(
+        website, odoo_server, admin_rpc, tmp_path):
+    site, company_id = website
+    # the same website also shows another company's tracker (its own publishable key)
+    other_company_id = admin_rpc.call("res.company", "create", {"name": "Autre site %d" % int(time.time() * 1000)})
+    team_id = admin_rpc.call("crm.team", "search", [], limit=1)[0]
+    other_key_id = admin_rpc.call("crm.lead.api.key", "create", {
+        "name": "Autre site", "team_id": team_id, "rate_limit": 0, "key_kind": "publishable",
+        "company_id": other_company_id})
+    action = admin_rpc.call("crm.lead.api.key", "action_generate_key", [other_key_id])
+    other_key = action["context"]["crm_leads_new_key"][str(other_key_id)]
+    (tmp_path / "autre.html").write_text(PAGE.format(title="Autre", odoo=odoo_server.url, key=other_key),
+                                         encoding="utf-8")
+    driver = harness.chromium(1200, 800)
+    try:
+        # given a browser that kept a visitor id the server does not take (signed with an
+        # older secret of the database, or never handed out)
+        driver.get(site + "/tarifs.html")
+        _visitor_of_page(driver)
+        refused = "v1.pytest-refused.0"
+        driver.execute_script("window.localStorage.setItem('lead_scoring_visitor', arguments[0])", refused)
+        # when the visitor opens the blog page
+        driver.get(site + "/blog.html")
+        visitor = _other_visitor_of_page(driver, refused)
+        # then the tracker got a new id and its page view arrived with it
+        events = _events_of(admin_rpc, visitor, 1)
+        assert [(event["event_type"], event["url"]) for event in events] == [("page_view", site + "/blog.html")]
+        assert driver.execute_script(
+            "return document.querySelector('#contact input[name=visitor_id]').value") == visitor
+
+        # when the visitor opens the page of the other company's tracker on the same website
+        driver.get(site + "/autre.html")
+        other_visitor = _other_visitor_of_page(driver, visitor)
+        # then its page view is recorded for the other company, under an id of its own
+        events = _events_of(admin_rpc, other_visitor, 1)
+        assert [(e["event_type"], e["company_id"][0]) for e in events] == [("page_view", other_company_id)]
+        # and back on our page, our tracker takes a new id of our company again
+        driver.get(site + "/tarifs.html")
+        again = _other_visitor_of_page(driver, other_visitor)
+        events = _events_of(admin_rpc, again, 1)
+        assert [(e["event_type"], e["url"], e["company_id"][0]) for e in events] == [
+            ("page_view", site + "/tarifs.html", company_id)]
+    finally:
+        driver.quit()

@@ -3,8 +3,12 @@
  *           data-endpoint="https://<odoo>/api/crm/v1/events" data-key="<publishable API key>" async></script>
  * It records a page view per page, a download per click on a link to a file, asks the
  * server once for an anonymous visitor id (signed: /api/crm/v1/visitor), keeps it in
- * localStorage and adds it (hidden input "visitor_id") to every form of the page, so that
+ * localStorage with the key it was issued for and adds it (hidden input "visitor_id") to every form of the page, so that
  * the visitor's past events join the lead the form creates.
+ * A stored id is checked once per page load: its first event goes by XMLHttpRequest, whose
+ * answer sendBeacon never sees. An id the server refuses (403 invalid_visitor: another
+ * company's, or signed before the database's secret changed) or issued for another key is
+ * replaced by a new one, and the events wait for it.
  * window.leadScoring.track(type, url) records any other event.
  */
 (function () {
@@ -22,15 +26,54 @@
         || endpoint.replace(/\/events(\?|$)/, "/visitor$1");
     var visitorId = null;
     var pending = [];
+    // a stored id is not trusted until the server took one of its events
+    var checked = false;
+    var checking = false;
 
     function withKey(address) {
         // the key in the address: the server checks it before it reads the body
         return address + (address.indexOf("?") === -1 ? "?" : "&") + "key=" + encodeURIComponent(key);
     }
 
+    function refused(request) {
+        var code = null;
+        try {
+            code = JSON.parse(request.responseText).error.code;
+        } catch (error) {
+            code = null;
+        }
+        return request.status === 403 && code === "invalid_visitor";
+    }
+
+    function check(type, url, body, address) {
+        // the first event of a stored id: its answer says whether the server takes the id
+        checking = true;
+        var request = new XMLHttpRequest();
+        request.open("POST", address, true);
+        request.setRequestHeader("Content-Type", "text/plain");
+        request.onloadend = function () {
+            checking = false;
+            if (refused(request)) {
+                // the event waits for a new id, with the ones recorded meanwhile
+                pending.unshift([type, url]);
+                visitorId = null;
+                forget();
+                askVisitorId();
+                return;
+            }
+            checked = true;
+            flush();
+        };
+        request.send(body);
+    }
+
     function send(type, url) {
         var body = JSON.stringify({events: [{type: type, url: url, visitor_id: visitorId}]});
         var address = withKey(endpoint);
+        if (!checked) {
+            check(type, url, body, address);
+            return;
+        }
         // text/plain: a simple request, no CORS preflight
         if (navigator.sendBeacon) {
             navigator.sendBeacon(address, new Blob([body], {type: "text/plain"}));
@@ -44,22 +87,36 @@
 
     function track(type, url) {
         url = url || window.location.href;
-        if (visitorId) {
+        if (visitorId && !checking) {
             send(type, url);
         } else {
             pending.push([type, url]);
         }
     }
 
-    function known(id) {
+    function flush() {
+        while (pending.length && !checking) {
+            var event = pending.shift();
+            send(event[0], event[1]);
+        }
+    }
+
+    function known(id, fresh) {
         visitorId = id;
+        // an id the server just handed out needs no check
+        checked = checked || !!fresh;
         window.leadScoring.visitorId = id;
         // the embeddable form of crm_leads sends it with the lead
         window.crmLeadsVisitorId = id;
         tagForms();
-        while (pending.length) {
-            var event = pending.shift();
-            send(event[0], event[1]);
+        flush();
+    }
+
+    function forget() {
+        try {
+            window.localStorage.removeItem(storageKey);
+        } catch (error) {
+            // private browsing: nothing stored
         }
     }
 
@@ -78,11 +135,11 @@
                 return;
             }
             try {
-                window.localStorage.setItem(storageKey, id);
+                window.localStorage.setItem(storageKey, JSON.stringify({id: id, key: key}));
             } catch (error) {
                 // private browsing: the id lasts for the page
             }
-            known(id);
+            known(id, true);
         };
         request.send();
     }
@@ -90,12 +147,20 @@
     function tagForms() {
         var forms = document.getElementsByTagName("form");
         for (var i = 0; i < forms.length; i++) {
-            if (visitorId && !forms[i].querySelector("input[name=visitor_id]")) {
-                var input = document.createElement("input");
+            if (!visitorId) {
+                continue;
+            }
+            var input = forms[i].querySelector("input[name=visitor_id]");
+            if (!input) {
+                input = document.createElement("input");
                 input.type = "hidden";
                 input.name = "visitor_id";
-                input.value = visitorId;
+                input.setAttribute("data-lead-scoring", "1");
                 forms[i].appendChild(input);
+            }
+            if (input.getAttribute("data-lead-scoring")) {
+                // a replaced id replaces the one given to the form
+                input.value = visitorId;
             }
         }
     }
@@ -122,9 +187,21 @@
     } catch (error) {
         stored = null;
     }
-    // ids of trackers before signed ids ("v-...") are not accepted any more: a new one is asked
-    if (stored && stored.indexOf("v1.") === 0) {
-        known(stored);
+    var storedKey = null;
+    if (stored && stored.charAt(0) === "{") {
+        try {
+            stored = JSON.parse(stored);
+            storedKey = stored.key;
+            stored = stored.id;
+        } catch (error) {
+            stored = null;
+        }
+    }
+    // ids of trackers before signed ids ("v-...") are not accepted any more, nor an id issued
+    // for another key (another company's, most likely): a new one is asked. An id stored
+    // alone (trackers before the key was stored with it) is checked with its first event.
+    if (typeof stored === "string" && stored.indexOf("v1.") === 0 && (storedKey === null || storedKey === key)) {
+        known(stored, false);
     } else {
         askVisitorId();
     }
