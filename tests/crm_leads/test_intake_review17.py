@@ -137,3 +137,21 @@ def test_a_lead_with_1000_tags_is_refused_naming_the_field(odoo_server, admin_rp
                                                {"Authorization": "Bearer %s" % secret})
     assert status == 200 and (body["created"], body["rejected"]) == (1, 1), body
     assert body["results"][1]["error"]["code"] == "invalid_value"
+
+
+def test_a_replay_is_answered_once_the_keys_rate_limit_is_reached(odoo_server, admin_rpc):
+    key_id, secret, _token = _secret_key(admin_rpc, "Review 17 replay limit %d" % time.time())
+    admin_rpc.call("crm.lead.api.key", "write", [key_id], {"rate_limit": 2})
+    url = odoo_server.url + "/api/crm/v1/leads"
+    first = {"Authorization": "Bearer %s" % secret, "Idempotency-Key": "replay-r17-a-%d" % time.time()}
+    second = {"Authorization": "Bearer %s" % secret, "Idempotency-Key": "replay-r17-b-%d" % time.time()}
+    status, body, _headers = harness.post_json(url, {"name": "Porte", "email": "porte@example.fr"}, first)
+    assert status == 201, body
+    assert harness.post_json(url, {"name": "Fenêtre", "email": "fenetre@example.fr"}, second)[0] == 201
+    # when the key's limit is reached, the client retries its first lead (its answer was lost)
+    # then it gets the stored answer, not a 429 (the lead exists: nothing to limit)
+    assert harness.post_json(url, {"name": "Porte", "email": "porte@example.fr"}, first)[:2] == (201, body)
+    # and a new lead is still limited
+    third = {"Authorization": "Bearer %s" % secret, "Idempotency-Key": "replay-r17-c-%d" % time.time()}
+    assert harness.post_json(url, {"name": "Volet", "email": "volet@example.fr"}, third)[0] == 429
+    assert admin_rpc.call("crm.lead", "search_count", [("intake_api_key_id", "=", key_id)]) == 2

@@ -50,15 +50,17 @@ class LeadApiController(http.Controller):
                 raise ApiError(403, "secret_key_required",
                                "A publishable key only sends events and website forms: create leads with a "
                                "secret key, from your server.")
-            check_rate_limit("key:%d" % key.id, key.rate_limit)
             cors = self._cors_headers(origin, key)
             idempotency_key = self._idempotency_key()
             body = read_json_body(MAX_BODY_BYTES)
             request_hash = api_lib.body_hash(body)
             if idempotency_key:
+                # a retry gets its stored answer before the rate limit counts it: it creates
+                # nothing
                 replay = self._replay(key, idempotency_key, request_hash)
                 if replay:
                     return replay
+            check_rate_limit("key:%d" % key.id, key.rate_limit)
             batch, payloads = self._payloads(body)
             if idempotency_key:
                 self._reserve(key, idempotency_key, request_hash)
