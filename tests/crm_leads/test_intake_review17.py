@@ -155,3 +155,17 @@ def test_a_replay_is_answered_once_the_keys_rate_limit_is_reached(odoo_server, a
     third = {"Authorization": "Bearer %s" % secret, "Idempotency-Key": "replay-r17-c-%d" % time.time()}
     assert harness.post_json(url, {"name": "Volet", "email": "volet@example.fr"}, third)[0] == 429
     assert admin_rpc.call("crm.lead", "search_count", [("intake_api_key_id", "=", key_id)]) == 2
+
+
+def test_another_method_on_the_lead_service_gets_a_json_405(odoo_server):
+    for method in ("GET", "DELETE"):
+        connection = http.client.HTTPConnection(urllib.parse.urlsplit(odoo_server.url).netloc, timeout=60)
+        try:
+            connection.request(method, "/api/crm/v1/leads")
+            response = connection.getresponse()
+            assert response.status == 405
+            assert response.getheader("Content-Type").startswith("application/json")
+            assert "POST" in response.getheader("Allow")
+            assert json.loads(response.read().decode())["error"]["code"] == "method_not_allowed"
+        finally:
+            connection.close()

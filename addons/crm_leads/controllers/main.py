@@ -27,7 +27,8 @@ from odoo.http import request
 
 from ..lib import api as api_lib
 from ..lib.intake import clean_payload, limit_error as intake_limit_error
-from .common import ApiError, api_key_from_request, check_rate_limit, error_body, json_response, read_json_body
+from .common import (ApiError, api_key_from_request, check_rate_limit, error_body, error_response, json_response,
+                     read_json_body)
 
 _logger = logging.getLogger(__name__)
 
@@ -70,6 +71,15 @@ class LeadApiController(http.Controller):
             return json_response(answer, status, cors)
         except ApiError as error:
             return error.response()
+
+    @http.route("/api/crm/v1/leads", type="http", auth="none", methods=["GET", "PUT", "PATCH", "DELETE"],
+                csrf=False)
+    def leads_other_methods(self, **_kwargs):
+        """A JSON 405 for the methods the web service does not answer (it was Odoo's HTML
+        page): clients read every error as JSON."""
+        return error_response(405, "method_not_allowed",
+                              "%s is not answered here: POST the leads to create (OPTIONS for CORS)."
+                              % request.httprequest.method, None, [("Allow", "POST, OPTIONS")])
 
     # ------------------------------------------------------------------ steps
 
