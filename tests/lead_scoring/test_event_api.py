@@ -133,7 +133,8 @@ def test_the_events_endpoint_limits_events_a_minute_not_calls(odoo_server, admin
     def send(count):
         events = [{"type": "page_view", "url": "https://www.example.com/blog/%d" % index, "lead_id": lead_id}
                   for index in range(count)]
-        return _post_events(odoo_server, secret, events, in_address=True)
+        return harness.post_json(odoo_server.url + "/api/crm/v1/events", {"events": events},
+                                 {"Authorization": "Bearer %s" % secret})
 
     def recorded():
         return admin_rpc.call("crm.lead", "read", [lead_id], ["event_count"])[0]["event_count"]
@@ -171,6 +172,27 @@ def test_events_without_a_key_get_missing_key_whatever_the_body(odoo_server, adm
         assert (status, answer["error"]["code"]) == (401, "missing_key"), (body, answer)
         assert headers.get("Access-Control-Allow-Origin") == "*"
     # with a key, the same bad body is told apart
-    secret = _key(admin_rpc)
+    secret = _key(admin_rpc, kind="publishable")
     status, answer, _headers = harness.post_json(url + "?key=" + secret, b"not json", plain)
     assert (status, answer["error"]["code"]) == (400, "invalid_json")
+
+
+def test_a_secret_key_in_the_events_address_is_refused(odoo_server, admin_rpc):
+    secret = _key(admin_rpc)
+    lead_id = admin_rpc.call("crm.lead", "create", {"name": "Clé dans l'adresse", "type": "lead"})
+    events = [{"type": "page_view", "url": "https://www.example.com/pricing", "lead_id": lead_id}]
+    # a secret key in the address (logged by proxies, kept in histories) is refused, saying where it goes
+    status, body, _headers = _post_events(odoo_server, secret, events, in_address=True)
+    assert status == 403, body
+    assert body["error"]["code"] == "secret_key_in_address" and "Authorization" in body["error"]["message"]
+    assert admin_rpc.call("crm.lead", "read", [lead_id], ["event_count"])[0]["event_count"] == 0
+    # in the header it is taken; a publishable key stays accepted in the address
+    status, body, _headers = harness.post_json(odoo_server.url + "/api/crm/v1/events", {"events": events},
+                                               {"Authorization": "Bearer %s" % secret})
+    assert status == 201, body
+    publishable = _key(admin_rpc, kind="publishable")
+    with urllib.request.urlopen(odoo_server.url + "/api/crm/v1/visitor?key=" + publishable, timeout=30) as response:
+        visitor = json.loads(response.read().decode())["visitor_id"]
+    status, body, _headers = _post_events(odoo_server, publishable, [
+        {"type": "page_view", "url": "https://www.example.com/pricing", "visitor_id": visitor}], in_address=True)
+    assert status == 201, body

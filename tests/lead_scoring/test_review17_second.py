@@ -14,8 +14,8 @@ def _key(admin_rpc, kind="secret"):
 
 
 def _post_events(odoo_server, secret, events):
-    return harness.post_json(odoo_server.url + "/api/crm/v1/events?key=" + secret, {"events": events},
-                             {"Content-Type": "text/plain"})
+    return harness.post_json(odoo_server.url + "/api/crm/v1/events", {"events": events},
+                             {"Authorization": "Bearer %s" % secret})
 
 
 def test_an_event_dated_next_year_is_refused_naming_the_timestamp(odoo_server, admin_rpc):

@@ -128,6 +128,13 @@ class LeadEventController(http.Controller):
             check_rate_limit("events:%s" % key.id, EVENTS_PER_MINUTE)
             return key, body
         key = api_key_from_request(token if isinstance(token, str) else None)
+        if token and key.key_kind != "publishable":
+            # an address is logged by proxies and kept in browser histories: a secret key
+            # there is exposed (and the endpoint answers any origin)
+            raise ApiError(403, "secret_key_in_address",
+                           _("A secret key is never accepted in the address (?key=): send it in the "
+                             "'Authorization: Bearer <key>' header. Website pages use a publishable key."),
+                           "key")
         check_rate_limit("events:%s" % key.id, EVENTS_PER_MINUTE)
         return key, read_json_body()
 
