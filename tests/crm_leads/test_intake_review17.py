@@ -169,3 +169,21 @@ def test_another_method_on_the_lead_service_gets_a_json_405(odoo_server):
             assert json.loads(response.read().decode())["error"]["code"] == "method_not_allowed"
         finally:
             connection.close()
+
+
+def test_a_french_visitor_reads_the_forms_size_and_nul_errors_in_french(odoo_server, admin_rpc):
+    admin_rpc.call("ir.translation", "load_module_terms", [], ["crm", "crm_leads"], ["fr_FR"])
+    _key_id, _secret, token = _secret_key(admin_rpc, "Review 17 French errors %d" % time.time())
+    french = {"Content-Type": "application/x-www-form-urlencoded", "Accept-Language": "fr-FR,fr;q=0.9"}
+    # a form too large to be read (its language is not read either): the browser's language
+    fields = dict(_load_form(odoo_server, token), contact_name="Grand", email="grand@example.fr")
+    body = (urllib.parse.urlencode(fields) + "&message=").encode() + b"x" * (2 * 1024 * 1024)
+    status, answer = _post_raw(odoo_server, "/crm/form/%s/submit" % token, body, french)
+    assert status == 413 and "trop volumineux" in answer["error"]["message"], answer
+    # a NUL character in the name: in French, naming the field (not an internal path)
+    fields = dict(_load_form(odoo_server, token), contact_name="Jean\x00", email="jean@example.fr", lang="fr_FR")
+    status, answer = _post_raw(odoo_server, "/crm/form/%s/submit" % token, urllib.parse.urlencode(fields).encode(),
+                               french)
+    assert status == 400 and answer["error"]["field"] == "contact_name", answer
+    assert "ne peut pas être enregistré" in answer["error"]["message"], answer
+    assert "form.contact_name" not in answer["error"]["message"], answer

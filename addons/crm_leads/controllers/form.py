@@ -131,6 +131,9 @@ class LeadFormController(http.Controller):
         try:
             api_lib.check_storable(posted, "form")
         except api_lib.UnstorableValue as error:
+            field = next((name for name, value in posted.items() if isinstance(value, str) and "\x00" in value), None)
+            if field:
+                return json_response(error_body("invalid_value", key._form_nul_message(field), field), 400, cors)
             return json_response(error_body("invalid_value", str(error)), 400, cors)
         status, answer = key._form_submit(posted)
         return json_response(answer, status, cors)
@@ -145,9 +148,19 @@ class LeadFormController(http.Controller):
         return origin.rstrip("/").lower() == own or api_lib.origin_allowed(origin, key.allowed_origins)
 
     def _lang(self, key, lang):
-        """An installed language: the one asked for, else the company's, else English."""
+        """An installed language: the one asked for, else the browser's (Accept-Language: a
+        form too large to be read has no language posted), else the company's, else English."""
         Lang = request.env["res.lang"].sudo()
-        for code in (lang, key.company_id.partner_id.lang, "en_US"):
+        browser = []
+        for code in request.httprequest.accept_languages.values():
+            code = code.replace("-", "_")
+            if "_" in code:
+                code = code.split("_", 1)[0].lower() + "_" + code.split("_", 1)[1].upper()
+            else:
+                # "fr": the first installed French
+                code = Lang.search([("code", "=like", code + "\\_%"), ("active", "=", True)], limit=1).code
+            browser.append(code)
+        for code in [lang] + browser + [key.company_id.partner_id.lang, "en_US"]:
             if code and Lang.search_count([("code", "=", code), ("active", "=", True)]):
                 return code
         return "en_US"

@@ -293,6 +293,13 @@ class CrmLeadApiKey(models.Model):
         return _("The form is too large to be sent: shorten your message.")
 
     @api.model
+    def _form_nul_message(self, field):
+        """A field posted with a NUL character, named by its label in the visitor's language."""
+        label = self.env["crm.lead"].fields_get([field], ["string"]).get(field, {}).get("string") or field
+        return _("The field '%s' holds a character that cannot be stored (NUL): remove it and send the "
+                 "form again.") % label
+
+    @api.model
     def _form_rate_limited_message(self):
         return _("Too many messages sent from your connection: please wait a minute and send it again.")
 
