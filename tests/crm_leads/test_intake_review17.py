@@ -187,3 +187,15 @@ def test_a_french_visitor_reads_the_forms_size_and_nul_errors_in_french(odoo_ser
     assert status == 400 and answer["error"]["field"] == "contact_name", answer
     assert "ne peut pas être enregistré" in answer["error"]["message"], answer
     assert "form.contact_name" not in answer["error"]["message"], answer
+
+
+def test_a_name_too_long_is_refused_with_its_label_and_the_reason(odoo_server, admin_rpc):
+    admin_rpc.call("ir.translation", "load_module_terms", [], ["crm", "crm_leads"], ["fr_FR"])
+    _key_id, _secret, token = _secret_key(admin_rpc, "Review 17 long name %d" % time.time())
+    fields = dict(_load_form(odoo_server, token), contact_name="J" * 5000, email="jean@example.fr", lang="fr_FR")
+    time.sleep(1.5)  # a form sent faster than its minimum time is taken for a bot's
+    status, answer = _post_form("%s/crm/form/%s/submit" % (odoo_server.url, token), fields)
+    assert status == 400 and answer["error"]["field"] == "contact_name", answer
+    message = answer["error"]["message"]
+    # the visitor reads the field's label and what to do, in French (not the internal name)
+    assert "'contact_name'" not in message and "trop long" in message and "256" in message, message

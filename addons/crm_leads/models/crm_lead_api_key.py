@@ -1,3 +1,4 @@
+import re
 import secrets
 
 from odoo import _, api, fields, models, tools
@@ -232,8 +233,9 @@ class CrmLeadApiKey(models.Model):
         payload, visitor_id = form_lib.form_payload(posted)
         values, extra, errors = clean_payload(payload)
         if errors:
-            field = errors[0][0] or None
-            return 400, {"error": {"code": "invalid_field", "field": field, "message": self._form_error(field)}}
+            field, reason = errors[0][0] or None, errors[0][1]
+            return 400, {"error": {"code": "invalid_field", "field": field,
+                                   "message": self._form_error(field, reason)}}
         if extra.get("lang"):
             # the page's language when this database has it; a person's form is never
             # refused for a hidden field: an unknown language is left out
@@ -271,14 +273,23 @@ class CrmLeadApiKey(models.Model):
         return 200, stored[1]
 
     @api.model
-    def _form_error(self, field):
-        """The message shown to the visitor for the form field at fault."""
+    def _form_error(self, field, reason=None):
+        """The message shown to the visitor for the form field at fault: named by its label,
+        with the reason when the visitor can act on it (a value too long)."""
         messages = {
             "email": _("Enter a valid e-mail address or a phone number."),
             "name": _("Enter your name or your company's name."),
             "country": _("Choose a country from the list."),
         }
-        return messages.get(field) or _("Check the field '%s'.") % field
+        if field in messages:
+            return messages[field]
+        lead_field = "description" if field == "message" else field
+        label = (self.env["crm.lead"].fields_get([lead_field], ["string"]).get(lead_field, {}).get("string")
+                 if lead_field else None) or field
+        too_long = re.match(r"At most (\d+) characters", reason or "")
+        if too_long:
+            return _("The field '%s' is too long: at most %d characters.") % (label, int(too_long.group(1)))
+        return _("Check the field '%s'.") % label
 
     @api.model
     def _form_network_error(self):
