@@ -199,3 +199,12 @@ def test_a_name_too_long_is_refused_with_its_label_and_the_reason(odoo_server, a
     message = answer["error"]["message"]
     # the visitor reads the field's label and what to do, in French (not the internal name)
     assert "'contact_name'" not in message and "trop long" in message and "256" in message, message
+
+
+def test_a_phone_without_digits_is_refused_naming_the_phone(odoo_server, admin_rpc):
+    key_id, secret, _token = _secret_key(admin_rpc, "Review 17 phone %d" % time.time())
+    status, body, _headers = harness.post_json(odoo_server.url + "/api/crm/v1/leads",
+                                               {"name": "Sans chiffres", "phone": "abc"},
+                                               {"Authorization": "Bearer %s" % secret})
+    assert status == 400 and body["error"]["field"] == "phone", body
+    assert admin_rpc.call("crm.lead", "search_count", [("intake_api_key_id", "=", key_id)]) == 0

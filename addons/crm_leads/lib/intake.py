@@ -106,6 +106,10 @@ def clean_payload(payload):
                 errors.append((key, "At most %d characters." % limit))
                 continue
             text = normalise_text(value)
+            if text and key in ("phone", "mobile") and not any(char.isdigit() for char in text):
+                # "abc" reaches no one: as the only contact, the lead could never be answered
+                errors.append((key, "A phone number holds digits."))
+                continue
             if text:
                 values[TEXT_FIELDS[key]] = text
         elif key in NUMBER_FIELDS:

@@ -280,6 +280,8 @@ class CrmLeadApiKey(models.Model):
             "email": _("Enter a valid e-mail address or a phone number."),
             "name": _("Enter your name or your company's name."),
             "country": _("Choose a country from the list."),
+            "phone": _("Enter a phone number with its digits."),
+            "mobile": _("Enter a phone number with its digits."),
         }
         if field in messages:
             return messages[field]

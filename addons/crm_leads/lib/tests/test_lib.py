@@ -140,3 +140,11 @@ def test_export_amounts_count_nan_and_infinity_as_zero():
     assert export_lib.summarise(rows)["total"]["expected_revenue"] == 100.0
     assert export_lib.summarise(rows)["total"]["weighted_revenue"] == 50.0
     assert "nan" not in export_lib.csv_lines(rows).lower()
+
+
+def test_clean_payload_refuses_a_phone_without_digits():
+    _values, _extra, errors = intake.clean_payload({"name": "Sans chiffres", "phone": "abc"})
+    # the phone first: the lead has no other contact either
+    assert [field for field, _message in errors] == ["phone", "email"]
+    values, _extra, errors = intake.clean_payload({"name": "Avec chiffres", "phone": "+33 1 23 45 67 89"})
+    assert not errors and values["phone"] == "+33 1 23 45 67 89"
