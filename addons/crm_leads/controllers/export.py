@@ -48,10 +48,11 @@ class PipelineExportController(http.Controller):
             raise werkzeug.exceptions.BadRequest(_("The selection must be a number, not %r.") % selection)
         record = request.env["crm.lead.export.selection"].browse(int(selection))
         try:
-            if record.exists():
-                return record.lead_ids()
+            lead_ids = record.lead_ids() if record.exists() else None
         except AccessError:
-            pass
+            lead_ids = None
+        if lead_ids is not None:
+            return lead_ids
         raise werkzeug.exceptions.NotFound(_("This selection of leads does not exist (any longer): select the "
                                              "leads again and download them."))
 

@@ -290,7 +290,8 @@ class CrmLeadApiKey(models.Model):
                  if lead_field else None) or field
         too_long = re.match(r"At most (\d+) characters", reason or "")
         if too_long:
-            return _("The field '%s' is too long: at most %d characters.") % (label, int(too_long.group(1)))
+            return _("The field '%(field)s' is too long: at most %(limit)d characters.") % {
+                "field": label, "limit": int(too_long.group(1))}
         return _("Check the field '%s'.") % label
 
     @api.model
