@@ -252,7 +252,8 @@ def test_salesman_runs_a_contract_lifecycle(world, role_clients):
     client.call("recurring.contract", "action_resume", [contract], context={"recurring_today": "2026-12-01"})
     assert read()["state"] == "running"
     line = client.call("recurring.contract.line", "search", [("contract_id", "=", contract)])
-    client.call("recurring.contract.line", "apply_change", line, "2027-02-01", quantity=3.0)
+    client.call("recurring.contract.line", "apply_change", line, "2027-02-01", quantity=3.0,
+                context={"recurring_today": "2026-12-01"})
     amendments = client.call("recurring.contract.amendment", "search_read", [("contract_id", "=", contract)],
                              ["state", "old_quantity", "quantity"])
     assert [(a["state"], a["quantity"]) for a in amendments] == [("pending", 3.0)]

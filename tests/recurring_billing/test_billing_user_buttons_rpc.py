@@ -17,7 +17,8 @@ def test_a_billing_user_pauses_resumes_and_closes_a_contract(odoo_server, admin_
               for xmlid in ("base.group_user", "account.group_account_invoice")]
     login = "billing-buttons-%s" % stamp
     admin_rpc.call("res.users", "create", {"name": "Billing %s" % stamp, "login": login, "password": login,
-                                           "email": "%s@example.com" % login, "groups_id": [(6, 0, groups)]},
+                                           "email": "%s@example.com" % login, "tz": "Europe/Paris",
+                                           "groups_id": [(6, 0, groups)]},
                    context={"no_reset_password": True})
     billing = odoo_server.rpc(login, login)
     customer = admin_rpc.call("res.partner", "create", {"name": "Billing Buttons %s" % stamp, "customer": True})

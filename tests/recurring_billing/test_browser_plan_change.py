@@ -7,6 +7,7 @@ import re
 import time
 
 import pytest
+import pytz
 from selenium.common.exceptions import NoSuchElementException, StaleElementReferenceException
 from selenium.webdriver.common.by import By
 from selenium.webdriver.common.keys import Keys
@@ -30,7 +31,7 @@ def invoiced_contract(admin_rpc):
     hosting, premium = (admin_rpc.call("product.product", "create", {
         "name": "%s %s" % (name, stamp), "type": "service", "list_price": price, "taxes_id": [(6, 0, [])]})
         for name, price in (("Plan Hosting", 30.0), ("Plan Premium", 60.0)))
-    today = datetime.date.today()
+    today = datetime.datetime.now(pytz.timezone("Europe/Paris")).date()  # the server's today
     contract = admin_rpc.call("recurring.contract", "create", {
         "partner_id": partner, "date_start": str(today.replace(day=1)), "recurring_interval": 1,
         "recurring_unit": "month", "invoicing_mode": "advance",
@@ -125,7 +126,7 @@ def test_a_sales_manager_changes_quantity_then_plan_and_the_next_invoice_bills_i
     assert changes[0]["create_uid"][1].startswith("Plan Manager")
     # the next invoice (made now: invoiced as many days ahead as there are to the next month) bills 3 units
     # of Premium, the quantity's charge, Hosting's credit and Premium's charge
-    today = datetime.date.today()
+    today = datetime.datetime.now(pytz.timezone("Europe/Paris")).date()  # the server's today
     next_month = (today.replace(day=28) + datetime.timedelta(days=4)).replace(day=1)
     admin_rpc.call("recurring.contract", "write", [contract], {"days_ahead": (next_month - today).days})
     admin_rpc.call("recurring.contract", "action_invoice_now", [contract])

@@ -1,9 +1,11 @@
 """Portal customers read their own contracts' lines, usage and invoices over JSON-RPC, and
 nothing of another customer's: not the records, not their names through a linked field."""
+import datetime
 import json
 import time
 
 import pytest
+import pytz
 
 import harness
 
@@ -52,6 +54,8 @@ def customers(odoo_server, admin_rpc):
     tax_ids = admin_rpc.call("account.tax", "search", [("type_tax_use", "=", "sale"), ("amount", "=", 20.0)],
                              limit=1)
     result = {}
+    # the contracts start on the first of this month (the server's today, in Paris): one invoice each
+    first = datetime.datetime.now(pytz.timezone("Europe/Paris")).date().replace(day=1).isoformat()
     for key in ("A", "B", "C"):
         company = admin_rpc.call("res.partner", "create", {
             "name": "Portal Customer %s %s" % (key, stamp), "is_company": True, "customer": True})
@@ -68,7 +72,7 @@ def customers(odoo_server, admin_rpc):
         product = admin_rpc.call("product.product", "create", {
             "name": "Secret plan %s" % result[key]["marker"], "type": "service", "list_price": 77.0})
         contract = admin_rpc.call("recurring.contract", "create", {
-            "partner_id": company, "date_start": "2026-11-01", "invoice_policy": "open",
+            "partner_id": company, "date_start": first, "invoice_policy": "open",
             "note": "Discount note %s" % result[key]["marker"],
             "line_ids": [
                 (0, 0, {"product_id": product, "name": "Plan line %s" % result[key]["marker"], "quantity": 3,
@@ -77,7 +81,7 @@ def customers(odoo_server, admin_rpc):
                         "price_unit": 0.5, "is_usage": True, "tax_ids": [(6, 0, tax_ids)]})]})
         lines = admin_rpc.call("recurring.contract", "read", [contract], ["line_ids"])[0]["line_ids"]
         usage = admin_rpc.call("recurring.usage", "create", {
-            "line_id": lines[1], "date": "2026-11-02", "quantity": 12, "reference": "usage %s" % stamp})
+            "line_id": lines[1], "date": first, "quantity": 12, "reference": "usage %s" % stamp})
         admin_rpc.call("recurring.contract", "action_start", [contract])
         admin_rpc.call("recurring.contract", "action_invoice_now", [contract])
         invoices = admin_rpc.call("account.invoice", "search", [("recurring_contract_id", "=", contract)])
