@@ -9,43 +9,16 @@ import urllib.parse
 import urllib.request
 
 import harness
+from lead_forms import load_form, post_form, secret_key
 
 BIG = 20 * 1024 * 1024
 
 
-def _secret_key(admin_rpc, name):
-    team_id = admin_rpc.call("crm.team", "search", [], limit=1)[0]
-    key_id = admin_rpc.call("crm.lead.api.key", "create", {"name": name, "team_id": team_id, "rate_limit": 0,
-                                                           "form_min_seconds": 1, "form_ip_rate_limit": 0})
-    action = admin_rpc.call("crm.lead.api.key", "action_generate_key", [key_id])
-    token = admin_rpc.call("crm.lead.api.key", "read", [key_id], ["form_token"])[0]["form_token"]
-    return key_id, action["context"]["crm_leads_new_key"][str(key_id)], token
-
-
-def _hidden(script, name):
-    return script.split('name=\\"%s\\" value=\\"' % name)[1].split("\\")[0]
-
-
-def _load_form(odoo_server, token):
-    """The hidden fields of a form as a visitor's page load gets it."""
-    script = urllib.request.urlopen("%s/crm/form/%s/embed.js" % (odoo_server.url, token)).read().decode()
-    return {"ts": _hidden(script, "ts"), "submission_id": _hidden(script, "submission_id")}
-
-
-def _post_form(url, fields):
-    request = urllib.request.Request(url, data=urllib.parse.urlencode(fields).encode(), method="POST")
-    try:
-        with urllib.request.urlopen(request, timeout=60) as response:
-            return response.status, json.loads(response.read().decode())
-    except urllib.error.HTTPError as error:
-        return error.code, json.loads(error.read().decode())
-
-
 def test_a_form_posted_three_times_at_once_makes_one_lead(odoo_server, admin_rpc):
-    key_id, _secret, token = _secret_key(admin_rpc, "Review 17 form %d" % time.time())
+    key_id, _secret, token = secret_key(admin_rpc, "Review 17 form %d" % time.time())
     url = "%s/crm/form/%s/submit" % (odoo_server.url, token)
     # given a visitor's filled form (its page loaded once)
-    fields = dict(_load_form(odoo_server, token), contact_name="Lucie Double", email="lucie@double.example.fr",
+    fields = dict(load_form(odoo_server, token), contact_name="Lucie Double", email="lucie@double.example.fr",
                   message="Trois clics")
     time.sleep(1.2)
     # when the browser posts it three times at the same moment
@@ -53,7 +26,7 @@ def test_a_form_posted_three_times_at_once_makes_one_lead(odoo_server, admin_rpc
 
     def post():
         start.wait()
-        answers.append(_post_form(url, fields))
+        answers.append(post_form(url, fields))
 
     threads = [threading.Thread(target=post) for _ in range(3)]
     for thread in threads:
@@ -66,19 +39,19 @@ def test_a_form_posted_three_times_at_once_makes_one_lead(odoo_server, admin_rpc
     assert answers[0][1]["status"] == "created"
     assert admin_rpc.call("crm.lead", "search_count", [("intake_api_key_id", "=", key_id)]) == 1
     # and sent again later, still the same answer and no new lead
-    assert _post_form(url, fields) == (200, answers[0][1])
+    assert post_form(url, fields) == (200, answers[0][1])
     # a new page load is a new form: a new lead
-    again = dict(_load_form(odoo_server, token), contact_name="Lucie Double", email="lucie@double.example.fr")
+    again = dict(load_form(odoo_server, token), contact_name="Lucie Double", email="lucie@double.example.fr")
     time.sleep(1.2)
-    assert _post_form(url, again)[0] == 201
+    assert post_form(url, again)[0] == 201
     # a form embedded before the submission ids (none posted) keeps working
     old = dict(again, submission_id="")
-    assert _post_form(url, old)[0] == 201
+    assert post_form(url, old)[0] == 201
     assert admin_rpc.call("crm.lead", "search_count", [("intake_api_key_id", "=", key_id)]) == 3
 
 
 def test_an_idempotency_key_reused_with_another_body_is_refused(odoo_server, admin_rpc):
-    key_id, secret, _token = _secret_key(admin_rpc, "Review 17 idempotency %d" % time.time())
+    key_id, secret, _token = secret_key(admin_rpc, "Review 17 idempotency %d" % time.time())
     url = odoo_server.url + "/api/crm/v1/leads"
     headers = {"Authorization": "Bearer %s" % secret, "Idempotency-Key": "order-r17-%d" % time.time()}
     status, body, _headers = harness.post_json(url, {"name": "Toit", "email": "toit@example.fr"}, headers)
@@ -105,14 +78,14 @@ def _post_raw(odoo_server, path, body, headers):
 
 
 def test_a_20_mb_body_gets_a_json_413(odoo_server, admin_rpc):
-    _key_id, secret, token = _secret_key(admin_rpc, "Review 17 big %d" % time.time())
+    _key_id, secret, token = secret_key(admin_rpc, "Review 17 big %d" % time.time())
     # a 20 MB lead to the web service: the client reads a 413, not a reset connection
     body = b'{"name": "Big", "email": "big@example.fr", "description": "' + b"x" * BIG + b'"}'
     status, answer = _post_raw(odoo_server, "/api/crm/v1/leads", body,
                                {"Authorization": "Bearer %s" % secret, "Content-Type": "application/json"})
     assert status == 413 and answer["error"]["code"] == "body_too_large", answer
     # the same for a 20 MB website form
-    fields = dict(_load_form(odoo_server, token), contact_name="Big", email="big@example.fr")
+    fields = dict(load_form(odoo_server, token), contact_name="Big", email="big@example.fr")
     body = (urllib.parse.urlencode(fields) + "&message=").encode() + b"x" * BIG
     status, answer = _post_raw(odoo_server, "/crm/form/%s/submit" % token, body,
                                {"Content-Type": "application/x-www-form-urlencoded"})
@@ -123,7 +96,7 @@ def test_a_20_mb_body_gets_a_json_413(odoo_server, admin_rpc):
 
 
 def test_a_lead_with_1000_tags_is_refused_naming_the_field(odoo_server, admin_rpc):
-    key_id, secret, _token = _secret_key(admin_rpc, "Review 17 tags %d" % time.time())
+    key_id, secret, _token = secret_key(admin_rpc, "Review 17 tags %d" % time.time())
     url = odoo_server.url + "/api/crm/v1/leads"
     tags = ["r17-tag-%d" % number for number in range(1000)]
     status, body, _headers = harness.post_json(url, {"name": "Tags", "email": "tags@example.fr", "tags": tags},
@@ -140,7 +113,7 @@ def test_a_lead_with_1000_tags_is_refused_naming_the_field(odoo_server, admin_rp
 
 
 def test_a_replay_is_answered_once_the_keys_rate_limit_is_reached(odoo_server, admin_rpc):
-    key_id, secret, _token = _secret_key(admin_rpc, "Review 17 replay limit %d" % time.time())
+    key_id, secret, _token = secret_key(admin_rpc, "Review 17 replay limit %d" % time.time())
     admin_rpc.call("crm.lead.api.key", "write", [key_id], {"rate_limit": 2})
     url = odoo_server.url + "/api/crm/v1/leads"
     first = {"Authorization": "Bearer %s" % secret, "Idempotency-Key": "replay-r17-a-%d" % time.time()}
@@ -173,15 +146,15 @@ def test_another_method_on_the_lead_service_gets_a_json_405(odoo_server):
 
 def test_a_french_visitor_reads_the_forms_size_and_nul_errors_in_french(odoo_server, admin_rpc):
     admin_rpc.call("ir.translation", "load_module_terms", [], ["crm", "crm_leads"], ["fr_FR"])
-    _key_id, _secret, token = _secret_key(admin_rpc, "Review 17 French errors %d" % time.time())
+    _key_id, _secret, token = secret_key(admin_rpc, "Review 17 French errors %d" % time.time())
     french = {"Content-Type": "application/x-www-form-urlencoded", "Accept-Language": "fr-FR,fr;q=0.9"}
     # a form too large to be read (its language is not read either): the browser's language
-    fields = dict(_load_form(odoo_server, token), contact_name="Grand", email="grand@example.fr")
+    fields = dict(load_form(odoo_server, token), contact_name="Grand", email="grand@example.fr")
     body = (urllib.parse.urlencode(fields) + "&message=").encode() + b"x" * (2 * 1024 * 1024)
     status, answer = _post_raw(odoo_server, "/crm/form/%s/submit" % token, body, french)
     assert status == 413 and "trop volumineux" in answer["error"]["message"], answer
     # a NUL character in the name: in French, naming the field (not an internal path)
-    fields = dict(_load_form(odoo_server, token), contact_name="Jean\x00", email="jean@example.fr", lang="fr_FR")
+    fields = dict(load_form(odoo_server, token), contact_name="Jean\x00", email="jean@example.fr", lang="fr_FR")
     status, answer = _post_raw(odoo_server, "/crm/form/%s/submit" % token, urllib.parse.urlencode(fields).encode(),
                                french)
     assert status == 400 and answer["error"]["field"] == "contact_name", answer
@@ -191,10 +164,10 @@ def test_a_french_visitor_reads_the_forms_size_and_nul_errors_in_french(odoo_ser
 
 def test_a_name_too_long_is_refused_with_its_label_and_the_reason(odoo_server, admin_rpc):
     admin_rpc.call("ir.translation", "load_module_terms", [], ["crm", "crm_leads"], ["fr_FR"])
-    _key_id, _secret, token = _secret_key(admin_rpc, "Review 17 long name %d" % time.time())
-    fields = dict(_load_form(odoo_server, token), contact_name="J" * 5000, email="jean@example.fr", lang="fr_FR")
+    _key_id, _secret, token = secret_key(admin_rpc, "Review 17 long name %d" % time.time())
+    fields = dict(load_form(odoo_server, token), contact_name="J" * 5000, email="jean@example.fr", lang="fr_FR")
     time.sleep(1.5)  # a form sent faster than its minimum time is taken for a bot's
-    status, answer = _post_form("%s/crm/form/%s/submit" % (odoo_server.url, token), fields)
+    status, answer = post_form("%s/crm/form/%s/submit" % (odoo_server.url, token), fields)
     assert status == 400 and answer["error"]["field"] == "contact_name", answer
     message = answer["error"]["message"]
     # the visitor reads the field's label and what to do, in French (not the internal name)
@@ -202,7 +175,7 @@ def test_a_name_too_long_is_refused_with_its_label_and_the_reason(odoo_server, a
 
 
 def test_a_phone_without_digits_is_refused_naming_the_phone(odoo_server, admin_rpc):
-    key_id, secret, _token = _secret_key(admin_rpc, "Review 17 phone %d" % time.time())
+    key_id, secret, _token = secret_key(admin_rpc, "Review 17 phone %d" % time.time())
     status, body, _headers = harness.post_json(odoo_server.url + "/api/crm/v1/leads",
                                                {"name": "Sans chiffres", "phone": "abc"},
                                                {"Authorization": "Bearer %s" % secret})

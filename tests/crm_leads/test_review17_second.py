@@ -1,48 +1,16 @@
 """The second outside review of issue 17, over real HTTP against a running server."""
-import json
 import os
 import pickle
 import time
-import urllib.error
-import urllib.parse
-import urllib.request
 
 import harness
+from lead_forms import load_form, post_form, secret_key
 
 SESSIONS = os.path.join(harness.LOCAL, "data", "sessions")
 
 
-def _secret_key(admin_rpc, name, **values):
-    team_id = admin_rpc.call("crm.team", "search", [], limit=1)[0]
-    values = dict({"name": name, "team_id": team_id, "rate_limit": 0, "form_min_seconds": 1,
-                   "form_ip_rate_limit": 0}, **values)
-    key_id = admin_rpc.call("crm.lead.api.key", "create", values)
-    action = admin_rpc.call("crm.lead.api.key", "action_generate_key", [key_id])
-    token = admin_rpc.call("crm.lead.api.key", "read", [key_id], ["form_token"])[0]["form_token"]
-    return key_id, action["context"]["crm_leads_new_key"][str(key_id)], token
-
-
-def _hidden(script, name):
-    return script.split('name=\\"%s\\" value=\\"' % name)[1].split("\\")[0]
-
-
-def _load_form(odoo_server, token):
-    """The hidden fields of a form as a visitor's page load gets it."""
-    script = urllib.request.urlopen("%s/crm/form/%s/embed.js" % (odoo_server.url, token)).read().decode()
-    return {"ts": _hidden(script, "ts"), "submission_id": _hidden(script, "submission_id")}
-
-
-def _post_form(url, fields):
-    request = urllib.request.Request(url, data=urllib.parse.urlencode(fields).encode(), method="POST")
-    try:
-        with urllib.request.urlopen(request, timeout=60) as response:
-            return response.status, json.loads(response.read().decode())
-    except urllib.error.HTTPError as error:
-        return error.code, json.loads(error.read().decode())
-
-
 def test_an_idempotency_key_longer_than_255_characters_is_refused_not_cut(odoo_server, admin_rpc):
-    key_id, secret, _token = _secret_key(admin_rpc, "Review 17b long key %d" % time.time())
+    key_id, secret, _token = secret_key(admin_rpc, "Review 17b long key %d" % time.time())
     url = odoo_server.url + "/api/crm/v1/leads"
     common = "order-%d-" % time.time() + "x" * 300
     # given two different keys that share their first 255 characters
@@ -76,16 +44,16 @@ def _lead_langs(admin_rpc, key_id):
 
 def test_the_website_form_keeps_the_page_language_and_ignores_an_unknown_one(odoo_server, admin_rpc):
     _french_installed(admin_rpc)
-    key_id, _secret, token = _secret_key(admin_rpc, "Review 17b form lang %d" % time.time())
+    key_id, _secret, token = secret_key(admin_rpc, "Review 17b form lang %d" % time.time())
     url = "%s/crm/form/%s/submit" % (odoo_server.url, token)
     # given a visitor who filled the French form, and bots that post languages of their own
     posts = {"Français": "fr_FR", "Inconnue": "xx_XX", "Injection": "fr_FR'--"}
-    forms = {name: dict(_load_form(odoo_server, token), contact_name=name, email="lang@form.example.fr",
+    forms = {name: dict(load_form(odoo_server, token), contact_name=name, email="lang@form.example.fr",
                         lang=lang) for name, lang in posts.items()}
     time.sleep(1.2)
     # when each form is sent
     for name, fields in forms.items():
-        status, answer = _post_form(url, fields)
+        status, answer = post_form(url, fields)
         # then every lead is kept (a person's form is never refused for its hidden field)
         assert status == 201, (name, answer)
     # and the lead of the French page is in French, the others without a language
@@ -94,7 +62,7 @@ def test_the_website_form_keeps_the_page_language_and_ignores_an_unknown_one(odo
 
 def test_the_web_service_refuses_an_unknown_language_naming_the_field(odoo_server, admin_rpc):
     _french_installed(admin_rpc)
-    key_id, secret, _token = _secret_key(admin_rpc, "Review 17b api lang %d" % time.time())
+    key_id, secret, _token = secret_key(admin_rpc, "Review 17b api lang %d" % time.time())
     url = odoo_server.url + "/api/crm/v1/leads"
     headers = {"Authorization": "Bearer %s" % secret}
     for field, lang in (("language", "xx_XX"), ("language", "fr_FR'--"), ("lang", "zz")):
@@ -132,7 +100,7 @@ def _sessions_of(db, names):
 
 
 def test_web_service_calls_leave_no_session_file(odoo_server, admin_rpc):
-    _key_id, secret, token = _secret_key(admin_rpc, "Review 17b sessions %d" % time.time())
+    _key_id, secret, token = secret_key(admin_rpc, "Review 17b sessions %d" % time.time())
     os.makedirs(SESSIONS, exist_ok=True)
     before = set(os.listdir(SESSIONS))
     # when a program sends 10 leads, one call each, and asks for visitor ids, and a visitor posts a form,
@@ -147,16 +115,16 @@ def test_web_service_calls_leave_no_session_file(odoo_server, admin_rpc):
     status, body, headers = harness.post_json(odoo_server.url + "/api/crm/v1/visitor?key=%s" % secret, b"")
     assert status in (201, 404), body  # 404: lead_scoring, which hands out visitor ids, is not installed
     cookies.append(headers.get("Set-Cookie"))
-    fields = dict(_load_form(odoo_server, token), contact_name="Session", email="s@session.example.fr")
+    fields = dict(load_form(odoo_server, token), contact_name="Session", email="s@session.example.fr")
     time.sleep(1.2)
-    assert _post_form("%s/crm/form/%s/submit" % (odoo_server.url, token), fields)[0] == 201
+    assert post_form("%s/crm/form/%s/submit" % (odoo_server.url, token), fields)[0] == 201
     # then no session of this database was written, and no session cookie was sent
     assert _sessions_of(odoo_server.db, set(os.listdir(SESSIONS)) - before) == []
     assert cookies == [None] * len(cookies)
 
 
 def test_an_unknown_country_is_refused_naming_the_field(odoo_server, admin_rpc):
-    key_id, secret, token = _secret_key(admin_rpc, "Review 17b country %d" % time.time())
+    key_id, secret, token = secret_key(admin_rpc, "Review 17b country %d" % time.time())
     url = odoo_server.url + "/api/crm/v1/leads"
     headers = {"Authorization": "Bearer %s" % secret}
     # a lead of the web service, alone or in a batch, with a country that does not exist
@@ -169,8 +137,8 @@ def test_an_unknown_country_is_refused_naming_the_field(odoo_server, admin_rpc):
                                                       "country": "ZZ"}], headers)
     assert status == 200 and body["results"][1]["error"]["field"] == "country", body
     # a website form with that country: the visitor is shown which field to correct
-    fields = dict(_load_form(odoo_server, token), contact_name="Nowhere", email="n@country.example.fr", country="ZZ")
+    fields = dict(load_form(odoo_server, token), contact_name="Nowhere", email="n@country.example.fr", country="ZZ")
     time.sleep(1.2)
-    status, answer = _post_form("%s/crm/form/%s/submit" % (odoo_server.url, token), fields)
+    status, answer = post_form("%s/crm/form/%s/submit" % (odoo_server.url, token), fields)
     assert status == 400 and answer["error"]["field"] == "country", answer
     assert admin_rpc.call("crm.lead", "search_count", [("intake_api_key_id", "=", key_id)]) == 1

@@ -119,13 +119,19 @@ class TestReview20Fourth(RecurringCase):
             "groups_id": [(6, 0, [self.env.ref("base.group_user").id,
                                   self.env.ref("account.group_account_invoice").id])]})
 
-    def test_a_cancelled_draft_invoice_is_billed_again_once(self):
+    def february_draft_with_an_adjustment(self):
+        """A billing user, and a contract of 1 x 100 from January, 3 seats from 16 January: its
+        February draft bills February and the adjustment of 16-31 January."""
         accountant = self.billing_user()
         contract = self.make_contract(start="2027-01-01", user_id=self.salesman.id)
         self.run_invoicing(contract, "2027-01-01")
         contract.line_ids.with_context(recurring_today="2027-01-16").apply_change("2027-01-16", quantity=3)
         adjustment = contract.adjustment_ids
         february = self.run_invoicing(contract, "2027-02-01")
+        return accountant, contract, adjustment, february
+
+    def test_a_cancelled_draft_invoice_is_billed_again_once(self):
+        accountant, contract, adjustment, february = self.february_draft_with_an_adjustment()
         self.assertEqual(february.amount_untaxed, 403.23)  # February at 3 x 100, 16-31 January (200 x 16 / 31)
         february.sudo(accountant).action_invoice_cancel()
         self.assertEqual(february.state, "cancel")
@@ -147,12 +153,7 @@ class TestReview20Fourth(RecurringCase):
         self.assertEqual(again.state, "draft")
 
     def test_a_period_line_removed_from_a_draft_is_billed_again_and_only_it(self):
-        accountant = self.billing_user()
-        contract = self.make_contract(start="2027-01-01", user_id=self.salesman.id)
-        self.run_invoicing(contract, "2027-01-01")
-        contract.line_ids.with_context(recurring_today="2027-01-16").apply_change("2027-01-16", quantity=3)
-        adjustment = contract.adjustment_ids
-        february = self.run_invoicing(contract, "2027-02-01")
+        accountant, contract, adjustment, february = self.february_draft_with_an_adjustment()
         period_line = february.invoice_line_ids.filtered("recurring_period_start")
         # the accountant removes February's line from the draft, keeps the adjustment of January
         february.sudo(accountant).write({"invoice_line_ids": [(2, period_line.id)]})
