@@ -29,12 +29,20 @@ def test_quotation_to_deposit_delivery_and_final_invoice(desktop, admin_rpc):
         desktop.wait_clickable(".o_field_x2many_list_row_add a").click()
         desktop.pick_many2one(".o_data_row .o_field_widget[name=product_id] input", product)
         desktop.wait_idle()
-        quantity = desktop.wait_clickable(".o_data_row .o_field_widget[name=product_uom_qty]")
-        quantity.clear()
-        quantity.send_keys("10")
-        desktop.wait_idle()
-        # (the line's subtotal follows the quantity before the order is saved)
-        desktop.wait_text(".o_data_row", "1,000.00")
+        # (the product's answer fills the line at 1 x 100.00: only then the quantity is typed, else the
+        # answer may come back after it and put 1 again; the subtotal shows the quantity was taken)
+        desktop.wait_text(".o_data_row", "100.00")
+        for attempt in range(3):
+            quantity = desktop.wait_clickable(".o_data_row .o_field_widget[name=product_uom_qty]")
+            quantity.clear()
+            quantity.send_keys("10")
+            desktop.wait_idle()
+            try:
+                desktop.wait_text(".o_data_row", "1,000.00", timeout=10)
+                break
+            except AssertionError:
+                if attempt == 2:
+                    raise
         desktop.wait_clickable(".o_form_button_save").click()
         desktop.wait_css(".o_form_readonly")
         desktop.wait_idle()
