@@ -27,11 +27,6 @@ def prorate(amount, period, digits=2):
     return round_amount(to_decimal(amount) * ratio(period), digits)
 
 
-def overlap_days(start, end, other_start, other_end):
-    start, end = max(start, other_start), min(end, other_end)
-    return max((end - start).days + 1, 0)
-
-
 def change_adjustment(old_amount, new_amount, period, change_date, period_invoiced, digits=2, paused=()):
     """The adjustment a line change on ``change_date`` (first day of the new amount)
     within ``period`` needs, so that the period costs the old amount before and the new
