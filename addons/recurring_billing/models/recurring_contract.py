@@ -663,6 +663,22 @@ class RecurringContract(models.Model):
             for p in self.sudo().pause_ids]))
 
     @api.multi
+    def _uninvoiced_period_before(self, day):
+        """Whether a period before the one holding ``day`` (a date) is still to invoice:
+        neither invoiced nor wholly paused."""
+        self.ensure_one()
+        calendar = self._calendar()
+        target = calendar.period_of(day).start
+        invoiced = {fields.Date.from_string(start) for start in self.sudo().period_ids.mapped("date_start")}
+        paused = self._paused_ranges()
+        for period, _terms in calendar.iter_periods():
+            if period.start >= target:
+                return False
+            if period.start not in invoiced and not recurrence.is_fully_paused(period, paused):
+                return True
+        return False
+
+    @api.multi
     def _compute_next_invoice_date(self):
         """Store the invoice date of the first period neither invoiced nor paused."""
         for contract in self:

@@ -411,19 +411,27 @@ class RecurringContractAmendment(models.Model):
     # -- changes of quantity or price -----------------------------------------------------
 
     @api.multi
-    def _apply_before(self, period):
+    def _apply_before(self, period, today=None):
         """Apply the pending line changes effective on or before the first day of ``period``,
-        which is about to be invoiced: the periods before it are invoiced."""
+        which is about to be invoiced: the periods before it are invoiced (the change's
+        adjustment covers the days of its own period). A change within ``period`` whose day
+        has come by ``today`` (a period invoiced in arrears, or a late run) is applied too:
+        the period is billed at the new terms and the days before the change get the
+        difference, on the same invoice."""
         for amendment in self.filtered(lambda a: a.state == "pending" and a.kind == "line").sorted(
                 lambda a: (a.date, a.id)):
             day = fields.Date.from_string(amendment.date)
-            if day > period.start:
+            if day <= period.start:
+                containing = amendment.contract_id._calendar().period_of(day)
+                invoiced = containing.start < period.start
+            elif today and day <= min(today, period.end):
+                invoiced = False
+            else:
                 continue
-            containing = amendment.contract_id._calendar().period_of(day)
             line = amendment.line_id
             amendment._code_write({"old_quantity": line.quantity, "old_price_unit": line.price_unit,
                                    "state": "applied"})
             line.with_context(recurring_apply_now=True, recurring_amendment_recorded=True,
                               recurring_engine_change=_TERMS_WRITE).apply_change(
                 amendment.date, quantity=amendment.quantity, price_unit=amendment.price_unit,
-                period_invoiced=containing.start < period.start)
+                period_invoiced=invoiced)

@@ -351,7 +351,7 @@ class RecurringContractInvoicing(models.Model):
         with self._new_invoices_of_run():
             for contract, period, claim in claims:
                 summary["current"] = contract.id
-                contract._apply_amendments_before(period)
+                contract._apply_amendments_before(period, today)
                 invoice = contract._create_period_invoice(period)
                 created.append((contract, claim, invoice))
             summary["current"] = None
@@ -491,12 +491,13 @@ class RecurringContractInvoicing(models.Model):
         return cache[key]
 
     @api.multi
-    def _apply_amendments_before(self, period):
-        """Apply the scheduled changes effective by the start of ``period``, about to be invoiced."""
+    def _apply_amendments_before(self, period, today=None):
+        """Apply the scheduled changes effective by the start of ``period``, about to be
+        invoiced on ``today`` (and those within it whose day has come by then)."""
         self.ensure_one()
         amendments = self.line_ids.mapped("amendment_ids").filtered(lambda a: a.state == "pending")
         if amendments:
-            amendments._apply_before(period)
+            amendments._apply_before(period, today)
             self.invalidate_cache(["adjustment_ids"], self.ids)
 
     @api.multi

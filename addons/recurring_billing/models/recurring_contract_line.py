@@ -415,7 +415,9 @@ class RecurringContractLine(models.Model):
         the line takes the new values and a prorated adjustment (a charge, or a credit for
         the unused days of a prepaid period) goes on the next invoice. A change dated after
         today is scheduled (``recurring.contract.amendment``): the invoicing run applies it
-        once the periods before it are invoiced, so that they bill the current terms."""
+        once the periods before it are invoiced, so that they bill the current terms. So is a
+        change dated today or earlier while a period before the one holding it is not invoiced
+        yet (a contract invoiced in arrears, or a run not made yet)."""
         # the day the change is made (as the caller sees it, else today)
         today = self.env.context.get("recurring_today") or fields.Date.context_today(self)
         for line in self:
@@ -429,7 +431,10 @@ class RecurringContractLine(models.Model):
                 raise UserError(_("The change date is before the start of the contract."))
             if self.env.context.get("recurring_engine_change") is not _TERMS_WRITE:
                 line._check_change_not_before_invoiced(date)
-            if contract.state != "draft" and date > today and not self.env.context.get("recurring_apply_now"):
+            if contract.state != "draft" and not self.env.context.get("recurring_apply_now") and (
+                    date > today or contract._uninvoiced_period_before(day)):
+                # later, or after a period still to invoice (in arrears, or a run not made yet):
+                # the earlier periods bill the current terms, the run applies the change after them
                 self.env["recurring.contract.amendment"].create({
                     "line_id": line.id, "date": date, "quantity": new_quantity, "price_unit": new_price})
                 continue

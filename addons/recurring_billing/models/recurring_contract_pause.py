@@ -54,8 +54,9 @@ class RecurringContractPause(models.Model):
 
     @api.model
     def _pause_trusted(self):
-        """The Pause and Resume buttons, and the superuser (as for the values it writes)."""
-        return self.env.context.get("recurring_pause_write") is _PAUSE_WRITE or self._guard_trusted()
+        """The Pause and Resume buttons only. Not the superuser: in Odoo 11 it is also the
+        Administrator who signs in, and a pause over an invoiced period is wrong whoever writes it."""
+        return self.env.context.get("recurring_pause_write") is _PAUSE_WRITE
 
     @api.model
     def _app(self):

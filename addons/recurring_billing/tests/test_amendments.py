@@ -59,6 +59,24 @@ class TestAmendments(RecurringCase):
         self.assertEqual(april.amount_untaxed, 500.0)
         self.assertFalse(contract.adjustment_ids)
 
+    def test_change_dated_after_a_period_not_invoiced_yet_leaves_that_period_at_the_old_terms(self):
+        # given 100 a month invoiced in arrears from 1 March, March not invoiced yet on 10 April
+        contract = self.make_contract(start="2027-03-01", invoicing_mode="arrears")
+        # when the customer goes to 5 seats from 5 April, recorded on 10 April
+        contract.line_ids.with_context(recurring_today="2027-04-10").apply_change("2027-04-05", quantity=5.0)
+        # then March is still invoiced for 1 seat
+        march = self.run_invoicing(contract, "2027-04-10")
+        self.assertEqual(self.periods_of(march), [("2027-03-01", "2027-03-31")])
+        self.assertEqual(march.amount_untaxed, 100.0)
+        # and April, on its own invoice, 4 days at 1 seat and 26 at 5: 13.33 + 433.33
+        april = self.run_invoicing(contract, "2027-05-01")
+        self.assertEqual(april.amount_untaxed, 446.67)
+        self.assertEqual(contract.line_ids.quantity, 5.0)
+        self.assertEqual(self.run_invoicing(contract, "2027-06-01").amount_untaxed, 500.0)
+        # a change dated before an invoiced period is still refused
+        with self.assertRaisesRegex(UserError, "already invoiced"):
+            contract.line_ids.with_context(recurring_today="2027-06-02").apply_change("2027-03-20", quantity=2.0)
+
     def test_closing_invoices_the_usage_and_credits_left_after_the_last_period(self):
         # given a contract in advance for January and February, with usage and a credit in February
         contract = self.make_contract(start="2027-01-01", date_end="2027-02-28")

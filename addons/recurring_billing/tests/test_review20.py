@@ -139,8 +139,15 @@ class TestReview20(RecurringCase):
             Pause = self.env["recurring.contract.pause"].sudo(user)
             with self.assertRaises(AccessError), self.env.cr.savepoint():
                 Pause.create({"contract_id": contract.id, "date_start": "2027-07-10", "date_end": "2027-07-19"})
+        # the Administrator (uid 1 in Odoo 11, as the superuser) cannot pause days already invoiced
+        # (May) nor leave a written pause without its end either
+        for values in ({"date_start": "2027-05-20", "date_end": "2027-06-05"}, {"date_start": "2027-07-10"}):
+            with self.assertRaises(UserError), self.env.cr.savepoint():
+                self.env["recurring.contract.pause"].create(dict(values, contract_id=contract.id))
         pause = self.env["recurring.contract.pause"].create({
             "contract_id": contract.id, "date_start": "2027-07-10", "date_end": "2027-07-19"})
+        with self.assertRaises(UserError), self.env.cr.savepoint():
+            pause.write({"date_start": "2027-05-31"})
         for user in (self.salesman, self.manager):
             with self.assertRaises(AccessError), self.env.cr.savepoint():
                 pause.sudo(user).write({"date_end": "2027-07-25"})
