@@ -351,6 +351,15 @@ class RecurringContract(models.Model):
                                         "%(max)s days (a year) ahead.") % {
                     "name": contract.name, "days": contract.days_ahead, "max": MAX_DAYS_AHEAD})
 
+    @api.constrains("journal_id", "company_id")
+    def _check_journal(self):
+        for contract in self.sudo():
+            journal = contract.journal_id
+            if journal and (journal.type != "sale" or journal.company_id != contract.company_id):
+                raise ValidationError(_("The journal of contract %(name)s must be a sales journal of its company: "
+                                        "%(journal)s is not.") % {"name": contract.name,
+                                                                  "journal": journal.display_name})
+
     @api.constrains("date_start", "date_end")
     def _check_dates(self):
         for contract in self:
@@ -433,6 +442,12 @@ class RecurringContract(models.Model):
                         "and next invoices would not match the invoices already sent. Close it and start a new "
                         "contract instead.") % {
                         "name": contract.name, "field": contract._fields[name].get_description(self.env)["string"]})
+            if "instalment_count" in values and invoiced and values["instalment_count"] \
+                    and values["instalment_count"] < len(invoiced):
+                raise UserError(_(
+                    "Contract %(name)s has %(count)s periods invoiced already: its number of instalments cannot be "
+                    "set below that (%(new)s). Close the contract instead.") % {
+                    "name": contract.name, "count": len(invoiced), "new": values["instalment_count"]})
             if values.get("is_template") and not contract.is_template and (
                     invoiced or contract.state != "draft"):
                 raise UserError(_("Contract %s is running or invoiced: it cannot become a template (its invoicing "

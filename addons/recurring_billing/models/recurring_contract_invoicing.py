@@ -17,7 +17,7 @@ import psycopg2.sql
 
 from odoo import _, api, fields, models
 from odoo.exceptions import UserError, except_orm
-from odoo.tools import float_is_zero, mute_logger
+from odoo.tools import config, float_is_zero, mute_logger
 from odoo.tools.misc import formatLang
 
 from ..lib import proration, recurrence
@@ -229,6 +229,7 @@ class RecurringContractInvoicing(models.Model):
                 if commit:
                     self.env.cr.commit()  # pylint: disable=invalid-commit
                 # the invoices are saved: e-mailing one cannot undo them, a failure is listed
+                self._warm_report_assets(batch_invoices)
                 self.with_context(recurring_run_date=fields.Date.to_string(today))._email_invoices(
                     batch_invoices, today, run)
                 if commit:
@@ -858,6 +859,20 @@ class RecurringContractInvoicing(models.Model):
         # post the journal entries: only the validation of the invoices the contract just made
         # runs with the rights it needs
         invoices.sudo().action_invoice_open()
+
+    @api.model
+    def _warm_report_assets(self, invoices):
+        """Make the style sheets of the invoice PDF before the invoices are e-mailed, each in
+        a savepoint: Odoo commits when it makes them (for wkhtmltopdf to fetch them), which
+        would end the savepoint of the first invoice e-mailed after an install or an upgrade,
+        and fail the run with its invoices validated but not sent."""
+        if config["test_enable"] or not invoices:
+            return  # in tests Odoo renders no PDF, and commits nothing
+        if not invoices.sudo().filtered(lambda invoice: invoice.recurring_contract_id.invoice_policy == "send"):
+            return
+        qweb = self.env["ir.qweb"].with_context(commit_assetsbundle=True)
+        for xmlid in ("web.assets_common", "web.report_assets_common", "web.report_assets_pdf"):
+            qweb._get_asset_nodes(xmlid, {}, css=True, js=True, debug=False)
 
     @api.model
     def _email_invoices(self, invoices, today=None, run=None):

@@ -131,6 +131,9 @@ class RecurringContractLine(models.Model):
     def create(self, values):
         self._guard_values(values)
         line = super(RecurringContractLine, self).create(values)
+        if line.date_start and not line.is_usage and line.contract_id.state != "draft":
+            # its days of the periods invoiced before would be charged for one period only
+            line._check_change_not_before_invoiced(line.date_start)
         line._charge_days_already_invoiced()
         return line
 
@@ -193,6 +196,10 @@ class RecurringContractLine(models.Model):
     @api.multi
     def write(self, values):
         self._guard_values(values)
+        if "contract_id" in values and any(line.contract_id.id != values["contract_id"] for line in self):
+            # its invoiced periods, prices and customer stay with the contract it was made on
+            raise UserError(_("A contract line cannot move to another contract: stop it from a date on this "
+                              "contract and add a new line on the other one."))
         self._check_terms_locked(values)
         self._check_plan_locked(values)
         self._check_dates_locked(values)
@@ -435,8 +442,10 @@ class RecurringContractLine(models.Model):
                     date > today or contract._uninvoiced_period_before(day)):
                 # later, or after a period still to invoice (in arrears, or a run not made yet):
                 # the earlier periods bill the current terms, the run applies the change after them
+                # the terms it replaces, as they stand now (set again when it is applied)
                 self.env["recurring.contract.amendment"].create({
-                    "line_id": line.id, "date": date, "quantity": new_quantity, "price_unit": new_price})
+                    "line_id": line.id, "date": date, "quantity": new_quantity, "price_unit": new_price,
+                })._code_write({"old_quantity": line.quantity, "old_price_unit": line.price_unit})
                 continue
             amount = line._change_adjustment(day, new_quantity, new_price, period_invoiced)
             if amount:

@@ -81,3 +81,9 @@ class RecurringUsage(models.Model):
         if self.filtered("invoice_line_id") and set(values) & {"quantity", "date", "line_id"}:
             raise ValidationError(_("An invoiced usage record cannot be changed."))
         return super(RecurringUsage, self).write(values)
+
+    @api.multi
+    def unlink(self):
+        if self.filtered("invoice_line_id"):
+            raise ValidationError(_("An invoiced usage record cannot be deleted: its invoice line bills it."))
+        return super(RecurringUsage, self).unlink()

@@ -22,3 +22,4 @@ from . import test_wording
 from . import test_review20_third
 from . import test_review20_fourth
 from . import test_run_sale_orders
+from . import test_review20_fifth

@@ -52,6 +52,10 @@ class TestAmendments(RecurringCase):
         # when the customer books, on 10 March, 5 seats from 1 April
         contract.line_ids.with_context(recurring_today="2027-03-10").apply_change("2027-04-01", quantity=5.0)
         self.assertEqual(contract.line_ids.quantity, 1.0)
+        # the scheduled change shows what it changes: 1 x 100 to 5 x 100
+        scheduled = contract.line_ids.amendment_ids
+        self.assertEqual((scheduled.state, scheduled.old_quantity, scheduled.old_price_unit, scheduled.quantity),
+                         ("pending", 1.0, 100.0, 5.0))
         # then March is invoiced for 1 seat, April for 5
         march = self.run_invoicing(contract, "2027-04-01")
         self.assertEqual(march.amount_untaxed, 100.0)
