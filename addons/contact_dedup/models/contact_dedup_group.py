@@ -11,7 +11,7 @@ from odoo.exceptions import AccessError, UserError
 
 from odoo.addons.crm_leads import access_guard
 
-from ..lib import fellegi_sunter, matching
+from ..lib import fellegi_sunter, matching, pool
 
 _logger = logging.getLogger(__name__)
 
@@ -19,6 +19,8 @@ _logger = logging.getLogger(__name__)
 _REASON = re.compile(r"(.+?) ([+-]\d+(?:\.\d+)?)(?:, |$)")
 # how many records may share one key before the key stops being evidence (a switchboard)
 MAX_BLOCK = 200
+# below this many candidate pairs a scan scores them in its own process (forking costs more)
+PARALLEL_PAIRS = 200000
 
 
 class PairFilter(object):
@@ -332,7 +334,10 @@ class ContactDedupGroup(models.Model):
         server-side cursor, ``chunk`` rows at a time, with the keys of both records. Pairs
         above the threshold go straight back to PostgreSQL with their explanation in words,
         and only the groups (a union-find of the records that have a pair) are held in
-        Python, so memory stays flat however many pairs there are.
+        Python, so memory stays flat however many pairs there are. From ``PARALLEL_PAIRS``
+        pairs on, the chunks are scored by forked processes (``_dedup_scan_processes``,
+        ``lib/pool.py``) while this one reads the next ones; the results are stored in the
+        order of the chunks, the same as scored here.
 
         Contacts are scored by the Fellegi-Sunter model of the base (``_dedup_model``, a
         probability), leads by the same model read as persons (``_dedup_lead_model``).
@@ -366,29 +371,42 @@ class ContactDedupGroup(models.Model):
               JOIN {table} y ON y.id = p.b
         """.format(table=table, first=", ".join("x.%s" % column for column in columns),
                    second=", ".join("y.%s" % column for column in columns))
-        cr.execute(query)  # pylint: disable=sql-injection
         to_keys = Model._dedup_keys_from_row
         may_match = PairFilter(model, frequencies, threshold).may_match
-        while True:
-            cr.execute("FETCH %s FROM dedup_scan_cursor", (chunk,))
-            rows = cr.fetchall()
-            if not rows:
-                break
+        partial_side, explain, score = fellegi_sunter.partial_side, fellegi_sunter.explain, model.score
+
+        def score_rows(rows):
             scored = []
             for row in rows:
                 first, second = to_keys(row[0], row[2:2 + width]), to_keys(row[1], row[2 + width:])
                 if not may_match(first, second):
                     continue
-                score, weights = model.score(first, second, frequencies)
-                if score >= threshold:
-                    partial = fellegi_sunter.partial_side(first, second, weights)
+                probability, weights = score(first, second, frequencies)
+                if probability >= threshold:
+                    partial = partial_side(first, second, weights)
                     other = second if partial == first["id"] else first
-                    scored.append((row[0], row[1], score, fellegi_sunter.explain(weights, phrases), partial,
+                    scored.append((row[0], row[1], probability, explain(weights, phrases), partial,
                                    other["name"] if partial else None))
-            del rows
-            if scored:
-                execute_values(cr._obj, "INSERT INTO dedup_scan_scored (a, b, score, reasons, partial, other_name) "
-                                        "VALUES %s", scored, page_size=5000)
+            return scored
+
+        def store(results):
+            for scored in results:
+                if scored:
+                    execute_values(cr._obj, "INSERT INTO dedup_scan_scored (a, b, score, reasons, partial, "
+                                            "other_name) VALUES %s", scored, page_size=5000)
+
+        cr.execute("SELECT count(*) FROM dedup_scan_pairs")
+        processes = pool.processes_for(cr.fetchone()[0], self._dedup_scan_processes(), PARALLEL_PAIRS)
+        cr.execute(query)  # pylint: disable=sql-injection
+        with pool.ChunkScorer(score_rows, processes) as scorer:
+            while True:
+                cr.execute("FETCH %s FROM dedup_scan_cursor", (chunk,))
+                rows = cr.fetchall()
+                if not rows:
+                    break
+                store(scorer.submit(rows))
+                del rows
+            store(scorer.results())
         cr.execute("CLOSE dedup_scan_cursor")
         self._drop_ambiguous_pairs()
         components = matching.Components()
@@ -451,6 +469,17 @@ class ContactDedupGroup(models.Model):
             self.env.cr.execute("SELECT count(*) FROM res_partner")
             estimate = self.env.cr.fetchone()[0]
         return estimate
+
+    @api.model
+    def _dedup_scan_processes(self):
+        """How many forked processes score a large scan's pairs (``contact_dedup.scan_processes``):
+        0 (the default) one per CPU, at most 4; 1 none, the scan scores them itself."""
+        value = self.env["ir.config_parameter"].sudo().get_param("contact_dedup.scan_processes", "0")
+        try:
+            return max(int(value), 0)
+        except (TypeError, ValueError):
+            _logger.warning("contact_dedup: contact_dedup.scan_processes is not a number: %r, one per CPU", value)
+            return 0
 
     @api.model
     def _dedup_max_block(self):
@@ -565,6 +594,8 @@ class ContactDedupGroup(models.Model):
         partners' ids, the number of blocked pairs, a hash of each pair's ids): the same base gives
         the same weights from one scan to the next.
         A kind with fewer than ``fellegi_sunter.MIN_RECORDS`` partners keeps the defaults.
+        The pairs are compared in forked processes as the scan's are (``_score_and_store``), the
+        same comparisons in the same order.
         Stores the model (``contact_dedup.model``) and its weights (``contact.dedup.weight``)."""
         cr = self.env.cr
         Partner = self.env["res.partner"]
@@ -575,6 +606,7 @@ class ContactDedupGroup(models.Model):
         cr.execute("SELECT count(*) FROM dedup_scan_pairs")
         blocked = cr.fetchone()[0]
         rng = random.Random(blocked)
+        processes = self._dedup_scan_processes()
         for kind, is_company in (("person", False), ("company", True)):
             cr.execute("SELECT count(*) FROM res_partner WHERE active AND COALESCE(is_company, FALSE) = %s",
                        (is_company,))
@@ -586,9 +618,20 @@ class ContactDedupGroup(models.Model):
                            "ORDER BY md5(id::text) LIMIT %%s" % ", ".join(columns),  # pylint: disable=sql-injection
                            (is_company, random_records))
                 sample = [to_keys(row[0], row[1:]) for row in cr.fetchall()]
-                for _index in range(random_pairs):
-                    first, second = rng.sample(sample, 2)
-                    random_vectors.append(fellegi_sunter.compare(first, second))
+                # the same draw as rng.sample(sample, 2): indices, so that the children are sent numbers
+                drawn = [rng.sample(range(len(sample)), 2) for _index in range(random_pairs)]
+
+                def compare_drawn(indices):
+                    return [fellegi_sunter.compare(sample[first], sample[second]) for first, second in indices]
+
+                with pool.ChunkScorer(compare_drawn, pool.processes_for(
+                        random_pairs, processes, PARALLEL_PAIRS)) as comparer:
+                    for start in range(0, len(drawn), chunk):
+                        for vectors in comparer.submit(drawn[start:start + chunk]):
+                            random_vectors.extend(vectors)
+                    for vectors in comparer.results():
+                        random_vectors.extend(vectors)
+                del drawn
                 query = """
                     DECLARE dedup_estimate_cursor NO SCROLL CURSOR FOR
                     SELECT p.a, p.b, {first}, {second} FROM dedup_scan_pairs p
@@ -602,15 +645,25 @@ class ContactDedupGroup(models.Model):
                 # gives the same sample, hence the same weights and the same pairs, from one scan to the next
                 share = min(1.0, float(blocked_sample) / max(blocked, 1))
                 cr.execute(query, (is_company, share * 2147483648.0))  # pylint: disable=sql-injection
-                while True:
-                    cr.execute("FETCH %s FROM dedup_estimate_cursor", (chunk,))
-                    rows = cr.fetchall()
-                    if not rows:
-                        break
-                    for row in rows:
-                        vector = fellegi_sunter.compare(to_keys(row[0], row[2:2 + width]),
-                                                        to_keys(row[1], row[2 + width:]))
-                        patterns[vector] = patterns.get(vector, 0) + 1
+
+                def compare_rows(rows):
+                    return [fellegi_sunter.compare(to_keys(row[0], row[2:2 + width]), to_keys(row[1], row[2 + width:]))
+                            for row in rows]
+
+                def add_patterns(results):
+                    for vectors in results:
+                        for vector in vectors:
+                            patterns[vector] = patterns.get(vector, 0) + 1
+
+                with pool.ChunkScorer(compare_rows, pool.processes_for(
+                        min(blocked, blocked_sample), processes, PARALLEL_PAIRS / 4)) as comparer:
+                    while True:
+                        cr.execute("FETCH %s FROM dedup_estimate_cursor", (chunk,))
+                        rows = cr.fetchall()
+                        if not rows:
+                            break
+                        add_patterns(comparer.submit(rows))
+                    add_patterns(comparer.results())
                 cr.execute("CLOSE dedup_estimate_cursor")
             exact = self._dedup_exact_counts(is_company) if count >= fellegi_sunter.MIN_RECORDS else None
             fellegi_sunter.estimate_kind(model, kind, random_vectors, patterns, record_count=count, exact=exact)

@@ -1,8 +1,11 @@
+from unittest.mock import patch
+
 from psycopg2.extras import execute_values
 
 from odoo.tests.common import SavepointCase
 
-from ..lib import fellegi_sunter, hard_synthetic
+from ..lib import fellegi_sunter, hard_synthetic, pool
+from ..models import contact_dedup_group
 from ..models.contact_dedup_group import PairFilter
 
 
@@ -92,3 +95,37 @@ class TestScanSameResults(SavepointCase):
         threshold = Group._dedup_threshold()
         self.assertFalse([pair for pair in left_out
                           if model.score(keys[pair[0]], keys[pair[1]], frequencies)[0] >= threshold])
+
+    def _scan_with(self, processes):
+        """(stored model, {(low, high): (score, reasons)} proposed, [processes of each pool]) of a
+        full scan with ``processes`` forked scorers, forked from 100 pairs on."""
+        params = self.env["ir.config_parameter"].sudo()
+        params.set_param("contact_dedup.scan_processes", str(processes))
+        used = []
+        enter = pool.ChunkScorer.__enter__
+
+        def spy(scorer):
+            used.append(scorer.processes)
+            return enter(scorer)
+
+        with patch.object(contact_dedup_group, "PARALLEL_PAIRS", 100), patch.object(pool.ChunkScorer, "__enter__", spy):
+            self.env["contact.dedup.group"].scan_partners()
+        self.env.cr.execute("""
+            SELECT p.record_low, p.record_high, p.score, p.reasons FROM contact_dedup_pair p
+              JOIN contact_dedup_group g ON g.id = p.group_id
+             WHERE g.res_model = 'res.partner' AND g.state = 'open'""")
+        proposed = {(low, high): (score, reasons) for low, high, score, reasons in self.env.cr.fetchall()}
+        return params.get_param("contact_dedup.model"), proposed, used
+
+    def test_scan_in_forked_processes_learns_and_proposes_the_same(self):
+        # When the scan scores in its own process, then in two forked ones
+        model_alone, alone, used_alone = self._scan_with(1)
+        model_forked, forked, used_forked = self._scan_with(2)
+        # then the second did compare in children (random pairs, blocked pairs, candidates), the first never
+        self.assertEqual(set(used_alone), {0})
+        self.assertEqual(set(used_forked), {2})
+        self.assertGreaterEqual(len(used_forked), 3)
+        # and both learnt the same weights and proposed the same pairs, scores and reasons
+        self.assertEqual(model_forked, model_alone)
+        self.assertGreater(len(alone), 300)
+        self.assertEqual(forked, alone)
