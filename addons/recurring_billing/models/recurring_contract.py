@@ -425,7 +425,16 @@ class RecurringContract(models.Model):
                         "terms": ", ".join(contract._fields[name].get_description(self.env)["string"]
                                            for name in sorted(changed))})
         self._check_invoiced_write(values)
-        return super(RecurringContract, self).write(values)
+        result = super(RecurringContract, self).write(values)
+        if "notice_given" in values and "notice_date" not in values:
+            # the box ticked in the form (or over RPC) is notice given today, as the button records it;
+            # cleared, the notice is withdrawn
+            for contract in self:
+                if contract.notice_given and not contract.notice_date:
+                    contract._code_write({"notice_date": fields.Date.context_today(self)})
+                elif not contract.notice_given and contract.notice_date:
+                    contract._code_write({"notice_date": False})
+        return result
 
     @api.multi
     def _check_invoiced_write(self, values):
@@ -587,12 +596,19 @@ class RecurringContract(models.Model):
         address of the user who pressed them: without one, the sender reads the user's name at
         the company's address (Odoo would refuse the note, and with it the button)."""
         if not kwargs.get("email_from") and not self.env.user.email:
-            company = self[:1].company_id or self.env.user.company_id
-            kwargs["email_from"] = formataddr((self.env.user.name, company.email)) if company.email \
-                else self.env.user.name
+            kwargs["email_from"] = self._sender_at_company(self[:1].company_id) or self.env.user.name
         return super(RecurringContract, self).message_post(
             body=body, subject=subject, message_type=message_type, subtype=subtype, parent_id=parent_id,
             attachments=attachments, content_subtype=content_subtype, **kwargs)
+
+    @api.model
+    def _sender_at_company(self, company):
+        """The current user's name at ``company``'s e-mail address (else the user's company's),
+        for a user without an address of their own; None when the company has none either."""
+        company = company or self.env.user.company_id
+        if not company.email:
+            return None
+        return formataddr((self.env.user.name, company.email))
 
     @api.multi
     def _customer_context(self):

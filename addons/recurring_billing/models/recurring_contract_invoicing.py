@@ -894,7 +894,12 @@ class RecurringContractInvoicing(models.Model):
                                           "is set.") % {"invoice": invoice.number or invoice.id,
                                                         "customer": invoice.partner_id.display_name})
                     if template:
-                        invoice.message_post_with_template(template.id, composition_mode="comment")
+                        # a user without an e-mail address (a clerk pressing Invoice now) sends it
+                        # from their name at the company's address: Odoo would refuse it
+                        sender = {} if self.env.user.email else {
+                            "email_from": contract._sender_at_company(invoice.company_id)}
+                        invoice.message_post_with_template(template.id, composition_mode="comment",
+                                                           **{key: value for key, value in sender.items() if value})
                     invoice.sent = True
             except Exception:  # pylint: disable=broad-except
                 invoice.invalidate_cache()

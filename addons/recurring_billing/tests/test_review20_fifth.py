@@ -1,4 +1,5 @@
 """Fifth outside review of issue 20: what a plain write could still do to an invoiced contract."""
+from odoo import fields
 from odoo.exceptions import UserError, ValidationError
 
 from .common import RecurringCase
@@ -81,3 +82,15 @@ class TestReview20Fifth(RecurringCase):
             usage.unlink()
         later.unlink()  # not invoiced yet: a mistake is still deleted
         self.assertTrue(usage.exists())
+
+    def test_notice_ticked_in_the_form_is_dated_like_the_button(self):
+        # given an invoiced contract
+        contract = self.invoiced()
+        today = fields.Date.context_today(contract.sudo(self.salesman))
+        # when the salesman ticks "Notice given" (a plain write, as the form or RPC does)
+        contract.sudo(self.salesman).write({"notice_given": True})
+        # then the notice is dated today, as "Give notice" dates it
+        self.assertEqual(contract.notice_date, today)
+        # and cleared, the notice is withdrawn with its date
+        contract.sudo(self.salesman).write({"notice_given": False})
+        self.assertFalse(contract.notice_date)
