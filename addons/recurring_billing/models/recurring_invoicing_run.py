@@ -1,4 +1,10 @@
-from odoo import fields, models
+import datetime
+
+from odoo import api, fields, models
+
+# a run writes its counts at each batch it commits: one silent for this long was stopped (killed,
+# the server restarted) and will not finish
+STALE_AFTER = datetime.timedelta(hours=1)
 
 
 class RecurringInvoicingRun(models.Model):
@@ -57,3 +63,19 @@ class RecurringInvoicingRun(models.Model):
         string="Issues",
         readonly=True,
     )
+    status = fields.Selection(
+        [("running", "In progress"), ("done", "Finished"), ("interrupted", "Interrupted")],
+        compute="_compute_status",
+        help="Interrupted: the run stopped before its end (the server was stopped or killed) and wrote nothing "
+             "for an hour. The contracts it had not invoiced are invoiced by the next run.",
+    )
+
+    @api.depends("date_finished")
+    def _compute_status(self):
+        now = datetime.datetime.utcnow()
+        for run in self:
+            if run.date_finished:
+                run.status = "done"
+            else:
+                last = fields.Datetime.from_string(run.write_date or run.date_started or run.create_date)
+                run.status = "interrupted" if last and now - last > STALE_AFTER else "running"

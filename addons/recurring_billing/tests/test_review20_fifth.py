@@ -94,3 +94,15 @@ class TestReview20Fifth(RecurringCase):
         # and cleared, the notice is withdrawn with its date
         contract.sudo(self.salesman).write({"notice_given": False})
         self.assertFalse(contract.notice_date)
+
+    def test_a_run_killed_mid_way_reads_interrupted(self):
+        # given three runs: one finished, one writing its batches, one silent for two hours (killed)
+        Run = self.env["recurring.invoicing.run"].sudo()
+        finished, running, killed = (Run.create({"date": "2027-04-01", "contract_count": 10}) for _i in range(3))
+        finished.date_finished = fields.Datetime.now()
+        self.env.cr.execute("UPDATE recurring_invoicing_run SET write_date = now() at time zone 'UTC' - "
+                            "interval '2 hours', date_started = now() at time zone 'UTC' - interval '2 hours' "
+                            "WHERE id = %s", (killed.id,))
+        (finished | running | killed).invalidate_cache()
+        # then the list tells them apart
+        self.assertEqual((finished | running | killed).mapped("status"), ["done", "running", "interrupted"])
