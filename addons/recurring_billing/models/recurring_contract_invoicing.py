@@ -812,10 +812,16 @@ class RecurringContractInvoicing(models.Model):
 
     @api.multi
     def _prepare_adjustment_lines(self, period):
-        """Pending prorated adjustments (mid-period changes, credits for unused days); a
-        credit names the invoice whose period it corrects (``_corrected_line``: its line)."""
+        """Pending prorated adjustments (mid-period changes, credits for unused days) dated up to
+        the period's end; a credit names the invoice whose period it corrects (``_corrected_line``:
+        its line)."""
         result = []
-        for adjustment in self.adjustment_ids.filtered(lambda a: not a.invoice_line_id):
+        # an adjustment dated after the period waits for the invoice of the period that holds its
+        # date (a fee due in June is not billed in January); a closing invoice takes them all
+        closing = self.env.context.get("recurring_closing")
+        last_day = fields.Date.to_string(period.end)
+        for adjustment in self.adjustment_ids.filtered(
+                lambda a: not a.invoice_line_id and (closing or not a.date or a.date <= last_day)):
             line = adjustment.line_id
             name = adjustment.name
             corrected = adjustment._corrected_invoice_line() if adjustment.amount < 0 else None

@@ -106,3 +106,16 @@ class TestReview20Fifth(RecurringCase):
         (finished | running | killed).invalidate_cache()
         # then the list tells them apart
         self.assertEqual((finished | running | killed).mapped("status"), ["done", "running", "interrupted"])
+
+    def test_an_adjustment_dated_in_june_is_billed_with_june(self):
+        # given a contract of 100 a month in advance, January invoiced, and a setup fee due on 1 June
+        contract = self.make_contract(price=100.0, user_id=self.salesman.id)
+        self.run_invoicing(contract, "2027-01-01")
+        self.env["recurring.contract.adjustment"].create({
+            "contract_id": contract.id, "product_id": self.product.id, "name": "Setup fee due in June",
+            "date": "2027-06-01", "amount": 50.0})
+        # when February to June are invoiced
+        totals = [sum(self.run_invoicing(contract, "2027-%s-01" % month).mapped("amount_untaxed"))
+                  for month in ("02", "03", "04", "05", "06")]
+        # then the fee is on the June invoice, not on February's
+        self.assertEqual(totals, [100.0, 100.0, 100.0, 100.0, 150.0])
