@@ -117,6 +117,14 @@ def email_domain(email):
     return "" if not domain or domain in FREE_MAIL_DOMAINS else domain
 
 
+# French numbers as people type them ("06 12 34 56 78", "06.12.34.56.78", "+33 6 12 34 56 78"):
+# their E.164 form is plain ("+33" and the nine digits after the 0), the same as phonenumbers
+# gives, without its parser (about 0.3 ms a number: most of a key refresh). Other shapes and
+# other countries go through phonenumbers.
+_FR_NATIONAL = re.compile(r"0([1-9](?:[ .-]?[0-9]{2}){4})")
+_FR_INTERNATIONAL = re.compile(r"(?:\+|00)33 ?([1-9](?:[ .-]?[0-9]{2}){4})")
+
+
 @_memo
 def normalize_phone(phone, default_country="FR"):
     """Return the number in E.164 ('+33612345678'), or its digits when it cannot be parsed.
@@ -126,6 +134,15 @@ def normalize_phone(phone, default_country="FR"):
     if not phone:
         return ""
     text = phone.strip()
+    plain = _FR_INTERNATIONAL.fullmatch(text) or (
+        (default_country or "FR").upper() == "FR" and _FR_NATIONAL.fullmatch(text))
+    if plain:
+        return "+33" + _DIGITS.sub("", plain.group(1))
+    return _parsed_phone(text, default_country)
+
+
+def _parsed_phone(text, default_country):
+    """``normalize_phone`` through phonenumbers, whatever the shape of the number."""
     if text.startswith("00"):
         text = "+" + text[2:]
     try:

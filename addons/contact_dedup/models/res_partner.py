@@ -10,7 +10,7 @@ from odoo.tools import split_every
 
 from odoo.addons.crm_leads import access_guard
 
-from ..lib import fellegi_sunter, matching, normalize
+from ..lib import fellegi_sunter, matching, normalize, pool
 
 # res.partner fields that feed the normalised keys
 KEY_SOURCE_FIELDS = {"name", "is_company", "email", "phone", "mobile", "vat", "website", "street", "street2",
@@ -24,6 +24,8 @@ CHECK_FIELDS = ("name", "email", "phone", "mobile", "vat", "website", "street", 
                 "is_company", "company_name", "parent_id", "country_id", "company_id")
 # the check while typing reads at most this many candidates (keys shared by more are no evidence)
 CHECK_CANDIDATES = 2000
+# from this many partners on, a key refresh computes the keys in forked processes
+PARALLEL_KEYS = 20000
 
 _logger = logging.getLogger(__name__)
 # messages of block mode's refusals in the imports running in this process, by their context's token
@@ -102,33 +104,49 @@ class ResPartner(models.Model):
 
     @api.multi
     def _dedup_update_keys(self):
-        """Recompute the normalised keys of these partners, set-based (SQL in and out)."""
+        """Recompute the normalised keys of these partners, set-based (SQL in and out).
+
+        From ``PARALLEL_KEYS`` partners on (a key refresh of the whole base), the keys of each
+        chunk are computed by forked processes (``lib/pool.py``, as many as the scan uses) while
+        this one reads the next chunk and writes the keys of the previous ones."""
         country = self._dedup_default_country()
         rules = self._dedup_provider_rules()
-        for chunk in split_every(5000, self.ids):
-            self.env.cr.execute("""
-                SELECT p.id, p.name, p.is_company, p.email, p.phone, p.mobile, p.vat, p.website, p.street,
-                       p.street2, p.zip, p.city, COALESCE(parent.name, p.company_name), country.code, p.parent_id
-                  FROM res_partner p
-                  LEFT JOIN res_partner parent ON parent.id = p.parent_id
-                  LEFT JOIN res_country country ON country.id = p.country_id
-                 WHERE p.id IN %s""", (tuple(chunk),))
-            rows = []
-            for row in self.env.cr.fetchall():
+        processes = pool.processes_for(len(self.ids), self.env["contact.dedup.group"]._dedup_scan_processes(),
+                                       PARALLEL_KEYS)
+
+        def keys_of(rows):
+            updates = []
+            for row in rows:
                 keys = normalize.partner_keys(dict(zip(
                     ("name", "is_company", "email", "phone", "mobile", "vat", "website", "street", "street2", "zip",
                      "city", "company_name", "country_code"), row[1:14])), country, rules)
                 if row[14]:
                     keys["vat"] = ""  # a contact inherits its company's VAT: no evidence about the person
-                rows.append((row[0],) + tuple(keys[column] or None for column in KEY_COLUMNS)
-                            + (" ".join(matching.extra_blocking_keys(keys)) or None,))
-            if rows:
-                execute_values(self.env.cr._obj, """
-                    UPDATE res_partner p SET %s, dedup_blocking = v.blocking
-                      FROM (VALUES %%s) AS v(id, %s, blocking)
-                     WHERE p.id = v.id""" % (
-                    ", ".join("dedup_%s = v.%s" % (column, column) for column in KEY_COLUMNS),
-                    ", ".join(KEY_COLUMNS)), rows, page_size=1000)
+                updates.append((row[0],) + tuple(keys[column] or None for column in KEY_COLUMNS)
+                               + (" ".join(matching.extra_blocking_keys(keys)) or None,))
+            return updates
+
+        def store(results):
+            for updates in results:
+                if updates:
+                    execute_values(self.env.cr._obj, """
+                        UPDATE res_partner p SET %s, dedup_blocking = v.blocking
+                          FROM (VALUES %%s) AS v(id, %s, blocking)
+                         WHERE p.id = v.id""" % (
+                        ", ".join("dedup_%s = v.%s" % (column, column) for column in KEY_COLUMNS),
+                        ", ".join(KEY_COLUMNS)), updates, page_size=1000)
+
+        with pool.ChunkScorer(keys_of, processes) as computer:
+            for chunk in split_every(5000, self.ids):
+                self.env.cr.execute("""
+                    SELECT p.id, p.name, p.is_company, p.email, p.phone, p.mobile, p.vat, p.website, p.street,
+                           p.street2, p.zip, p.city, COALESCE(parent.name, p.company_name), country.code, p.parent_id
+                      FROM res_partner p
+                      LEFT JOIN res_partner parent ON parent.id = p.parent_id
+                      LEFT JOIN res_country country ON country.id = p.country_id
+                     WHERE p.id IN %s""", (tuple(chunk),))
+                store(computer.submit(self.env.cr.fetchall()))
+            store(computer.results())
         self.invalidate_cache(["dedup_%s" % column for column in KEY_COLUMNS] + ["dedup_blocking"], self.ids)
 
     @api.model

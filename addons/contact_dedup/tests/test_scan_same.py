@@ -5,7 +5,7 @@ from psycopg2.extras import execute_values
 from odoo.tests.common import SavepointCase
 
 from ..lib import fellegi_sunter, hard_synthetic, pool
-from ..models import contact_dedup_group
+from ..models import contact_dedup_group, res_partner
 from ..models.contact_dedup_group import PairFilter
 
 
@@ -129,3 +129,29 @@ class TestScanSameResults(SavepointCase):
         self.assertEqual(model_forked, model_alone)
         self.assertGreater(len(alone), 300)
         self.assertEqual(forked, alone)
+
+    def test_key_refresh_in_forked_processes_writes_the_same_keys(self):
+        Partner = self.env["res.partner"]
+        columns = ", ".join(Partner._dedup_key_columns()[1:] + ("dedup_blocking",))
+        query = "SELECT id, %s FROM res_partner WHERE id IN %%s ORDER BY id" % columns
+        ids = tuple(sorted(self.partner_ids))
+        self.env.cr.execute(query, (ids,))
+        computed_here = self.env.cr.fetchall()
+        # When the keys are wiped then refreshed by two forked processes
+        self.env.cr.execute("UPDATE res_partner SET (%s) = (%s) WHERE id IN %%s" % (
+            columns, ", ".join(["NULL"] * len(columns.split(", ")))), (ids,))
+        self.env["ir.config_parameter"].sudo().set_param("contact_dedup.scan_processes", "2")
+        used = []
+        enter = pool.ChunkScorer.__enter__
+
+        def spy(scorer):
+            used.append(scorer.processes)
+            return enter(scorer)
+
+        with patch.object(res_partner, "PARALLEL_KEYS", 100), patch.object(pool.ChunkScorer, "__enter__", spy):
+            Partner.browse(ids)._dedup_update_keys()
+        # then children computed them, and they are the keys computed in the server, to the letter
+        self.assertEqual(used, [2])
+        self.env.cr.execute(query, (ids,))
+        self.assertEqual(self.env.cr.fetchall(), computed_here)
+        self.assertTrue(any(row[1] for row in computed_here))

@@ -1,3 +1,5 @@
+import random
+
 from .. import normalize
 
 
@@ -28,6 +30,23 @@ def test_phone_to_e164_with_default_country():
         assert normalize.normalize_phone(typed, "FR") == expected, typed
     assert normalize.normalize_phone("030 1234567", "DE") == "+49301234567"
     assert normalize.normalize_phone("", "FR") == ""
+
+
+def test_phone_shortcut_for_french_numbers_agrees_with_phonenumbers():
+    """The French numbers turned into E.164 without the parser come out as the parser makes them,
+    in every shape people type (and the look-alikes that are not French numbers still go to it)."""
+    rng = random.Random(3)
+    shapes = ("{p}{n}", "{p}{n2}", "0033{n}", "+33{n}", "+33 {n2}", "+33{n2}", "00 33 {n}", "+330{n}",
+              "{p}{n} ", "({p}){n}", "+32 {n2}", "0{n}", "{p}{n}0", "{p}{n2}-12")
+    countries = ("FR", "fr", "BE", "DE", "CH", "", None)
+    for _index in range(3000):
+        digits = "%d%08d" % (rng.randint(0, 9), rng.randint(0, 99999999))
+        separator = rng.choice(("", " ", ".", "-"))
+        grouped = separator.join([digits[0]] + [digits[i:i + 2] for i in range(1, 9, 2)])
+        typed = rng.choice(shapes).format(p=rng.choice(("0", "")), n=digits, n2=grouped).strip()
+        country = rng.choice(countries)
+        parsed = normalize._parsed_phone(typed.strip(), country)
+        assert normalize.normalize_phone(typed, country) == parsed, (typed, country)
 
 
 def test_person_names_ignore_case_accents_punctuation_and_order():
