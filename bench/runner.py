@@ -92,7 +92,7 @@ def main():
             print("no benchmark matches %s" % " ".join(args.names), file=sys.stderr)
             return 2
     ctx = Context(args.db, args.template)
-    rows, failures, wrong = [], [], []
+    rows, failures, wrong, retired = [], [], [], set()
     provenance = "%s, %s, `%s`, %s, load %.1f at start" % (
         _commit(), datetime.datetime.now().strftime("%Y-%m-%d %H:%M"), _command(args.names), _machine(),
         os.getloadavg()[0])
@@ -101,11 +101,14 @@ def main():
             name = os.path.basename(path)
             print("== %s" % name, flush=True)
             try:
-                results = _load(path).run(ctx)
+                module = _load(path)
+                results = module.run(ctx)
             except Exception:  # a broken benchmark must not hide the others
                 failures.append(name)
                 traceback.print_exc()
                 continue
+            # rows this benchmark wrote under names it no longer uses: its re-run removes them
+            retired.update(getattr(module, "RETIRED", ()))
             for result in results:
                 ratio = result.ratio
                 if result.failure:
@@ -122,7 +125,7 @@ def main():
         ctx.cleanup()
     path = os.path.join(ROOT, "docs", "BENCHMARKS.md")
     if rows:
-        _write(path, rows, full=not args.names)
+        _write(path, rows, full=not args.names, retired=retired)
     for line in wrong:
         print("FAILED: %s" % line)
     for name in failures:
@@ -135,17 +138,18 @@ def _key(row_line):
     return name.split(", ")[0].split(" (")[0].strip()
 
 
-def _write(path, rows, full):
+def _write(path, rows, full, retired=()):
     """A full run writes the whole table; a partial run replaces the rows of the
-    benchmarks it ran (matched by name up to its first ", " or " (", sizes may differ)
-    and keeps the others, each with its own provenance."""
+    benchmarks it ran (matched by name up to its first ", " or " (", sizes may differ),
+    drops the rows they list as ``RETIRED`` (names of rows they wrote before, matched the
+    same way) and keeps the others, each with its own provenance."""
     fresh = ["| %s |" % " | ".join(row) for row in rows]
     kept = []
     if not full and os.path.exists(path):
         with open(path) as handle:
             old = [line for line in handle.read().splitlines() if line.startswith("| ") and not line.startswith(
                 "| benchmark |")]
-        names = {_key(line) for line in fresh}
+        names = {_key(line) for line in fresh} | {_key("| %s |" % name) for name in retired}
         for line in old:
             if _key(line) in names:
                 continue

@@ -1,0 +1,37 @@
+"""docs/BENCHMARKS.md is written by bench/run only: a partial run replaces the rows of the
+benchmarks it ran, drops the rows they no longer write, and keeps every other row as it was."""
+import importlib.util
+import os
+
+ROOT = os.path.dirname(os.path.dirname(os.path.dirname(os.path.abspath(__file__))))
+
+
+def _runner():
+    spec = importlib.util.spec_from_file_location("bench_runner", os.path.join(ROOT, "bench", "runner.py"))
+    module = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(module)
+    return module
+
+
+def _names(path):
+    with open(path) as handle:
+        return [line[2:].split(" | ")[0] for line in handle.read().splitlines()
+                if line.startswith("| ") and not line.startswith("| benchmark |")]
+
+
+def test_a_partial_run_replaces_its_rows_drops_the_retired_ones_and_keeps_the_others(tmp_path):
+    runner = _runner()
+    path = str(tmp_path / "BENCHMARKS.md")
+    old = [("full duplicate scan of 100,000 partners, key refresh included", "274 s", "-", "-", "", "", "old"),
+           ("duplicate check while creating one contact, p95", "37 ms", "-", "-", "", "", "old"),
+           ("recurring invoicing run, 10000 contracts", "761 s", "-", "-", "", "", "kept")]
+    runner._write(path, old, full=True)
+    fresh = [("full duplicate scan of 100,000 partners", "50 s", "-", "-", "", "", "new"),
+             ("duplicate check while creating one contact among 100,000 partners, p95", "30 ms", "-", "-", "", "",
+              "new")]
+    runner._write(path, fresh, full=False, retired=["duplicate check while creating one contact, p95"])
+    assert _names(path) == ["recurring invoicing run, 10000 contracts", "full duplicate scan of 100,000 partners",
+                            "duplicate check while creating one contact among 100,000 partners, p95"]
+    with open(path) as handle:
+        text = handle.read()
+    assert "274 s" not in text and "| 761 s |" in text and text.startswith("# Benchmarks")
