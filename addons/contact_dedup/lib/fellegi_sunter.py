@@ -594,10 +594,11 @@ class Model(object):
         prior = min(max(self.prior.get(kind, 0.01), 1e-6), 1 - 1e-6)
         return math.log(prior / (1 - prior), 2)
 
-    def score(self, first, second, frequencies=None):
-        """``(probability, explanation)``: explanation is [(field, level, weight)]."""
+    def score(self, first, second, frequencies=None, vector=None):
+        """``(probability, explanation)``: explanation is [(field, level, weight)]. ``vector``: the
+        pair's comparison vector when already known (``compare(first, second)``)."""
         kind = kind_of(first)
-        weights = self.field_weights(kind, first, second, frequencies=frequencies)
+        weights = self.field_weights(kind, first, second, vector=vector, frequencies=frequencies)
         return probability(self.match_weight(kind, weights)), weights
 
 

@@ -46,7 +46,8 @@ class PairFilter(object):
         functions = {field: function for field, _levels, function in fellegi_sunter.FIELDS}
         self.order = [field for field in self.ORDER if field in functions] + [
             field for field in fellegi_sunter.FIELD_NAMES if field not in self.ORDER]
-        self.steps = [(field, functions[field]) for field in self.order]
+        # (field, its comparison, its place in the comparison vector)
+        self.steps = [(field, functions[field], fellegi_sunter.FIELD_NAMES.index(field)) for field in self.order]
         self.tables = {}
 
     def _table(self, kind):
@@ -84,15 +85,22 @@ class PairFilter(object):
 
     def may_match(self, first, second):
         """False when the pair cannot reach the threshold (then it needs no score)."""
+        return self.levels(first, second) is not None
+
+    def levels(self, first, second):
+        """The pair's comparison vector (``fellegi_sunter.compare``: one level per field of
+        ``FIELD_NAMES``), or None when the pair cannot reach the threshold. The vector of a pair
+        that may match is given to ``Model.score``, which then compares no field again."""
         table = self._table(fellegi_sunter.kind_of(first))
         if table is None:
-            return True
+            return fellegi_sunter.compare(first, second)
         bounds, shared, rest, total = table
         limit = self.limit
         best_shared = 0.0
         missing = fellegi_sunter.MISSING
-        for index, (field, function) in enumerate(self.steps):
-            level = function(first, second)
+        vector = [missing] * len(self.steps)
+        for index, (field, function, position) in enumerate(self.steps):
+            level = vector[position] = function(first, second)
             if level != missing:
                 weight = bounds[field][level]
                 if weight > 0 and field in shared:
@@ -101,8 +109,8 @@ class PairFilter(object):
                     total += weight
             adding, later_shared = rest[index]
             if total + adding + max(best_shared, later_shared) < limit:
-                return False
-        return True
+                return None
+        return tuple(vector)
 
 
 class ContactDedupGroup(models.Model):
@@ -372,16 +380,17 @@ class ContactDedupGroup(models.Model):
         """.format(table=table, first=", ".join("x.%s" % column for column in columns),
                    second=", ".join("y.%s" % column for column in columns))
         to_keys = Model._dedup_keys_from_row
-        may_match = PairFilter(model, frequencies, threshold).may_match
+        levels = PairFilter(model, frequencies, threshold).levels
         partial_side, explain, score = fellegi_sunter.partial_side, fellegi_sunter.explain, model.score
 
         def score_rows(rows):
             scored = []
             for row in rows:
                 first, second = to_keys(row[0], row[2:2 + width]), to_keys(row[1], row[2 + width:])
-                if not may_match(first, second):
+                vector = levels(first, second)
+                if vector is None:
                     continue
-                probability, weights = score(first, second, frequencies)
+                probability, weights = score(first, second, frequencies, vector=vector)
                 if probability >= threshold:
                     partial = partial_side(first, second, weights)
                     other = second if partial == first["id"] else first
