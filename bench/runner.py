@@ -149,7 +149,7 @@ def _write(path, rows, full, retired=()):
         with open(path) as handle:
             old = [line for line in handle.read().splitlines() if line.startswith("| ") and not line.startswith(
                 "| benchmark |")]
-        names = {_key(line) for line in fresh} | {_key("| %s |" % name) for name in retired}
+        names = {_key(line) for line in fresh} | {_key("| %s | " % name) for name in retired}
         for line in old:
             if _key(line) in names:
                 continue

@@ -24,12 +24,14 @@ def test_a_partial_run_replaces_its_rows_drops_the_retired_ones_and_keeps_the_ot
     path = str(tmp_path / "BENCHMARKS.md")
     old = [("full duplicate scan of 100,000 partners, key refresh included", "274 s", "-", "-", "", "", "old"),
            ("duplicate check while creating one contact, p95", "37 ms", "-", "-", "", "", "old"),
+           ("peak memory of the Odoo process scanning 100000 partners", "243 MB", "-", "-", "", "", "old"),
            ("recurring invoicing run, 10000 contracts", "761 s", "-", "-", "", "", "kept")]
     runner._write(path, old, full=True)
     fresh = [("full duplicate scan of 100,000 partners", "50 s", "-", "-", "", "", "new"),
              ("duplicate check while creating one contact among 100,000 partners, p95", "30 ms", "-", "-", "", "",
               "new")]
-    runner._write(path, fresh, full=False, retired=["duplicate check while creating one contact, p95"])
+    runner._write(path, fresh, full=False, retired=["duplicate check while creating one contact, p95",
+                                                        "peak memory of the Odoo process scanning 100000 partners"])
     assert _names(path) == ["recurring invoicing run, 10000 contracts", "full duplicate scan of 100,000 partners",
                             "duplicate check while creating one contact among 100,000 partners, p95"]
     with open(path) as handle:
