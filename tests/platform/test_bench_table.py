@@ -30,8 +30,9 @@ def test_a_partial_run_replaces_its_rows_drops_the_retired_ones_and_keeps_the_ot
     fresh = [("full duplicate scan of 100,000 partners", "50 s", "-", "-", "", "", "new"),
              ("duplicate check while creating one contact among 100,000 partners, p95", "30 ms", "-", "-", "", "",
               "new")]
-    runner._write(path, fresh, full=False, retired=["duplicate check while creating one contact, p95",
-                                                        "peak memory of the Odoo process scanning 100000 partners"])
+    retired = ["duplicate check while creating one contact, p95",
+               "peak memory of the Odoo process scanning 100000 partners"]
+    runner._write(path, fresh, full=False, retired=retired)
     assert _names(path) == ["recurring invoicing run, 10000 contracts", "full duplicate scan of 100,000 partners",
                             "duplicate check while creating one contact among 100,000 partners, p95"]
     with open(path) as handle:
