@@ -1,7 +1,10 @@
+from unittest.mock import patch
+
 from psycopg2 import sql
 
 from odoo.exceptions import ValidationError
 
+from ..lib import matching
 from .common import DedupCase
 
 
@@ -144,3 +147,25 @@ class TestPrevention(DedupCase):
         with self.assertRaises(ValidationError):
             self.env["crm.lead"].intake_create({
                 "name": "Quote", "contact_name": "Paul Durand", "email_from": "paul.durand@example.org"}, "form")
+
+    def test_the_check_leaves_out_the_keys_the_scan_leaves_out(self):
+        # Given three Kerguelens of other given names in Brest, and blocks of three partners at most
+        kerguelens = self.Partner
+        for given in ("Anne", "Paul", "Marc"):
+            kerguelens |= self.Partner.create({"name": "%s Kerguelen" % given, "zip": "29200", "city": "Brest",
+                                               "country_id": self.france.id})
+        held = set.intersection(*(set(partner.dedup_blocking.split()) for partner in kerguelens))
+        keys = self.Partner._dedup_keys_from_values({"name": "Soizic Kerguelen", "zip": "29200", "city": "Brest",
+                                                     "country_id": self.france.id})
+        typed = sorted(key for kind, key in matching.scan_keys(keys) if kind == "b")
+        Group = type(self.env["contact.dedup.group"])
+        with patch.object(Group, "_dedup_max_block", lambda self: 3):
+            kept = self.Partner._dedup_open_keys(typed)
+        # then the check drops the family name's keys, which the three hold (the scan makes no
+        # block of four either), and keeps the given name's
+        self.assertTrue(held & set(typed))
+        self.assertEqual(set(kept), set(typed) - held)
+        self.assertTrue(kept)
+        # and with blocks of four, it keeps them all
+        with patch.object(Group, "_dedup_max_block", lambda self: 4):
+            self.assertEqual(self.Partner._dedup_open_keys(typed), typed)
