@@ -1,3 +1,4 @@
+import contextlib
 from unittest.mock import patch
 
 from psycopg2.extras import execute_values
@@ -7,6 +8,20 @@ from odoo.tests.common import SavepointCase
 from ..lib import fellegi_sunter, hard_synthetic, pool
 from ..models import contact_dedup_group, res_partner
 from ..models.contact_dedup_group import PairFilter
+
+
+@contextlib.contextmanager
+def _pools_entered():
+    """The number of processes of each ``ChunkScorer`` entered within the block, in a list."""
+    used = []
+    enter = pool.ChunkScorer.__enter__
+
+    def spy(scorer):
+        used.append(scorer.processes)
+        return enter(scorer)
+
+    with patch.object(pool.ChunkScorer, "__enter__", spy):
+        yield used
 
 
 class TestScanSameResults(SavepointCase):
@@ -101,14 +116,7 @@ class TestScanSameResults(SavepointCase):
         full scan with ``processes`` forked scorers, forked from 100 pairs on."""
         params = self.env["ir.config_parameter"].sudo()
         params.set_param("contact_dedup.scan_processes", str(processes))
-        used = []
-        enter = pool.ChunkScorer.__enter__
-
-        def spy(scorer):
-            used.append(scorer.processes)
-            return enter(scorer)
-
-        with patch.object(contact_dedup_group, "PARALLEL_PAIRS", 100), patch.object(pool.ChunkScorer, "__enter__", spy):
+        with patch.object(contact_dedup_group, "PARALLEL_PAIRS", 100), _pools_entered() as used:
             self.env["contact.dedup.group"].scan_partners()
         self.env.cr.execute("""
             SELECT p.record_low, p.record_high, p.score, p.reasons FROM contact_dedup_pair p
@@ -141,14 +149,7 @@ class TestScanSameResults(SavepointCase):
         self.env.cr.execute("UPDATE res_partner SET (%s) = (%s) WHERE id IN %%s" % (
             columns, ", ".join(["NULL"] * len(columns.split(", ")))), (ids,))
         self.env["ir.config_parameter"].sudo().set_param("contact_dedup.scan_processes", "2")
-        used = []
-        enter = pool.ChunkScorer.__enter__
-
-        def spy(scorer):
-            used.append(scorer.processes)
-            return enter(scorer)
-
-        with patch.object(res_partner, "PARALLEL_KEYS", 100), patch.object(pool.ChunkScorer, "__enter__", spy):
+        with patch.object(res_partner, "PARALLEL_KEYS", 100), _pools_entered() as used:
             Partner.browse(ids)._dedup_update_keys()
         # then children computed them, and they are the keys computed in the server, to the letter
         self.assertEqual(used, [2])
