@@ -675,6 +675,10 @@ class ContactDedupGroup(models.Model):
                     add_patterns(comparer.results())
                 cr.execute("CLOSE dedup_estimate_cursor")
             exact = self._dedup_exact_counts(is_company) if count >= fellegi_sunter.MIN_RECORDS else None
+            # the patterns in the order of their vectors, not of the rows: PostgreSQL may read the pairs in
+            # another order from one scan to the next (its plans follow its statistics), and EM's sums
+            # would then differ in their last digits
+            patterns = dict(sorted(patterns.items()))
             fellegi_sunter.estimate_kind(model, kind, random_vectors, patterns, record_count=count, exact=exact)
         self.env["ir.config_parameter"].sudo().set_param("contact_dedup.model", json.dumps(model.to_dict()))
         self.env["contact.dedup.weight"].sudo()._store_model(model)
