@@ -109,10 +109,18 @@ class TestMerge(DedupCase):
         self.assertEqual((self.jean_copy | third | fourth).mapped("active"), [False] * 3)
         self.assertTrue(self.jean.active)
 
-    def test_merging_a_company_into_its_own_contact_does_not_loop(self):
-        self._merge(self.acme | self.jean, self.jean, self.manager)
-        self.assertFalse(self.jean.parent_id)
-        self.assertEqual(self.other.parent_id, self.jean)
+    def test_a_company_and_its_own_contact_are_not_merged(self):
+        # Given Jean, a contact of Acme, and Acme's other contact (an outside review merged Acme
+        # into Jean: the other contact then hung on Jean, a person, without a commercial partner)
+        self.assertEqual(self.jean.parent_id, self.acme)
+        # when a manager merges the company into its contact, or the contact into its company
+        for dest in (self.jean, self.acme):
+            with self.assertRaisesRegex(UserError, "a company and its own contacts cannot be merged"):
+                self._merge(self.acme | self.jean, dest, self.manager)
+        # then nothing moved
+        self.assertTrue(self.acme.active and self.jean.active)
+        self.assertEqual(self.jean.parent_id, self.acme)
+        self.assertEqual(self.other.commercial_partner_id, self.acme)
 
     def test_a_single_contact_is_refused(self):
         with self.assertRaises(UserError):

@@ -172,6 +172,17 @@ class ContactDedupMerge(models.TransientModel):
         if len(companies) > 1:
             raise UserError(_("These contacts belong to different companies (%s): each company keeps its own "
                               "contacts, they cannot be merged.") % ", ".join(companies.mapped("name")))
+        # a company and its own contacts (a child, a child's child) are not copies of each other:
+        # merged, the contacts would hang on a person, without a commercial partner (as Odoo's own
+        # merge, this is refused)
+        selected = set(partners.ids)
+        for partner in partners.sudo():
+            ancestor = partner.parent_id
+            while ancestor:
+                if ancestor.id in selected:
+                    raise UserError(_("%(contact)s is a contact of %(company)s: a company and its own contacts "
+                                      "cannot be merged.") % {"contact": partner.name, "company": ancestor.name})
+                ancestor = ancestor.parent_id
         sources = partners - dest if dest else partners
         if not sources:
             return
