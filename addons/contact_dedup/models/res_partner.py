@@ -111,8 +111,9 @@ class ResPartner(models.Model):
         this one reads the next chunk and writes the keys of the previous ones."""
         country = self._dedup_default_country()
         rules = self._dedup_provider_rules()
+        # a contact saved in a form refreshes its own keys here: only a large refresh reads the setting
         processes = pool.processes_for(len(self.ids), self.env["contact.dedup.group"]._dedup_scan_processes(),
-                                       PARALLEL_KEYS)
+                                       PARALLEL_KEYS) if len(self.ids) >= PARALLEL_KEYS else 0
 
         def keys_of(rows):
             updates = []
