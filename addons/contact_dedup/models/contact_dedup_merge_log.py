@@ -70,7 +70,11 @@ class ContactDedupMergeLog(models.Model):
     @api.multi
     def action_undo(self):
         """Put every changed row back, in reverse order; reactivate the merged contacts and give
-        the kept one its previous values."""
+        the kept one its previous values.
+
+        A row moved by the merge that someone changed since (a sale order given to a third
+        customer) is left as it is: only rows still pointing to the kept record go back. The note
+        of the undo says how many were left."""
         self.ensure_one()
         if not self.env.user.has_group("contact_dedup.group_contact_dedup_manager"):
             raise AccessError(_("Only members of the group Merge duplicates may undo a merge."))
@@ -81,10 +85,13 @@ class ContactDedupMergeLog(models.Model):
         cr.execute("""
             SELECT action, table_name, column_name, row_id, row_data, source_id FROM contact_dedup_merge_log_line
              WHERE log_id = %s ORDER BY sequence DESC""", (self.id,))
+        left = 0
         for action, table, column, row_id, data, source_id in cr.fetchall():
-            self._undo_change(action, table, column, row_id, data, source_id)
+            if not self._undo_change(action, table, column, row_id, data, source_id):
+                left += 1
+        changed = " " + _("%d links changed since the merge were left as they are.") % left if left else ""
         if self.res_model == "crm.lead":
-            return self._undo_lead_merge()
+            return self._undo_lead_merge(changed)
         Partner = self.env["res.partner"].with_context(active_test=False, contact_dedup_force=True)
         sources = Partner.browse([int(item) for item in self.source_ids.split(",")])
         dest = Partner.browse(self.dest_id)
@@ -101,7 +108,7 @@ class ContactDedupMergeLog(models.Model):
         self.env.add_todo(Partner._fields["display_name"], family)
         Partner.recompute()
         self.env["contact.dedup.merge"]._post_note(
-            dest, _("Merge undone: %s are separate contacts again.") % self.merged_names)
+            dest, _("Merge undone: %s are separate contacts again.") % self.merged_names + changed)
         # the log and the group are the application's bookkeeping, not the user's documents
         if self.group_id:
             self.group_id.sudo().state = "open"
@@ -125,13 +132,14 @@ class ContactDedupMergeLog(models.Model):
                                   "undo it first.") % {"number": log_id, "date": date, "names": names or ""})
 
     @api.multi
-    def _undo_lead_merge(self):
-        """After the rows are back: the merged leads exist again, the kept one has its values."""
+    def _undo_lead_merge(self, changed=""):
+        """After the rows are back: the merged leads exist again, the kept one has its values.
+        ``changed``: the sentence about the rows left as they are, if any."""
         self.invalidate_cache()
         self.env["crm.lead"].invalidate_cache()
         kept = self.env["crm.lead"].with_context(active_test=False).browse(self.dest_id)
         self.env["contact.dedup.merge"]._post_note(
-            kept, _("Merge undone: %s are separate leads again.") % self.merged_names)
+            kept, _("Merge undone: %s are separate leads again.") % self.merged_names + changed)
         if self.group_id:
             self.group_id.sudo().state = "open"
         self.sudo().state = "undone"
@@ -139,11 +147,14 @@ class ContactDedupMergeLog(models.Model):
 
     @api.model
     def _undo_change(self, action, table, column, row_id, data, source_id):
+        """Put one logged row back; False when it was left as it is: a moved row that no longer
+        points to the kept record (changed since the merge) or no longer exists."""
         cr = self.env.cr
         table_id, column_id = sql.Identifier(table), sql.Identifier(column) if column else None
         if action == "moved" and row_id:
-            cr.execute(sql.SQL("UPDATE {} SET {} = %s WHERE id = %s").format(table_id, column_id),
-                       (source_id, row_id))
+            cr.execute(sql.SQL("UPDATE {} SET {} = %s WHERE id = %s AND {} = %s").format(
+                table_id, column_id, column_id), (source_id, row_id, self.dest_id))
+            return bool(cr.rowcount)
         elif action == "moved":
             row = json.loads(data)
             others = [key for key in row if key != column]
@@ -152,8 +163,11 @@ class ContactDedupMergeLog(models.Model):
                 table_id, column_id, table_id, column_id, sql.SQL(" ").join(
                     sql.SQL("AND {} IS NOT DISTINCT FROM %s").format(sql.Identifier(key)) for key in others)),
                 [source_id, self.dest_id] + [row[key] for key in others])
+            return bool(cr.rowcount)
         elif action == "moved_reference":
-            cr.execute(sql.SQL("UPDATE {} SET {} = %s WHERE id = %s").format(table_id, column_id), (data, row_id))
+            cr.execute(sql.SQL("UPDATE {} SET {} = %s WHERE id = %s AND {} = %s").format(
+                table_id, column_id, column_id), (data, row_id, "%s,%d" % (self.res_model, self.dest_id)))
+            return bool(cr.rowcount)
         elif action == "restored":
             # the whole row as it was (a record Odoo wrote merged values into)
             columns = [key for key in json.loads(data) if key != "id"]
@@ -168,6 +182,7 @@ class ContactDedupMergeLog(models.Model):
             cr.execute(sql.SQL("DELETE FROM {} WHERE {}").format(table_id, sql.SQL(" AND ").join(
                 sql.SQL("{} IS NOT DISTINCT FROM %s").format(sql.Identifier(key)) for key in row)),
                 list(row.values()))
+        return True
 
 
 class ContactDedupMergeLogLine(models.Model):

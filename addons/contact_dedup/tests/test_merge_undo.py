@@ -65,6 +65,26 @@ class TestMergeUndo(DedupCase):
             self.Wizard.browse(self.Wizard.action_open(self.acme | theirs)["res_id"]).action_merge()
         self.assertTrue(theirs.active)
 
+    def test_a_shared_contact_and_a_companys_contact_are_not_merged(self):
+        # Given a contact shared between companies and the same of the second company
+        other_company = self.env["res.company"].create({"name": "Filiale Lyon"})
+        theirs = self.Partner.create({"name": "Acme Industries", "is_company": True, "company_id": other_company.id})
+        self.acme.company_id = False
+        # When they are merged, either kept, the merge is refused: kept shared, the second
+        # company's contact would show in every company
+        for kept in (self.acme, theirs):
+            wizard = self.Wizard.browse(self.Wizard.action_open(self.acme | theirs)["res_id"])
+            wizard.dest_partner_id = kept
+            with self.assertRaises(UserError) as refused:
+                wizard.action_merge()
+            self.assertIn("give them the same company", str(refused.exception))
+        self.assertTrue(theirs.active and self.acme.active)
+        self.assertFalse(self.acme.company_id)
+        # and once both are the second company's, they merge
+        self.acme.company_id = other_company
+        self.Wizard.browse(self.Wizard.action_open(self.acme | theirs)["res_id"]).action_merge()
+        self.assertEqual(len((self.acme | theirs).filtered("active")), 1)
+
     def test_contacts_with_journal_items_are_merged_by_accounting_managers_only(self):
         if "account.move.line" not in self.env:
             self.skipTest("accounting is not installed")
@@ -137,6 +157,27 @@ class TestMergeUndo(DedupCase):
         self.assertEqual(log.state, "undone")
         with self.assertRaises(UserError):
             log.action_undo()
+
+    def test_undo_leaves_the_rows_changed_since_the_merge(self):
+        # Given the copy merged into the original, with its order and its lead
+        wizard = self.Wizard.sudo(self.manager).browse(
+            self.Wizard.sudo(self.manager).action_open(self.acme | self.acme_copy)["res_id"])
+        wizard.action_merge()
+        self.assertEqual(self.order.partner_id, self.acme)
+        # and the order given since to another customer
+        third = self.env["res.partner"].create({"name": "Boulangerie Kerouac", "is_company": True})
+        self.order.partner_id = third
+        # When the merge is undone
+        log = self.env["contact.dedup.merge.log"].sudo(self.manager).search([("dest_id", "=", self.acme.id)])
+        log.action_undo()
+        self.env.clear()
+        # Then the order stays with its new customer, the lead goes back to the copy
+        self.assertEqual(self.order.partner_id, third)
+        self.assertEqual(self.lead.partner_id, self.acme_copy)
+        self.assertTrue(self.acme_copy.active)
+        # and the note of the undo says a link was left as it is
+        notes = self.env["mail.message"].search([("model", "=", "res.partner"), ("res_id", "=", self.acme.id)])
+        self.assertIn("1 links changed since the merge were left as they are", notes[0].body)
 
     def test_merging_leads_keeps_their_sale_orders(self):
         Lead = self.env["crm.lead"]

@@ -172,6 +172,15 @@ class ContactDedupMerge(models.TransientModel):
         if len(companies) > 1:
             raise UserError(_("These contacts belong to different companies (%s): each company keeps its own "
                               "contacts, they cannot be merged.") % ", ".join(companies.mapped("name")))
+        # a contact shared between companies and one of a company: kept shared, the company's contact
+        # and its documents would show in every company; kept in the company, the other companies'
+        # documents would point to a contact they cannot read
+        shared = partners.sudo().filtered(lambda partner: not partner.company_id)
+        if companies and shared:
+            raise UserError(_("%(shared)s is shared between companies and %(other)s belongs to %(company)s: give "
+                              "them the same company before merging them.") % {
+                "shared": ", ".join(shared.mapped("name")), "company": companies.name,
+                "other": ", ".join((partners.sudo() - shared).mapped("name"))})
         # a company and its own contacts (a child, a child's child) are not copies of each other:
         # merged, the contacts would hang on a person, without a commercial partner (as Odoo's own
         # merge, this is refused)
