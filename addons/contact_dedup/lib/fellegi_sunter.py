@@ -105,16 +105,29 @@ def compare_name(first, second):
         if len(words1) == len(words2):
             return 1
         return 2  # the shorter name is all in the longer: a given name left out
-    if len(unmatched) == 1 and len(unmatched[0]) == 1 and exact + close >= 1:
-        # an initial ("j dupont") that fits a word of the other name
-        initials = {word[0] for word in words2}
-        if unmatched[0] in initials:
-            return 2
+    if exact + close >= 1 and _initials_fit(unmatched, words1, words2):
+        # initials ("j dupont", "j p dupont", "jp dupont") that fit words of the other name
+        return 2
     if exact + close >= 1:
         return 3
     if _jw(first, second) >= 0.9:
         return 1
     return 4
+
+
+def _initials_fit(unmatched, words1, words2):
+    """Whether the words of the shorter name left unmatched are all initials (one letter, or two
+    glued: "jp") of as many words of the other name that are not in the shorter one: "j p dupont"
+    and "jp dupont" against "jean pierre dupont"."""
+    if not all(len(word) <= 2 for word in unmatched):
+        return False
+    letters = sorted("".join(unmatched))
+    available = sorted(word[0] for word in words2 if word not in words1)
+    for letter in letters:
+        if letter not in available:
+            return False
+        available.remove(letter)
+    return True
 
 
 @functools.lru_cache(maxsize=65536)
@@ -529,6 +542,8 @@ class Model(object):
             result.append((field, level, weight))
         if kind == "person":
             result = self._at_home(kind, self._someone_else(kind, first, second, result))
+        else:
+            result = trade_name(result)
         return result
 
     def _someone_else(self, kind, first, second, weights):
@@ -600,6 +615,15 @@ class Model(object):
         kind = kind_of(first)
         weights = self.field_weights(kind, first, second, vector=vector, frequencies=frequencies)
         return probability(self.match_weight(kind, weights)), weights
+
+
+def trade_name(weights):
+    """A company's weights with its other name neutral when the VAT number agrees: one legal
+    entity (the VAT number names it) trades under other names than its registered one
+    ("BM Lyon" for "Boulangerie Moderne SARL"), so there a different name is no evidence against."""
+    if not any(field == "vat" and level == 0 for field, level, _weight in weights):
+        return weights
+    return [(field, level, max(weight, 0.0) if field == "name" else weight) for field, level, weight in weights]
 
 
 def probability(match_weight):

@@ -19,6 +19,13 @@ _logger = logging.getLogger(__name__)
 _REASON = re.compile(r"(.+?) ([+-]\d+(?:\.\d+)?)(?:, |$)")
 # how many records may share one key before the key stops being evidence (a switchboard)
 MAX_BLOCK = 200
+# the same for a weak key (``matching.WEAK_BLOCKING``: a name's sound with a house number, a town
+# or a street, a mailbox name)
+MAX_WEAK_BLOCK = 20
+# how many records a zip may hold for its similar names (pg_trgm) to be compared: every pair of a
+# zip's names is compared (on 1,000,000 generated partners, about 105 per zip: 52 million
+# similarities, 131 s, for 0.7 million pairs of which no known duplicate needed one)
+MAX_ZIP_BLOCK = 50
 # below this many candidate pairs a scan scores them in its own process (forking costs more)
 PARALLEL_PAIRS = 200000
 
@@ -91,7 +98,8 @@ class PairFilter(object):
         """The pair's comparison vector (``fellegi_sunter.compare``: one level per field of
         ``FIELD_NAMES``), or None when the pair cannot reach the threshold. The vector of a pair
         that may match is given to ``Model.score``, which then compares no field again."""
-        table = self._table(fellegi_sunter.kind_of(first))
+        kind = fellegi_sunter.kind_of(first)
+        table = self._table(kind)
         if table is None:
             return fellegi_sunter.compare(first, second)
         bounds, shared, rest, total = table
@@ -99,14 +107,23 @@ class PairFilter(object):
         best_shared = 0.0
         missing = fellegi_sunter.MISSING
         vector = [missing] * len(self.steps)
+        # a company's other name counts once its VAT number is known not to agree
+        # (``fellegi_sunter.trade_name``); until then at most nothing
+        trade_name = kind == "company"
+        name_penalty = 0.0
         for index, (field, function, position) in enumerate(self.steps):
             level = vector[position] = function(first, second)
             if level != missing:
                 weight = bounds[field][level]
                 if weight > 0 and field in shared:
                     best_shared = max(best_shared, weight)
+                elif trade_name and field == "name" and weight < 0:
+                    name_penalty = weight
                 else:
                     total += weight
+            if trade_name and field == "vat" and level != 0:
+                total += name_penalty
+                name_penalty = 0.0
             adding, later_shared = rest[index]
             if total + adding + max(best_shared, later_shared) < limit:
                 return None
@@ -245,8 +262,10 @@ class ContactDedupGroup(models.Model):
         or a similar name (pg_trgm) in the same zip. A person's exact name is a key only with
         the city or the street (``matching.blocking_keys``): homonyms are many on a large base.
 
-        Set-based SQL; keys shared by more than MAX_BLOCK partners are skipped.
+        Set-based SQL; keys shared by more than MAX_BLOCK partners are skipped, weak keys
+        (``matching.WEAK_BLOCKING``) shared by more than MAX_WEAK_BLOCK.
         """
+        max_block, max_weak_block = self._dedup_max_block(), self._dedup_max_weak_block()
         cr = self.env.cr
         self._scan_pairs_table()
         # each key row carries what decides comparability, so that pairs of a company and a
@@ -283,11 +302,13 @@ class ContactDedupGroup(models.Model):
                 SELECT k.id, kept.block, k.is_company, k.company_id
                   FROM dedup_scan_all_keys k
                   JOIN (SELECT kind, key, row_number() OVER () AS block FROM dedup_scan_all_keys
-                         GROUP BY kind, key HAVING count(*) BETWEEN 2 AND %s) kept
+                         GROUP BY kind, key
+                        HAVING count(*) BETWEEN 2 AND CASE WHEN kind = 'b' AND split_part(key, ':', 2) IN %s
+                                                           THEN %s ELSE %s END) kept
                     ON kept.kind = k.kind AND kept.key = k.key;
             TRUNCATE dedup_scan_all_keys;
             ANALYZE dedup_scan_keys;
-        """, (MAX_BLOCK,))
+        """, (tuple(sorted(matching.WEAK_BLOCKING)), max_weak_block, max_block))
         cr.execute("""
             WITH zips AS (
                 SELECT dedup_zip FROM res_partner WHERE active AND dedup_zip IS NOT NULL
@@ -303,7 +324,7 @@ class ContactDedupGroup(models.Model):
                AND (a.company_id IS NULL OR b.company_id IS NULL OR a.company_id = b.company_id)
                AND a.dedup_name %% b.dedup_name;
             RESET work_mem;
-        """, (MAX_BLOCK * 5,))
+        """, (self._dedup_max_zip_block(),))
 
     @api.model
     def scan_partners(self):
@@ -494,6 +515,21 @@ class ContactDedupGroup(models.Model):
     def _dedup_max_block(self):
         """How many partners may share a key before it stops being a key (scan and check alike)."""
         return MAX_BLOCK
+
+    @api.model
+    def _dedup_max_weak_block(self):
+        """The same for a weak key (``matching.WEAK_BLOCKING``), scan and check alike."""
+        return MAX_WEAK_BLOCK
+
+    @api.model
+    def _dedup_max_zip_block(self):
+        """How many partners a zip may hold for its similar names to be compared (scan and check)."""
+        return MAX_ZIP_BLOCK
+
+    @api.model
+    def _dedup_block_limit(self, kind, key):
+        """How many partners may share this scan key (``matching.scan_keys``) and still be compared."""
+        return self._dedup_max_weak_block() if matching.is_weak_key(kind, key) else self._dedup_max_block()
 
     @api.model
     def _dedup_kind_totals(self):

@@ -257,19 +257,21 @@ class ResPartner(models.Model):
 
     @api.model
     def _dedup_open_keys(self, blocking):
-        """The blocking keys of ``blocking`` that fewer than ``MAX_BLOCK`` active partners hold:
-        the scan skips the others (its blocks hold ``MAX_BLOCK`` partners at most, the new one
-        included). Counted per key through the GIN index, at most ``MAX_BLOCK`` rows each, so
+        """The blocking keys of ``blocking`` that fewer active partners hold than the scan lets
+        share a key (``_dedup_block_limit``: ``MAX_BLOCK``, ``MAX_WEAK_BLOCK`` for a weak key):
+        the scan skips the others (its blocks hold that many partners at most, the new one
+        included). Counted per key through the GIN index, at most that many rows each, so
         that the check never reads the thousands of holders of a common name's sound in a
         large town (on 1,000,000 partners they filled its candidates, up to ``CHECK_CANDIDATES``)."""
         if not blocking:
             return []
-        max_block = self.env["contact.dedup.group"]._dedup_max_block()
+        Group = self.env["contact.dedup.group"]
+        limits = [Group._dedup_block_limit("b", key) for key in blocking]
         self.env.cr.execute("""
-            SELECT k.key FROM unnest(%s::text[]) k(key)
+            SELECT k.key FROM unnest(%s::text[], %s::integer[]) k(key, most)
              WHERE (SELECT count(*) FROM (SELECT 1 FROM res_partner p
                                            WHERE string_to_array(p.dedup_blocking, ' ') @> ARRAY[k.key] AND p.active
-                                           LIMIT %s) held) < %s""", (blocking, max_block, max_block))
+                                           LIMIT k.most) held) < k.most""", (list(blocking), limits))
         return sorted(key for (key,) in self.env.cr.fetchall())
 
     @api.model
@@ -278,9 +280,10 @@ class ResPartner(models.Model):
         best first; ``weights`` as ``fellegi_sunter.explain`` reads them.
 
         The candidates are the scan's (``_dedup_candidate_query``: the partners that share a
-        blocking key with the values, keys held by more than ``MAX_BLOCK`` partners left out as
-        the scan leaves them out, or a similar name in a zip of at most ``5 * MAX_BLOCK``
-        partners), of the same company (``company_id`` of the values, else the user's) or shared,
+        blocking key with the values, keys held by more than ``MAX_BLOCK`` partners
+        (``MAX_WEAK_BLOCK`` for a weak key) left out as the scan leaves them out, or a similar
+        name in a zip of at most ``MAX_ZIP_BLOCK`` partners), of the same company (``company_id``
+        of the values, else the user's) or shared,
         scored by the scan's Fellegi-Sunter model: a warning says what the next scan would say.
         One indexed query and a few dozen pairs scored in Python, so the check stays fast on a
         large base.
@@ -308,7 +311,8 @@ class ResPartner(models.Model):
                 holders[key] = holders.get(key, 0) + 1
             candidates.append((candidate, shared, row[2 + width]))
         Group = self.env["contact.dedup.group"]
-        max_block = Group._dedup_max_block()
+        max_zip_block = Group._dedup_max_zip_block()
+        limits = {key: Group._dedup_block_limit(*key) for key in holders}
         zip_size = None
         excluded = set(exclude_ids) | self._dedup_excluded_with(exclude_ids)
         threshold = Group._dedup_threshold()
@@ -319,14 +323,15 @@ class ResPartner(models.Model):
             if candidate["id"] in excluded:
                 continue
             # with the new record, a key's block grows by one: the scan keeps blocks of MAX_BLOCK at most
-            if not any(holders[key] < max_block for key in shared):
+            # (MAX_WEAK_BLOCK for a weak key)
+            if not any(holders[key] < limits[key] for key in shared):
                 if not similar_in_zip:
                     continue
                 if zip_size is None:
                     cr.execute("SELECT count(*) FROM (SELECT 1 FROM res_partner WHERE dedup_zip = %s AND active "
-                               "LIMIT %s) zip", (keys["zip"], max_block * 5 + 1))
+                               "LIMIT %s) zip", (keys["zip"], max_zip_block + 1))
                     zip_size = cr.fetchone()[0] + 1
-                if zip_size > max_block * 5:
+                if zip_size > max_zip_block:
                     continue
             del candidate["blocking"]
             score, weights = model.score(keys, candidate, frequencies)

@@ -159,7 +159,8 @@ class TestPrevention(DedupCase):
                                                      "country_id": self.france.id})
         typed = sorted(key for kind, key in matching.scan_keys(keys) if kind == "b")
         Group = type(self.env["contact.dedup.group"])
-        with patch.object(Group, "_dedup_max_block", lambda self: 3):
+        with patch.object(Group, "_dedup_max_block", lambda self: 3), \
+                patch.object(Group, "_dedup_max_weak_block", lambda self: 3):
             kept = self.Partner._dedup_open_keys(typed)
         # then the check drops the family name's keys, which the three hold (the scan makes no
         # block of four either), and keeps the given name's
@@ -167,5 +168,44 @@ class TestPrevention(DedupCase):
         self.assertEqual(set(kept), set(typed) - held)
         self.assertTrue(kept)
         # and with blocks of four, it keeps them all
-        with patch.object(Group, "_dedup_max_block", lambda self: 4):
+        with patch.object(Group, "_dedup_max_block", lambda self: 4), \
+                patch.object(Group, "_dedup_max_weak_block", lambda self: 4):
             self.assertEqual(self.Partner._dedup_open_keys(typed), typed)
+
+    def test_a_weak_key_held_by_many_is_left_out_sooner_than_a_strong_one(self):
+        # Given twenty Kerguelens of other given names in Brest, each in a zip of its own but one
+        # (given names that all sound different)
+        kerguelens = self.Partner
+        given_names = ("Anne Paul Marc Louis Hugo Claire Sophie Thomas Nicolas Julie Camille Pierre Yves Denise "
+                       "Robert Bernard Odile Xavier Fabrice Brigitte").split()
+        for index, given in enumerate(given_names):
+            kerguelens |= self.Partner.create({
+                "name": "%s Kerguelen" % given, "zip": "29200" if index < 2 else "292%02d" % (index + 10),
+                "city": "Brest", "country_id": self.france.id})
+        keys = self.Partner._dedup_keys_from_values({"name": "Soizic Kerguelen", "zip": "29200", "city": "Brest",
+                                                     "country_id": self.france.id})
+        typed = sorted(key for kind, key in matching.scan_keys(keys) if kind == "b")
+        town = [key for key in typed if key.endswith(":townsound:brest:krgln")]
+        zip_sound = [key for key in typed if key.endswith(":zipsound:29200:fkrgln")]
+        self.assertTrue(town and zip_sound)
+        # when a contact of that name is typed in Brest
+        kept = self.Partner._dedup_open_keys(typed)
+        # then the name's sound in the town, held by twenty (a weak key), is left out as the scan
+        # leaves it out, and the name's sound in the zip, held by two, is kept
+        self.assertFalse(set(town) & set(kept))
+        self.assertTrue(set(zip_sound) <= set(kept))
+
+        def pairs():
+            self.Group._scan_candidate_pairs()
+            self.env.cr.execute("SELECT a, b FROM dedup_scan_pairs WHERE a IN %s AND b IN %s",
+                                (tuple(kerguelens.ids), tuple(kerguelens.ids)))
+            return {tuple(pair) for pair in self.env.cr.fetchall()}
+
+        # and the scan still compares the twenty through the town's key (a block of twenty)
+        self.assertEqual(len(pairs()), 20 * 19 // 2)
+        # but once Soizic is saved, no more: only the three of zip 29200 are compared
+        kerguelens |= self.Partner.create({"name": "Soizic Kerguelen", "zip": "29200", "city": "Brest",
+                                           "country_id": self.france.id})
+        same_zip = kerguelens.filtered(lambda partner: partner.zip == "29200").ids
+        self.assertEqual(len(same_zip), 3)
+        self.assertEqual(pairs(), {(a, b) for a in same_zip for b in same_zip if a < b})
