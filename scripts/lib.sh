@@ -251,6 +251,16 @@ odoo_cmd() {
         --db_user="$PGUSER" --data-dir="$LOCAL/data" "$@"
 }
 
+# One test module of an addon installed in a database, its tests run as an install with
+# tests runs them, on the registry of every installed module (odoodb.py test-file).
+# Args: database, then Odoo options (--test-file=<addon>/tests/test_x.py, --logfile=...).
+odoo_test_file() {
+    local db="$1"; shift
+    "$VENV/bin/python" "$ROOT/scripts/odoodb.py" test-file "$db" -c "$ROOT/odoo.conf" \
+        --addons-path="$ROOT/addons,$VENV/lib/python3.7/site-packages/odoo/addons" --db_host="$PGHOST" \
+        --db_port="$PGPORT" --db_user="$PGUSER" --data-dir="$LOCAL/data" --test-enable "$@"
+}
+
 port_in_use() {
     "$VENV/bin/python" - "$1" <<'PY'
 import socket, sys

@@ -3,9 +3,12 @@
     odoodb.py french-company DB   make the main company a French one (EUR, VAT, FR)
     odoodb.py settle-modules DB   put the known bridge modules back to 'uninstalled';
                                   fail on any other module left pending
-    odoodb.py summarize LOGFILE [--addons a,b --db DB --exit-code N --install-only]
+    odoodb.py summarize LOGFILE [--addons a,b --db DB --exit-code N --install-only | --test-file]
                                   read an Odoo test log and the database: counts,
                                   failures, and every other cause of a red verdict
+    odoodb.py test-file DB --test-file=<addon>/tests/test_x.py [Odoo options]
+                                  run the tests of one test module of an installed addon
+                                  in DB, logged as Odoo logs an addon's tests
 
 Odoo 11's runner exits 0 for some problems (an error logged outside a test, a module
 silently left uninstalled, a misspelt module name) and an install error may only be a
@@ -140,6 +143,7 @@ class LogVerdict(object):
         self.refused_skips = 0  # skips counted as failures instead
         self.finished = False  # Odoo reached its shutdown line
         self.post_tested = False  # Odoo reached the end of its post-install tests
+        self.test_file_ended = False  # `odoodb.py test-file` reached its last line
         self._problem_detail = None
 
     @property
@@ -185,6 +189,8 @@ class LogVerdict(object):
                     self.finished = True
                 elif msg.startswith("All post-tested in"):
                     self.post_tested = True
+            elif logger == TEST_FILE_LOGGER and msg == TEST_FILE_END:
+                self.test_file_ended = True
             is_test_output = ".tests." in logger and logger.startswith("odoo.addons.")
             current = (level, logger, is_test_output)
             if is_test_output:
@@ -279,12 +285,65 @@ def our_addons():
     return sorted(name for name in os.listdir(ADDONS) if is_our_addon(name))
 
 
-def summarize(path, addons=(), db=None, exit_code=None, tests_expected=True):
+# The logger of `test-file`, and its last line when its run went to the end.
+TEST_FILE_LOGGER = "odoodb.test_file"
+TEST_FILE_END = "the run of the test file ended"
+
+
+def test_file(db):
+    """Run the tests of one test module (--test-file=<addon>/tests/test_x.py) of an addon
+    installed in db, as an install with tests runs them (Odoo's run_unit_tests: the same
+    log lines under the module's logger, at_install then post_install tests), on the
+    registry of every module installed. Exit 0 when they passed, 1 when one failed, 2 when
+    they could not run; the last line of the log says the run went to its end.
+
+    Odoo 11's own --test-file runs only a module already imported, which a registry loaded
+    without an install never is, logs the results under a logger of its own, and leaves
+    the exit code at 0 when a test failed."""
+    import importlib
+    import logging
+    import threading
+    import odoo
+    from odoo.modules import module as odoo_module
+    from odoo.tools import config
+    config.parse_config(sys.argv[3:])  # --logfile, --log-level: Odoo's logging, as odoo-bin sets it
+    logger = logging.getLogger(TEST_FILE_LOGGER)
+    threading.current_thread().dbname = db
+    config["db_name"] = db  # the database of the test cases (odoo.tests.common.get_db_name)
+    try:
+        path = os.path.abspath(config["test_file"] or "")
+        folder = os.path.dirname(path)
+        while folder != os.path.dirname(folder) and not os.path.isfile(os.path.join(folder, "__manifest__.py")):
+            folder = os.path.dirname(folder)
+        if not path.endswith(".py") or not os.path.isfile(path) or folder == os.path.dirname(folder):
+            raise ValueError("--test-file=%s is not a Python file of an addon" % config["test_file"])
+        addon = os.path.basename(folder)
+        name = "odoo.addons.%s.%s" % (addon, os.path.relpath(path[:-3], folder).replace(os.sep, "."))
+        logger.info("running the tests of %s in %s", name, db)
+        registry = odoo.registry(db)
+        test_module = importlib.import_module(name)
+        if os.path.abspath(test_module.__file__) != path:
+            raise ValueError("Odoo imports %s from %s, not %s (see --addons-path)" % (name, test_module.__file__, path))
+        # Odoo's runner on this module only, where it would take every module of tests/
+        odoo_module.get_test_modules = lambda module: [test_module] if module == addon else []
+        passed = True
+        with odoo.api.Environment.manage():
+            for position in (odoo_module.runs_at_install, odoo_module.runs_post_install):
+                passed = odoo_module.run_unit_tests(addon, registry.db_name, position=position) and passed
+    except Exception:
+        logger.critical("the tests of %s could not run", config["test_file"], exc_info=True)
+        return 2
+    logger.info(TEST_FILE_END)
+    return 0 if passed else 1
+
+
+def summarize(path, addons=(), db=None, exit_code=None, tests_expected=True, test_file=False):
     """Print the failures, then one line 'odoo: P passed, F failed, S skipped'.
 
     Every cause of a red verdict counts one failure and is named on its own line:
     a failed test, an error logged outside a test, an empty or missing log, a non-zero
-    exit code of Odoo, a requested addon that is not installed or ran no test."""
+    exit code of Odoo, a requested addon that is not installed or ran no test.
+    test_file: the log of `odoodb.py test-file`, whose run must have reached its last line."""
     verdict = LogVerdict()
     try:
         with open(path, errors="replace") as handle:
@@ -319,7 +378,10 @@ def summarize(path, addons=(), db=None, exit_code=None, tests_expected=True):
             verdict.judge_skips(not_installed, os.environ.get("L2C_ALLOW_SKIPS") == "1")
     if addons and verdict.records and not exit_code:
         # Odoo exited 0 (or was not asked) but its run did not reach its end
-        if not verdict.finished:
+        if test_file:
+            if not verdict.test_file_ended:
+                verdict.problems.append("the run of the test file stopped before its end (no last line in its log)")
+        elif not verdict.finished:
             verdict.problems.append("Odoo stopped before the end of its run (no shutdown line in its log)")
         elif tests_expected and not verdict.post_tested:
             verdict.problems.append("Odoo's post-install tests did not run to their end")
@@ -340,6 +402,8 @@ def main(argv):
         french_company(target)
     elif command == "settle-modules":
         settle_modules(target)
+    elif command == "test-file":
+        return test_file(target)
     elif command == "summarize":
         import argparse
         parser = argparse.ArgumentParser(prog="odoodb.py summarize")
@@ -347,9 +411,11 @@ def main(argv):
         parser.add_argument("--db")
         parser.add_argument("--exit-code", type=int)
         parser.add_argument("--install-only", action="store_true", help="an install without tests")
+        parser.add_argument("--test-file", action="store_true", help="the log of odoodb.py test-file")
         options = parser.parse_args(argv[3:])
         addons = [a for a in options.addons.split(",") if a]
-        verdict = summarize(target, addons, options.db, options.exit_code, not options.install_only)
+        verdict = summarize(target, addons, options.db, options.exit_code, not options.install_only,
+                            options.test_file)
         return 1 if verdict.failed else 0
     else:
         print(__doc__, file=sys.stderr)
