@@ -12,6 +12,16 @@ from harness import ROOT, pg_env
 
 MANIFEST = ('{"name": "%s", "version": "11.0.1.0.0", "license": "AGPL-3", "depends": ["base"], '
             '"data": %s, "post_init_hook": %s}')
+# a test module that the test command may run in an Odoo process of its own (as the deposit
+# histories of sale_deposit): left out when L2C_TESTS_APART names it
+APART_INIT = """import os
+
+from . import test_probe
+
+if "%s.tests.test_apart" not in os.environ.get("L2C_TESTS_APART", "").split(","):
+    from . import test_apart
+"""
+APART = {"L2C_TESTS_APART": "probe_apart.tests.test_apart,probe_apart_exit.tests.test_apart"}
 
 
 def _addon(base, name, test_body, data=(), init="", hook=None, lib_test=None):
@@ -100,6 +110,33 @@ def probes(tmp_path_factory):
         def test_needs_an_imap_server():
             pytest.skip("dovecot is not installed")
         """)
+    # a test module run apart: one of its two tests fails
+    apart = _addon(base, "probe_apart", "self.assertTrue(self.env.user)")
+    (apart / "tests" / "__init__.py").write_text(APART_INIT % "probe_apart")
+    (apart / "tests" / "test_apart.py").write_text(textwrap.dedent("""
+        from odoo.tests.common import TransactionCase
+
+
+        class TestApart(TransactionCase):
+            def test_passes(self):
+                self.assertTrue(self.env.user)
+
+            def test_fails(self):
+                self.assertEqual(1 + 1, 3, 'deliberate failure apart')
+        """))
+    # a test module run apart whose process exits 0 in the middle of its tests: the log just stops
+    apart_exit = _addon(base, "probe_apart_exit", "self.assertTrue(self.env.user)")
+    (apart_exit / "tests" / "__init__.py").write_text(APART_INIT % "probe_apart_exit")
+    (apart_exit / "tests" / "test_apart.py").write_text(textwrap.dedent("""
+        import os
+
+        from odoo.tests.common import TransactionCase
+
+
+        class TestApart(TransactionCase):
+            def test_exit(self):
+                os._exit(0)
+        """))
     return base
 
 
@@ -120,9 +157,13 @@ def runs(probes):
         "two_lists": (None, "crm_leadz", "sale_deposit"),
         # two independent addons: installed once, then each tested in its own process
         "two_groups": (probes, "probe_passing,probe_failing", "--no-pytest"),
+        # a test module run in an Odoo process of its own (L2C_TESTS_APART)
+        "apart": (probes, "probe_apart", "--no-pytest"),
+        "apart_exit": (probes, "probe_apart_exit", "--no-pytest"),
     }
     with ThreadPoolExecutor(2) as pool:
-        futures = {key: pool.submit(_run, *args) for key, args in cases.items()}
+        futures = {key: pool.submit(_run, *args, env=APART if key.startswith("apart") else None)
+                   for key, args in cases.items()}
         results = {key: future.result() for key, future in futures.items()}
     with ThreadPoolExecutor(1) as pool:
         results["missing_component_allowed"] = pool.submit(
@@ -197,6 +238,23 @@ def test_an_odoo_test_skipped_for_a_missing_component_fails(runs):
     code, last, causes, _out = runs["odoo_skip"]
     assert code != 0 and ", 0 failed" not in last
     assert any("Chromium is not installed" in c for c in causes), causes
+
+
+def test_a_test_module_run_apart_is_counted_and_its_failure_fails_the_command(runs):
+    code, last, causes, out = runs["apart"]
+    assert code != 0
+    # test_probe in the install with tests, the two tests of test_apart in their own process
+    assert last == "2 passed, 1 failed, 0 skipped", (last, causes)
+    assert "Odoo tests apart: test_apart" in out
+    failed = [c for c in causes if "deliberate failure apart" in c]
+    # run once, in its own process: the install with tests left it out
+    assert len(failed) == 1 and "probe_apart.tests.test_apart" in failed[0], causes
+
+
+def test_a_test_module_run_apart_that_stops_silently_fails_the_command(runs):
+    code, last, causes, _out = runs["apart_exit"]
+    assert code != 0 and ", 0 failed" not in last
+    assert any("stopped before its end" in c for c in causes), causes
 
 
 def test_two_addon_lists_are_refused_rather_than_one_dropped(runs):
