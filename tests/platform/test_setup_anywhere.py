@@ -207,3 +207,20 @@ def test_scripts_run_stops_only_the_postgresql_it_started_itself():
     finally:
         _sh("./scripts/stop --purge >/dev/null 2>&1 || true", os.path.join(parent, "p"), env=env)
         shutil.rmtree(parent, ignore_errors=True)
+
+
+def test_an_install_dies_of_a_ctrl_c_that_comes_while_odoo_is_still_imported():
+    """A Ctrl-C that reaches an install (``--stop-after-init``) while Python still imports Odoo
+    kills it at once, by the signal, as bash expects of a child it interrupted; before, it was
+    a KeyboardInterrupt in the middle of an import (a traceback and exit code 1, or swallowed:
+    in a full run at a load of 9, scripts/run went on to build and serve after its Ctrl-C)."""
+    for delay in (0.1, 0.2):
+        command = [os.path.join(ROOT, ".venv", "bin", "python"), os.path.join(ROOT, "scripts", "odoo-bin"),
+                   "--stop-after-init", "--version"]
+        process = subprocess.Popen(command, cwd=ROOT, stdout=subprocess.PIPE, stderr=subprocess.PIPE,
+                                   universal_newlines=True)
+        time.sleep(delay)
+        process.send_signal(signal.SIGINT)
+        _out, err = process.communicate(timeout=120)
+        assert process.returncode == -signal.SIGINT, (delay, process.returncode, err[-2000:])
+        assert "KeyboardInterrupt" not in err, err[-2000:]
