@@ -198,10 +198,10 @@ class WebClient(object):
         from selenium.common.exceptions import TimeoutException
         self.driver.get(url)
         try:
-            self.wait_css(selector, timeout=15)
+            self.wait_css(selector, timeout=30)
         except TimeoutException:
             self.driver.refresh()
-            self.wait_css(selector)
+            self.wait_css(selector, timeout=60)
 
     def open_action(self, xmlid, view_type=None):
         """Open a window action by XML id, as a menu click would (optionally in a given view)."""
