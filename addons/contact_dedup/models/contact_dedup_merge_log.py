@@ -28,18 +28,21 @@ class ContactDedupMergeLog(models.Model):
     merged_names = fields.Char(string="Merged contacts", readonly=True)
     group_id = fields.Many2one("contact.dedup.group", readonly=True, ondelete="set null")
     previous_values = fields.Text(readonly=True, help="The kept contact's values before the merge (JSON).")
+    merged_values = fields.Text(readonly=True, help="The kept contact's values right after the merge (JSON).")
     state = fields.Selection([("done", "Merged"), ("undone", "Undone")], default="done", required=True,
                              readonly=True)
     line_count = fields.Integer(string="Rows changed", readonly=True)
     line_ids = fields.One2many("contact.dedup.merge.log.line", "log_id", string="Changes", readonly=True)
 
     @api.model
-    def _record(self, dest, sources, previous, changes, group=None):
-        """Log a merge: ``changes`` as ``ContactDedupMerge._move_column`` collects them."""
+    def _record(self, dest, sources, previous, changes, group=None, merged=None):
+        """Log a merge: ``changes`` as ``ContactDedupMerge._move_column`` collects them;
+        ``previous`` and ``merged`` the kept contact's values before and right after it."""
         log = self.create({
             "partner_id": dest.id, "dest_id": dest.id, "source_ids": ",".join(str(i) for i in sources.ids),
             "merged_names": ", ".join(sources.mapped("display_name")), "group_id": group.id if group else False,
             "previous_values": json.dumps(previous), "line_count": len(changes),
+            "merged_values": json.dumps(merged) if merged is not None else False,
         })
         log._insert_lines(changes)
         return log
@@ -100,6 +103,16 @@ class ContactDedupMergeLog(models.Model):
         sources.write({"active": True})
         sources.sudo().write({"dedup_merged_into_id": False})  # the merge's link, the application's
         previous = json.loads(self.previous_values or "{}")
+        merged = json.loads(self.merged_values) if self.merged_values else None
+        if merged is not None:
+            # a field of the kept contact edited since the merge keeps its new value
+            for field_name in list(previous):
+                value = dest[field_name]
+                value = value.id if isinstance(value, models.BaseModel) else value
+                if field_name in merged and value != merged[field_name]:
+                    del previous[field_name]
+                    left += 1
+            changed = " " + _("%d links changed since the merge were left as they are.") % left if left else ""
         if previous:
             dest.write(previous)
         family = Partner.search(["|", ("id", "child_of", dest.id), ("id", "child_of", sources.ids)])

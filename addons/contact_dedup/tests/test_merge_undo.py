@@ -179,6 +179,40 @@ class TestMergeUndo(DedupCase):
         notes = self.env["mail.message"].search([("model", "=", "res.partner"), ("res_id", "=", self.acme.id)])
         self.assertIn("1 links changed since the merge were left as they are", notes[0].body)
 
+    def test_undo_keeps_what_was_edited_on_the_kept_contact_since(self):
+        # Given the copy merged into the original, taking the copy's name and phone
+        self.acme_copy.phone = "+33 1 40 00 00 01"
+        names = {"acme": self.acme.name, "copy": self.acme_copy.name}
+        Wizard = self.Wizard.sudo(self.manager)
+        wizard = Wizard.browse(Wizard.action_open(self.acme | self.acme_copy)["res_id"])
+        for line in wizard.line_ids.filtered(lambda line: line.field_name in ("name", "phone")):
+            line.source_partner_id = self.acme_copy
+        wizard.action_merge()
+        self.assertEqual(self.acme.phone, "+33 1 40 00 00 01")
+        self.assertEqual(self.acme.name, names["copy"])
+        # and the phone of the kept contact changed since
+        self.acme.phone = "+33 1 99 99 99 99"
+        # When the merge is undone
+        log = self.env["contact.dedup.merge.log"].sudo(self.manager).search([("dest_id", "=", self.acme.id)])
+        log.action_undo()
+        self.env.clear()
+        # Then its name is back, the phone typed since stays
+        self.assertEqual(self.acme.name, names["acme"])
+        self.assertEqual(self.acme.phone, "+33 1 99 99 99 99")
+
+    def test_the_merge_takes_its_values_only_from_the_merged_contacts_and_fields(self):
+        # Given a merge wizard whose lines are written over RPC
+        other = self.Partner.create({"name": "Robert Martinez", "is_company": True})
+        Wizard = self.Wizard.sudo(self.manager)
+        for change in ({"source_partner_id": other.id}, {"field_name": "company_id"}):
+            wizard = Wizard.browse(Wizard.action_open(self.acme | self.acme_copy)["res_id"])
+            wizard.line_ids.filtered(lambda line: line.field_name == "name").sudo().write(change)
+            # When it is run, then it is refused and nothing is merged
+            with self.assertRaises(UserError):
+                wizard.action_merge()
+            self.assertTrue(self.acme_copy.active)
+            self.assertEqual(self.acme.name, "Acme Industries SARL")
+
     def test_merging_leads_keeps_their_sale_orders(self):
         Lead = self.env["crm.lead"]
         first = Lead.create({"name": "A", "contact_name": "Paul Durand", "email_from": "paul@durand.fr"})

@@ -89,6 +89,7 @@ class ContactDedupMerge(models.TransientModel):
         if dest not in self.partner_ids or not sources:
             raise UserError(_("Keep one of the contacts being merged, and merge at least one other."))
         self._check_merge_allowed(self.partner_ids, dest)
+        self._check_lines()
         Partner = self.env["res.partner"].with_context(active_test=False)
         previous = {"parent_id": dest.parent_id.id}
         if dest.parent_id in sources:
@@ -123,7 +124,13 @@ class ContactDedupMerge(models.TransientModel):
             if self.group_id:
                 self.group_id.state = "merged"
             self._close_groups(groups)
-            self.env["contact.dedup.merge.log"].sudo()._record(dest, sources, previous, log, self.group_id)
+            # the kept contact's values as the merge left them: an undo gives back the previous
+            # value of a field only while it still holds this one (not one edited since)
+            merged = {}
+            for field_name in previous:
+                value = dest[field_name]
+                merged[field_name] = value.id if isinstance(value, models.BaseModel) else value
+            self.env["contact.dedup.merge.log"].sudo()._record(dest, sources, previous, log, self.group_id, merged)
         return {
             "type": "ir.actions.act_window",
             "res_model": "res.partner",
@@ -161,6 +168,22 @@ class ContactDedupMerge(models.TransientModel):
                       JOIN res_partner p ON p.id = r.partner_id
                      WHERE r.group_id = g.id AND p.active) < 2""", (tuple(group_ids),))
         self.env["contact.dedup.group"].invalidate_cache(["state"], group_ids)
+
+    @api.multi
+    def _check_lines(self):
+        """Each value comes from one of the contacts being merged, for a field the wizard offers,
+        once: the lines are the wizard's own, but writable over RPC (an outside review took the
+        name and the company of a contact of another company into the kept one)."""
+        seen = set()
+        for line in self.line_ids:
+            if line.field_name not in MERGE_FIELDS or line.field_name in seen:
+                raise UserError(_("A merge sets the fields it proposes, each once: %s is not one of them.")
+                                % line.field_name)
+            if line.source_partner_id not in self.partner_ids:
+                raise UserError(_("The value of %(field)s must come from one of the contacts being merged, "
+                                  "not from contact #%(contact)d.") % {"field": line.field_name,
+                                                                       "contact": line.source_partner_id.id})
+            seen.add(line.field_name)
 
     @api.model
     def _check_merge_allowed(self, partners, dest=None):
