@@ -83,6 +83,8 @@ class ContactDedupMergeLog(models.Model):
             raise AccessError(_("Only members of the group Merge duplicates may undo a merge."))
         if self.state != "done":
             raise UserError(_("This merge is already undone."))
+        Kept = self.env[self.res_model].sudo().with_context(active_test=False)
+        self.env["contact.dedup.merge"]._check_own_companies(Kept.browse(self.dest_id).exists().mapped("company_id"))
         self._check_undo_order()
         cr = self.env.cr
         cr.execute("""

@@ -213,6 +213,29 @@ class TestMergeUndo(DedupCase):
             self.assertTrue(self.acme_copy.active)
             self.assertEqual(self.acme.name, "Acme Industries SARL")
 
+    def test_a_merger_of_another_company_neither_merges_nor_undoes_this_ones_contacts(self):
+        # Given a member of the merge group who works for the second company only
+        other_company = self.env["res.company"].create({"name": "Filiale Lyon"})
+        outsider = self.env["res.users"].with_context(no_reset_password=True).create({
+            "name": "Otto Outsider", "login": "dedup_outsider", "email": "otto@example.com",
+            "company_id": other_company.id, "company_ids": [(6, 0, [other_company.id])],
+            "groups_id": [(6, 0, [self.env.ref("base.group_user").id, self.env.ref("base.group_partner_manager").id,
+                                  self.env.ref("sales_team.group_sale_manager").id])]})
+        main = self.env.ref("base.main_company")
+        (self.acme | self.acme_copy).write({"company_id": main.id})
+        # When they merge the first company's contacts, it is refused
+        Wizard = self.Wizard.sudo(outsider)
+        wizard = Wizard.browse(Wizard.action_open(self.acme | self.acme_copy)["res_id"])
+        with self.assertRaises(AccessError):
+            wizard.action_merge()
+        self.assertTrue(self.acme_copy.active)
+        # and so is the undo of that company's merge
+        self.Wizard.browse(self.Wizard.action_open(self.acme | self.acme_copy)["res_id"]).action_merge()
+        log = self.env["contact.dedup.merge.log"].search([("dest_id", "=", self.acme.id)])
+        with self.assertRaises(AccessError):
+            log.sudo(outsider).action_undo()
+        self.assertEqual(log.state, "done")
+
     def test_merging_leads_keeps_their_sale_orders(self):
         Lead = self.env["crm.lead"]
         first = Lead.create({"name": "A", "contact_name": "Paul Durand", "email_from": "paul@durand.fr"})

@@ -1,6 +1,6 @@
 import logging
 
-from odoo import _, api, fields, models
+from odoo import SUPERUSER_ID, _, api, fields, models
 from odoo.exceptions import AccessError, UserError
 
 _logger = logging.getLogger(__name__)
@@ -186,6 +186,15 @@ class ContactDedupMerge(models.TransientModel):
             seen.add(line.field_name)
 
     @api.model
+    def _check_own_companies(self, companies):
+        """Only a user of the records' companies merges them, or undoes their merge (an outside
+        review merged and unmerged another company's contacts)."""
+        foreign = companies - self.env.user.company_ids
+        if foreign and self.env.uid != SUPERUSER_ID:
+            raise AccessError(_("These contacts belong to %s, a company you do not work for: they are merged "
+                                "by its own users.") % ", ".join(foreign.mapped("name")))
+
+    @api.model
     def _check_merge_allowed(self, partners, dest=None):
         """Refuse a merge across companies (each keeps its own address book), and a merge that
         would archive the contact of a user or of a company: a login or a company would then
@@ -195,6 +204,7 @@ class ContactDedupMerge(models.TransientModel):
         if len(companies) > 1:
             raise UserError(_("These contacts belong to different companies (%s): each company keeps its own "
                               "contacts, they cannot be merged.") % ", ".join(companies.mapped("name")))
+        self._check_own_companies(companies)
         # a contact shared between companies and one of a company: kept shared, the company's contact
         # and its documents would show in every company; kept in the company, the other companies'
         # documents would point to a contact they cannot read
