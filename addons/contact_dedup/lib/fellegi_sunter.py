@@ -239,9 +239,16 @@ def compare_phone(first, second):
     return 2
 
 
+# the kind of a street: two lines of one kind are compared on the rest ("rue haute" and "rue
+# neuve" are two streets, however alike their letters)
+_STREET_KINDS = frozenset("rue avenue boulevard place impasse allee chemin route quai square cours".split())
+
+
 def _street_parts(street):
+    """The house number (the first word that starts with a digit, before the street as in
+    France or after it as in Belgium: "rue haute 12") and the rest of the line."""
     words = street.split()
-    number = words[0] if words and words[0][:1].isdigit() else ""
+    number = next((word for word in words if word[:1].isdigit()), "")
     return number, " ".join(word for word in words if not word[:1].isdigit())
 
 
@@ -252,6 +259,10 @@ def _street_similarity(name1, name2):
     (a space typo aside) inside the other, count as the same street."""
     if not name1 or not name2:
         return 0.0
+    kind1, _space, rest1 = name1.partition(" ")
+    kind2, _space, rest2 = name2.partition(" ")
+    if kind1 == kind2 and kind1 in _STREET_KINDS and rest1 and rest2:
+        name1, name2 = rest1, rest2
     similarity = max(_jw(name1, name2), fuzz.token_sort_ratio(name1, name2) / 100.0)
     short_line, long_line = sorted((name1, name2), key=len)
     shorter, longer = short_line.replace(" ", ""), long_line.replace(" ", "")
@@ -274,9 +285,10 @@ def compare_street(first, second):
     if not name1 or not name2:
         return MISSING  # a house number alone ("13") names no street to compare
     similarity = _street_similarity(name1, name2)
-    if number1 == number2 and similarity >= 0.9:
+    same_number = bool(number1) and number1 == number2
+    if same_number and similarity >= 0.9:
         return 1
-    if similarity >= 0.95 or (number1 == number2 and similarity >= 0.8):
+    if similarity >= 0.95 or (same_number and similarity >= 0.8):
         return 2
     return 3
 
@@ -533,6 +545,10 @@ class Model(object):
                     weight = math.log(self.m[kind][field][0] / max(frequency, 1e-7), 2)
                     # agreeing on a value however common is still no evidence against
                     weight = max(weight, 0.5)
+            elif field == "address" and level == SAME_NUMBER:
+                # the same house number on another street of the town is a coincidence, no
+                # evidence for a match (namesakes at no. 15 of two streets of Lyon were proposed)
+                weight = min(weight, 0.0)
             elif level == 1 and field == "name" and frequencies is not None:
                 # a typo of a frequent name ("Julien Mroel" and "Julien Morel") is worth no more
                 # than that name typed right twice: namesakes are many
