@@ -545,10 +545,6 @@ class Model(object):
                     weight = math.log(self.m[kind][field][0] / max(frequency, 1e-7), 2)
                     # agreeing on a value however common is still no evidence against
                     weight = max(weight, 0.5)
-            elif field == "address" and level == SAME_NUMBER:
-                # the same house number on another street of the town is a coincidence, no
-                # evidence for a match (namesakes at no. 15 of two streets of Lyon were proposed)
-                weight = min(weight, 0.0)
             elif level == 1 and field == "name" and frequencies is not None:
                 # a typo of a frequent name ("Julien Mroel" and "Julien Morel") is worth no more
                 # than that name typed right twice: namesakes are many
