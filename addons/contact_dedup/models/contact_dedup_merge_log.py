@@ -94,9 +94,8 @@ class ContactDedupMergeLog(models.Model):
         for action, table, column, row_id, data, source_id in cr.fetchall():
             if not self._undo_change(action, table, column, row_id, data, source_id):
                 left += 1
-        changed = " " + _("%d links changed since the merge were left as they are.") % left if left else ""
         if self.res_model == "crm.lead":
-            return self._undo_lead_merge(changed)
+            return self._undo_lead_merge(self._left_as_they_are(left))
         Partner = self.env["res.partner"].with_context(active_test=False, contact_dedup_force=True)
         sources = Partner.browse([int(item) for item in self.source_ids.split(",")])
         dest = Partner.browse(self.dest_id)
@@ -114,7 +113,6 @@ class ContactDedupMergeLog(models.Model):
                 if field_name in merged and value != merged[field_name]:
                     del previous[field_name]
                     left += 1
-            changed = " " + _("%d links changed since the merge were left as they are.") % left if left else ""
         if previous:
             dest.write(previous)
         family = Partner.search(["|", ("id", "child_of", dest.id), ("id", "child_of", sources.ids)])
@@ -123,7 +121,7 @@ class ContactDedupMergeLog(models.Model):
         self.env.add_todo(Partner._fields["display_name"], family)
         Partner.recompute()
         self.env["contact.dedup.merge"]._post_note(
-            dest, _("Merge undone: %s are separate contacts again.") % self.merged_names + changed)
+            dest, _("Merge undone: %s are separate contacts again.") % self.merged_names + self._left_as_they_are(left))
         # the log and the group are the application's bookkeeping, not the user's documents
         if self.group_id:
             self.group_id.sudo().state = "open"
@@ -145,6 +143,11 @@ class ContactDedupMergeLog(models.Model):
             if records & theirs:
                 raise UserError(_("A later merge (#%(number)d, %(date)s, of %(names)s) changed these records again: "
                                   "undo it first.") % {"number": log_id, "date": date, "names": names or ""})
+
+    @api.model
+    def _left_as_they_are(self, count):
+        """The sentence of the undo's note about the rows and values changed since the merge."""
+        return " " + _("%d links changed since the merge were left as they are.") % count if count else ""
 
     @api.multi
     def _undo_lead_merge(self, changed=""):
