@@ -187,20 +187,30 @@ class WebClient(object):
         driver.find_element(By.CSS_SELECTOR, "form.oe_login_form button[type=submit]").click()
         self.wait_css(".o_web_client")
         # the client is still starting (loading its first action): a hash navigation now can
-        # be overridden by it, the page staying on Discuss
+        # be overridden by it, the page staying on Discuss. Its first action is done once it
+        # has written its address (``#action=...``).
+        from selenium.common.exceptions import TimeoutException
+        from selenium.webdriver.support.ui import WebDriverWait
+        try:
+            WebDriverWait(driver, 30, poll_frequency=0.1).until(lambda d: "action=" in d.current_url)
+        except TimeoutException:
+            pass  # a user whose home action writes no address: the retry of _navigate covers it
         self.wait_idle()
 
     def _navigate(self, url, selector):
         """Go to ``url`` (an address of the web client) and wait for ``selector``. When the
         address only changes the web client's hash while it is still busy with its first
-        action, the client may keep that action: the page is loaded again once, as a user
-        would reload it."""
+        action, the client may finish that action and write its address over ours (seen:
+        the form's views loaded, its record never read, the page left on Discuss): the page
+        is then loaded afresh at ``url``, so that the client starts on it. (A reload would
+        load the address the first action wrote.)"""
         from selenium.common.exceptions import TimeoutException
         self.driver.get(url)
         try:
             self.wait_css(selector, timeout=30)
         except TimeoutException:
-            self.driver.refresh()
+            base, _, fragment = url.partition("#")
+            self.driver.get("%s%sreload=%d#%s" % (base, "&" if "?" in base else "?", time.time(), fragment))
             self.wait_css(selector, timeout=60)
 
     def open_action(self, xmlid, view_type=None):

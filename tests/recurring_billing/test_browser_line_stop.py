@@ -6,7 +6,6 @@ import time
 
 import pytest
 import pytz
-from selenium.common.exceptions import TimeoutException
 from selenium.webdriver.common.by import By
 from selenium.webdriver.support.ui import WebDriverWait
 
@@ -44,15 +43,10 @@ def stop_contract(admin_rpc):
 
 
 def _open(client, contract):
-    """The contract's form (once more after a reload when the web client, still starting after
-    the login, missed the change of address)."""
+    """The contract's form (``open_record`` loads the page afresh when the web client, still
+    starting after the login, missed the change of address)."""
     client.wait_idle()
-    try:
-        client.open_record("recurring.contract", contract)
-    except TimeoutException:
-        client.driver.refresh()
-        client.wait_css(".o_form_view")
-        client.wait_idle()
+    client.open_record("recurring.contract", contract)
 
 
 def _expected_credit(today):
