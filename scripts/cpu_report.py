@@ -1,0 +1,76 @@
+"""CPU seconds of a test run, per chain of work: ``L2C_CPU_REPORT=1 scripts/test`` starts it.
+
+    cpu_report.py STAMP REPORT STOPFILE
+
+Every second it reads each process's CPU time (``ps -eo pid,times,args``) until STOPFILE
+exists, then writes to REPORT the CPU seconds each kind of process used since it started:
+the Odoo processes and the PostgreSQL backends by database (the run's own databases by
+their suffix: ``_g0``, ``_p2``, ...; the probe runs of tests/platform apart), Chromium, the
+pytest processes, lint. A process that lived less than a second between two samples is
+missed, as is what a process used after its last sample: the figures are a floor.
+"""
+import collections
+import os
+import re
+import subprocess
+import sys
+import time
+
+
+def category(args, stamp):
+    def database(name):
+        if name.startswith("test_" + stamp):
+            return "test" + name[len("test_" + stamp):]
+        if re.match(r"test_\d{14}_\d+", name):
+            return "probe runs of tests/platform"
+        return re.sub(r"^(tmpl|bench)_\w+", r"\1", name)
+
+    match = re.match(r"postgres: \S+ (\S+) ", args)
+    if match:
+        return "postgres " + database(match.group(1))
+    if args.startswith("postgres") or "/postgres " in args:
+        return "postgres (server processes)"
+    if "chrom" in args:
+        return "chromium"
+    match = re.search(r"(?:odoo-bin|odoodb\.py)\S*\s.*?\s(?:-d|--database)[ =](\S+)", args) or re.search(
+        r"odoodb\.py \S+ (\S+)", args)
+    if match:
+        return "odoo " + database(match.group(1))
+    if "odoo-bin" in args or "odoodb.py" in args:
+        return "odoo (other)"
+    if "pytest" in args:
+        if stamp not in args:
+            return "probe runs of tests/platform"
+        match = re.search(r"/(\w+?)(_p2)?\.junit\.xml", args)
+        return "pytest " + (match.group(1).split("_")[0] + (match.group(2) or "") if match else "(other)")
+    if "flake8" in args or "pylint" in args or "/lint" in args:
+        return "lint"
+    if "dovecot" in args or "imap" in args:
+        return "dovecot"
+    return "other (%s)" % os.path.basename(args.split()[0])[:30]
+
+
+def main(stamp, report, stop):
+    first, last = None, {}
+    while not os.path.exists(stop):
+        output = subprocess.run(["ps", "-eo", "pid=,times=,args="], stdout=subprocess.PIPE,
+                                universal_newlines=True).stdout
+        for line in output.splitlines():
+            parts = line.split(None, 2)
+            if len(parts) == 3 and parts[1].isdigit():
+                last[parts[0]] = (int(parts[1]), parts[2][:3000])
+        if first is None:
+            first = {pid: value[0] for pid, value in last.items()}
+        time.sleep(1)
+    seconds = collections.Counter()
+    for pid, (cpu, args) in last.items():
+        seconds[category(args, stamp)] += cpu - first.get(pid, 0)
+    with open(report, "w") as handle:
+        for name, value in seconds.most_common():
+            if value > 0:
+                handle.write("%7d s  %s\n" % (value, name))
+        handle.write("%7d s  total (processes seen by the sampler)\n" % sum(seconds.values()))
+
+
+if __name__ == "__main__":
+    main(*sys.argv[1:4])
