@@ -56,14 +56,16 @@ _CPU = {"rows": []}
 
 
 def _cpu_now(db):
+    import re
     import subprocess
-    total = 0
+    # this database only, not the run's others that share its name as a prefix (<db>_p2, <db>_g0)
+    ours = re.compile(re.escape(db) + r"(?!\w)")
     output = subprocess.run(["ps", "-eo", "pid=,times=,args="], stdout=subprocess.PIPE,
                             universal_newlines=True).stdout
     seen = {}
     for line in output.splitlines():
         parts = line.split(None, 2)
-        if len(parts) == 3 and parts[1].isdigit() and (db in parts[2] or "chrom" in parts[2]):
+        if len(parts) == 3 and parts[1].isdigit() and (ours.search(parts[2]) or "chrom" in parts[2]):
             seen[parts[0]] = int(parts[1])
     times = os.times()
     return seen, times.user + times.system + times.children_user + times.children_system

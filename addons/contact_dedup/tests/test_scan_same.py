@@ -84,19 +84,21 @@ class TestScanSameResults(SavepointCase):
         links = [((partial, name), partial, name) for partial, others in names.items() if len(others) > 1
                  for name in others]
         ambiguous = {partial for partial, _name in fellegi_sunter.ambiguous_pairs(links)}
-        return ({pair: (round(score, 12), reasons) for pair, (score, reasons, partial) in found.items()
+        return ({pair: (score, reasons) for pair, (score, reasons, partial) in found.items()
                  if partial not in ambiguous}, candidates, keys)
 
     @staticmethod
-    def _difference(proposed, expected, keys):
-        """The pairs on which the scan and scoring every pair differ, with both records' keys
-        (a diff of the two whole dicts is some 60,000 characters)."""
+    def _differences(proposed, expected, keys):
+        """The pairs on which the scan and scoring every pair differ (one and not the other,
+        other reasons, or scores apart by more than 1e-9: the scan may add the same weights in
+        another order, seen 0.999398012254 against ...253), with both records' keys."""
         lines = []
         for pair in sorted(set(proposed) | set(expected)):
-            if proposed.get(pair) != expected.get(pair):
+            ours, theirs = proposed.get(pair), expected.get(pair)
+            if ours is None or theirs is None or ours[1] != theirs[1] or abs(ours[0] - theirs[0]) > 1e-9:
                 lines.append("%s: scan %s, every pair %s\n    %s\n    %s" % (
-                    pair, proposed.get(pair), expected.get(pair), keys.get(pair[0]), keys.get(pair[1])))
-        return "%d pairs differ:\n%s" % (len(lines), "\n".join(lines[:8]))
+                    pair, ours, theirs, keys.get(pair[0]), keys.get(pair[1])))
+        return lines
 
     def test_scan_proposes_what_scoring_every_candidate_pair_proposed(self):
         # When the full scan runs on the generated base
@@ -105,12 +107,12 @@ class TestScanSameResults(SavepointCase):
             SELECT p.record_low, p.record_high, p.score, p.reasons FROM contact_dedup_pair p
               JOIN contact_dedup_group g ON g.id = p.group_id
              WHERE g.res_model = 'res.partner' AND g.state = 'open'""")
-        # (the scores as stored: to 12 digits)
-        proposed = {(low, high): (round(score, 12), reasons) for low, high, score, reasons in self.env.cr.fetchall()}
+        proposed = {(low, high): (score, reasons) for low, high, score, reasons in self.env.cr.fetchall()}
         expected, candidates, keys = self._scored_every_pair()
         # then it proposes the very pairs, scores and reasons of scoring every candidate pair
         self.assertGreater(len(expected), 300)
-        self.assertEqual(proposed, expected, self._difference(proposed, expected, keys))
+        differences = self._differences(proposed, expected, keys)
+        self.assertFalse(differences, "%d pairs differ:\n%s" % (len(differences), "\n".join(differences[:8])))
         # and it compared all the fields of fewer than half of the candidate pairs
         Group = self.env["contact.dedup.group"]
         model, frequencies = Group._dedup_model(), Group._dedup_term_frequencies()
