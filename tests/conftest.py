@@ -49,26 +49,40 @@ def phone(odoo_server):
 
 
 # L2C_CPU_REPORT=1 (scripts/test passes it on): the CPU seconds each test cost, written to
-# $L2C_CPU_REPORT_FILE, the costliest first (docs/DEVELOPING.md, "Where the time goes"): what
-# the processes of the test's database used (Odoo servers and their workers, PostgreSQL
-# backends), Chromium, and this process with the children it waited for.
+# $L2C_CPU_REPORT_FILE, the costliest first (docs/DEVELOPING.md, "Where the time goes"): this
+# process and its descendants (the Odoo servers and their workers, Chromium), each with the
+# children it has waited for (/proc/<pid>/stat: utime + stime + cutime + cstime, so that a
+# process that ended is counted once, in its parent), and the PostgreSQL backends of the
+# test's database.
 _CPU = {"rows": []}
 
 
 def _cpu_now(db):
-    import re
-    import subprocess
-    # this database only, not the run's others that share its name as a prefix (<db>_p2, <db>_g0)
-    ours = re.compile(re.escape(db) + r"(?!\w)")
-    output = subprocess.run(["ps", "-eo", "pid=,times=,args="], stdout=subprocess.PIPE,
-                            universal_newlines=True).stdout
-    seen = {}
-    for line in output.splitlines():
-        parts = line.split(None, 2)
-        if len(parts) == 3 and parts[1].isdigit() and (ours.search(parts[2]) or "chrom" in parts[2]):
-            seen[parts[0]] = int(parts[1])
-    times = os.times()
-    return seen, times.user + times.system + times.children_user + times.children_system
+    ticks = float(os.sysconf("SC_CLK_TCK"))
+    stats = {}
+    for name in os.listdir("/proc"):
+        if not name.isdigit():
+            continue
+        try:
+            with open("/proc/%s/stat" % name) as handle:
+                fields = handle.read().rsplit(")", 1)[1].split()
+            with open("/proc/%s/cmdline" % name, "rb") as handle:
+                args = handle.read().replace(b"\0", b" ").decode("utf-8", "replace")
+        except (OSError, IndexError):
+            continue
+        # after the name: state, ppid, ... utime (14th field of the line), stime, cutime, cstime
+        stats[name] = (fields[1], sum(int(value) for value in fields[11:15]) / ticks, args)
+    children = {}
+    for pid, (ppid, _cpu, _args) in stats.items():
+        children.setdefault(ppid, []).append(pid)
+    tree, todo = 0.0, [str(os.getpid())]
+    while todo:
+        pid = todo.pop()
+        tree += stats[pid][1] if pid in stats else 0.0
+        todo.extend(children.get(pid, []))
+    backend = "postgres: %s %s " % (os.environ.get("PGUSER", "odoo"), db)
+    backends = {pid: cpu for pid, (_ppid, cpu, args) in stats.items() if args.startswith(backend)}
+    return backends, tree
 
 
 @pytest.hookimpl(hookwrapper=True)
@@ -77,11 +91,11 @@ def pytest_runtest_protocol(item, nextitem):
     if os.environ.get("L2C_CPU_REPORT") != "1" or not db:
         yield
         return
-    before, own = _cpu_now(db)
+    backends, tree = _cpu_now(db)
     yield
-    after, own_after = _cpu_now(db)
-    others = sum(value - before.get(pid, 0) for pid, value in after.items())
-    _CPU["rows"].append((others + own_after - own, item.nodeid))
+    backends_after, tree_after = _cpu_now(db)
+    database = sum(value - backends.get(pid, 0) for pid, value in backends_after.items())
+    _CPU["rows"].append((tree_after - tree + database, item.nodeid))
 
 
 def pytest_sessionfinish(session):
