@@ -220,12 +220,19 @@ class WebClient(object):
             url += "&view_type=%s" % view_type
         self._navigate(url, ".o_view_controller, .o_content .o_view_manager_content > div")
 
+    def _wait(self, timeout):
+        """A wait that looks again when the web client redraws the element between finding it
+        and checking it (seen: the form's button box redrawn after Confirm Sale, a
+        StaleElementReferenceException out of ``element_to_be_clickable``)."""
+        from selenium.common.exceptions import NoSuchElementException, StaleElementReferenceException
+        from selenium.webdriver.support.ui import WebDriverWait
+        return WebDriverWait(self.driver, timeout,
+                             ignored_exceptions=(NoSuchElementException, StaleElementReferenceException))
+
     def wait_css(self, selector, timeout=30):
         from selenium.webdriver.common.by import By
         from selenium.webdriver.support import expected_conditions as ec
-        from selenium.webdriver.support.ui import WebDriverWait
-        return WebDriverWait(self.driver, timeout).until(
-            ec.presence_of_element_located((By.CSS_SELECTOR, selector)))
+        return self._wait(timeout).until(ec.presence_of_element_located((By.CSS_SELECTOR, selector)))
 
     def wait_idle(self, timeout=30):
         """Wait until the web client has no RPC in flight.
@@ -244,8 +251,20 @@ class WebClient(object):
     def wait_clickable(self, selector, timeout=30):
         from selenium.webdriver.common.by import By
         from selenium.webdriver.support import expected_conditions as ec
-        from selenium.webdriver.support.ui import WebDriverWait
-        return WebDriverWait(self.driver, timeout).until(ec.element_to_be_clickable((By.CSS_SELECTOR, selector)))
+        return self._wait(timeout).until(ec.element_to_be_clickable((By.CSS_SELECTOR, selector)))
+
+    def click(self, selector, timeout=30):
+        """Click the first displayed, enabled element matching ``selector``, looking again when
+        the web client redraws it between the finding and the click."""
+        from selenium.webdriver.common.by import By
+
+        def clicked(driver):
+            for element in driver.find_elements(By.CSS_SELECTOR, selector):
+                if element.is_displayed() and element.is_enabled():
+                    element.click()
+                    return True
+            return False
+        self._wait(timeout).until(clicked)
 
     def click_text(self, selector, label, timeout=30, exact=True):
         """Click the first visible, enabled element matching ``selector`` whose text is (or

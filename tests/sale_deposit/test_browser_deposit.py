@@ -51,7 +51,7 @@ def test_quotation_to_deposit_delivery_and_final_invoice(desktop, admin_rpc):
         # and confirms it: the deposit invoice is there, 300 HT + 60 VAT
         desktop.header_button("Confirm Sale")
         # (the "Deposits paid" smart button, which shows the amount paid)
-        desktop.wait_clickable(".o_form_view .oe_button_box button .fa-money").click()
+        desktop.click(".o_form_view .oe_button_box button .fa-money")
         desktop.wait_css(".o_list_view .o_data_row")
         desktop.wait_text(".o_list_view .o_data_row", "360.00")
         rows = desktop.driver.find_elements(By.CSS_SELECTOR, ".o_list_view .o_data_row")
