@@ -254,21 +254,13 @@ class WebClient(object):
         return self._wait(timeout).until(ec.element_to_be_clickable((By.CSS_SELECTOR, selector)))
 
     def click(self, selector, timeout=30):
-        """Click the first displayed, enabled element matching ``selector``, looking again when
-        the web client redraws it between the finding and the click."""
-        from selenium.webdriver.common.by import By
-
-        def clicked(driver):
-            for element in driver.find_elements(By.CSS_SELECTOR, selector):
-                if element.is_displayed() and element.is_enabled():
-                    element.click()
-                    return True
-            return False
-        self._wait(timeout).until(clicked)
+        """Click the first visible, enabled element matching ``selector``, whatever its text."""
+        self.click_text(selector, None, timeout)
 
     def click_text(self, selector, label, timeout=30, exact=True):
         """Click the first visible, enabled element matching ``selector`` whose text is (or
-        contains) ``label``, retrying while the web client redraws it; then wait until idle."""
+        contains) ``label`` (None: any text), retrying while the web client redraws it; then
+        wait until idle."""
         from selenium.common.exceptions import StaleElementReferenceException, WebDriverException
         from selenium.webdriver.common.by import By
         from selenium.webdriver.support.ui import WebDriverWait
@@ -278,7 +270,7 @@ class WebClient(object):
                 for element in driver.find_elements(By.CSS_SELECTOR, selector):
                     text = " ".join(element.text.split())
                     if element.is_displayed() and element.is_enabled() and (
-                            text == label if exact else label in text):
+                            label is None or (text == label if exact else label in text)):
                         element.click()
                         return True
             except (StaleElementReferenceException, WebDriverException):

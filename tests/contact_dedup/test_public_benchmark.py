@@ -35,7 +35,8 @@ MIN_PRECISION = 0.98
 MIN_RECALL = 0.95
 MIN_F1 = 0.97
 
-# what the product's scan uses: its threshold and cap on a key's holders
+# what the product's scan uses: its threshold and cap on a key's holders (MAX_BLOCK of
+# models/contact_dedup_group.py, which cannot be imported outside an Odoo registry)
 THRESHOLD = fellegi_sunter.DEFAULT_THRESHOLD
 MAX_BLOCK = 200
 
@@ -45,8 +46,7 @@ def scan(records):
     contacts of ``records``, and the candidate pairs of the blocking."""
     keys = []
     for number, record in enumerate(records, 1):
-        values = dict(febrl.partner_values(record), country_code="AU", id=number)
-        record_keys = normalize.partner_keys(values)
+        record_keys = normalize.partner_keys(dict(febrl.partner_values(record), country_code="AU"))
         record_keys["id"] = number
         keys.append(record_keys)
     pairs = matching.candidate_pairs(keys, max_block=MAX_BLOCK)
