@@ -3,6 +3,8 @@
     odoodb.py french-company DB   make the main company a French one (EUR, VAT, FR)
     odoodb.py settle-modules DB   put the known bridge modules back to 'uninstalled';
                                   fail on any other module left pending
+    odoodb.py build-assets DB     compile every asset bundle the views call (CSS and JS), so
+                                  that each clone of DB starts with them built
     odoodb.py summarize LOGFILE [--addons a,b --db DB --exit-code N --install-only | --test-file]
                                   read an Odoo test log and the database: counts,
                                   failures, and every other cause of a red verdict
@@ -90,6 +92,31 @@ BRIDGE_MODULES = {
     "website_sale_stock": "needs website_sale",
     "website_sale_stock_options": "needs website_sale_options",
 }
+
+
+def build_assets(db):
+    """Compile and store every asset bundle that a view calls (``t-call-assets``): the web
+    client's, the portal's, the reports'. Odoo compiles a bundle on the first page that needs
+    it (LESS through lessc, then the minified JavaScript) and keeps it as an attachment, so
+    made in the template it is made once, not by the first page of every test database: our
+    addons add no file to a bundle, and a bundle whose files differ gets another version,
+    compiled as usual."""
+    import odoo
+    registry = _config(db)
+    with odoo.api.Environment.manage(), registry.cursor() as cr:
+        env = odoo.api.Environment(cr, odoo.SUPERUSER_ID, {})
+        cr.execute("SELECT arch_db FROM ir_ui_view WHERE active AND arch_db LIKE '%t-call-assets=%'")
+        names = sorted({name for (arch,) in cr.fetchall()
+                        for name in re.findall(r't-call-assets="([\w.]+)"', arch)})
+        qweb = env["ir.qweb"]
+        for name in names:
+            files, _remains = qweb._get_asset_content(name, {})
+            bundle = qweb.get_asset_bundle(name, files, env=env)
+            if bundle.stylesheets:
+                bundle.css()
+            if bundle.javascripts:
+                bundle.js()
+            print("bundle %s: %d style sheets, %d scripts" % (name, len(bundle.stylesheets), len(bundle.javascripts)))
 
 
 def pending_modules(cr):
@@ -400,6 +427,8 @@ def main(argv):
     command, target = argv[1], argv[2]
     if command == "french-company":
         french_company(target)
+    elif command == "build-assets":
+        build_assets(target)
     elif command == "settle-modules":
         settle_modules(target)
     elif command == "test-file":

@@ -8,6 +8,8 @@ import pytest
 
 import harness
 
+pytestmark = pytest.mark.usefixtures("no_alert_backlog")
+
 CLIENTS = 12
 LEADS = 120
 WEIGHTS = (1, 2, 3)

@@ -19,6 +19,8 @@ import pytest
 
 import harness
 
+pytestmark = pytest.mark.usefixtures("no_alert_backlog")
+
 # what issue 17 asks of this test: 20 clients x 25 leads, in both server modes
 CLIENTS = 20
 LEADS_PER_CLIENT = 25
