@@ -281,7 +281,7 @@ our_addons() {
 }
 
 # Odoo modules every database of ours has before our addons: the French company's stack.
-TEMPLATE_VERSION=2
+TEMPLATE_VERSION=3
 BASE_MODULES="crm,sale_management,sale_crm,sale_stock,account_invoicing,contacts,fetchmail,l10n_fr,web_responsive,queue_job,report_xlsx,portal"
 
 addons_hash() {
