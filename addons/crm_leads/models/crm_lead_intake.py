@@ -375,8 +375,12 @@ class CrmLead(models.Model):
         if not leads:
             return True
         if self._intake_alert_later(context):
-            leads.with_delay(description=_("Alert the salesperson of %d new leads") % len(leads)
-                             )._job_intake_notify(context["channel"], context.get("intake_track_fields") or ())
+            # the job's own record is stored without a chatter of its own (no "created" note,
+            # no follower): 7 ms instead of 20 per request; the job still runs, and a job that
+            # fails still posts to Job Queue's managers (its run has no such context)
+            leads.with_context(tracking_disable=True).with_delay(
+                description=_("Alert the salesperson of %d new leads") % len(leads)
+            )._job_intake_notify(context["channel"], context.get("intake_track_fields") or ())
             return True
         leads.mapped("intake_activity_id").unlink()
         activity_type = self.env.ref("mail.mail_activity_data_todo", raise_if_not_found=False)
