@@ -265,6 +265,9 @@ port_in_use() {
     "$VENV/bin/python" - "$1" <<'PY'
 import socket, sys
 s = socket.socket()
+# as Odoo's server binds: a connection of a server just stopped, left in TIME_WAIT, does
+# not keep the port
+s.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
 try:
     s.bind(("127.0.0.1", int(sys.argv[1])))
 except OSError:

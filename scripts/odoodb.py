@@ -26,8 +26,11 @@ LOG_LINE = re.compile(
 RAN = re.compile(r"^Ran (\d+) tests? in ")
 SKIPPED = re.compile(r"skipped '(.*)'$")
 RESULT = re.compile(r"^(OK|FAILED)(?: \((.*)\))?$")
-COUNTS = re.compile(r"^\s*\(((?:\w+=\d+(?:, )?)+)\)$")
+COUNTS = re.compile(r"^\s*\(((?:[\w ]+=\d+(?:, )?)+)\)$")
 UNMET = re.compile(r"^module (\w+): Unmet dependencies: ")
+# what the README's set-up installs: a skip whose reason names one is never a peer addon's
+COMPONENT_NAMED = re.compile(r"\b(dovecot|imap|chrom(e|ium|edriver)|selenium|browser|postgres(ql)?|lessc|node(js)?|"
+                             r"npm|wkhtmltopdf)\b", re.IGNORECASE)
 WEBSITE_REPORT_LESS = "/website/static/src/less/website.snippets.less"
 ADDONS = os.path.join(os.path.dirname(os.path.dirname(os.path.abspath(__file__))), "addons")
 
@@ -174,6 +177,7 @@ class LogVerdict(object):
         self.failures = 0
         self.errors = 0
         self.skipped = 0
+        self.marked = 0  # expected failures and unexpected successes
         self.problems = []
         self.failed_tests = []
         self.records = 0
@@ -192,7 +196,7 @@ class LogVerdict(object):
 
     @property
     def passed(self):
-        return self.ran - self.failures - self.errors - self.skipped
+        return self.ran - self.failures - self.errors - self.skipped - self.marked
 
     @property
     def skipped_allowed(self):
@@ -203,6 +207,11 @@ class LogVerdict(object):
             key, _sep, value = part.strip().partition("=")
             if key in ("failures", "errors", "skipped"):
                 setattr(self, key, getattr(self, key) + int(value))
+            elif key in ("expected failures", "unexpected successes") and int(value):
+                # a test marked to fail (unittest.expectedFailure) checks nothing: a failure
+                self.marked += int(value)
+                self.problems.append("%s %s: a test marked to fail (expectedFailure) counts as a failure"
+                                     % (value, key))
 
     def feed(self, lines):
         current = None
@@ -278,13 +287,15 @@ class LogVerdict(object):
 
     def judge_skips(self, not_installed, allow_all=False):
         """A skipped Odoo test is a failure unless its reason names one of our addons
-        that this run did not install (a peer absent on purpose) or starts with
+        that this run did not install (a peer absent on purpose) and no component the set-up
+        installs (tests/skip_policy.py has the same rule for pytest), or starts with
         "not applicable here:", or skips are allowed on purpose."""
         if allow_all:
             return
         named = re.compile(r"\b(%s)\b" % "|".join(sorted(not_installed))) if not_installed else None
         for logger, reason in self.skips:
-            if (named and named.search(reason)) or reason.startswith("not applicable here:"):
+            if reason.startswith("not applicable here:") or (
+                    named and named.search(reason) and not COMPONENT_NAMED.search(reason)):
                 continue
             self.refused_skips += 1
             self.problems.append("%s: a test was skipped, which counts as a failure "

@@ -97,19 +97,53 @@ def probes(tmp_path_factory):
             def test_exit(self):
                 os._exit(0)
         """))
-    # an Odoo test skipped because a component is missing
-    _addon(base, "probe_odoo_skip", "self.skipTest('Chromium is not installed')")
+    # an Odoo test skipped because a component is missing; another whose reason also names an
+    # addon this run does not install (not a peer's skip for all that); one marked to fail
+    odoo_skip = _addon(base, "probe_odoo_skip", "self.skipTest('Chromium is not installed')")
+    (odoo_skip / "tests" / "__init__.py").write_text("from . import test_probe, test_more\n")
+    (odoo_skip / "tests" / "test_more.py").write_text(textwrap.dedent("""
+        import unittest
+
+        from odoo.tests.common import TransactionCase
+
+
+        class TestMore(TransactionCase):
+            def test_names_a_peer_too(self):
+                self.skipTest("Chromium is not installed; sale_deposit is a peer")
+
+            @unittest.expectedFailure
+            def test_marked_to_fail(self):
+                self.assertEqual(1 + 1, 3)
+        """))
     _addon(base, "probe_pytest_failing", "pass", lib_test="""
         def test_deliberate_failure():
             assert 1 + 1 == 3
         """)
-    _addon(base, "probe_missing_component", "pass", lib_test="""
+    missing = _addon(base, "probe_missing_component", "pass", lib_test="""
         import pytest
 
 
         def test_needs_an_imap_server():
             pytest.skip("dovecot is not installed")
         """)
+    # a whole file skipped at import, and a test marked to fail, for the same reasons
+    (missing / "lib" / "tests" / "test_lib_probe_file.py").write_text(textwrap.dedent("""
+        import pytest
+
+        pytest.skip("dovecot is not installed for this file", allow_module_level=True)
+
+
+        def test_never_collected():
+            pass
+        """))
+    (missing / "lib" / "tests" / "test_lib_probe_xfail.py").write_text(textwrap.dedent("""
+        import pytest
+
+
+        @pytest.mark.xfail(reason="chromium is not installed", run=False)
+        def test_marked_to_fail():
+            pass
+        """))
     # a test module run apart: one of its two tests fails
     apart = _addon(base, "probe_apart", "self.assertTrue(self.env.user)")
     (apart / "tests" / "__init__.py").write_text(APART_INIT % "probe_apart")
@@ -212,11 +246,14 @@ def test_a_failing_pytest_test_fails_the_command(runs):
 
 def test_a_test_skipped_for_a_missing_component_fails_unless_allowed(runs):
     code, last, causes, out = runs["missing_component"]
-    assert code != 0 and ", 0 failed" not in last
+    assert code != 0 and last.endswith(", 3 failed, 0 skipped"), (last, causes)
     assert "dovecot is not installed" in out
+    # a whole file skipped, and a test marked to fail, fail the same way
+    assert "dovecot is not installed for this file" in out and "the whole file skipped" in out
+    assert "marked to fail (xfail)" in out and "chromium is not installed" in out
     code, last, causes, _out = runs["missing_component_allowed"]
     assert code == 0, causes
-    assert last.endswith(", 0 failed, 1 skipped")
+    assert last.endswith(", 0 failed, 3 skipped"), last
 
 
 def test_independent_addons_tested_side_by_side_keep_every_verdict(runs):
@@ -237,7 +274,13 @@ def test_odoo_exiting_zero_in_the_middle_of_its_tests_fails_the_command(runs):
 def test_an_odoo_test_skipped_for_a_missing_component_fails(runs):
     code, last, causes, _out = runs["odoo_skip"]
     assert code != 0 and ", 0 failed" not in last
-    assert any("Chromium is not installed" in c for c in causes), causes
+    assert any("Chromium is not installed'" in c or c.endswith("Chromium is not installed") for c in causes), causes
+    # naming an addon absent from the run does not excuse a missing component
+    assert any("sale_deposit is a peer" in c for c in causes), causes
+    # a test marked to fail is a failure, and the counts are still read
+    assert any("expected failures" in c and "expectedFailure" in c for c in causes), causes
+    assert not any("could not be read" in c for c in causes), causes
+    assert last == "0 passed, 3 failed, 0 skipped", (last, causes)
 
 
 def test_a_test_module_run_apart_is_counted_and_its_failure_fails_the_command(runs):
