@@ -70,14 +70,18 @@ def pytest_runtest_makereport(item, call):
                                "(fix the test or remove the mark; L2C_ALLOW_SKIPS=1 allows it on purpose)"
                                % (report.wasxfail or "no reason given"))
         return
-    if not report.skipped:
-        return
+    if report.skipped:
+        _refuse_skip(report, "skipped")
+
+
+def _refuse_skip(report, what):
+    """Turn a skipped report into a failure, unless its reason is a skip allowed."""
     reason = _reason(report.longrepr)
     if skip_allowed(reason):
         return
     report.outcome = "failed"
-    report.longrepr = ("skipped, which the test command counts as a failure: %s "
-                       "(install what the README's set-up installs, or set L2C_ALLOW_SKIPS=1 on purpose)" % reason)
+    report.longrepr = ("%s, which the test command counts as a failure: %s (install what the README's "
+                       "set-up installs, or set L2C_ALLOW_SKIPS=1 on purpose)" % (what, reason))
 
 
 @pytest.hookimpl(hookwrapper=True)
@@ -85,12 +89,5 @@ def pytest_make_collect_report(collector):
     """A whole file skipped at import time is judged as a skipped test is."""
     outcome = yield
     report = outcome.get_result()
-    if not report.skipped or _allow_all():
-        return
-    reason = _reason(report.longrepr)
-    if skip_allowed(reason):
-        return
-    report.outcome = "failed"
-    report.longrepr = ("%s: the whole file skipped, which the test command counts as a failure: %s "
-                       "(install what the README's set-up installs, or set L2C_ALLOW_SKIPS=1 on purpose)"
-                       % (report.nodeid, reason))
+    if report.skipped and not _allow_all():
+        _refuse_skip(report, "%s: the whole file skipped" % report.nodeid)
