@@ -29,6 +29,7 @@ RESULT = re.compile(r"^(OK|FAILED)(?: \((.*)\))?$")
 COUNTS = re.compile(r"^\s*\(((?:[\w ]+=\d+(?:, )?)+)\)$")
 UNMET = re.compile(r"^module (\w+): Unmet dependencies: ")
 # what the README's set-up installs: a skip whose reason names one is never a peer addon's
+# (the pytest plugin tests/skip_policy.py imports it)
 COMPONENT_NAMED = re.compile(r"\b(dovecot|imap|chrom(e|ium|edriver)|selenium|browser|postgres(ql)?|lessc|node(js)?|"
                              r"npm|wkhtmltopdf)\b", re.IGNORECASE)
 WEBSITE_REPORT_LESS = "/website/static/src/less/website.snippets.less"

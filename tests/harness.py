@@ -32,6 +32,13 @@ def pg_env():
     return env
 
 
+def pg_connect(db):
+    """A psycopg2 connection to ``db`` on the project's cluster (for what RPC cannot do)."""
+    import psycopg2
+    env = pg_env()
+    return psycopg2.connect(dbname=db, host=env["PGHOST"], port=env["PGPORT"], user=env["PGUSER"])
+
+
 def odoo_command(db, *args):
     env = pg_env()
     return [

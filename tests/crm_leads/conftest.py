@@ -1,5 +1,4 @@
 """Fixtures of the crm_leads end-to-end tests."""
-import psycopg2
 import pytest
 
 import harness
@@ -27,7 +26,7 @@ def no_alert_backlog(odoo_db):
     job runner taking the same jobs (seen: the unlink's recompute failed on a closed cursor).
     The state changes only for a job still pending, checked again on a row the runner was
     taking, and queue_job's trigger tells the runner."""
-    connection = psycopg2.connect(dbname=odoo_db, **_pg_params())
+    connection = harness.pg_connect(odoo_db)
     try:
         with connection, connection.cursor() as cr:
             cr.execute("SELECT coalesce(max(id), 0) FROM queue_job")
@@ -39,8 +38,3 @@ def no_alert_backlog(odoo_db):
                        "WHERE id > %s AND state = 'pending' AND method_name = '_job_intake_notify'", (newest,))
     finally:
         connection.close()
-
-
-def _pg_params():
-    env = harness.pg_env()
-    return {"host": env["PGHOST"], "port": env["PGPORT"], "user": env["PGUSER"]}

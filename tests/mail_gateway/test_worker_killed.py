@@ -5,17 +5,10 @@ import threading
 import time
 import uuid
 
-import psycopg2
-
 import harness
 from common_mail import message
 
 SECRET = "s3cret-kill"
-
-
-def connect(db):
-    env = harness.pg_env()
-    return psycopg2.connect(dbname=db, host=env["PGHOST"], port=env["PGPORT"], user=env["PGUSER"])
 
 
 def test_killed_worker_leaves_the_message_stored_and_it_is_processed_on_retry(odoo_db, admin_rpc):
@@ -24,8 +17,8 @@ def test_killed_worker_leaves_the_message_stored_and_it_is_processed_on_retry(od
     raw = message(sender=sender, message_id="<killed-%s@kill.example>" % tag)
     admin_rpc.call("ir.config_parameter", "set_param", "mail_gateway.http_secret", SECRET)
     doomed = harness.OdooServer(odoo_db)
-    blocker = connect(odoo_db)
-    watcher = connect(odoo_db)
+    blocker = harness.pg_connect(odoo_db)
+    watcher = harness.pg_connect(odoo_db)
     watcher.autocommit = True
     answers = []
     try:
