@@ -38,3 +38,18 @@ def test_a_partial_run_replaces_its_rows_drops_the_retired_ones_and_keeps_the_ot
     with open(path) as handle:
         text = handle.read()
     assert "274 s" not in text and "| 761 s |" in text and text.startswith("# Benchmarks")
+
+
+def test_an_unknown_benchmark_name_is_refused_before_any_work():
+    import subprocess
+    import time
+    table = os.path.join(ROOT, "docs", "BENCHMARKS.md")
+    before = os.path.getmtime(table)
+    started = time.monotonic()
+    run = subprocess.run([os.path.join(ROOT, "bench", "run"), "crm_lead", "no_such_bench"], cwd=ROOT,
+                         stdout=subprocess.PIPE, stderr=subprocess.STDOUT, universal_newlines=True, timeout=120)
+    assert run.returncode == 2, run.stdout
+    assert "no benchmark matches 'no_such_bench'" in run.stdout and "crm_leads" in run.stdout
+    # refused before the benchmark database is built (that takes half a minute and more)
+    assert "building benchmark database" not in run.stdout and time.monotonic() - started < 20
+    assert os.path.getmtime(table) == before
