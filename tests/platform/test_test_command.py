@@ -181,7 +181,7 @@ def runs(probes):
         "passing": (probes, "probe_passing", "--no-pytest"),
         "failing": (probes, "probe_failing", "--no-pytest"),
         "broken": (probes, "probe_broken_install", "--no-pytest"),
-        "killed": (probes, "probe_killed", "--no-pytest"),
+        "killed": (probes, "probe_killed"),
         "silent": (probes, "probe_silent_exit", "--no-pytest"),
         "pytest_failing": (probes, "probe_pytest_failing"),
         "missing_component": (probes, "probe_missing_component"),
@@ -189,6 +189,7 @@ def runs(probes):
         "exit_in_tests": (probes, "probe_exit_in_tests", "--no-pytest"),
         "odoo_skip": (probes, "probe_odoo_skip", "--no-pytest"),
         "two_lists": (None, "crm_leadz", "sale_deposit"),
+        "blank_list": (None, " , "),
         # two independent addons: installed once, then each tested in its own process
         "two_groups": (probes, "probe_passing,probe_failing", "--no-pytest"),
         # a test module run in an Odoo process of its own (L2C_TESTS_APART)
@@ -229,6 +230,8 @@ def test_odoo_killed_mid_install_fails_the_command(runs):
     assert code != 0 and ", 0 failed" not in last
     assert any("killed by signal 9" in c for c in causes), causes
     assert any("probe_killed" in c for c in causes), causes
+    # and pytest does not run against the half-installed database
+    assert any("pytest not run: probe_killed not installed" in c for c in causes), causes
 
 
 def test_odoo_stopping_silently_with_exit_zero_fails_the_command(runs):
@@ -310,6 +313,12 @@ def test_a_misspelt_addon_fails_at_once_naming_it(runs):
     code, last, causes, _out = runs["misspelt"]
     assert code != 0
     assert causes and "unknown addon 'crm_lead'" in causes[0]
+
+
+def test_an_addon_list_of_blanks_is_refused_at_once(runs):
+    code, last, causes, _out = runs["blank_list"]
+    assert (code, last) == (2, "0 passed, 1 failed, 0 skipped")
+    assert causes and "no addon named in ' , '" in causes[0]
 
 
 def test_an_empty_odoo_log_is_a_failure(tmp_path):
