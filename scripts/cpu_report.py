@@ -3,7 +3,8 @@
     cpu_report.py STAMP REPORT STOPFILE
 
 Every second it reads each process's CPU time (``ps -eo pid,times,args``) until STOPFILE
-exists, then writes to REPORT the CPU seconds each kind of process used since it started:
+exists, then writes to REPORT the CPU seconds each kind of process used since it started
+(and the cores' idle seconds, in all and minute by minute, from /proc/stat):
 the Odoo processes and the PostgreSQL backends by database (the run's own databases by
 their suffix: ``_g0``, ``_p2``, ...; the probe runs of tests/platform apart), Chromium, the
 pytest processes, lint. A process that lived less than a second between two samples is
@@ -50,17 +51,31 @@ def category(args, stamp):
     return "other (%s)" % os.path.basename(args.split()[0])[:30]
 
 
+def cpu_times():
+    """(idle, steal, total) seconds of all cores since boot (/proc/stat; idle with iowait)."""
+    with open("/proc/stat") as handle:
+        fields = [int(value) for value in handle.readline().split()[1:]]
+    tick = os.sysconf("SC_CLK_TCK")
+    return (fields[3] + fields[4]) / tick, (fields[7] if len(fields) > 7 else 0) / tick, sum(fields[:8]) / tick
+
+
 def main(stamp, report, stop):
     first, last = None, {}
+    machine = [cpu_times()]
     while not os.path.exists(stop):
         output = subprocess.run(["ps", "-eo", "pid=,times=,args="], stdout=subprocess.PIPE,
                                 universal_newlines=True).stdout
         for line in output.splitlines():
             parts = line.split(None, 2)
             if len(parts) == 3 and parts[1].isdigit():
-                last[parts[0]] = (int(parts[1]), parts[2][:3000])
+                # a process that ended shows as "[python] <defunct>": it keeps the name it ran under
+                args = parts[2][:3000]
+                if args.startswith("[") and parts[0] in last:
+                    args = last[parts[0]][1]
+                last[parts[0]] = (int(parts[1]), args)
         if first is None:
             first = {pid: value[0] for pid, value in last.items()}
+        machine.append(cpu_times())
         time.sleep(1)
     seconds = collections.Counter()
     for pid, (cpu, args) in last.items():
@@ -70,6 +85,13 @@ def main(stamp, report, stop):
             if value > 0:
                 handle.write("%7d s  %s\n" % (value, name))
         handle.write("%7d s  total (processes seen by the sampler)\n" % sum(seconds.values()))
+        # where the cores idled: the run is bound by its CPU only while they do not
+        idle, steal, total = (machine[-1][i] - machine[0][i] for i in range(3))
+        handle.write("%7d s  idle, of %d s of all cores (%.0f %%); stolen by the host: %d s\n"
+                     % (idle, total, 100.0 * idle / total if total else 0, steal))
+        minutes = [machine[i + 60 if i + 60 < len(machine) else -1][0] - machine[i][0]
+                   for i in range(0, len(machine) - 1, 60)]
+        handle.write("idle seconds of all cores, minute by minute: %s\n" % " ".join("%d" % m for m in minutes))
 
 
 if __name__ == "__main__":
