@@ -1,3 +1,4 @@
+import functools
 import json
 import random
 
@@ -14,6 +15,18 @@ def _records(rows):
         keys["id"] = row["id"]
         records.append(keys)
     return records
+
+
+@functools.lru_cache(maxsize=None)
+def _hard_base():
+    """The bench's hard generated base (3000 people, seed 7) with its blocked pairs, value
+    frequencies and the model estimated on it, built once for the tests that read it (about
+    5 s of CPU each time). The tests only read them: a tuple, a frozenset, and records,
+    frequencies and a model that no test writes."""
+    book = hard_synthetic.HardAddressBook(3000, seed=7)
+    records = _records(book.rows)
+    pairs = frozenset(matching.candidate_pairs(records, max_block=200))
+    return book, records, pairs, fs.TermFrequencies.from_records(records), fs.train(records, pairs)
 
 
 def test_em_recovers_known_m_and_prior_from_generated_comparison_vectors():
@@ -131,10 +144,8 @@ def test_the_generator_is_seeded():
 
 
 def test_the_names_m_is_estimated_from_pairs_sharing_an_e_mail():
-    # Given the hard generated base and its blocked pairs
-    book = hard_synthetic.HardAddressBook(3000, seed=7)
-    records = _records(book.rows)
-    model = fs.train(records, matching.candidate_pairs(records, max_block=200))
+    # Given the hard generated base and the model estimated on its blocked pairs
+    model = _hard_base()[4]
     # then the persons' name m is the base's own, not the default, and looks like duplicates'
     estimated = model.m["person"]["name"]
     assert estimated != fs.DEFAULT_MODEL.m["person"]["name"]
@@ -326,10 +337,7 @@ def test_relatives_at_one_address_are_not_proposed_however_rare_their_shared_e_m
 def test_the_hard_set_keeps_its_precision_whatever_random_pairs_estimate_u():
     # Given the bench's hard set and two draws of random pairs that, before, made a family's
     # shared mailbox (51 pairs) or typos of common names (10 namesakes) look like duplicates
-    book = hard_synthetic.HardAddressBook(3000, seed=7)
-    records = _records(book.rows)
-    pairs = matching.candidate_pairs(records, max_block=200)
-    frequencies = fs.TermFrequencies.from_records(records)
+    book, records, pairs, frequencies, _model = _hard_base()
     for seed in (1, 3):
         model = fs.train(records, pairs, seed=seed)
         result = hard_synthetic.evaluate(fs.scan(records, model, 0.9, pairs, frequencies), book)
@@ -387,10 +395,7 @@ def test_a_record_without_given_name_is_the_relative_its_own_mobile_or_mailbox_n
 
 def test_a_house_number_typo_and_a_street_left_out_are_found_a_namesake_elsewhere_in_town_is_not():
     # Given the model of a small base (the defaults) and the one estimated on the hard set
-    book = hard_synthetic.HardAddressBook(3000, seed=7)
-    records = _records(book.rows)
-    estimated = fs.train(records, matching.candidate_pairs(records, max_block=200))
-    frequencies = fs.TermFrequencies.from_records(records)
+    _book, _records_, _pairs, frequencies, estimated = _hard_base()
     small = fs.Model(fs.DEFAULT_MODEL.m, fs.DEFAULT_MODEL.u, {kind: fs.prior_for_size(804) for kind in fs.KINDS})
     known = normalize.partner_keys({"name": "Yann Kerguelen", "street": "12 rue de Siam", "zip": "29200",
                                     "city": "Brest"})
