@@ -60,11 +60,15 @@ def cpu_times():
     return (fields[3] + fields[4]) / tick, (fields[7] if len(fields) > 7 else 0) / tick, sum(fields[:8]) / tick
 
 
+# what speed() gave on the idle machine, for comparison
+SPEED_SEEN = "0.44-0.49 s on 2026-12-02 at 05:50, 0.54-0.64 s at 05:53"
+
+
 def speed():
     """The CPU seconds of a fixed piece of pure Python (dictionary and string work, as the ORM
-    does), the best of five: the host's speed varies by a quarter from one hour to the next
+    does), the best of five: the host's speed varies by a quarter within minutes
     (docs/DEVELOPING.md), and a run's times mean little without it. Measured once the run's
-    processes ended: 0.44-0.49 s on 2026-12-02 at 05:50, 0.54-0.64 s at 05:53."""
+    processes ended."""
     best = None
     for _round in range(5):
         start = time.process_time()
@@ -112,7 +116,7 @@ def main(stamp, report, stop):
                    for i in range(0, len(machine) - 1, 60)]
         handle.write("idle seconds of all cores, minute by minute: %s\n" % " ".join("%d" % m for m in minutes))
         handle.write("machine speed: a fixed piece of Python took %.3f s of CPU once the run ended "
-                     "(0.44-0.49 s on 2026-12-02 at 05:50, 0.54-0.64 s at 05:53; less is faster)\n" % speed())
+                     "(%s; less is faster)\n" % (speed(), SPEED_SEEN))
 
 
 if __name__ == "__main__":
